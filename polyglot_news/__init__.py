@@ -1,0 +1,52 @@
+"""polyglot-news: offline language detection, extractive summaries and Argos translation.
+
+The Python API mirrors the CLI::
+
+    import polyglot_news
+    result = polyglot_news.digest(text, sentences=3)
+    result.to_dict()        # the JSON of `polyglot-news digest`
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .document import Article, Detection, Digest, Marker, Reference, Sentence  # noqa: E402
+from .errors import (  # noqa: E402
+    CitationError,
+    DetectionError,
+    InputError,
+    ModelError,
+    OutputError,
+    PolyglotNewsError,
+    RouteError,
+)
+from .pipeline import (  # noqa: E402
+    TranslationRequest,
+    detect_language,
+    digest,
+    summarize_article,
+    translate_text,
+)
+
+__all__ = [
+    "Article",
+    "CitationError",
+    "Detection",
+    "DetectionError",
+    "Digest",
+    "InputError",
+    "Marker",
+    "ModelError",
+    "OutputError",
+    "PolyglotNewsError",
+    "Reference",
+    "RouteError",
+    "Sentence",
+    "TranslationRequest",
+    "__version__",
+    "detect_language",
+    "digest",
+    "summarize_article",
+    "translate_text",
+]

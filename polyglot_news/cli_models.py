@@ -1,0 +1,177 @@
+"""``polyglot-news models …``: list, install, remove, verify and fetch translation packages.
+
+A thin layer over :mod:`polyglot_news.models`. Data (tables, JSON) goes to stdout; what was
+done, warnings and ``Error: …`` lines go to stderr. Exit codes are the library errors' own.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from polyglot_news import models as store
+from polyglot_news.errors import ModelError, PolyglotNewsError
+
+
+class _ModelsGroup(click.Group):
+    """Shows a library error as one ``Error: …`` line and exits with the error's own code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PolyglotNewsError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+def _models_option(func: Any) -> Any:
+    return click.option(
+        "--models",
+        "models_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Model store folder (default: $POLYGLOT_NEWS_MODELS, else the per-user data dir).",
+    )(func)
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join([cell.ljust(w) for cell, w in zip(row, widths)] + [row[-1]]).rstrip()
+        for row in rows
+    )
+
+
+@click.group("models", cls=_ModelsGroup)
+def models() -> None:
+    """Manage the offline translation model packages (Argos .argosmodel format).
+
+    \b
+    Examples:
+      polyglot-news models install /media/usb/translate-en_ru-1_9.argosmodel
+      polyglot-news models list
+      polyglot-news models verify --json
+    """
+
+
+@models.command("list")
+@_models_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def list_command(models_dir: Path | None, as_json: bool) -> None:
+    """List installed packages: pair, version, size, origin and folder.
+
+    Packages of an existing Argos Translate install are listed too (origin "argos");
+    polyglot-news uses them read-only.
+    """
+    packages, problems = store.scan_packages(models_dir)
+    for problem in problems:
+        click.echo(f"Warning: skipped {problem.path}: {problem.message}", err=True)
+    if as_json:
+        click.echo(json.dumps([p.to_dict() for p in packages], ensure_ascii=False, indent=2))
+        return
+    if not packages:
+        click.echo(
+            f"No packages in {store.store_dir(models_dir)}; add one with "
+            f"`{store.INSTALL_HINT}`.",
+            err=True,
+        )
+        return
+    rows = [["PAIR", "VERSION", "SIZE", "ORIGIN", "PATH"]]
+    rows += [[p.pair, p.version, _size(p.size_bytes), p.origin, str(p.path)] for p in packages]
+    click.echo(_table(rows))
+
+
+@models.command("path")
+@_models_option
+def path_command(models_dir: Path | None) -> None:
+    """Print the model store folder (it is created by the first install)."""
+    click.echo(str(store.store_dir(models_dir)))
+
+
+@models.command("install")
+@_models_option
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def install_command(ctx: click.Context, models_dir: Path | None, sources: tuple[Path, ...]) -> None:
+    """Install packages from .argosmodel files, or from folders of them (e.g. a USB stick).
+
+    Each package is checked before anything is written and is renamed into place whole, so
+    a bad file leaves the store as it was; the other files are still installed.
+    """
+    failures: list[PolyglotNewsError] = []
+    for source in sources:
+        try:
+            installed = store.install(source, models_dir)
+        except PolyglotNewsError as error:
+            failures.append(error)
+            click.echo(f"Error: {error}", err=True)
+            continue
+        for package in installed:
+            click.echo(f"Installed {package.pair} {package.version} into {package.path}", err=True)
+    if failures:
+        ctx.exit(failures[0].exit_code)
+
+
+@models.command("remove")
+@_models_option
+@click.argument("package")
+def remove_command(models_dir: Path | None, package: str) -> None:
+    """Remove PACKAGE (a pair such as en→ru or en->ru, or a folder name) from the store."""
+    removed = store.remove(package, models_dir)
+    click.echo(f"Removed {removed.pair} {removed.version} ({removed.path})", err=True)
+
+
+@models.command("verify")
+@_models_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+@click.pass_context
+def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -> None:
+    """Check every package: structure, file checksums, and the archive against the catalog."""
+    results = store.verify(models_dir)
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    elif results:
+        rows = [["STATUS", "PAIR", "VERSION", "ORIGIN", "PATH"]]
+        rows += [
+            ["ok" if r.ok else "FAILED", r.pair, r.version, r.origin, str(r.path)] for r in results
+        ]
+        click.echo(_table(rows))
+    else:
+        click.echo(f"No packages in {store.store_dir(models_dir)}.", err=True)
+    failed = [r for r in results if not r.ok]
+    for result in failed:
+        for problem in result.problems:
+            click.echo(f"{result.path}: {problem}", err=True)
+    if failed:
+        click.echo(f"Error: {len(failed)} of {len(results)} packages failed verification", err=True)
+        ctx.exit(ModelError.exit_code)
+
+
+@models.command("fetch")
+@_models_option
+@click.option(
+    "--index-url", default=store.DEFAULT_INDEX_URL, show_default=True,
+    help="The Argos package index to download from.",
+)
+@click.argument("from_code")
+@click.argument("to_code")
+def fetch_command(models_dir: Path | None, index_url: str, from_code: str, to_code: str) -> None:
+    """Download FROM→TO from the Argos package index and install it (needs the network).
+
+    This is the only command that goes online. Offline, copy the .argosmodel file to this
+    machine and use `polyglot-news models install FILE` instead.
+    """
+    for package in store.fetch(from_code, to_code, models_dir, index_url=index_url):
+        click.echo(f"Installed {package.pair} {package.version} into {package.path}", err=True)

@@ -1,0 +1,366 @@
+"""Language detection: seeded langdetect, plus orthography and an n-gram model for Cyrillic text.
+
+langdetect has no Belarusian profile (it calls Belarusian ``uk`` or ``ru``) and none for Serbian,
+Kazakh or Mongolian. Text written mostly in Cyrillic is therefore scored by a small character
+n-gram model (``data/langid_cyrillic.json``, built by ``lang_models/build_langid_model.py`` from
+sentences the project wrote) over be, bg, kk, mk, mn, ru, sr and uk, combined with langdetect's
+own opinion on the four Cyrillic languages it knows. The n-gram model carries the orthography:
+a letter a language never writes (``ў`` for Russian, ``и`` for Belarusian, ``ы`` for Ukrainian)
+costs that language dearly. Other scripts go to langdetect with its full profile set.
+
+Everything is deterministic: langdetect is seeded and loaded in a fixed order, and nothing is
+loaded until the first call.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .document import Detection
+
+SEED = 0
+MODEL_VERSION = 1
+MAX_ORDER = 3
+MODEL_FILE = "langid_cyrillic.json"
+
+# Reasons carried by Detection.reason.
+DETECTED = "detected"
+TOO_SHORT = "too-short"
+NO_LETTERS = "no-letters"
+MIXED = "mixed"
+UNCERTAIN = "uncertain"
+
+# Tuned on the development set (see benchmarks/langid_eval.py); few knobs on purpose.
+_SMOOTHING = 0.1  # additive smoothing of the letter (unigram) counts
+_WORD_END = 0.15  # base probability of a word end before the letter contexts refine it
+_FOREIGN_LETTER_PENALTY = 10.0  # nats per letter outside a language's alphabet
+_FUNCTION_WORD_BONUS = 4.0  # nats per word found in a language's function-word list
+_LD_WEIGHT = 0.5  # weight of langdetect's log-probability against the letter log-likelihood
+_LD_FLOOR = 1e-4  # langdetect probability floor, so that it never vetoes alone
+_LD_NEUTRAL = 0.25  # what langdetect "says" for a language it has no profile for
+_TEMPERATURE = 0.5  # scales the summed log-likelihoods into a calibrated confidence
+_MIXED_SHARE = 0.3  # a second script or language holding this share of the letters is "mixed"
+_MIN_CONFIDENCE = 0.5  # below this the answer is "und" (uncertain)
+_CHUNK_CONFIDENCE = 0.9  # only chunks decided at least this surely vote in the mixed check
+_CHUNK_LETTERS = 80  # a chunk for the mixed-language check holds at least this many letters
+_MAX_WORDS = 2000  # the n-gram model reads at most this many words (long articles)
+
+_LANGDETECT_CYRILLIC = ("bg", "mk", "ru", "uk")
+# Standard alphabets (lower case). A letter outside a language's alphabet is strong evidence
+# against it: Belarusian writes no и, щ, ъ; Russian no і, ў; Ukrainian no ы, э, ё, ъ, ў…
+_ALPHABETS = {
+    "be": frozenset("абвгдеёжзійклмнопрстуўфхцчшыьэюя"),
+    "bg": frozenset("абвгдежзийклмнопрстуфхцчшщъьюя"),
+    "kk": frozenset("аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"),
+    "mk": frozenset("абвгдѓежзѕијклљмнњопрстќуфхцчџш"),
+    "mn": frozenset("абвгдеёжзийклмнопрөстуүфхцчшщъыьэюя"),
+    "ru": frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя"),
+    "sr": frozenset("абвгдђежзијклљмнњопрстћуфхцчџш"),
+    "uk": frozenset("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"),
+}
+_CYRILLIC_LETTERS = frozenset().union(*_ALPHABETS.values())
+# Very frequent function words, written for this module (pronouns, prepositions, conjunctions).
+_FUNCTION_WORDS = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "be": "і ў у не на з са што гэта як да ад але па ці так яго яна ён яны мы вы я мне было быў "
+        "была ёсць таксама толькі калі дзе таму вельмі для пра пры пасля паміж які якая якое якія "
+        "свой усё усе ўсё ўсе яшчэ адзін можна трэба бо каб нават цяпер сёння або ужо ўжо ня зь "
+        "гэтым гэтага гэты гэтая ім іх ёй яму сваё можа няма",
+        "bg": "и в не на аз че той с това като а то по но към от за така го тя те ние вие би беше "
+        "бил била е са съм само когато къде при след между който която които всички всичко още "
+        "вече един може трябва да дори сега днес или също много ако ѝ им му мен ми себе този тази "
+        "тези там тук ще се си ли във със най",
+        "kk": "және бұл мен да де үшін деп бір осы ол бар жоқ еді болып туралы бойынша сол оның бірақ",
+        "mk": "и во не на јас дека тој со ова како а тоа по но кон од за така го таа тие ние вие би "
+        "беше бил била е се сум само кога каде при меѓу кој која кои сите сè уште веќе еден може "
+        "треба да дури сега денес или исто многу ако ѝ им му мене ми овој оваа овие таму тука ќе "
+        "си ли што нема има",
+        "mn": "нь бол энэ тэр юм байна гэж болон ба дээр бид би та одоо байсан байгаа гэх мөн",
+        "ru": "и в не на я что он с это как а то по но к у из за от так его она они мы вы же бы "
+        "было был была есть только когда где для о об при после между который которая которые "
+        "все всё ещё уже еще один можно нужно чтобы даже теперь сегодня или тоже также очень если "
+        "её ее их ему меня мне себя этот эта эти того чем чего ничего тот там здесь вот да нет может",
+        "sr": "и у не на ја да он са с то као а по али ка од за тако га она они ми ви би био била је "
+        "су сам само када где при после између који која које сви све још већ један може треба "
+        "чак сада данас или такође веома много ако јој им му мене овај ова ове тамо овде ће се си "
+        "ли што шта нема има из",
+        "uk": "і й в у не на я що він з із це як а та то по але до від за так його вона вони ми ви б "
+        "би було був була є тільки лише коли де для про при після між який яка які все всі ще "
+        "вже один можна треба щоб навіть тепер сьогодні або також дуже якщо її їх йому мене мені "
+        "себе цей ця ці того ніж нічого той там тут ось ні може",
+    }.items()
+}
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+# Latin letters that look like Cyrillic ones, found inside Cyrillic words (OCR, keyboard slips).
+_HOMOGLYPHS = str.maketrans("abceijkmopthxy", "авсеіјкмортнху")
+
+
+def detect(text: str, *, min_chars: int = 12) -> Detection:
+    """Detect the language of ``text``.
+
+    Returns a :class:`Detection` with an ISO 639-1 code and the reason ``detected``, or
+    ``"und"`` with the reason ``too-short`` (fewer than ``min_chars`` letters), ``no-letters``,
+    ``mixed`` (two scripts or two languages of comparable weight) or ``uncertain`` (the best
+    guess has a confidence under 0.5). The same text always gets the same answer.
+    """
+    text = _URL.sub(" ", unicodedata.normalize("NFC", text))
+    scripts = _script_counts(_unmix(word_tokens(text)))
+    letters = sum(scripts.values())
+    if letters == 0:
+        return Detection("und", 0.0, NO_LETTERS)
+    if letters < min_chars:
+        return Detection("und", 0.0, TOO_SHORT)
+    ranked = sorted(scripts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) > 1 and ranked[1][1] >= _MIXED_SHARE * letters:
+        return Detection("und", 0.0, MIXED)
+    script = ranked[0][0]
+    language, confidence = _classify(_script_words(text, script), script)
+    if _mixed_languages(text, script, language, letters):
+        return Detection("und", 0.0, MIXED)
+    if confidence < _MIN_CONFIDENCE:
+        return Detection("und", confidence, UNCERTAIN)
+    return Detection(language, confidence, DETECTED)
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lower-cased words of ``text`` (letters, with inner apostrophes unified to ``'``)."""
+    return _WORD.findall(text.translate(_APOSTROPHES).lower())
+
+
+def char_ngrams(words: Iterable[str], max_order: int = MAX_ORDER) -> Iterator[str]:
+    """Character 1..``max_order``-grams of each word padded with spaces (``" ab"``, ``"b "``)."""
+    for word in words:
+        padded = f" {word} "
+        for n in range(1, max_order + 1):
+            for i in range(len(padded) - n + 1):
+                gram = padded[i : i + n]
+                if gram != " ":
+                    yield gram
+
+
+@lru_cache(maxsize=4096)
+def _script(ch: str) -> str:
+    """The script of a letter, from its Unicode name (``CYRILLIC``, ``LATIN``, ``CJK``…)."""
+    return unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+
+
+def _script_counts(words: Iterable[str]) -> Counter[str]:
+    return Counter(_script(ch) for word in words for ch in word if ch.isalpha())
+
+
+def _unmix(words: list[str]) -> list[str]:
+    """Map Latin look-alike letters inside Cyrillic words to Cyrillic ("эканамiчны" with a Latin i)."""
+    out: list[str] = []
+    for word in words:
+        kinds = {_script(ch) for ch in word}
+        if "LATIN" in kinds and "CYRILLIC" in kinds:
+            word = word.translate(_HOMOGLYPHS)
+        out.append(word)
+    return out
+
+
+def _script_words(text: str, script: str) -> list[str]:
+    """The words of ``text`` written in ``script`` (Latin look-alikes mapped in Cyrillic text)."""
+    words = _unmix(word_tokens(text))
+    if script == "CYRILLIC":
+        # The conjunction "i" typed on a Latin layout between Cyrillic words.
+        words = [w.translate(_HOMOGLYPHS) if len(w) == 1 else w for w in words]
+    return [w for w in words if all(_script(ch) == script for ch in w)]
+
+
+def _classify(words: list[str], script: str) -> tuple[str, float]:
+    if script == "CYRILLIC":
+        return _classify_cyrillic(words)
+    return _classify_langdetect(" ".join(words))
+
+
+def _classify_cyrillic(words: list[str]) -> tuple[str, float]:
+    """Combine the n-gram model (all Cyrillic languages) with langdetect (those it knows)."""
+    words = words[:_MAX_WORDS]
+    scores = _cyrillic_model().log_likelihoods(_events(words))
+    for lang, bonus in _orthography(words).items():
+        scores[lang] += bonus
+    opinion = _langdetect_probabilities(_factory("cyrillic"), " ".join(words))
+    for lang in scores:
+        p = opinion.get(lang, _LD_FLOOR) if lang in _LANGDETECT_CYRILLIC else _LD_NEUTRAL
+        scores[lang] += _LD_WEIGHT * math.log(max(p, _LD_FLOOR))
+    return _best(scores)
+
+
+def _classify_langdetect(text: str) -> tuple[str, float]:
+    opinion = _langdetect_probabilities(_factory("all"), text)
+    if not opinion:
+        return "und", 0.0
+    lang = max(sorted(opinion), key=opinion.__getitem__)
+    return _iso639_1(lang), opinion[lang]
+
+
+def _best(scores: dict[str, float]) -> tuple[str, float]:
+    """The top language and its softmax probability at the calibration temperature."""
+    top = max(scores.values())
+    weights = {lang: math.exp(_TEMPERATURE * (s - top)) for lang, s in sorted(scores.items())}
+    lang = max(sorted(weights), key=weights.__getitem__)
+    return lang, weights[lang] / sum(weights.values())
+
+
+def _mixed_languages(text: str, script: str, language: str, letters: int) -> bool:
+    """Whether a second language holds a comparable share of the letters (long texts only)."""
+    if letters < 2 * _CHUNK_LETTERS:
+        return False
+    chunks: list[tuple[int, str]] = []
+    pending: list[str] = []
+    size = 0
+    for part in _SENTENCE_END.split(text):
+        words = _script_words(part, script)
+        pending.extend(words)
+        size += sum(len(w) for w in words)
+        if size >= _CHUNK_LETTERS:
+            lang, confidence = _classify(pending, script)
+            if confidence >= _CHUNK_CONFIDENCE:  # close relatives (nl/af) are not a mixture
+                chunks.append((size, lang))
+            pending, size = [], 0
+    if len(chunks) < 2:
+        return False
+    votes: Counter[str] = Counter()
+    for weight, lang in chunks:
+        votes[lang] += weight
+    total = sum(votes.values())
+    return any(lang != language and n >= _MIXED_SHARE * total for lang, n in votes.items())
+
+
+@dataclass(frozen=True)
+class _CharModel:
+    """Character trigram language models (Witten-Bell interpolated) for the Cyrillic languages."""
+
+    languages: tuple[str, ...]
+    counts: dict[str, dict[str, float]]
+    unigram_total: dict[str, float]
+    # context -> (total count of n-grams extending it, number of distinct extensions)
+    contexts: dict[str, dict[str, tuple[float, int]]]
+    alphabet_size: int
+
+    @classmethod
+    def from_counts(cls, counts: dict[str, dict[str, float]]) -> _CharModel:
+        letters = {g for grams in counts.values() for g in grams if len(g) == 1}
+        totals: dict[str, float] = {}
+        contexts: dict[str, dict[str, tuple[float, int]]] = {}
+        for lang, grams in counts.items():
+            totals[lang] = sum(v for g, v in grams.items() if len(g) == 1)
+            mass: dict[str, float] = {}
+            types: Counter[str] = Counter()
+            for gram, count in grams.items():
+                if len(gram) > 1:
+                    mass[gram[:-1]] = mass.get(gram[:-1], 0.0) + count
+                    types[gram[:-1]] += 1
+            contexts[lang] = {c: (m, types[c]) for c, m in mass.items()}
+        return cls(tuple(sorted(counts)), counts, totals, contexts, len(letters) + 1)
+
+    def _prob(self, lang: str, history: str, ch: str) -> float:
+        grams, contexts = self.counts[lang], self.contexts[lang]
+        if ch == " ":
+            p = _WORD_END  # word ends are left to the longer contexts
+        else:
+            p = (grams.get(ch, 0.0) + _SMOOTHING) / (self.unigram_total[lang] + _SMOOTHING * self.alphabet_size)
+        for k in range(len(history) - 1, -1, -1):  # back-off chain: 1 then 2 letters of history
+            context = history[k:]
+            mass, types = contexts.get(context, (0.0, 0))
+            if mass > 0:
+                p = (grams.get(context + ch, 0.0) + types * p) / (mass + types)
+        return p
+
+    def log_likelihoods(self, events: Counter[tuple[str, str]]) -> dict[str, float]:
+        """Sum of log P(letter | up to two previous letters) over ``(history, letter)`` events."""
+        ordered = sorted(events.items())
+        return {
+            lang: math.fsum(n * math.log(self._prob(lang, h, ch)) for (h, ch), n in ordered)
+            for lang in self.languages
+        }
+
+
+def _events(words: Iterable[str]) -> Counter[tuple[str, str]]:
+    """Each letter of each space-padded word with its (up to two letters of) history."""
+    out: Counter[tuple[str, str]] = Counter()
+    for word in words:
+        padded = f" {word} "
+        for i in range(1, len(padded)):
+            out[(padded[max(0, i - MAX_ORDER + 1) : i], padded[i])] += 1
+    return out
+
+
+def _orthography(words: list[str]) -> dict[str, float]:
+    """Penalty for letters outside each alphabet, bonus for each frequent function word."""
+    letters = Counter(ch for word in words for ch in word)
+    out: dict[str, float] = {}
+    for lang, alphabet in _ALPHABETS.items():
+        foreign = sum(n for ch, n in letters.items() if ch in _CYRILLIC_LETTERS and ch not in alphabet)
+        function = sum(1 for word in words if word in _FUNCTION_WORDS[lang])
+        out[lang] = _FUNCTION_WORD_BONUS * function - _FOREIGN_LETTER_PENALTY * foreign
+    return out
+
+
+_LOCK = threading.Lock()
+_CACHE: dict[str, Any] = {}
+
+
+def _cyrillic_model() -> _CharModel:
+    with _LOCK:
+        if "model" not in _CACHE:
+            raw = resources.files("polyglot_news").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+            data = json.loads(raw)
+            _CACHE["model"] = _CharModel.from_counts(data["counts"])
+        model: _CharModel = _CACHE["model"]
+        return model
+
+
+def _factory(name: str) -> Any:
+    """A seeded langdetect DetectorFactory: ``all`` profiles, or the ``cyrillic`` four."""
+    with _LOCK:
+        if name not in _CACHE:
+            import os
+
+            from langdetect.detector_factory import (  # type: ignore[import-untyped]
+                PROFILES_DIRECTORY,
+                DetectorFactory,
+            )
+            from langdetect.utils.lang_profile import LangProfile  # type: ignore[import-untyped]
+
+            langs = sorted(os.listdir(PROFILES_DIRECTORY)) if name == "all" else list(_LANGDETECT_CYRILLIC)
+            factory = DetectorFactory()
+            factory.set_seed(SEED)
+            for index, lang in enumerate(langs):
+                with open(os.path.join(PROFILES_DIRECTORY, lang), encoding="utf-8") as handle:
+                    factory.add_profile(LangProfile(**json.load(handle)), index, len(langs))
+            _CACHE[name] = factory
+        return _CACHE[name]
+
+
+def _langdetect_probabilities(factory: Any, text: str) -> dict[str, float]:
+    from langdetect.lang_detect_exception import LangDetectException  # type: ignore[import-untyped]
+
+    detector = factory.create()
+    detector.append(text)
+    try:
+        detector.get_probabilities()
+    except LangDetectException:  # no usable n-gram in the text
+        return {}
+    # The full vector: get_probabilities() drops every language under 0.1.
+    return {lang: float(p) for lang, p in zip(detector.langlist, detector.langprob)}
+
+
+def _iso639_1(lang: str) -> str:
+    """langdetect's codes are ISO 639-1 except ``zh-cn``/``zh-tw``."""
+    return lang.split("-", 1)[0]

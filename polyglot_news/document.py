@@ -1,0 +1,138 @@
+"""Plain data: the article, its sentences, their citation markers, and what a digest returns.
+
+This module imports nothing from its siblings; every other module speaks in these types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One citation marker as it stood in the source, e.g. ``[1]``, ``[1, 4]``, ``[4]–[7]``.
+
+    The marker is anchored at ``offset`` in its sentence's *plain* text (the text with all
+    markers removed), so the summarizer and the translator never see it. ``lead`` is what
+    separated it from the text (or from the previous marker) in the source: ``""``, ``" "``,
+    ``", "``. Several markers may share one offset; their order in the sentence is kept.
+    """
+
+    text: str
+    refs: tuple[str, ...]
+    offset: int
+    lead: str = ""
+
+    def to_dict(self, start: int) -> dict[str, Any]:
+        return {"text": self.text, "refs": list(self.refs), "start": start}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A body sentence: its plain text, its markers and its position in the body (0-based)."""
+
+    plain: str
+    markers: tuple[Marker, ...] = ()
+    index: int = 0
+
+    @property
+    def text(self) -> str:
+        """The sentence as a reader sees it, markers back where they stood."""
+        return self.render()[0]
+
+    def render(self) -> tuple[str, list[int]]:
+        """Return the text with markers inserted, and each marker's start offset in it."""
+        out: list[str] = []
+        starts: list[int] = []
+        cursor = 0
+        length = 0
+        for marker in self.markers:
+            chunk = self.plain[cursor : marker.offset]
+            out.append(chunk)
+            length += len(chunk)
+            out.append(marker.lead)
+            length += len(marker.lead)
+            starts.append(length)
+            out.append(marker.text)
+            length += len(marker.text)
+            cursor = marker.offset
+        out.append(self.plain[cursor:])
+        return "".join(out), starts
+
+    def to_dict(self) -> dict[str, Any]:
+        text, starts = self.render()
+        return {
+            "text": text,
+            "markers": [m.to_dict(s) for m, s in zip(self.markers, starts)],
+            "index": self.index,
+        }
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One numbered entry of the article's reference list."""
+
+    id: str
+    title: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title}
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article split into its parts. Only ``paragraphs`` (the body) may enter a summary."""
+
+    headline: str | None
+    paragraphs: tuple[str, ...]
+    references: tuple[Reference, ...] = ()
+    boilerplate: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A language decision: an ISO 639-1 code (or ``und``), a confidence in [0, 1], and why."""
+
+    language: str
+    confidence: float
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "confidence": round(self.confidence, 4),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What ``polyglot_news.digest()`` returns: detection, headline, summary and references."""
+
+    source: Detection
+    headline: str | None
+    summary: tuple[Sentence, ...]
+    references: tuple[Reference, ...]
+    signature: str
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    """Messages for the user (e.g. default targets skipped for want of a model); not data."""
+    errors: tuple[Exception, ...] = ()
+    """Failures of explicitly requested targets; their ``translations`` entry holds the message."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "schema": SCHEMA,
+            "source": self.source.to_dict(),
+            "headline": self.headline,
+            "summary": [s.to_dict() for s in self.summary],
+            "references": [r.to_dict() for r in self.references],
+            "signature": self.signature,
+        }
+        if self.translations:
+            out["translations"] = self.translations
+        return out
+
+
+SCHEMA = "polyglot-news/digest/v1"

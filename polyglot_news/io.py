@@ -1,0 +1,92 @@
+"""Reading articles strictly and writing outputs atomically. Knows nothing about languages."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .errors import InputError, OutputError
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Largest accepted input: 5 MiB of UTF-8, far above any news article (a long one is ~50 KB)."""
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def read_article(source: str | Path, *, max_bytes: int = MAX_BYTES, stdin: BinaryIO | None = None) -> str:
+    """Read a path, or ``-`` for standard input, as strict UTF-8 text.
+
+    Raises:
+        InputError: unreadable, larger than ``max_bytes``, binary, invalid UTF-8, or empty.
+    """
+    name = "<stdin>" if str(source) == "-" else str(source)
+    try:
+        if str(source) == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            data = stream.read(max_bytes + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a text file") from None
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise InputError(f"{name}: input is larger than the {max_bytes:,}-byte limit")
+    return decode(data, name)
+
+
+def decode(data: bytes, name: str = "<input>") -> str:
+    """Decode bytes as UTF-8 (a leading BOM is dropped) and normalise line ends to ``\\n``.
+
+    Raises:
+        InputError: binary data (NUL bytes), invalid UTF-8 (with the byte offset), or no text.
+    """
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"{name}: binary data (NUL byte at offset {nul}), expected UTF-8 text")
+    body = data[len(_BOM) :] if data.startswith(_BOM) else data
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (len(data) - len(body))
+        raise InputError(
+            f"{name}: invalid UTF-8 at byte offset {offset} (byte 0x{data[offset]:02x}); "
+            "convert the file to UTF-8 first, e.g. with iconv"
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{name}: input is empty")
+    return text
+
+
+def to_json(obj: Any) -> str:
+    """Deterministic, human-readable JSON (UTF-8 characters kept as they are)."""
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` so readers see the old file or the whole new one, never a part."""
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

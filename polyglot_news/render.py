@@ -1,0 +1,75 @@
+"""Turning results into text, JSON or Markdown for output."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .document import SCHEMA, Detection, Digest, Reference, Sentence
+from .io import to_json
+
+if TYPE_CHECKING:
+    from .pipeline import Summary, TextTranslation
+
+
+def detection(found: Detection, fmt: str) -> str:
+    """``en<TAB>0.9999<TAB>reason`` as text; an object as JSON or Markdown."""
+    if fmt == "json":
+        return to_json(found.to_dict())
+    if fmt == "markdown":
+        return f"**Language:** {found.language} (confidence {found.confidence:.2f}, {found.reason})\n"
+    return f"{found.language}\t{found.confidence:.4f}\t{found.reason}\n"
+
+
+def summary(result: Summary, fmt: str) -> str:
+    """The summary sentences alone: one a line, a Markdown list, or JSON objects."""
+    if fmt == "json":
+        return to_json(
+            {
+                "schema": SCHEMA,
+                "source": result.source.to_dict(),
+                "summary": [s.to_dict() for s in result.summary],
+            }
+        )
+    return _sentences(result.summary, fmt)
+
+
+def digest(result: Digest, fmt: str) -> str:
+    """The whole digest; JSON follows the documented schema (README, "Output schema")."""
+    if fmt == "json":
+        return to_json(result.to_dict())
+    parts: list[str] = []
+    if result.headline:
+        parts.append(f"# {result.headline}\n" if fmt == "markdown" else f"{result.headline}\n")
+    parts.append(_sentences(result.summary, fmt))
+    if result.references:
+        parts.append(_references(result.references, fmt))
+    return "\n".join(parts)
+
+
+def _sentences(sentences: tuple[Sentence, ...], fmt: str) -> str:
+    bullet = "- " if fmt == "markdown" else ""
+    return "".join(f"{bullet}{s.text}\n" for s in sentences)
+
+
+def _references(references: tuple[Reference, ...], fmt: str) -> str:
+    if fmt == "markdown":
+        return "## References\n\n" + "".join(f"{r.id}. {r.title}\n" for r in references)
+    return "References:\n" + "".join(f"[{r.id}] {r.title}\n" for r in references)
+
+
+def translation(result: TextTranslation, fmt: str) -> str:
+    """Translated text as lines (text, Markdown), or sentences with markers and flags (JSON)."""
+    if fmt != "json":
+        return result.text
+    flags = iter(result.flags)
+    return to_json(
+        {
+            "source": result.source.to_dict(),
+            "target": result.target,
+            "route": result.route,
+            "paragraphs": [
+                [s.to_dict() | {"flags": list(next(flags))} for s in paragraph] for paragraph in result.paragraphs
+            ],
+            "signature": result.signature,
+        }
+    )

@@ -1,0 +1,306 @@
+"""Extractive summaries: pick sentence indices with a sumy algorithm, Lead-N, or a blend.
+
+The caller splits the text; this module only ranks the given sentences and returns the chosen
+indices in source order. sumy is imported lazily, on the first summary, never at import time.
+The default method was chosen by ROUGE on real news (see ``benchmarks/summary_bench.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import math
+import re
+import warnings
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+#: Method name -> ``"module:Class"`` of its sumy summarizer, imported only when used.
+#: ``lead`` (no class) is the Lead-N baseline; ``<algo>-lead`` blends ``<algo>``'s ranking with a
+#: position prior (see :data:`LEAD_PRIOR_WEIGHT`).
+METHODS: dict[str, str] = {
+    "lead": "",
+    "lexrank": "sumy.summarizers.lex_rank:LexRankSummarizer",
+    "textrank": "sumy.summarizers.text_rank:TextRankSummarizer",
+    "lsa": "sumy.summarizers.lsa:LsaSummarizer",
+    "luhn": "sumy.summarizers.luhn:LuhnSummarizer",
+    "edmundson": "sumy.summarizers.edmundson:EdmundsonSummarizer",
+    "kl": "sumy.summarizers.kl:KLSummarizer",
+    "sumbasic": "sumy.summarizers.sum_basic:SumBasicSummarizer",
+    "reduction": "sumy.summarizers.reduction:ReductionSummarizer",
+    "lexrank-lead": "sumy.summarizers.lex_rank:LexRankSummarizer",
+    "textrank-lead": "sumy.summarizers.text_rank:TextRankSummarizer",
+    "reduction-lead": "sumy.summarizers.reduction:ReductionSummarizer",
+}
+
+#: Chosen by ROUGE on news (benchmarks/summary_bench.py): beats Lead-N on every set and the
+#: best plain sumy method where the article keeps its lead (CNN); see the benchmark's notes.
+DEFAULT_METHOD: str = "reduction-lead"
+
+#: Summary length when neither ``count`` nor ``ratio`` is given (the Lead-3 convention).
+DEFAULT_COUNT: int = 3
+
+#: Weight of the position rank in ``<algo>-lead`` methods; the algorithm's rank gets the rest.
+#: 0.5 is a plain Borda count of the two rankings: no tuned parameter.
+LEAD_PRIOR_WEIGHT: float = 0.5
+
+_LEAD_SUFFIX = "-lead"
+
+# ISO 639-1 code -> (aliases, sumy/Snowball stemmer language or None).
+_LANGUAGES: dict[str, tuple[frozenset[str], str | None]] = {
+    "en": (frozenset({"en", "eng", "english"}), "english"),
+    "ru": (frozenset({"ru", "rus", "russian"}), "russian"),
+    "uk": (frozenset({"uk", "ukr", "ukrainian"}), "ukrainian"),
+    "be": (frozenset({"be", "bel", "belarusian", "belarussian"}), None),
+}
+
+
+class WordTokenizer(Protocol):
+    """What sumy needs from a tokenizer; ``polyglot_news.segment.Tokenizer`` provides it."""
+
+    def to_words(self, sentence: str) -> tuple[str, ...]: ...
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]: ...
+
+
+def summarize(
+    sentences: Sequence[str],
+    language: str,
+    tokenizer: WordTokenizer,
+    *,
+    method: str = DEFAULT_METHOD,
+    count: int | None = None,
+    ratio: float | None = None,
+) -> list[int]:
+    """Select sentences for an extractive summary.
+
+    Args:
+        sentences: the body sentences, already split, in source order.
+        language: an ISO 639-1 code or English name; unknown languages work without stop
+            words or stemming.
+        tokenizer: splits a sentence into words (sumy calls ``to_words``).
+        method: a key of :data:`METHODS`.
+        count: number of sentences to keep (at least 1).
+        ratio: share of the sentences to keep, in (0, 1]; rounded half up, at least 1.
+            Give ``count`` or ``ratio``, not both; with neither, :data:`DEFAULT_COUNT`.
+
+    Returns:
+        The chosen indices into ``sentences``, ascending. Ties go to the earlier sentence,
+        so the result is deterministic. Fewer sentences than asked returns them all.
+
+    Raises:
+        ValueError: unknown method, both or invalid ``count`` / ``ratio``.
+    """
+    wanted = summary_length(len(sentences), count=count, ratio=ratio)
+    _check_method(method)
+    if wanted >= len(sentences):
+        return list(range(len(sentences)))
+    scores = sentence_scores(sentences, language, tokenizer, method=method)
+    best = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))[:wanted]
+    return sorted(best)
+
+
+def summary_length(total: int, *, count: int | None = None, ratio: float | None = None) -> int:
+    """Return how many of ``total`` sentences a summary keeps (see :func:`summarize`)."""
+    if count is not None and ratio is not None:
+        raise ValueError("give a sentence count or a ratio, not both")
+    if count is not None:
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"sentence count must be a whole number >= 1, got {count!r}")
+        return min(count, total)
+    if ratio is not None:
+        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)):
+            raise ValueError(f"ratio must be a number in (0, 1], got {ratio!r}")
+        if not 0.0 < ratio <= 1.0 or math.isnan(ratio):
+            raise ValueError(f"ratio must be in (0, 1], got {ratio!r}")
+        return min(total, max(1, math.floor(ratio * total + 0.5)))
+    return min(DEFAULT_COUNT, total)
+
+
+def sentence_scores(
+    sentences: Sequence[str],
+    language: str,
+    tokenizer: WordTokenizer,
+    *,
+    method: str = DEFAULT_METHOD,
+) -> list[float]:
+    """Score every sentence with ``method`` (higher is better), one score per position."""
+    _check_method(method)
+    n = len(sentences)
+    if n == 0:
+        return []
+    lead = [float(n - i) for i in range(n)]
+    if method == "lead":
+        return lead
+    algo_scores = _sumy_scores(sentences, language, tokenizer, METHODS[method])
+    if not method.endswith(_LEAD_SUFFIX):
+        return algo_scores
+    algo_rank = _ranks(algo_scores)
+    w = LEAD_PRIOR_WEIGHT
+    return [-((1.0 - w) * algo_rank[i] + w * i) for i in range(n)]
+
+
+def stop_words(language: str) -> frozenset[str]:
+    """Return the lowercase stop words shipped for ``language`` (empty when there are none)."""
+    code = language_code(language)
+    if code is None:
+        return frozenset()
+    return _read_stop_words(code)
+
+
+def language_code(language: str) -> str | None:
+    """Map a code or English name to one of our ISO 639-1 codes, or ``None`` if unsupported."""
+    key = language.strip().lower()
+    for code, (aliases, _) in _LANGUAGES.items():
+        if key in aliases:
+            return code
+    return None
+
+
+def stemmer(language: str) -> Callable[[str], str]:
+    """Return the word stemmer used for ``language`` (lowercasing only when it has none)."""
+    code = language_code(language)
+    if code == "be":
+        return stem_belarusian
+    snowball = _LANGUAGES[code][1] if code is not None else None
+    if snowball is None:
+        return str.lower
+    from sumy.nlp.stemmers import Stemmer  # type: ignore[import-untyped]
+
+    stem: Callable[[str], str] = Stemmer(snowball)
+    return stem
+
+
+# Belarusian inflection endings, longest first; a light stemmer (no derivation).
+_BE_REFLEXIVE = re.compile(r"(ся|цца|ца)$")
+_BE_ENDINGS = (
+    *("ецце",),
+    *("ымі", "імі", "амі", "ямі", "ого", "ага", "яга", "аму", "яму", "ому", "ему"),
+    *("аць", "яць", "ець", "іць", "ыць", "уць", "юць", "ыце", "іце"),
+    *("ых", "іх", "ым", "ім", "ая", "яя", "ое", "ае", "яе", "ыя", "ія", "ую", "юю", "ой", "ей"),
+    *("ай", "яй", "аю", "яю", "ёй", "ою", "ёю", "ам", "ям", "ах", "ях", "аў", "яў", "ом", "ем", "ём", "ла", "лі", "ло"),
+    *("ы", "і", "а", "я", "у", "ю", "е", "о", "ь"),
+)
+_BE_MIN_STEM = 3
+
+
+def stem_belarusian(word: str) -> str:
+    """Strip one Belarusian inflection ending, keeping at least three letters of stem."""
+    word = word.lower().replace("ў", "у").replace("ё", "е").replace("’", "").replace("'", "")
+    if len(word) <= _BE_MIN_STEM:
+        return word
+    reflexive = _BE_REFLEXIVE.sub("", word)
+    if len(reflexive) >= _BE_MIN_STEM:
+        word = reflexive
+    for ending in _BE_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= _BE_MIN_STEM:
+            return word[: -len(ending)]
+    return word
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        known = ", ".join(sorted(METHODS))
+        raise ValueError(f"unknown summary method {method!r}; choose one of: {known}")
+
+
+def _ranks(scores: Sequence[float]) -> list[int]:
+    """Rank position of each score (0 = best), ties by source order."""
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    ranks = [0] * len(scores)
+    for rank, i in enumerate(order):
+        ranks[i] = rank
+    return ranks
+
+
+@functools.cache
+def _read_stop_words(code: str) -> frozenset[str]:
+    path = Path(__file__).parent / "data" / "stopwords" / f"{code}.txt"
+    words = path.read_text(encoding="utf-8").split()
+    return frozenset(w.lower() for w in words)
+
+
+@functools.cache
+def _load_class(path: str) -> Any:
+    module, _, name = path.partition(":")
+    cls = getattr(importlib.import_module(module), name)
+    if not hasattr(cls, "_create_dictionary"):
+        return cls
+
+    class _SortedDictionary(cls):  # type: ignore[misc, valid-type]
+        """LSA with its term rows in sorted order, not set order.
+
+        sumy numbers the terms by iterating a frozenset, whose order changes with the hash
+        seed; with tied singular values the truncated SVD then ranks differently per process.
+        """
+
+        def _create_dictionary(self, document: Any) -> dict[str, int]:
+            words = super()._create_dictionary(document)
+            return {w: i for i, w in enumerate(sorted(words))}
+
+    return _SortedDictionary
+
+
+@functools.lru_cache(maxsize=1)
+def _sentence_class() -> Any:
+    """A sumy Sentence compared by identity, so identical sentences stay separate items."""
+    from sumy.models.dom import Sentence  # type: ignore[import-untyped]
+
+    class _DistinctSentence(Sentence):  # type: ignore[misc]
+        __slots__ = ()
+        __eq__ = object.__eq__
+        __ne__ = object.__ne__
+        __hash__ = object.__hash__
+
+    return _DistinctSentence
+
+
+def _sumy_scores(
+    sentences: Sequence[str], language: str, tokenizer: WordTokenizer, class_path: str
+) -> list[float]:
+    """Run a sumy summarizer and read back its rating of every sentence, by position."""
+    from sumy.models.dom import ObjectDocumentModel, Paragraph
+
+    sentence_class = _sentence_class()
+    items = [sentence_class(text, tokenizer) for text in sentences]
+    position = {id(item): i for i, item in enumerate(items)}
+    document = ObjectDocumentModel([Paragraph(items)])
+    summarizer = _build(class_path, language, document)
+    captured: list[Any] = []
+
+    def keep_all(infos: Sequence[Any]) -> Sequence[Any]:
+        # sumy hands its (sentence, order, rating) list to a callable count; keep it all.
+        captured.extend(infos)
+        return infos
+
+    with warnings.catch_warnings():
+        # LSA warns on short texts and numpy on empty rows; neither changes the result's use.
+        warnings.simplefilter("ignore")
+        summarizer(document, keep_all)
+    scores = [0.0] * len(sentences)
+    for info in captured:
+        # 12 significant digits: identical sentences can differ in the last bit (LSA), and a
+        # tie must stay a tie so that the earlier sentence wins it.
+        rating = float(f"{float(info.rating):.12g}")
+        # LexRank rates a text without content words NaN, which would break the sort.
+        scores[position[id(info.sentence)]] = -math.inf if math.isnan(rating) else rating
+    return scores
+
+
+def _build(class_path: str, language: str, document: Any) -> Any:
+    summarizer = _load_class(class_path)(stemmer(language))
+    words = stop_words(language)
+    if hasattr(summarizer, "stop_words"):
+        summarizer.stop_words = words
+    if hasattr(summarizer, "bonus_words"):
+        # Edmundson without user cue words: the text's frequent content words are the bonus,
+        # stop words the stigma and the null words. A never-seen word keeps empty sets legal.
+        content = Counter(
+            w.lower() for s in document.sentences for w in s.words if w.lower() not in words
+        )
+        summarizer.bonus_words = [w for w, _ in content.most_common(10)] or [""]
+        summarizer.stigma_words = words or {""}
+        summarizer.null_words = words or {""}
+    return summarizer

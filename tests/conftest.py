@@ -1,0 +1,48 @@
+"""Every test runs offline, with its own model store and data home."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+class NetworkBlocked(RuntimeError):
+    """Raised by the socket guard: a test tried to reach the network."""
+
+
+@pytest.fixture(autouse=True)
+def network_attempts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[Any, ...]]]:
+    """Block every outgoing connection and name lookup; record who tried."""
+    attempts: list[tuple[Any, ...]] = []
+
+    def guard(*args: Any, **kwargs: Any) -> Any:
+        attempts.append(args)
+        raise NetworkBlocked(f"network access in a test: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guard)
+    monkeypatch.setattr(socket.socket, "connect_ex", guard)
+    monkeypatch.setattr(socket, "create_connection", guard)
+    monkeypatch.setattr(socket, "getaddrinfo", guard)
+    yield attempts
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the model store, the Argos packages dir and the data home into tmp_path."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("POLYGLOT_NEWS_MODELS", str(home / "models"))
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(home / "argos-packages"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    return home
+
+
+@pytest.fixture
+def example_text() -> str:
+    return (EXAMPLES / "belarus_us_relations.txt").read_text(encoding="utf-8")

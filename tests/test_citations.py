@@ -1,0 +1,154 @@
+"""Citation marker grammar: extraction, refs, code context, invariant."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from polyglot_news.citations import (
+    MARKER_PATTERN,
+    check_invariant,
+    extract,
+    is_marker,
+    parse_refs,
+)
+from polyglot_news.document import Marker, Sentence
+from polyglot_news.errors import CitationError
+
+EXTRACT_CASES = [
+    # text, plain, [(marker text, offset, lead)]
+    ("from Washington [1].", "from Washington.", [("[1]", 15, " ")]),
+    ("Washington. [1]", "Washington.", [("[1]", 11, " ")]),
+    ("exceptions.[1] The", "exceptions. The", [("[1]", 11, "")]),
+    ("source[17] codec", "source codec", [("[17]", 6, "")]),
+    ("Empire,[54] reflecting", "Empire, reflecting", [("[54]", 7, "")]),
+    ("in 2012 [3].", "in 2012.", [("[3]", 7, " ")]),
+    ("humans [4]–[7]. In", "humans. In", [("[4]–[7]", 6, " ")]),
+    ("cutin [12], [13]. As", "cutin. As", [("[12]", 5, " "), ("[13]", 5, ", ")]),
+    ("runs.[2][3] x", "runs. x", [("[2]", 5, ""), ("[3]", 5, "")]),
+    ("again.[1][1]", "again.", [("[1]", 6, ""), ("[1]", 6, "")]),
+    ("a [1, 4] b [17,18] c", "a b c", [("[1, 4]", 1, " "), ("[17,18]", 3, " ")]),
+    ("r [2–5] s [1-9]", "r s", [("[2–5]", 1, " "), ("[1-9]", 3, " ")]),
+    ("citizens.[136][n 7]", "citizens.", [("[136]", 9, ""), ("[n 7]", 9, "")]),
+    ("name.[a] Then", "name. Then", [("[a]", 5, "")]),
+    ("shown[citation needed] that", "shown that", [("[citation needed]", 5, "")]),
+    ("page [1]: 207 here", "page here", [("[1]: 207", 4, " ")]),
+    ("as:[3]:p. 234[5]", "as:", [("[3]:p. 234", 3, ""), ("[5]", 3, "")]),
+    ("Минска [1].", "Минска.", [("[1]", 6, " ")]),
+    ("[1] Opening marker.", " Opening marker.", [("[1]", 0, "")]),
+]
+
+
+@pytest.mark.parametrize(("text", "plain", "expected"), EXTRACT_CASES)
+def test_extract(text: str, plain: str, expected: list[tuple[str, int, str]]) -> None:
+    got_plain, markers = extract(text)
+    assert got_plain == plain
+    assert [(m.text, m.offset, m.lead) for m in markers] == expected
+    assert Sentence(got_plain, tuple(markers)).text == text
+
+
+NOT_MARKERS = [
+    "He wrote [sic] twice.",
+    "x[1] = 5",
+    "set array[1]=2 now",
+    "a[1][2] = 4",
+    "loop over array[i] and stop",
+    "call self.items[1] later",
+    "use my_list[3] here",
+    "value a[1].real is",
+    "in code `a[1]` only",
+    "index [0] is not a citation",
+    "an ellipsis [...] or […] stays",
+    "plan [A] stays",
+    "year [12345] stays",
+]
+
+
+@pytest.mark.parametrize("text", NOT_MARKERS)
+def test_not_markers(text: str) -> None:
+    plain, markers = extract(text)
+    assert markers == []
+    assert plain == text
+
+
+@pytest.mark.parametrize(
+    ("text", "markers"),
+    [
+        ("registered mozilla.org[4] later", ["[4]"]),
+        ("the Trenches[154] further north.[152]", ["[154]", "[152]"]),
+        ('of "Mosaic and Godzilla"[5] and', ["[5]"]),
+        ("include[55] Alcatel", ["[55]"]),
+        ("see [1], and [2]", ["[1]", "[2]"]),
+    ],
+)
+def test_prose_markers(text: str, markers: list[str]) -> None:
+    assert [m.text for m in extract(text)[1]] == markers
+
+
+@pytest.mark.parametrize(
+    ("marker", "refs"),
+    [
+        ("[1]", ("1",)),
+        ("[12]", ("12",)),
+        ("[1, 4]", ("1", "4")),
+        ("[17,18]", ("17", "18")),
+        ("[2–5]", ("2", "3", "4", "5")),
+        ("[1-3]", ("1", "2", "3")),
+        ("[4]–[7]", ("4", "5", "6", "7")),
+        ("[26,27,33-35]", ("26", "27", "33", "34", "35")),
+        ("[n 7]", ("n 7",)),
+        ("[a]", ("a",)),
+        ("[1]: 207", ("1",)),
+        ("[citation needed]", ()),
+        ("[1-9999]", ("1", "9999")),
+        ("[9-2]", ("9", "2")),
+    ],
+)
+def test_parse_refs(marker: str, refs: tuple[str, ...]) -> None:
+    assert parse_refs(marker) == refs
+
+
+@pytest.mark.parametrize(("text", "expected"), [("[1]", True), ("[1] x", False), ("[sic]", False)])
+def test_is_marker(text: str, expected: bool) -> None:
+    assert is_marker(text) is expected
+
+
+def test_marker_pattern_exported() -> None:
+    assert MARKER_PATTERN.fullmatch("[1, 4]") is not None
+    assert MARKER_PATTERN.fullmatch("[sic]") is None
+
+
+def _m(text: str) -> Marker:
+    return Marker(text, parse_refs(text), 0)
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "message"),
+    [
+        (["[1]", "[2]"], ["[1]"], "missing"),
+        (["[1]"], ["[1]", "[3]"], "unexpected"),
+        (["[1]", "[2]"], ["[2]", "[1]"], "order"),
+        (["[1]", "[1]"], ["[1]"], "order"),
+    ],
+)
+def test_check_invariant_raises(expected: list[str], actual: list[str], message: str) -> None:
+    with pytest.raises(CitationError, match=message) as info:
+        check_invariant([_m(t) for t in expected], [_m(t) for t in actual], "test")
+    assert info.value.exit_code == 6
+
+
+def test_check_invariant_passes() -> None:
+    markers = [_m("[1]"), _m("[2][3]")]
+    check_invariant(markers, list(markers), "test")
+    check_invariant([], [], "test")
+    assert [m.text for m in markers] == ["[1]", "[2][3]"]
+
+
+@given(st.text(alphabet="ab []1234,-–.:n\u00a0`=_x", max_size=60))
+def test_extract_is_lossless(text: str) -> None:
+    plain, markers = extract(text)
+    assert Sentence(plain, tuple(markers)).text == text
+    offsets = [m.offset for m in markers]
+    assert offsets == sorted(offsets)
+    assert all(0 <= o <= len(plain) for o in offsets)

@@ -1,0 +1,185 @@
+"""The command line as a user meets it: data on stdout, one-line errors on stderr, exit codes."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from polyglot_news.cli import cli
+from polyglot_news.parse import parse_article
+from polyglot_news.segment import split_sentences
+
+from .conftest import EXAMPLES, NetworkBlocked
+
+EXAMPLE = str(EXAMPLES / "belarus_us_relations.txt")
+
+
+def run(*args: str, stdin: bytes | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), input=stdin)
+
+
+def test_digest_of_the_example_article(example_text: str) -> None:
+    result = run("digest", EXAMPLE)
+    assert result.exit_code == 0, result.stderr
+    assert all(line.startswith("Note: not translated into ") for line in result.stderr.splitlines())
+    out = json.loads(result.stdout)
+    assert out["schema"] == "polyglot-news/digest/v1"
+    assert out["source"]["language"] == "en"
+    assert out["headline"].startswith("US Assistant Secretary of State vows to Belarusians")
+    body = {s.index: s for s in split_sentences(parse_article(example_text).paragraphs, "en")}
+    assert 1 <= len(out["summary"]) <= 3
+    for item in out["summary"]:
+        source = body[item["index"]]
+        assert item["text"] == source.text
+        assert [m["text"] for m in item["markers"]] == [m.text for m in source.markers]
+        for marker in item["markers"]:
+            assert item["text"][marker["start"] :].startswith(marker["text"])
+    cited = {ref for item in out["summary"] for m in item["markers"] for ref in m["refs"]}
+    assert {r["id"] for r in out["references"]} == cited
+    leaked = ("Read also", "Southwest region", "Tinubu", "Court petitions", "References:")
+    assert not [item for item in out["summary"] for word in leaked if word in item["text"]]
+    assert out["signature"].startswith("det:langdetect-")
+
+
+def test_digest_is_byte_identical_across_runs() -> None:
+    assert run("digest", EXAMPLE).stdout == run("digest", EXAMPLE).stdout
+
+
+def test_digest_reads_stdin(example_text: str) -> None:
+    from_file = run("digest", EXAMPLE)
+    from_stdin = run("digest", "-", stdin=example_text.encode())
+    assert from_stdin.exit_code == 0
+    assert from_stdin.stdout == from_file.stdout
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [("text", "US Assistant Secretary"), ("markdown", "# US Assistant Secretary"), ("json", '"schema"')],
+)
+def test_digest_formats(fmt: str, expected: str) -> None:
+    result = run("digest", "--format", fmt, EXAMPLE)
+    assert result.exit_code == 0
+    assert result.stdout.startswith(expected) or expected in result.stdout.splitlines()[1]
+
+
+def test_summarize_length_and_method() -> None:
+    result = run("summarize", "--sentences", "2", "--method", "lead", EXAMPLE)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines == [
+        "In a significant shift, Belarusian President Alexander Lukashenko has expressed a clear "
+        "intention to improve and strengthen relations with the United States.",
+        "Lukashenko emphasized Belarus's commitment to developing ties and highlighted the steps the "
+        "country has already taken to foster cooperation, awaiting a response from Washington [1].",
+    ]
+
+
+def test_summarize_json_emits_summary_objects() -> None:
+    out = json.loads(run("summarize", "--format", "json", "-n", "4", EXAMPLE).stdout)
+    assert len(out["summary"]) == 4
+    assert [s["index"] for s in out["summary"]] == sorted(s["index"] for s in out["summary"])
+    assert set(out["summary"][0]) == {"text", "markers", "index"}
+
+
+def test_detect_json() -> None:
+    result = run("detect", "--format", "json", EXAMPLE)
+    assert result.exit_code == 0
+    out = json.loads(result.stdout)
+    assert out["language"] == "en"
+    assert 0.9 <= out["confidence"] <= 1.0
+
+
+def test_detect_text_is_tab_separated() -> None:
+    result = run("detect", "-", stdin="Мы пайшлі ў лес па грыбы, бо ўчора ішоў дождж.".encode())
+    assert result.stdout.split("\t")[0] == "be"
+
+
+@pytest.mark.parametrize(
+    ("stdin", "code", "message"),
+    [
+        (b"", 3, "input is empty"),
+        (b"   \n\n", 3, "input is empty"),
+        (b"\x00\x01\x02binary", 3, "binary data"),
+        (b"Bad \xc3\x28 bytes here.", 3, "invalid UTF-8 at byte offset 4"),
+        (b"Hi.", 4, "pass --source-lang"),
+    ],
+)
+@pytest.mark.parametrize("command", ["digest", "summarize"])
+def test_bad_input_gives_one_line_error_and_exit_code(command: str, stdin: bytes, code: int, message: str) -> None:
+    result = run(command, "-", stdin=stdin)
+    assert result.exit_code == code
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: ")
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_oversized_input_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"Word. " * 1_000_000)
+    result = run("digest", str(big))
+    assert result.exit_code == 3
+    assert "limit" in result.stderr
+
+
+def test_missing_file() -> None:
+    result = run("digest", "no-such-file.txt")
+    assert result.exit_code == 3
+    assert result.stderr == "Error: no-such-file.txt: no such file\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sentences", "2", "--ratio", "0.5"], "not both"),
+        (["--sentences", "0"], "--sentences"),
+        (["--ratio", "1.5"], "--ratio"),
+        (["--method", "nonsense"], "--method"),
+        (["--source-lang", "english!"], "--source-lang"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    result = run("digest", *args, EXAMPLE)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_output_file_is_written_atomically_and_kept_on_failure(tmp_path: Path) -> None:
+    out = tmp_path / "digest.json"
+    assert run("digest", "-o", str(out), EXAMPLE).exit_code == 0
+    written = out.read_bytes()
+    assert json.loads(written)["source"]["language"] == "en"
+    failed = run("digest", "-o", str(out), "-", stdin=b"\xff\xfe")
+    assert failed.exit_code == 3
+    assert out.read_bytes() == written
+    assert [p.name for p in tmp_path.iterdir() if p.name != "home"] == ["digest.json"]
+
+
+def test_source_lang_overrides_detection() -> None:
+    out = json.loads(run("digest", "--source-lang", "ru", EXAMPLE).stdout)
+    assert out["source"] == {"language": "ru", "confidence": 1.0, "reason": "given"}
+    assert "det:given" in out["signature"]
+
+
+def test_socket_guard_really_blocks(network_attempts: list[Any]) -> None:
+    with pytest.raises(NetworkBlocked):
+        urllib.request.urlopen("http://127.0.0.1:9/", timeout=1)
+    assert network_attempts
+
+
+def test_digest_opens_no_network_connection(network_attempts: list[Any]) -> None:
+    assert run("digest", EXAMPLE).exit_code == 0
+    assert network_attempts == []
+
+
+def test_help_teaches() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for word in ("digest", "summarize", "detect", "Exit codes"):
+        assert word in result.stdout

@@ -1,0 +1,145 @@
+"""Language detection: be/ru/uk told apart, other languages via langdetect, refusals with reasons.
+
+Every sentence here was written for these tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from polyglot_news.detect import detect
+from polyglot_news.document import Detection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+DETECTED = [
+    # Belarusian: with ў, without ў (і, ы, э, дз, ц carry it), without ў or і, Taraškievica.
+    ("be", "Учора ўвечары ў Мінску прайшоў вялікі канцэрт."),
+    ("be", "Гэта была вельмі цікавая кніга пра вёску."),
+    ("be", "Мы хочам паехаць да мора разам з сябрамі."),
+    ("be", "Дзякуй, сябры, за вашу падтрымку!"),
+    ("be", "Сёння надвор'е добрае, пойдзем гуляць."),
+    ("be", "Беларуская грамадзкасьць абмяркоўвае новы закон."),
+    ("be", "Эканамiчныя навiны"),  # Latin i typed inside Cyrillic words
+    (
+        "be",
+        ("Урад паведаміў, што ў наступным годзе падаткі для малога бізнесу не зменяцца. "
+         "Эксперты лічаць, што гэта дапаможа захаваць працоўныя месцы ў рэгіёнах, "
+         "дзе заробкі і так значна ніжэйшыя, чым у сталіцы."),
+    ),
+    # Russian and Ukrainian, short and long.
+    ("ru", "Вчера вечером в Минске прошёл большой концерт."),
+    ("ru", "Мы хотим поехать на море вместе с друзьями."),
+    (
+        "ru",
+        ("Правительство опубликовало новый доклад об экономике страны. По мнению авторов, "
+         "рост цен в ближайшие месяцы замедлится, однако реальные доходы населения всё ещё "
+         "остаются ниже, чем пять лет назад."),
+    ),
+    ("uk", "Учора ввечері в Києві відбувся великий концерт."),
+    ("uk", "Ми хочемо поїхати на море разом із друзями."),
+    (
+        "uk",
+        ("Уряд оприлюднив нову доповідь про економіку країни. На думку авторів, зростання "
+         "цін найближчими місяцями сповільниться, проте реальні доходи населення досі "
+         "залишаються нижчими, ніж п'ять років тому."),
+    ),
+    # Other Cyrillic languages the model knows.
+    ("bg", "Правителството представи днес новия бюджет за следващата година."),
+    ("mk", "Владата денеска го претстави новиот буџет за следната година."),
+    ("sr", "Влада је данас представила нови буџет за следећу годину."),
+    ("kk", "Үкімет бүгін келесі жылға арналған жаңа бюджетті ұсынды."),
+    ("mn", "Засгийн газар өнөөдөр ирэх оны төсвийг танилцуулав."),
+    # Latin script goes to langdetect.
+    ("en", "The committee will publish its final report next week."),
+    ("de", "Die Regierung hat heute einen neuen Haushaltsplan vorgestellt."),
+    ("fr", "Le gouvernement a présenté un nouveau budget ce matin."),
+    ("pl", "Rząd przedstawił dziś nowy projekt budżetu na przyszły rok."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), DETECTED)
+def test_detects_language(expected: str, text: str) -> None:
+    found = detect(text)
+    assert (found.language, found.reason) == (expected, "detected")
+    assert 0.5 <= found.confidence <= 1.0
+
+
+REFUSED = [
+    ("", "no-letters"),
+    ("   \n\t ", "no-letters"),
+    ("12345 !!! 2024-05-01 ...", "no-letters"),
+    ("https://example.org/some/path", "no-letters"),
+    ("Дзякуй!", "too-short"),
+    ("Да, сябры.", "too-short"),
+    ("Thanks!", "too-short"),
+    ("Hello my dear friends and colleagues! Прывітанне, дарагія сябры!", "mixed"),
+    (
+        ("The minister said on Monday that the new rules would come into force next spring, after a "
+         "long consultation with trade unions and employers. Le ministre a déclaré lundi que les "
+         "nouvelles règles entreraient en vigueur au printemps prochain, après une longue consultation."),
+        "mixed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), REFUSED)
+def test_refuses_with_reason(text: str, reason: str) -> None:
+    assert detect(text) == Detection("und", 0.0, reason)
+
+
+@pytest.mark.parametrize(
+    ("text", "min_chars", "expected"),
+    [
+        ("Дзякуй вам", 12, "und"),
+        ("Дзякуй вам", 5, "be"),
+        ("Учора ўвечары ў Мінску", 40, "und"),
+    ],
+)
+def test_min_chars(text: str, min_chars: int, expected: str) -> None:
+    assert detect(text, min_chars=min_chars).language == expected
+
+
+def test_latin_names_in_cyrillic_text_are_not_mixed() -> None:
+    found = detect("Кампанія Apple і Google абмеркавалі новыя правілы ў Мінску.")
+    assert found.language == "be"
+
+
+def test_detection_is_deterministic_within_a_process() -> None:
+    text = "Новы мост адкрыюць увосень."
+    assert detect(text) == detect(text)
+
+
+def test_detection_is_deterministic_across_processes() -> None:
+    texts = ["Новы мост адкрыюць увосень.", "Он упал, но встал.", "Ти добре готуєш вечерю.", "Do let us go now."]
+    code = (
+        "import json, sys\n"
+         "from polyglot_news.detect import detect\n"
+         "print(json.dumps([detect(t).to_dict() for t in json.loads(sys.stdin.read())]))\n"
+    )
+    outputs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(
+            [sys.executable, "-c", code], input=json.dumps(texts), capture_output=True, text=True, env=env, check=True
+        )
+        outputs.append(json.loads(done.stdout))
+    assert outputs[0] == outputs[1]
+    assert outputs[0] == [detect(t).to_dict() for t in texts]
+
+
+def test_import_is_cheap() -> None:
+    code = (
+        "import sys\n"
+         "import polyglot_news.detect\n"
+         "print(','.join(sorted(m for m in sys.modules if m.startswith('langdetect'))))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == ""

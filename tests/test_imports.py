@@ -1,0 +1,25 @@
+"""Start-up stays light: importing the package or asking for --help loads no heavy library."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("ctranslate2", "sentencepiece", "sumy", "nltk", "langdetect", "numpy", "torch", "stanza", "argostranslate")
+
+SCRIPTS = {
+    "import": "import polyglot_news",
+    "help": "from polyglot_news.cli import cli\ntry:\n    cli(['--help'])\nexcept SystemExit:\n    pass",
+    "digest-help": "from polyglot_news.cli import cli\ntry:\n    cli(['digest', '--help'])\nexcept SystemExit:\n    pass",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_no_heavy_module_is_imported(name: str) -> None:
+    probe = SCRIPTS[name] + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)), file=sys.stderr)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    assert sorted(m for m in loaded if m.split(".")[0] in HEAVY) == []

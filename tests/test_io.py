@@ -1,0 +1,77 @@
+"""Strict reading of articles and atomic writing of outputs."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from polyglot_news.errors import InputError, OutputError
+from polyglot_news.io import decode, read_article, to_json, write_atomic
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"Hello.\n", "Hello.\n"),
+        (b"\xef\xbb\xbfHello.", "Hello."),
+        (b"a\r\nb\rc\n", "a\nb\nc\n"),
+        ("Прывітанне, свет.".encode(), "Прывітанне, свет."),
+    ],
+)
+def test_decode_accepts_utf8_with_bom_and_any_line_end(data: bytes, expected: str) -> None:
+    assert decode(data) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "input is empty"),
+        (b" \n\t\r\n", "input is empty"),
+        (b"abc\x00def", "binary data (NUL byte at offset 3)"),
+        (b"caf\xe9 au lait", "invalid UTF-8 at byte offset 3 (byte 0xe9)"),
+        (b"\xef\xbb\xbfok \xff", "invalid UTF-8 at byte offset 6 (byte 0xff)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary data"),
+    ],
+)
+def test_decode_rejects_bad_input_naming_the_problem(data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match="^<input>: ") as info:
+        decode(data)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_read_article_caps_size(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * 101)
+    with pytest.raises(InputError, match="larger than the 100-byte limit"):
+        read_article(big, max_bytes=100)
+    assert read_article(big, max_bytes=101) == "a" * 101
+
+
+def test_read_article_from_stdin_stream() -> None:
+    assert read_article("-", stdin=io.BytesIO(b"Line one.\r\n")) == "Line one.\n"
+
+
+@pytest.mark.parametrize(("name", "message"), [("missing.txt", "no such file"), (".", "is a directory")])
+def test_read_article_unreadable(tmp_path: Path, name: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        read_article(tmp_path / name)
+
+
+def test_write_atomic_replaces_whole_file_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("old")
+    write_atomic(target, "new ✓\n")
+    assert target.read_text(encoding="utf-8") == "new ✓\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_write_atomic_into_missing_folder_is_an_output_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="cannot write"):
+        write_atomic(tmp_path / "no" / "out.json", "x")
+
+
+def test_to_json_keeps_cyrillic_and_is_deterministic() -> None:
+    assert to_json({"b": "Мінск", "a": [1]}) == '{\n  "b": "Мінск",\n  "a": [\n    1\n  ]\n}\n'

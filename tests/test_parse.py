@@ -1,0 +1,165 @@
+"""Article structure: headline, body, references, boilerplate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from polyglot_news.document import Reference
+from polyglot_news.parse import parse_article, parse_references
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "belarus_us_relations.txt"
+
+EXAMPLE_REFERENCES = (
+    ("1", "Belarus' Lukashenko says sanctions should not be a stumbling block for dialogue with U.S."),
+    ("2", "U.S. shifts policy toward greater engagement with Belarus"),
+    ("3", "Belarus' Lukashenko praises Trump for Armenia-Azerbaijan peace deal"),
+    ("4", "Belarus' Lukashenko meets U.S. Assistant Secretary of State for European and Eurasian Affairs"),
+    ("5", "Belarus' Lukashenko says Belarus wants to be open to the whole world"),
+    ("6", "U.S. understands close relations between Belarus and Russia"),
+    ("7", 'Lukashenko does not express intention to give up S-400s or "Iskanders" systems'),
+    ("8", "If progress is made, Lukashenko promises Belarus will be reliable, honest, and sincere partners for the U.S."),
+)
+READ_ALSO = (
+    "- Southwest region's most popular posts, accompanied by an inquiry:",
+    "- Discussion between Putin and Trump in Alaska could potentially overshadow Ukraine's concerns",
+    (
+        "- Tinubu's administration allegedly causing issues within every political party as Peter Obi's "
+        "name surfaces - Obidient Movement asserts"
+    ),
+    "- Court petitions to reverse established decision on same-sex marriage legalization",
+)
+
+
+def test_example_article() -> None:
+    article = parse_article(EXAMPLE.read_text(encoding="utf-8"))
+    assert article.headline == (
+        "US Assistant Secretary of State vows to Belarusians: You can count on us to be your most "
+        "trustworthy, truthful, and sincere associates."
+    )
+    assert tuple((r.id, r.title) for r in article.references) == EXAMPLE_REFERENCES
+    assert article.boilerplate == ("Read also:\n" + "\n".join(READ_ALSO),)
+    assert len(article.paragraphs) == 9
+    assert article.paragraphs[0].startswith("In a significant shift, Belarusian President")
+    assert article.paragraphs[-1].endswith("the broader geopolitical landscape.")
+    body = "\n".join(article.paragraphs)
+    for line in READ_ALSO:
+        assert line[2:] not in body
+    assert "References" not in body and "stumbling block for dialogue with U.S. 2." not in body
+
+
+@pytest.mark.parametrize(
+    ("text", "headline", "paragraphs", "references", "boilerplate"),
+    [
+        (
+            "Title here\n\nBody one [1].\nBody two.\n\nSources:\n[1] First source\n[2] Second source\n",
+            "Title here",
+            ("Body one [1].", "Body two."),
+            (("1", "First source"), ("2", "Second source")),
+            (),
+        ),
+        (
+            (
+                "Заголовак\nПершы абзац [1].\nКрыніцы:\n1. Першая крыніца\n2. Другая крыніца\n"
+                "Чытайце таксама:\n- Іншая навіна\n"
+            ),
+            "Заголовак",
+            ("Першы абзац [1].",),
+            (("1", "Першая крыніца"), ("2", "Другая крыніца")),
+            ("Чытайце таксама:\n- Іншая навіна",),
+        ),
+        (
+            (
+                "Заголовок\nАбзац [2].\nИсточники: 1. Первый 2. Второй в г. Минске 3. Третий\n"
+                "Читайте также:\n\n- Другое\n\nЕщё абзац.\n"
+            ),
+            "Заголовок",
+            ("Абзац [2].", "Ещё абзац."),
+            (("1", "Первый"), ("2", "Второй в г. Минске"), ("3", "Третий")),
+            ("Читайте также:\n- Другое",),
+        ),
+        (
+            "Заголовок\nАбзац.\nДжерела:\n\n1. Перше\n\n2. Друге\n",
+            "Заголовок",
+            ("Абзац.",),
+            (("1", "Перше"), ("2", "Друге")),
+            (),
+        ),
+        (
+            "Only one paragraph here. It has two sentences.",
+            None,
+            ("Only one paragraph here. It has two sentences.",),
+            (),
+            (),
+        ),
+        (
+            "A first paragraph that cites [1]. It is not a title.\nSecond paragraph.",
+            None,
+            ("A first paragraph that cites [1]. It is not a title.", "Second paragraph."),
+            (),
+            (),
+        ),
+        (
+            (
+                "Wrapped story\n\nThis paragraph was wrapped by an old mail client at a short\n"
+                "width, so its lines must be joined back together.\n\nSecond paragraph.\n"
+            ),
+            "Wrapped story",
+            (
+                (
+                    "This paragraph was wrapped by an old mail client at a short width, so its "
+                    "lines must be joined back together."
+                ),
+                "Second paragraph.",
+            ),
+            (),
+            (),
+        ),
+        (
+            "Title\nBackground\nBody text.\nSee also: Another story\n",
+            "Title",
+            ("Background", "Body text."),
+            (),
+            ("See also: Another story",),
+        ),
+        (
+            "Title\nBody one.\nRead also:\n- Link one\n- Link two\n"
+            + "Body two is a real paragraph that goes on for a while, like body text does.\n",
+            "Title",
+            ("Body one.", "Body two is a real paragraph that goes on for a while, like body text does."),
+            (),
+            ("Read also:\n- Link one\n- Link two",),
+        ),
+        ("", None, (), (), ()),
+        ("\n \n", None, (), (), ()),
+    ],
+)
+def test_parse_article(
+    text: str,
+    headline: str | None,
+    paragraphs: tuple[str, ...],
+    references: tuple[tuple[str, str], ...],
+    boilerplate: tuple[str, ...],
+) -> None:
+    article = parse_article(text)
+    assert article.headline == headline
+    assert article.paragraphs == paragraphs
+    assert tuple((r.id, r.title) for r in article.references) == references
+    assert article.boilerplate == boilerplate
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1. A 2. B", (Reference("1", "A"), Reference("2", "B"))),
+        ("1. Deal with U.S. 2. U.S. shifts 3. Done", (
+            Reference("1", "Deal with U.S."), Reference("2", "U.S. shifts"), Reference("3", "Done"))),
+        ("1. Report on 2. wave 2. Next", (Reference("1", "Report on"), Reference("2", "wave 2. Next"))),
+        ("[1] A\n[2] B", (Reference("1", "A"), Reference("2", "B"))),
+        ("- A\n- B", (Reference("1", "A"), Reference("2", "B"))),
+        ("", ()),
+    ],
+)
+def test_parse_references(text: str, expected: tuple[Reference, ...]) -> None:
+    assert parse_references(text) == expected
