@@ -11,7 +11,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .document import Article, Detection, Digest, Marker, Reference, Sentence  # noqa: E402
+from .document import Article, Detection, Digest, Marker, Reference, Sentence, Summary  # noqa: E402
 from .errors import (  # noqa: E402
     CitationError,
     DetectionError,
@@ -21,13 +21,8 @@ from .errors import (  # noqa: E402
     PolyglotNewsError,
     RouteError,
 )
-from .pipeline import (  # noqa: E402
-    TranslationRequest,
-    detect_language,
-    digest,
-    summarize_article,
-    translate_text,
-)
+from .pipeline import detect_language, digest, summarize_article, translate_text  # noqa: E402
+from .translation import TranslationRequest  # noqa: E402
 
 __all__ = [
     "Article",
@@ -43,6 +38,7 @@ __all__ = [
     "Reference",
     "RouteError",
     "Sentence",
+    "Summary",
     "TranslationRequest",
     "__version__",
     "detect_language",

@@ -202,12 +202,12 @@ def digest(
     language without a route is reported in the JSON (translations.LANG.error) and the
     command exits with code 8 after writing the rest.
     """
-    from . import pipeline, render
+    from . import pipeline, render, translation
 
     _check_length(sentences, ratio)
     request = None
     if (targets or "").strip().lower() != "none":
-        request = pipeline.TranslationRequest(
+        request = translation.TranslationRequest(
             targets=_codes(targets),
             parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
             models=models,

@@ -83,8 +83,7 @@ def list_command(models_dir: Path | None, as_json: bool) -> None:
         return
     if not packages:
         click.echo(
-            f"No packages in {store.store_dir(models_dir)}; add one with "
-            f"`{store.INSTALL_HINT}`.",
+            f"No packages in {store.store_dir(models_dir)}; add one with `{store.INSTALL_HINT}`.",
             err=True,
         )
         return
@@ -162,7 +161,9 @@ def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -
 @models.command("fetch")
 @_models_option
 @click.option(
-    "--index-url", default=store.DEFAULT_INDEX_URL, show_default=True,
+    "--index-url",
+    default=store.DEFAULT_INDEX_URL,
+    show_default=True,
     help="The Argos package index to download from.",
 )
 @click.argument("from_code")

@@ -107,6 +107,17 @@ class Detection:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A summarized article: its parts, the language decision, every body sentence, the chosen ones."""
+
+    article: Article
+    source: Detection
+    sentences: tuple[Sentence, ...]
+    summary: tuple[Sentence, ...]
+    length: str
+
+
+@dataclass(frozen=True)
 class Digest:
     """What ``polyglot_news.digest()`` returns: detection, headline, summary and references."""
 

@@ -206,7 +206,9 @@ def validate_metadata(data: object, where: str) -> dict[str, Any]:
     if data["from_code"] == data["to_code"]:
         raise ModelError(f"{where}: metadata.json translates {data['from_code']!r} into itself")
     if not _VERSION.match(data["package_version"]):
-        raise ModelError(f"{where}: metadata.json package_version {data['package_version']!r} is malformed")
+        raise ModelError(
+            f"{where}: metadata.json package_version {data['package_version']!r} is malformed"
+        )
     for key in ("argos_version", "from_name", "to_name", "target_prefix", "type"):
         if key in data and data[key] is not None and not isinstance(data[key], str):
             raise ModelError(f"{where}: metadata.json field {key!r} is not a string")
@@ -292,7 +294,7 @@ def _store_entries(store: Path) -> list[Path]:
             if entry.is_dir():
                 chosen.append(entry)
         elif entry.name.startswith(".old-"):
-            original = entry.name[len(".old-"):].rsplit(".", 1)[0]
+            original = entry.name[len(".old-") :].rsplit(".", 1)[0]
             # An install died between its two renames: the old version is still the truth.
             if original not in live and entry.is_dir():
                 live.add(original)
@@ -308,11 +310,13 @@ def scan_packages(
     Sorted by pair, then origin (store before argos), then name and path.
     """
     sources: list[tuple[str, list[Path]]] = [("store", _store_entries(store_dir(store)))]
-    if include_argos:
-        for adir in argos_dirs():
-            sources.append(("argos", sorted(p for p in adir.iterdir() if p.is_dir())))
     packages: list[Package] = []
     problems: list[Problem] = []
+    for adir in argos_dirs() if include_argos else []:
+        try:
+            sources.append(("argos", sorted(p for p in adir.iterdir() if p.is_dir())))
+        except OSError as exc:
+            problems.append(Problem(adir, f"unreadable: {exc.strerror or exc}", "argos"))
     seen: set[Path] = set()
     for origin, paths in sources:
         for path in paths:
@@ -322,14 +326,16 @@ def scan_packages(
             seen.add(real)
             name = path.name
             if name.startswith(".old-"):
-                name = name[len(".old-"):].rsplit(".", 1)[0]
+                name = name[len(".old-") :].rsplit(".", 1)[0]
             try:
                 packages.append(load_package(path, origin, name))
             except ModelError as exc:
                 if origin == "argos" and _is_argos_sbd(path):
                     continue
                 problems.append(Problem(path, str(exc), origin))
-    packages.sort(key=lambda p: (p.from_code, p.to_code, _ORIGIN_RANK[p.origin], p.name, str(p.path)))
+    packages.sort(
+        key=lambda p: (p.from_code, p.to_code, _ORIGIN_RANK[p.origin], p.name, str(p.path))
+    )
     return packages, problems
 
 
@@ -364,7 +370,7 @@ def _recover(store: Path) -> None:
     for entry in sorted(store.iterdir()):
         name = entry.name
         if name.startswith(".old-"):
-            original = store / name[len(".old-"):].rsplit(".", 1)[0]
+            original = store / name[len(".old-") :].rsplit(".", 1)[0]
             if not original.exists():
                 os.rename(entry, original)
                 continue
@@ -439,7 +445,9 @@ def _member_parts(info: zipfile.ZipInfo, where: str) -> list[str]:
     return parts
 
 
-def _plan_archive(zf: zipfile.ZipFile, where: str) -> tuple[list[tuple[zipfile.ZipInfo, str]], dict[str, Any]]:
+def _plan_archive(
+    zf: zipfile.ZipFile, where: str
+) -> tuple[list[tuple[zipfile.ZipInfo, str]], dict[str, Any]]:
     """Validate the archive's listing and metadata; return (members with inner paths, metadata)."""
     infos = zf.infolist()
     if not infos:
@@ -456,12 +464,14 @@ def _plan_archive(zf: zipfile.ZipFile, where: str) -> tuple[list[tuple[zipfile.Z
         if len(parts) == 1 and not info.is_dir():
             raise ModelError(f"{where}: {info.filename!r} lies outside the package folder")
         inner = "/".join(parts[1:])
-        if inner.casefold() in seen:
+        if "/".join(parts).casefold() in seen:
             raise ModelError(f"{where}: member {info.filename!r} appears twice")
-        seen.add(inner.casefold())
+        seen.add("/".join(parts).casefold())
         total += info.file_size
         if total > MAX_UNPACKED_BYTES:
-            raise ModelError(f"{where}: unpacks to more than {MAX_UNPACKED_BYTES} bytes (zip bomb?)")
+            raise ModelError(
+                f"{where}: unpacks to more than {MAX_UNPACKED_BYTES} bytes (zip bomb?)"
+            )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO:
             raise ModelError(
@@ -618,7 +628,7 @@ def install(source: Path, store: Path | None = None) -> list[Package]:
 
 def _matches(package: Package, wanted: str) -> bool:
     spelled = wanted.strip().replace("->", "→")
-    return spelled in (package.pair, package.name, f"translate-{spelled}")
+    return package.pair == spelled or package.name in (spelled, f"translate-{spelled}")
 
 
 def remove(pair_or_name: str, store: Path | None = None) -> Package:
@@ -637,7 +647,9 @@ def remove(pair_or_name: str, store: Path | None = None) -> Package:
                 f"{pair_or_name}: only found in the Argos packages dir {found[0].path.parent}, "
                 "which polyglot-news uses read-only; remove it with argospm"
             )
-        raise ModelError(f"{pair_or_name}: no such package in {target} (see `polyglot-news models list`)")
+        raise ModelError(
+            f"{pair_or_name}: no such package in {target} (see `polyglot-news models list`)"
+        )
     package = ours[0]
     with _locked(target):
         if package.path.exists():
@@ -721,12 +733,21 @@ def verify(
         elif entry is not None:
             notes.append(f"catalog entry {entry.get('name')} has no sha256 to compare")
         results.append(
-            VerifyResult(package.path, package.name, package.pair, package.version, package.origin,
-                         tuple(problems), tuple(notes))
+            VerifyResult(
+                package.path,
+                package.name,
+                package.pair,
+                package.version,
+                package.origin,
+                tuple(problems),
+                tuple(notes),
+            )
         )
     for problem in broken:
         results.append(
-            VerifyResult(problem.path, problem.path.name, "?", "?", problem.origin, (problem.message,))
+            VerifyResult(
+                problem.path, problem.path.name, "?", "?", problem.origin, (problem.message,)
+            )
         )
     return results
 
@@ -763,7 +784,9 @@ def _download(url: str, out: IO[bytes], limit: int, timeout: float) -> str:
                 try:
                     out.write(chunk)
                 except OSError as exc:
-                    raise ModelError(f"{url}: cannot save the download: {exc.strerror or exc}") from None
+                    raise ModelError(
+                        f"{url}: cannot save the download: {exc.strerror or exc}"
+                    ) from None
     except urllib.error.HTTPError as exc:
         raise ModelError(f"{url}: download failed: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError) as exc:
@@ -797,9 +820,13 @@ def fetch(
     except (UnicodeDecodeError, ValueError) as exc:
         raise ModelError(f"{index_url}: the package index is not valid JSON ({exc})") from None
     candidates = [
-        e for e in (index if isinstance(index, list) else [])
-        if isinstance(e, dict) and e.get("from_code") == from_code and e.get("to_code") == to_code
-        and e.get("type", "translate") == "translate" and isinstance(e.get("package_version"), str)
+        e
+        for e in (index if isinstance(index, list) else [])
+        if isinstance(e, dict)
+        and e.get("from_code") == from_code
+        and e.get("to_code") == to_code
+        and e.get("type", "translate") == "translate"
+        and isinstance(e.get("package_version"), str)
     ]
     if not candidates:
         raise ModelError(
@@ -807,14 +834,28 @@ def fetch(
             f"see lang_models/ for how to build one, or install a pivot pair with `{INSTALL_HINT}`"
         )
     entry = max(candidates, key=lambda e: version_key(e["package_version"]))
-    links = [link for link in entry.get("links", []) if isinstance(link, str)
-             and link.startswith(("https://", "http://", "file:"))]
+    # A remote index may not point at local files; a local (file:) index may (tests, mirrors).
+    schemes = (
+        ("https://", "http://", "file:")
+        if index_url.startswith("file:")
+        else ("https://", "http://")
+    )
+    links = [
+        link
+        for link in entry.get("links", [])
+        if isinstance(link, str) and link.startswith(schemes)
+    ]
     if not links:
-        raise ModelError(f"{from_code}→{to_code} {entry['package_version']}: the index gives no download link")
+        raise ModelError(
+            f"{from_code}→{to_code} {entry['package_version']}: the index gives no download link"
+        )
     known = None
     for item in load_catalog(catalog):
         if (item.get("from_code"), item.get("to_code"), item.get("package_version")) == (
-            from_code, to_code, entry["package_version"]) and item.get("sha256"):
+            from_code,
+            to_code,
+            entry["package_version"],
+        ) and item.get("sha256"):
             known = item["sha256"]
     target = store_dir(store)
     target.mkdir(parents=True, exist_ok=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .document import SCHEMA, Detection, Digest, Reference, Sentence
+from .document import SCHEMA, Detection, Digest, Reference, Sentence, Summary
 from .io import to_json
 
 if TYPE_CHECKING:
-    from .pipeline import Summary, TextTranslation
+    from .pipeline import TextTranslation
 
 
 def detection(found: Detection, fmt: str) -> str:

@@ -46,3 +46,23 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def example_text() -> str:
     return (EXAMPLES / "belarus_us_relations.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def test_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every project-built test package (``.argosmodel`` files), built once per session."""
+    from lang_models.build_test_packages import PACKAGES, build
+
+    return build(tmp_path_factory.mktemp("test-packages"), which=list(PACKAGES))
+
+
+@pytest.fixture
+def install_packages(test_packages: dict[str, Path]) -> Any:
+    """Install the named test packages into this test's isolated store."""
+    from polyglot_news.models import install
+
+    def _install(*names: str) -> None:
+        for name in names:
+            install(test_packages[name])
+
+    return _install

@@ -183,3 +183,53 @@ def test_help_teaches() -> None:
     assert result.exit_code == 0
     for word in ("digest", "summarize", "detect", "Exit codes"):
         assert word in result.stdout
+
+
+def test_digest_to_ru_be_with_test_packages(install_packages: Any, example_text: str) -> None:
+    install_packages("echo-en_ru", "echo-ru_be")
+    result = run("digest", "--to", "ru,be", EXAMPLE)
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    expected = [[m["text"] for m in s["markers"]] for s in out["summary"]]
+    for lang, route in (("ru", "en→ru"), ("be", "en→ru→be")):
+        translated = out["translations"][lang]
+        assert translated["route"] == route
+        assert [[m["text"] for m in s["markers"]] for s in translated["summary"]] == expected
+        assert all(m["test_model"] for m in translated["models"])
+    assert "Note: ru comes from a TEST MODEL" in result.stderr
+
+
+def test_explicit_target_without_route_exits_8_after_writing(install_packages: Any, tmp_path: Path) -> None:
+    install_packages("echo-en_ru")
+    out_file = tmp_path / "d.json"
+    result = run("digest", "--to", "ru,uk", "-o", str(out_file), EXAMPLE)
+    assert result.exit_code == 8
+    assert result.stderr.splitlines()[-1].startswith("Error: no route en→uk: install")
+    out = json.loads(out_file.read_text(encoding="utf-8"))
+    assert "summary" in out["translations"]["ru"]
+    assert out["translations"]["uk"]["error"].startswith("no route en→uk")
+
+
+def test_digest_to_none_skips_translation() -> None:
+    result = run("digest", "--to", "none", EXAMPLE)
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert "translations" not in json.loads(result.stdout)
+
+
+def test_translate_command(install_packages: Any) -> None:
+    install_packages("echo-ru_be")
+    text = "Власти объявили о повышении тарифов [1]. Жители недовольны,[2] но молчат."
+    result = run("translate", "--to", "be", "--source-lang", "ru", "-", stdin=text.encode())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == text + "\n"
+    as_json = json.loads(run("translate", "--to", "be", "--format", "json", "-", stdin=text.encode()).stdout)
+    assert as_json["route"] == "ru→be"
+    assert [[m["text"] for m in s["markers"]] for s in as_json["paragraphs"][0]] == [["[1]"], ["[2]"]]
+
+
+def test_translate_without_route_exits_8() -> None:
+    result = run("translate", "--to", "be", "--source-lang", "ru", "-", stdin="Просто текст.".encode())
+    assert result.exit_code == 8
+    assert result.stderr.startswith("Error: no route ru→be")
+    assert result.stdout == ""

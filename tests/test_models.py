@@ -26,7 +26,9 @@ from polyglot_news.errors import ModelError
 CATALOG = Path(__file__).resolve().parents[1] / "lang_models" / "catalog.json"
 
 
-def meta(from_code: str = "en", to_code: str = "ru", version: str = "1.0", **extra: Any) -> dict[str, Any]:
+def meta(
+    from_code: str = "en", to_code: str = "ru", version: str = "1.0", **extra: Any
+) -> dict[str, Any]:
     return {
         "package_version": version,
         "argos_version": "1.9",
@@ -247,7 +249,9 @@ def _with_meta(raw: bytes) -> dict[str, bytes]:
     return files
 
 
-HOSTILE: list[tuple[str, dict[str, bytes] | None, Callable[[zipfile.ZipFile], None] | None, str]] = [
+HOSTILE: list[
+    tuple[str, dict[str, bytes] | None, Callable[[zipfile.ZipFile], None] | None, str]
+] = [
     ("traversal", None, _member("translate-en_ru-1_0/../../evil.txt"), "escapes its folder"),
     ("traversal-top", None, _member("../x"), "escapes its folder"),
     ("absolute", None, _member("/etc/evil"), "absolute path"),
@@ -260,25 +264,51 @@ HOSTILE: list[tuple[str, dict[str, bytes] | None, Callable[[zipfile.ZipFile], No
     ("no-metadata", _without("metadata.json"), None, "no translate-en_ru-1_0/metadata.json"),
     ("bad-json", _with_meta(b"{not json"), None, "not valid JSON"),
     ("not-object", _with_meta(b"[1, 2]"), None, "not a JSON object"),
-    ("missing-field", _with_meta(b'{"from_code": "en", "package_version": "1"}'), None,
-     "lacks the required field 'to_code'"),
-    ("number-version", _with_meta(b'{"from_code": "en", "to_code": "ru", "package_version": 1.9}'),
-     None, "'package_version' is not a string"),
-    ("bad-code", _with_meta(b'{"from_code": "../x", "to_code": "ru", "package_version": "1"}'),
-     None, "is not a language code"),
-    ("same-codes", _with_meta(b'{"from_code": "ru", "to_code": "ru", "package_version": "1"}'),
-     None, "into itself"),
-    ("bad-version", _with_meta(b'{"from_code": "en", "to_code": "ru", "package_version": "../1"}'),
-     None, "is malformed"),
-    ("sbd-type", _with_meta(b'{"from_code": "en", "to_code": "ru", "package_version": "1", '
-                            b'"type": "sbd"}'), None, "not a translation package"),
+    (
+        "missing-field",
+        _with_meta(b'{"from_code": "en", "package_version": "1"}'),
+        None,
+        "lacks the required field 'to_code'",
+    ),
+    (
+        "number-version",
+        _with_meta(b'{"from_code": "en", "to_code": "ru", "package_version": 1.9}'),
+        None,
+        "'package_version' is not a string",
+    ),
+    (
+        "bad-code",
+        _with_meta(b'{"from_code": "../x", "to_code": "ru", "package_version": "1"}'),
+        None,
+        "is not a language code",
+    ),
+    (
+        "same-codes",
+        _with_meta(b'{"from_code": "ru", "to_code": "ru", "package_version": "1"}'),
+        None,
+        "into itself",
+    ),
+    (
+        "bad-version",
+        _with_meta(b'{"from_code": "en", "to_code": "ru", "package_version": "../1"}'),
+        None,
+        "is malformed",
+    ),
+    (
+        "sbd-type",
+        _with_meta(b'{"from_code": "en", "to_code": "ru", "package_version": "1", "type": "sbd"}'),
+        None,
+        "not a translation package",
+    ),
     ("no-model", _without("model/model.bin"), None, "missing model/model.bin"),
     ("no-tokenizer", _without("sentencepiece.model"), None, "missing the tokenizer"),
     ("ratio-bomb", None, _member("translate-en_ru-1_0/zeros.bin", bytes(4 * 1024**2)), "zip bomb"),
 ]
 
 
-@pytest.mark.parametrize(("case", "files", "extra", "message"), HOSTILE, ids=[h[0] for h in HOSTILE])
+@pytest.mark.parametrize(
+    ("case", "files", "extra", "message"), HOSTILE, ids=[h[0] for h in HOSTILE]
+)
 def test_hostile_archive_refused_and_store_unchanged(
     tmp_path: Path,
     store: Path,
@@ -291,7 +321,7 @@ def test_hostile_archive_refused_and_store_unchanged(
     models.install(good)
     before = snapshot(store)
     bad = make_archive(tmp_path / f"{case}.argosmodel", files, extra=extra)
-    with pytest.raises(ModelError, match="") as caught:
+    with pytest.raises(ModelError) as caught:
         models.install(bad)
     text = str(caught.value)
     assert message in text
@@ -333,7 +363,12 @@ RAW_CASES: list[tuple[str, Callable[[bytes], bytes], str]] = [
 
 @pytest.mark.parametrize(("case", "mangle", "message"), RAW_CASES, ids=[c[0] for c in RAW_CASES])
 def test_corrupt_archive_refused_and_store_unchanged(
-    tmp_path: Path, store: Path, good: Path, case: str, mangle: Callable[[bytes], bytes], message: str
+    tmp_path: Path,
+    store: Path,
+    good: Path,
+    case: str,
+    mangle: Callable[[bytes], bytes],
+    message: str,
 ) -> None:
     models.install(good)
     before = snapshot(store)
@@ -410,14 +445,20 @@ def test_interrupted_install_leaves_store_as_it_was(
     assert [p.version for p in models.list_packages()] == ["1.0"]
 
 
-def test_swap_interrupted_between_renames_is_recovered(tmp_path: Path, store: Path, good: Path) -> None:
+def test_swap_interrupted_between_renames_is_recovered(
+    tmp_path: Path, store: Path, good: Path
+) -> None:
     models.install(good)
     # What a writer killed between its two renames leaves: the old version swapped out.
     os.rename(store / "translate-en_ru", store / ".old-translate-en_ru.dead")
     (store / ".tmp-install-dead").mkdir()
     assert [(p.pair, p.name) for p in models.list_packages()] == [("en→ru", "translate-en_ru")]
     models.install(make_archive(tmp_path / "rube.argosmodel", package_files(meta("ru", "be"))))
-    assert sorted(p.name for p in store.iterdir()) == [".lock", "translate-en_ru", "translate-ru_be"]
+    assert sorted(p.name for p in store.iterdir()) == [
+        ".lock",
+        "translate-en_ru",
+        "translate-ru_be",
+    ]
     assert all(r.ok for r in models.verify())
 
 
@@ -449,24 +490,31 @@ def test_concurrent_installs_leave_a_valid_store(tmp_path: Path, store: Path) ->
     assert [p.pair for p in packages] == ["en→ru", "ru→be"]
     assert packages[0].version in {"1.0", "1.1", "1.2", "1.3"}
     assert all(r.ok for r in models.verify())
-    assert sorted(p.name for p in store.iterdir()) == [".lock", "translate-en_ru", "translate-ru_be"]
+    assert sorted(p.name for p in store.iterdir()) == [
+        ".lock",
+        "translate-en_ru",
+        "translate-ru_be",
+    ]
 
 
 def test_install_waits_for_the_store_lock(store: Path, good: Path) -> None:
     store.mkdir(parents=True)
     fd = os.open(store / ".lock", os.O_RDWR | os.O_CREAT)
     fcntl.flock(fd, fcntl.LOCK_EX)
-    worker = multiprocessing.get_context("fork").Process(
+    # spawn, not fork: a forked child would share (and so keep) the parent's lock.
+    worker = multiprocessing.get_context("spawn").Process(
         target=_install_many, args=([str(good)], str(store))
     )
     try:
         worker.start()
-        time.sleep(0.5)
+        time.sleep(1.5)
         assert worker.is_alive()
         assert not (store / "translate-en_ru").exists()
     finally:
         os.close(fd)
     worker.join(30)
+    if worker.is_alive():
+        worker.kill()
     assert worker.exitcode == 0
     assert [p.pair for p in models.list_packages()] == ["en→ru"]
 
@@ -481,7 +529,8 @@ def test_argos_dir_discovered_read_only(isolated_home: Path, store: Path, good: 
     models.install(good)
     packages, problems = models.scan_packages()
     assert [(p.pair, p.version, p.origin) for p in packages] == [
-        ("en→ru", "1.0", "store"), ("en→ru", "1.9", "argos")
+        ("en→ru", "1.0", "store"),
+        ("en→ru", "1.9", "argos"),
     ]
     assert problems == []
     assert models.list_packages(include_argos=False) == packages[:1]
@@ -506,13 +555,18 @@ def test_broken_store_folder_reported_not_listed(store: Path, good: Path) -> Non
 @pytest.mark.parametrize(
     ("tamper", "problem"),
     [
-        (lambda p: (p / "model" / "model.bin").write_bytes(b"changed"), "model/model.bin has changed"),
+        (
+            lambda p: (p / "model" / "model.bin").write_bytes(b"changed"),
+            "model/model.bin has changed",
+        ),
         (lambda p: (p / "README.md").unlink(), "README.md is missing"),
         (lambda p: (p / "extra.txt").write_text("x"), "extra.txt was not installed"),
         (lambda p: (p / models.MANIFEST).unlink(), "no .polyglot-news.json manifest"),
     ],
 )
-def test_verify_detects_tampering(store: Path, good: Path, tamper: Callable[[Path], Any], problem: str) -> None:
+def test_verify_detects_tampering(
+    store: Path, good: Path, tamper: Callable[[Path], Any], problem: str
+) -> None:
     (package,) = models.install(good)
     tamper(package.path)
     (result,) = models.verify()
@@ -542,9 +596,21 @@ def test_verify_against_catalog_sha256(
     models.install(good)
     sha = hashlib.sha256(good.read_bytes()).hexdigest() if matches else "0" * 64
     catalog = tmp_path / "catalog.json"
-    catalog.write_text(json.dumps({"packages": [
-        {"name": "t", "from_code": "en", "to_code": "ru", "package_version": "1.0", "sha256": sha}
-    ]}))
+    catalog.write_text(
+        json.dumps(
+            {
+                "packages": [
+                    {
+                        "name": "t",
+                        "from_code": "en",
+                        "to_code": "ru",
+                        "package_version": "1.0",
+                        "sha256": sha,
+                    }
+                ]
+            }
+        )
+    )
     (result,) = models.verify(catalog=catalog)
     assert result.ok is ok
     assert ("archive matches catalog entry t" in result.notes) is matches
@@ -558,7 +624,8 @@ def test_fetch_offline_fails_clearly(store: Path, monkeypatch: pytest.MonkeyPatc
         raise OSError("Network is unreachable")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: (_ for _ in ()).throw(socket.gaierror("offline")))
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
     with pytest.raises(ModelError) as caught:
         models.fetch("en", "ru")
     text = str(caught.value)
@@ -570,16 +637,32 @@ def test_fetch_offline_fails_clearly(store: Path, monkeypatch: pytest.MonkeyPatc
 
 def _index(tmp_path: Path, archive: Path, version: str = "1.0") -> str:
     index = tmp_path / "index.json"
-    index.write_text(json.dumps([
-        {"from_code": "en", "to_code": "ru", "package_version": "0.9", "links": ["https://x.invalid/old"]},
-        {"from_code": "en", "to_code": "ru", "package_version": version, "links": [archive.as_uri()]},
-        {"from_code": "ru", "to_code": "en", "package_version": "9.9", "links": []},
-    ]))
+    index.write_text(
+        json.dumps(
+            [
+                {
+                    "from_code": "en",
+                    "to_code": "ru",
+                    "package_version": "0.9",
+                    "links": ["https://x.invalid/old"],
+                },
+                {
+                    "from_code": "en",
+                    "to_code": "ru",
+                    "package_version": version,
+                    "links": [archive.as_uri()],
+                },
+                {"from_code": "ru", "to_code": "en", "package_version": "9.9", "links": []},
+            ]
+        )
+    )
     return index.as_uri()
 
 
 def test_fetch_from_a_local_index(tmp_path: Path, store: Path, good: Path) -> None:
-    packages = models.fetch("en", "ru", index_url=_index(tmp_path, good), catalog=tmp_path / "none.json")
+    packages = models.fetch(
+        "en", "ru", index_url=_index(tmp_path, good), catalog=tmp_path / "none.json"
+    )
     assert [(p.pair, p.version) for p in packages] == [("en→ru", "1.0")]
     assert sorted(p.name for p in store.iterdir()) == [".lock", "translate-en_ru"]
     manifest = json.loads((store / "translate-en_ru" / models.MANIFEST).read_text())
@@ -588,9 +671,20 @@ def test_fetch_from_a_local_index(tmp_path: Path, store: Path, good: Path) -> No
 
 def test_fetch_checksum_mismatch_installs_nothing(tmp_path: Path, store: Path, good: Path) -> None:
     catalog = tmp_path / "catalog.json"
-    catalog.write_text(json.dumps({"packages": [
-        {"from_code": "en", "to_code": "ru", "package_version": "1.0", "sha256": "0" * 64}
-    ]}))
+    catalog.write_text(
+        json.dumps(
+            {
+                "packages": [
+                    {
+                        "from_code": "en",
+                        "to_code": "ru",
+                        "package_version": "1.0",
+                        "sha256": "0" * 64,
+                    }
+                ]
+            }
+        )
+    )
     with pytest.raises(ModelError, match="does not match the catalog"):
         models.fetch("en", "ru", index_url=_index(tmp_path, good), catalog=catalog)
     assert sorted(p.name for p in store.iterdir()) == []
@@ -600,7 +694,9 @@ def test_fetch_checksum_mismatch_installs_nothing(tmp_path: Path, store: Path, g
     ("pair", "message"),
     [(("en", "be"), "has no en→be package"), (("ru", "en"), "gives no download link")],
 )
-def test_fetch_missing_package(tmp_path: Path, good: Path, pair: tuple[str, str], message: str) -> None:
+def test_fetch_missing_package(
+    tmp_path: Path, good: Path, pair: tuple[str, str], message: str
+) -> None:
     with pytest.raises(ModelError, match=message):
         models.fetch(*pair, index_url=_index(tmp_path, good))
 
@@ -620,15 +716,18 @@ def test_no_network_outside_fetch(
 
 def test_project_test_packages_install(tmp_path: Path, store: Path) -> None:
     builder = pytest.importorskip("lang_models.build_test_packages")
-    built: dict[str, Path] = builder.build(tmp_path / "built")
-    for path in built.values():
-        models.install(path)
-    listed = models.list_packages()
-    assert len(listed) == len(built)
-    assert all(r.ok for r in models.verify())
+    built: dict[str, Path] = builder.build(tmp_path / "built", which=sorted(builder.PACKAGES))
     catalog = json.loads(CATALOG.read_text(encoding="utf-8"))
-    test_pairs = {e["pair"] for e in catalog["packages"] if e["test_only"]}
-    assert {p.pair for p in listed} <= test_pairs
+    test_entries = {e["name"]: e for e in catalog["packages"] if e["test_only"]}
+    assert sorted(test_entries) == sorted(built)
+    pairs = set()
+    for name, path in built.items():
+        (package,) = models.install(path)
+        assert package.pair == test_entries[name]["pair"]
+        assert package.target_prefix == test_entries[name].get("target_prefix")
+        pairs.add(package.pair)
+    assert {p.pair for p in models.list_packages()} == pairs
+    assert all(r.ok for r in models.verify())
 
 
 def test_zipinfo_helper_builds_valid_archive(tmp_path: Path) -> None:

@@ -1,0 +1,188 @@
+"""Translating digests: routes per target, every part of every article in one batch per route.
+
+The engine (``translate.py``) translates sentences; this module decides what to translate
+(headline, summary, references, full text), along which route (``routing.py``), and puts the
+results back into the ``translations.<lang>`` objects of the digest JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .document import Reference, Sentence, Summary
+from .errors import PolyglotNewsError
+from .models import Package, list_packages
+from .routing import describe, find_route
+from .segment import split_sentences
+from .translate import DecodeOptions, Translated, build_translator
+
+DEFAULT_TARGETS = ("ru", "be")
+"""Languages ``digest`` translates into when no target is named (those with an installed route)."""
+
+PARTS = ("headline", "summary", "references", "full")
+"""What ``digest`` can translate: ``full`` is every body sentence."""
+
+DEFAULT_PARTS = ("headline", "summary", "references")
+
+_LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+def check_language_code(code: str, option: str) -> str:
+    """The code, trimmed and lower-cased; ValueError naming ``option`` if it is no language code."""
+    clean = code.strip().lower()
+    if not _LANG_CODE.match(clean):
+        raise ValueError(f"{option} takes language codes like 'en' or 'be', not {code!r}")
+    return clean
+
+
+@dataclass(frozen=True)
+class TranslationRequest:
+    """Which languages and parts to translate, with which models and decoding options.
+
+    ``targets=None`` means the default targets (:data:`DEFAULT_TARGETS`) that have an
+    installed route; the others are skipped with a note. Named targets without a route get
+    an ``error`` entry instead of a translation.
+    """
+
+    targets: tuple[str, ...] | None = None
+    parts: tuple[str, ...] = DEFAULT_PARTS
+    models: Path | None = None
+    options: DecodeOptions = field(default_factory=DecodeOptions)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.parts) - set(PARTS))
+        if unknown:
+            raise ValueError(f"cannot translate {', '.join(unknown)}: choose from {', '.join(PARTS)}")
+        for code in self.targets or ():
+            check_language_code(code, "--to")
+
+
+@dataclass
+class Outcome:
+    """What translation added to one article's digest."""
+
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    errors: list[PolyglotNewsError] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)
+
+
+def translate_summaries(
+    summaries: Sequence[Summary], references: Sequence[tuple[Reference, ...]], request: TranslationRequest
+) -> list[Outcome]:
+    """Translate many summarized articles; one engine call per route covers all of them.
+
+    ``references[i]`` are the references shown with ``summaries[i]``. A target that fails for
+    an article (no route, a broken package) does not stop the other targets or articles.
+    """
+    packages = list_packages(request.models)
+    outcomes = [Outcome() for _ in summaries]
+    units = [_units(s, refs, request.parts) for s, refs in zip(summaries, references)]
+    targets = request.targets if request.targets is not None else DEFAULT_TARGETS
+    for target in dict.fromkeys(targets):
+        by_source: dict[str, list[int]] = {}
+        for i, summary in enumerate(summaries):
+            by_source.setdefault(summary.source.language, []).append(i)
+        for source, members in sorted(by_source.items()):
+            try:
+                route = find_route(source, target, packages)
+                translator = build_translator([p.path for p in route], request.options) if route else None
+            except PolyglotNewsError as error:
+                for i in members:
+                    if request.targets is None:
+                        outcomes[i].notes.append(f"not translated into {target}: {error}")
+                    else:
+                        outcomes[i].errors.append(error)
+                        outcomes[i].translations[target] = {"error": str(error)}
+                continue
+            batch = [sentence for i in members for _, sentence in units[i]]
+            done = iter(translator.translate(batch) if translator else [Translated(s) for s in batch])
+            sign = f"mt:{target}={translator.signature() if translator else 'identity'}"
+            for i in members:
+                results = [next(done) for _ in units[i]]
+                outcomes[i].translations[target] = _assemble(units[i], results, route, source)
+                outcomes[i].signatures.append(sign)
+                if any(is_test_model(p.metadata) for p in route):
+                    outcomes[i].notes.append(f"{target} comes from a TEST MODEL: its output is not a translation")
+    return outcomes
+
+
+def translate_sentences(
+    sentences: Sequence[Sentence], source: str, target: str, *, models: Path | None = None,
+    options: DecodeOptions | None = None,
+) -> tuple[list[Translated], str, str]:
+    """Translate sentences along the best installed route.
+
+    Returns:
+        One result per sentence, the route (``en→ru→be``) and the translator's signature.
+
+    Raises:
+        RouteError: no installed route from ``source`` to ``target``.
+    """
+    route = find_route(source, target, list_packages(models))
+    if not route:
+        return [Translated(s) for s in sentences], source, "identity"
+    translator = build_translator([p.path for p in route], options or DecodeOptions())
+    return translator.translate(list(sentences)), describe(route), translator.signature()
+
+
+def is_test_model(package_metadata: dict[str, Any]) -> bool:
+    """True for the project's own test packages, whose output must never pass for a translation."""
+    marker = package_metadata.get("polyglot_news")
+    return isinstance(marker, dict) and bool(marker.get("test_model"))
+
+
+def _units(summary: Summary, references: tuple[Reference, ...], parts: tuple[str, ...]) -> list[tuple[str, Sentence]]:
+    """Every sentence to translate, tagged with its part (``reference:<id>`` for a title)."""
+    units: list[tuple[str, Sentence]] = []
+    if "headline" in parts and summary.article.headline:
+        units += [("headline", s) for s in split_sentences([summary.article.headline], summary.source.language)]
+    if "summary" in parts:
+        units += [("summary", s) for s in summary.summary]
+    if "references" in parts:
+        units += [(f"reference:{r.id}", Sentence(r.title)) for r in references]
+    if "full" in parts:
+        units += [("full", s) for s in summary.sentences]
+    return units
+
+
+def _assemble(
+    units: list[tuple[str, Sentence]], done: list[Translated], route: list[Package], source: str
+) -> dict[str, Any]:
+    """The ``translations.<lang>`` object of the digest JSON."""
+    out: dict[str, Any] = {
+        "route": describe(route) or f"{source} (no translation needed)",
+        "models": [
+            {
+                "name": str(p.metadata.get("name") or p.name),
+                "pair": p.pair,
+                "version": p.version,
+                "origin": p.origin,
+                "test_model": is_test_model(p.metadata),
+            }
+            for p in route
+        ],
+    }
+    pairs = [(part, t) for (part, _), t in zip(units, done)]
+    headline = [t.sentence.text for part, t in pairs if part == "headline"]
+    if headline:
+        out["headline"] = " ".join(headline)
+    for name in ("summary", "full"):
+        if any(part == name for part, _ in pairs):
+            out[name] = [t.sentence.to_dict() for part, t in pairs if part == name]
+    if any(part.startswith("reference:") for part, _ in pairs):
+        out["references"] = [
+            {"id": part.split(":", 1)[1], "title": t.sentence.text} for part, t in pairs if part.startswith("reference:")
+        ]
+    out["flags"] = [_flag(part, source_sentence, t) for (part, source_sentence), t in zip(units, done) if t.flags]
+    return out
+
+
+def _flag(part: str, sentence: Sentence, result: Translated) -> dict[str, Any]:
+    if part.startswith("reference:"):
+        return {"part": "references", "id": part.split(":", 1)[1], "flags": list(result.flags)}
+    return {"part": part, "index": sentence.index, "flags": list(result.flags)}

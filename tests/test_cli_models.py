@@ -1,0 +1,137 @@
+"""`polyglot-news models …`: data on stdout, one-line errors on stderr, exit codes."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from polyglot_news.cli_models import models
+from tests.test_models import make_archive, meta, package_files, write_tree
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(models, list(args))
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    return make_archive(tmp_path / "translate-en_ru-1_0.argosmodel")
+
+
+def test_path_prints_the_store(isolated_home: Path, tmp_path: Path) -> None:
+    assert run("path").stdout == f"{isolated_home / 'models'}\n"
+    assert run("path", "--models", str(tmp_path / "x")).stdout == f"{tmp_path / 'x'}\n"
+    assert not (isolated_home / "models").exists()
+
+
+@pytest.mark.parametrize(("args", "stdout"), [(("list",), ""), (("list", "--json"), "[]\n")])
+def test_list_empty(args: tuple[str, ...], stdout: str) -> None:
+    result = run(*args)
+    assert (result.exit_code, result.stdout) == (0, stdout)
+    if "--json" not in args:
+        assert "install FILE" in result.stderr
+
+
+def test_install_list_verify_remove(isolated_home: Path, good: Path) -> None:
+    result = run("install", str(good))
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr.startswith("Installed en→ru 1.0 into ")
+
+    listed = run("list")
+    lines = listed.stdout.splitlines()
+    assert lines[0].split() == ["PAIR", "VERSION", "SIZE", "ORIGIN", "PATH"]
+    assert lines[1].split()[:2] == ["en→ru", "1.0"]
+    assert lines[1].split()[-2:] == ["store", str(isolated_home / "models" / "translate-en_ru")]
+
+    as_json = json.loads(run("list", "--json").stdout)
+    assert [(p["pair"], p["version"], p["origin"]) for p in as_json] == [("en→ru", "1.0", "store")]
+
+    verified = run("verify", "--json")
+    assert verified.exit_code == 0
+    assert [(r["pair"], r["ok"]) for r in json.loads(verified.stdout)] == [("en→ru", True)]
+    assert run("verify").stdout.splitlines()[1].split()[:2] == ["ok", "en→ru"]
+
+    removed = run("remove", "en->ru")
+    assert (removed.exit_code, removed.stdout) == (0, "")
+    assert removed.stderr.startswith("Removed en→ru 1.0")
+    assert run("list", "--json").stdout == "[]\n"
+
+
+def test_models_option_overrides_env(tmp_path: Path, isolated_home: Path, good: Path) -> None:
+    other = tmp_path / "other-store"
+    assert run("install", "--models", str(other), str(good)).exit_code == 0
+    assert (other / "translate-en_ru").is_dir()
+    assert run("list", "--json").stdout == "[]\n"
+    assert len(json.loads(run("list", "--json", "--models", str(other)).stdout)) == 1
+
+
+def _symlinked(tmp_path: Path) -> Path:
+    import stat
+    import zipfile
+
+    def add_link(zf: zipfile.ZipFile) -> None:
+        info = zipfile.ZipInfo("translate-en_ru-1_0/evil")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, "/etc/passwd")
+
+    return make_archive(tmp_path / "evil.argosmodel", extra=add_link)
+
+
+def test_hostile_install_fails_with_one_line(tmp_path: Path, good: Path) -> None:
+    evil = _symlinked(tmp_path)
+    result = run("install", str(evil), str(good))
+    assert (result.exit_code, result.stdout) == (5, "")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [f"Error: {evil}: member 'translate-en_ru-1_0/evil' is a symbolic link"]
+    assert "Installed en→ru 1.0" in result.stderr  # the good file still went in
+    assert [p["pair"] for p in json.loads(run("list", "--json").stdout)] == ["en→ru"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("remove", "en→be"), "Error: en→be: no such package in "),
+        (("install", "/nonexistent.argosmodel"), "Error: /nonexistent.argosmodel: no such file"),
+    ],
+)
+def test_errors_exit_5_with_one_line(args: tuple[str, ...], message: str) -> None:
+    result = run(*args)
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+
+
+def test_verify_failure_exit_code(good: Path, isolated_home: Path) -> None:
+    assert run("install", str(good)).exit_code == 0
+    (isolated_home / "models" / "translate-en_ru" / "model" / "model.bin").write_bytes(b"x")
+    result = run("verify")
+    assert result.exit_code == 5
+    assert result.stdout.splitlines()[1].split()[:2] == ["FAILED", "en→ru"]
+    assert "model/model.bin has changed since install" in result.stderr
+    assert result.stderr.splitlines()[-1] == "Error: 1 of 1 packages failed verification"
+
+
+def test_list_reports_broken_folders_on_stderr(isolated_home: Path, good: Path) -> None:
+    assert run("install", str(good)).exit_code == 0
+    write_tree(isolated_home / "models" / "junk", package_files(meta(version="../x")))
+    result = run("list", "--json")
+    assert [p["pair"] for p in json.loads(result.stdout)] == ["en→ru"]
+    assert result.stderr.startswith(f"Warning: skipped {isolated_home / 'models' / 'junk'}: ")
+
+
+def test_fetch_offline(monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("Network is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    result = run("fetch", "en", "ru")
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr.startswith("Error: cannot reach raw.githubusercontent.com")
+    assert "you appear to be offline" in result.stderr
+    assert not (isolated_home / "models").exists()

@@ -1,0 +1,110 @@
+"""The Python API: digest, translation into several targets, and what happens without models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import polyglot_news
+from polyglot_news.errors import RouteError
+
+from .conftest import DATA
+
+RU_ARTICLE = (DATA / "minsk_transport_ru.txt").read_text(encoding="utf-8")
+
+
+def marker_texts(items: list[dict[str, Any]]) -> list[list[str]]:
+    return [[m["text"] for m in item["markers"]] for item in items]
+
+
+def test_digest_of_a_russian_article_keeps_structure() -> None:
+    result = polyglot_news.digest(RU_ARTICLE, sentences=3)
+    assert result.source.language == "ru"
+    assert result.headline == "Минск повышает тарифы на общественный транспорт с первого марта"
+    assert [s.index for s in result.summary] == sorted(s.index for s in result.summary)
+    cited = sorted({ref for s in result.summary for m in s.markers for ref in m.refs})
+    assert [r.id for r in result.references] == cited
+    assert not any("Погода" in s.text or "Источники" in s.text for s in result.summary)
+    assert "translations" not in result.to_dict()
+
+
+def test_default_targets_without_models_are_skipped_with_notes() -> None:
+    result = polyglot_news.digest(RU_ARTICLE, translation=polyglot_news.TranslationRequest())
+    # Russian needs no model for a Russian article; Belarusian does.
+    assert list(result.translations) == ["ru"]
+    assert result.translations["ru"]["route"] == "ru (no translation needed)"
+    assert result.errors == ()
+    assert [n.split(":")[0] for n in result.notes] == ["not translated into be"]
+
+
+def test_translation_into_ru_and_be_keeps_every_marker(install_packages: Callable[..., None]) -> None:
+    install_packages("echo-ru_be")
+    request = polyglot_news.TranslationRequest(targets=("ru", "be"), parts=("headline", "summary", "references", "full"))
+    result = polyglot_news.digest(RU_ARTICLE, sentences=3, translation=request).to_dict()
+    source_summary = result["summary"]
+    for lang in ("ru", "be"):
+        out = result["translations"][lang]
+        assert marker_texts(out["summary"]) == marker_texts(source_summary)
+        assert [s["index"] for s in out["summary"]] == [s["index"] for s in source_summary]
+        assert [r["id"] for r in out["references"]] == [r["id"] for r in result["references"]]
+        assert len(out["full"]) == 6
+    be = result["translations"]["be"]
+    assert be["route"] == "ru→be"
+    assert be["models"][0]["test_model"] is True
+    # The echo test model copies its input, so text and marker positions come back unchanged.
+    assert be["summary"] == source_summary
+    assert be["headline"] == result["headline"]
+    assert be["flags"] == []
+    assert result["translations"]["ru"]["route"] == "ru (no translation needed)"
+    assert "mt:be=ru_be-1.0|beam4" in result["signature"]
+
+
+def test_pivot_route_and_test_model_note(install_packages: Callable[..., None], example_text: str) -> None:
+    install_packages("echo-en_ru", "echo-ru_be")
+    result = polyglot_news.digest(example_text, translation=polyglot_news.TranslationRequest(targets=("be",)))
+    be = result.translations["be"]
+    assert be["route"] == "en→ru→be"
+    assert [m["pair"] for m in be["models"]] == ["en→ru", "ru→be"]
+    assert marker_texts(be["summary"]) == [[m.text for m in s.markers] for s in result.summary]
+    # English out of a "Belarusian" model is caught by the guard, never passed on silently.
+    assert {f["part"] for f in be["flags"]} >= {"summary"}
+    assert any("TEST MODEL" in note for note in result.notes)
+
+
+def test_missing_explicit_route_is_an_error_entry(install_packages: Callable[..., None]) -> None:
+    install_packages("echo-ru_be")
+    result = polyglot_news.digest(
+        RU_ARTICLE, translation=polyglot_news.TranslationRequest(targets=("be", "en"))
+    )
+    assert "summary" in result.translations["be"]
+    assert result.translations["en"]["error"].startswith("no route ru→en: install")
+    assert [type(e) for e in result.errors] == [RouteError]
+
+
+def test_translate_text_keeps_lines_and_markers(install_packages: Callable[..., None]) -> None:
+    install_packages("echo-ru_be")
+    text = "Первая строка с маркером [1]. Второе предложение.\nВторая строка,[2] с маркером внутри."
+    result = polyglot_news.translate_text(text, "be", source_lang="ru")
+    assert result.route == "ru→be"
+    assert result.text == text + "\n"
+    assert [[m.text for m in s.markers] for p in result.paragraphs for s in p] == [["[1]"], [], ["[2]"]]
+
+
+def test_translate_text_without_route(tmp_path: Path) -> None:
+    with pytest.raises(RouteError, match="no route ru→be"):
+        polyglot_news.translate_text("Просто текст на русском языке.", "be", source_lang="ru")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"parts": ("summary", "everything")}, "cannot translate everything"),
+        ({"targets": ("be", "Belarusian!")}, "--to takes language codes"),
+    ],
+)
+def test_bad_translation_request(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        polyglot_news.TranslationRequest(**kwargs)

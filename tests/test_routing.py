@@ -1,0 +1,156 @@
+"""Route finding: direct, pivot, missing, and deterministic tie-breaks."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from polyglot_news.errors import RouteError
+from polyglot_news.models import Package
+from polyglot_news.routing import best_per_pair, describe, find_route
+
+
+def pkg(pair: str, version: str = "1.0", origin: str = "store", name: str | None = None) -> Package:
+    from_code, to_code = pair.split(">")
+    folder = name or f"translate-{from_code}_{to_code}"
+    return Package(
+        path=Path("/m") / origin / folder / version,
+        from_code=from_code,
+        to_code=to_code,
+        version=version,
+        name=folder,
+        size_bytes=1,
+        origin=origin,
+    )
+
+
+ROUTES = [
+    ("direct", "en", "ru", ["en>ru", "ru>be"], "en→ru"),
+    ("direct-beats-pivot", "en", "be", ["en>ru", "ru>be", "en>be"], "en→be"),
+    ("pivot-en-ru-be", "en", "be", ["en>ru", "ru>be"], "en→ru→be"),
+    ("pivot-be-ru-en", "be", "en", ["be>ru", "ru>en", "en>ru"], "be→ru→en"),
+    ("ru-before-en", "uk", "be", ["uk>en", "en>be", "uk>ru", "ru>be"], "uk→ru→be"),
+    ("en-before-others", "be", "de", ["be>uk", "uk>de", "be>en", "en>de"], "be→en→de"),
+    ("others-alphabetical", "en", "be", ["en>uk", "uk>be", "en>pl", "pl>be"], "en→pl→be"),
+    ("three-hops", "en", "be", ["en>de", "de>uk", "uk>be"], "en→de→uk→be"),
+    ("shortest-wins", "en", "be", ["en>de", "de>ru", "ru>be", "de>be"], "en→de→be"),
+    (
+        "first-pivot-ranks-first",
+        "fr",
+        "be",
+        ["fr>en", "en>uk", "uk>be", "fr>de", "de>ru", "ru>be"],
+        "fr→en→uk→be",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "source", "target", "pairs", "expected"), ROUTES, ids=[r[0] for r in ROUTES]
+)
+def test_routes(case: str, source: str, target: str, pairs: list[str], expected: str) -> None:
+    packages = [pkg(p) for p in pairs]
+    assert describe(find_route(source, target, packages)) == expected
+    # Deterministic whatever the order the packages come in.
+    for order in itertools.islice(itertools.permutations(packages), 24):
+        assert describe(find_route(source, target, list(order))) == expected
+
+
+def test_same_language_needs_no_route() -> None:
+    assert find_route("ru", "ru", [pkg("en>ru")]) == []
+    assert describe([]) == ""
+
+
+PREFERENCES = [
+    (
+        "store-over-argos",
+        [pkg("en>ru", "2.0", "argos"), pkg("en>ru", "1.0", "store")],
+        ("1.0", "store"),
+    ),
+    ("higher-version", [pkg("en>ru", "1.9"), pkg("en>ru", "1.10", name="b")], ("1.10", "store")),
+    (
+        "argos-higher-version",
+        [pkg("en>ru", "1.0", "argos"), pkg("en>ru", "1.9", "argos", "z")],
+        ("1.9", "argos"),
+    ),
+    ("name-breaks-tie", [pkg("en>ru", name="zz"), pkg("en>ru", name="aa")], ("1.0", "store")),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "packages", "expected"), PREFERENCES, ids=[p[0] for p in PREFERENCES]
+)
+def test_package_preference(case: str, packages: list[Package], expected: tuple[str, str]) -> None:
+    for order in itertools.permutations(packages):
+        (chosen,) = find_route("en", "ru", list(order))
+        assert (chosen.version, chosen.origin) == expected
+        if case == "name-breaks-tie":
+            assert chosen.name == "aa"
+    assert len(best_per_pair(packages)) == 1
+
+
+MISSING = [
+    (
+        "nothing",
+        "en",
+        "be",
+        [],
+        (
+            "no route en→be: install a package for en→be, or en→ru plus ru→be "
+            "(`polyglot-news models install FILE`)"
+        ),
+    ),
+    (
+        "half-first",
+        "en",
+        "be",
+        ["en>ru"],
+        (
+            "no route en→be: install a package for en→be, or ru→be (to pivot through the installed "
+            "en→ru) (`polyglot-news models install FILE`)"
+        ),
+    ),
+    (
+        "half-second",
+        "be",
+        "en",
+        ["ru>en"],
+        (
+            "no route be→en: install a package for be→en, or be→ru (to pivot through the installed "
+            "ru→en) (`polyglot-news models install FILE`)"
+        ),
+    ),
+    (
+        "both-pivots",
+        "uk",
+        "be",
+        ["en>ru", "ru>en"],
+        (
+            "no route uk→be: install a package for uk→be, or uk→ru plus ru→be, or uk→en plus en→be "
+            "(`polyglot-news models install FILE`)"
+        ),
+    ),
+    (
+        "too-long",
+        "en",
+        "be",
+        ["en>a", "a>b", "b>c", "c>be"],
+        (
+            "no route en→be: install a package for en→be, or en→ru plus ru→be "
+            "(`polyglot-news models install FILE`)"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "source", "target", "pairs", "message"), MISSING, ids=[m[0] for m in MISSING]
+)
+def test_missing_route_names_what_completes_it(
+    case: str, source: str, target: str, pairs: list[str], message: str
+) -> None:
+    with pytest.raises(RouteError) as caught:
+        find_route(source, target, [pkg(p) for p in pairs])
+    assert str(caught.value) == message
+    assert caught.value.exit_code == 8  # errors.py: no installed route
