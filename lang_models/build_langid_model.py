@@ -30,7 +30,7 @@ PROFILE_MASS = 20000.0  # letters' worth of counts each langdetect profile contr
 PROFILES = {"bg": "bg", "mk": "mk", "ru": "ru", "uk": "uk", "sr": "hr"}
 # Croatian Latin -> Serbian Cyrillic (Gaj's alphabet maps one-to-one onto Vuk's).
 _DIGRAPHS = {"lj": "љ", "nj": "њ", "dž": "џ"}
-_LETTERS = dict(zip("abcčćdđefghijklmnoprsštuvzž ", "абцчћдђефгхијклмнопрсштувзж "))
+_LETTERS = dict(zip("abcčćdđefghijklmnoprsštuvzž ", "абцчћдђефгхијклмнопрсштувзж ", strict=False))
 
 
 def transliterate_hr(gram: str) -> str | None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .document import Article, Detection, Digest, Marker, Reference, Sentence, Summary  # noqa: E402
-from .errors import (  # noqa: E402
+from .document import Article, Detection, Digest, Marker, Reference, Sentence, Summary
+from .errors import (
     CitationError,
     DetectionError,
     InputError,
@@ -21,8 +21,8 @@ from .errors import (  # noqa: E402
     PolyglotNewsError,
     RouteError,
 )
-from .pipeline import detect_language, digest, summarize_article, translate_text  # noqa: E402
-from .translation import TranslationRequest  # noqa: E402
+from .pipeline import detect_language, digest, summarize_article, translate_text
+from .translation import TranslationRequest
 
 __all__ = [
     "Article",

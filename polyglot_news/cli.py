@@ -7,32 +7,33 @@ exit code documented in :mod:`polyglot_news.errors`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .errors import PolyglotNewsError
+from .errors import EXIT_PARTIAL, PolyglotNewsError
 from .summarize import DEFAULT_METHOD, METHODS
 
 FORMATS = ("text", "json", "markdown")
 
-
-class _Failure(click.ClickException):
-    """A library error shown as one line, exiting with the error's own code."""
-
-    def __init__(self, error: PolyglotNewsError | ValueError) -> None:
-        super().__init__(str(error))
-        self.exit_code = error.exit_code if isinstance(error, PolyglotNewsError) else 2
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Group(click.Group):
+    """Shows library errors as one ``Error: …`` line on stderr and exits with their code."""
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (PolyglotNewsError, ValueError) as error:
-            raise _Failure(error) from None
+        except PolyglotNewsError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except ValueError as error:  # a bad option value the library caught: a usage error
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,12 +57,12 @@ def cli() -> None:
     """
 
 
-def _input_argument(func: Any) -> Any:
+def _input_argument(func: F) -> F:
     return click.argument("input", default="-", metavar="[INPUT]")(func)
 
 
-def _output_options(default: str) -> Any:
-    def decorate(func: Any) -> Any:
+def _output_options(default: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
         func = click.option(
             "--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
             help="Output format.",
@@ -74,7 +75,7 @@ def _output_options(default: str) -> Any:
     return decorate
 
 
-def _summary_options(func: Any) -> Any:
+def _summary_options(func: F) -> F:
     options = [
         click.option(
             "--method", type=click.Choice(sorted(METHODS)), default=DEFAULT_METHOD, show_default=True,
@@ -98,7 +99,7 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     return codes
 
 
-def _translation_options(func: Any) -> Any:
+def _translation_options(func: F) -> F:
     options = [
         click.option(
             "--models", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
@@ -112,6 +113,11 @@ def _translation_options(func: Any) -> Any:
         click.option(
             "--compute-type", default="int8", show_default=True,
             help="CTranslate2 compute type (int8, int8_float32, float32, …).",
+        ),
+        click.option(
+            "--strict", is_flag=True,
+            help="Exit with code 7 when any translated sentence is flagged (wrong language or "
+            "script, loops, absurd length), after writing the output.",
         ),
     ]
     for option in reversed(options):
@@ -193,7 +199,7 @@ def summarize(
 def digest(
     input: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
     targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
-    compute_type: str, fmt: str, output: str | None,
+    compute_type: str, strict: bool, fmt: str, output: str | None,
 ) -> None:
     """Digest INPUT: language, headline, summary with citations, the cited references, and
     their translations into Russian and Belarusian (or the --to languages).
@@ -223,8 +229,10 @@ def digest(
     if result.errors:
         for error in result.errors:
             click.echo(f"Error: {error}", err=True)
-        codes = [getattr(e, "exit_code", 1) for e in result.errors]
-        sys.exit(max(codes))
+        sys.exit(max(getattr(e, "exit_code", 1) for e in result.errors))
+    if strict and any(t.get("flags") for t in result.translations.values()):
+        click.echo("Error: flagged translations (see translations.LANG.flags) and --strict is on", err=True)
+        sys.exit(EXIT_PARTIAL)
 
 
 @cli.command()
@@ -235,19 +243,24 @@ def digest(
 @_output_options("text")
 def translate(
     input: str, target: str, source_lang: str | None, models: Path | None, beam_size: int,
-    max_length: int, compute_type: str, fmt: str, output: str | None,
+    max_length: int, compute_type: str, strict: bool, fmt: str, output: str | None,
 ) -> None:
     """Translate INPUT (any text) into LANG offline, citation markers kept in place.
 
     Paragraphs (lines) are kept; each sentence is translated on its own, all in one batch.
     """
-    from . import pipeline, render
+    from . import pipeline, render, translation
 
     result = pipeline.translate_text(
         _read(input), target, source_lang=source_lang, models=models,
         options=_decode_options(beam_size, max_length, compute_type),
     )
     _emit(render.translation(result, fmt), output)
+    flagged = translation.flag_summary(result.results)
+    if flagged:
+        click.echo(f"Note: {target}: {flagged}", err=True)
+        if strict:
+            sys.exit(EXIT_PARTIAL)
 
 
 def _attach_models() -> None:

@@ -358,7 +358,7 @@ def _langdetect_probabilities(factory: Any, text: str) -> dict[str, float]:
     except LangDetectException:  # no usable n-gram in the text
         return {}
     # The full vector: get_probabilities() drops every language under 0.1.
-    return {lang: float(p) for lang, p in zip(detector.langlist, detector.langprob)}
+    return {lang: float(p) for lang, p in zip(detector.langlist, detector.langprob, strict=False)}
 
 
 def _iso639_1(lang: str) -> str:

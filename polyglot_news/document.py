@@ -64,7 +64,7 @@ class Sentence:
         text, starts = self.render()
         return {
             "text": text,
-            "markers": [m.to_dict(s) for m, s in zip(self.markers, starts)],
+            "markers": [m.to_dict(s) for m, s in zip(self.markers, starts, strict=False)],
             "index": self.index,
         }
 

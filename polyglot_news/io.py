@@ -51,7 +51,7 @@ def decode(data: bytes, name: str = "<input>") -> str:
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(f"{name}: binary data (NUL byte at offset {nul}), expected UTF-8 text")
-    body = data[len(_BOM) :] if data.startswith(_BOM) else data
+    body = data.removeprefix(_BOM)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:

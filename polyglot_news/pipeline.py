@@ -13,7 +13,7 @@ from .errors import DetectionError
 from .parse import parse_article
 from .segment import Tokenizer, split_sentences
 from .summarize import DEFAULT_METHOD, summarize
-from .translate import DecodeOptions
+from .translate import DecodeOptions, Translated
 from .translation import (
     Outcome,
     TranslationRequest,
@@ -108,7 +108,7 @@ class TextTranslation:
     target: str
     route: str
     paragraphs: tuple[tuple[Sentence, ...], ...]
-    flags: tuple[tuple[str, ...], ...]
+    results: tuple[Translated, ...]
     signature: str
 
     @property
@@ -133,13 +133,12 @@ def translate_text(
     flat = [s for paragraph in paragraphs for s in paragraph]
     done, route, sign = translate_sentences(flat, source.language, target, models=models, options=options)
     out = iter([t.sentence for t in done])
-    flags = [t.flags for t in done]
     return TextTranslation(
         source=source,
         target=target,
         route=route,
         paragraphs=tuple(tuple(next(out) for _ in paragraph) for paragraph in paragraphs),
-        flags=tuple(flags),
+        results=tuple(done),
         signature=f"{signature(source, 'none', '0').split('|sum:')[0]}|mt:{target}={sign}|v:{__version__}",
     )
 

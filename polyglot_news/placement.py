@@ -211,7 +211,7 @@ def place(
         offsets.append(target)
     placed: list[Marker] = []
     floor = 0
-    for marker, target in zip(markers, offsets):
+    for marker, target in zip(markers, offsets, strict=False):
         floor = max(floor, min(target, len(target_plain)))
         placed.append(replace(marker, offset=floor))
     check_invariant(markers, placed, "marker placement")

@@ -61,7 +61,7 @@ def translation(result: TextTranslation, fmt: str) -> str:
     """Translated text as lines (text, Markdown), or sentences with markers and flags (JSON)."""
     if fmt != "json":
         return result.text
-    flags = iter(result.flags)
+    flags = iter(t.flags for t in result.results)
     return to_json(
         {
             "source": result.source.to_dict(),

@@ -248,7 +248,7 @@ def split_sentences(paragraphs: Sequence[str], language: str = "en") -> list[Sen
             s, e = spans[k]
             offset = min(max(marker.offset - s, 0), e - s)
             buckets[k].append(Marker(marker.text, marker.refs, offset, marker.lead))
-        for (s, e), bucket in zip(spans, buckets):
+        for (s, e), bucket in zip(spans, buckets, strict=False):
             out.append(Sentence(plain[s:e], tuple(bucket), len(out)))
         check_invariant(markers, [m for bucket in buckets for m in bucket], "segmentation")
     return out

@@ -294,7 +294,7 @@ class ArgosTranslator:
         outputs = self._decode(sources, plains, self.options, attention)
         if self.options.retry:
             self._retry(sources, plains, outputs, attention)
-        by_plain = dict(zip(plains, zip(sources, outputs)))
+        by_plain = dict(zip(plains, zip(sources, outputs, strict=False), strict=False))
         results: list[Translated] = []
         for sentence in sentences:
             if sentence.plain not in by_plain:
@@ -321,7 +321,7 @@ class ArgosTranslator:
                 groups.setdefault(_safer(self.options, len(sources[i])), []).append(i)
         for options, indices in groups.items():
             again = self._decode([sources[i] for i in indices], [plains[i] for i in indices], options, attention)
-            for i, new in zip(indices, again):
+            for i, new in zip(indices, again, strict=False):
                 if len(new.flags) < len(outputs[i].flags):
                     outputs[i] = new
 
@@ -358,7 +358,7 @@ class ArgosTranslator:
             raise ModelError(f"translation failed with {self.package.path}: {exc}") from None
         hypotheses: list[list[str]] = [[] for _ in sources]
         attentions: list[list[list[float]] | None] = [None for _ in sources]
-        for position, result in zip(order, raw):
+        for position, result in zip(order, raw, strict=False):
             tokens = list(result.hypotheses[0])
             rows = list(result.attention[0]) if attention and result.attention else None
             if prefix_token and tokens[:1] == [prefix_token]:
@@ -370,7 +370,7 @@ class ArgosTranslator:
         texts: list[str] = self.package.tokenizer.decode(hypotheses)
         return [
             _Output(tokens, text, rows, guard.check(plain, text, self.to_code))
-            for tokens, text, rows, plain in zip(hypotheses, texts, attentions, plains)
+            for tokens, text, rows, plain in zip(hypotheses, texts, attentions, plains, strict=False)
         ]
 
 
@@ -403,10 +403,10 @@ class PivotTranslator:
         for hop in self.hops:
             step = hop.translate(current)
             current = [t.sentence for t in step]
-            for collected, t in zip(flags, step):
+            for collected, t in zip(flags, step, strict=False):
                 collected.extend(f for f in t.flags if f not in collected)
         results = []
-        for source, target, collected in zip(sentences, current, flags):
+        for source, target, collected in zip(sentences, current, flags, strict=False):
             check_invariant(source.markers, target.markers, f"pivot translation of sentence {source.index}")
             results.append(Translated(target, tuple(collected)))
         return results

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .detect import detect
 from .document import Reference, Sentence, Summary
 from .errors import PolyglotNewsError
 from .models import Package, list_packages
@@ -81,7 +82,7 @@ def translate_summaries(
     """
     packages = list_packages(request.models)
     outcomes = [Outcome() for _ in summaries]
-    units = [_units(s, refs, request.parts) for s, refs in zip(summaries, references)]
+    units = [_units(s, refs, request.parts) for s, refs in zip(summaries, references, strict=False)]
     targets = request.targets if request.targets is not None else DEFAULT_TARGETS
     for target in dict.fromkeys(targets):
         by_source: dict[str, list[int]] = {}
@@ -100,7 +101,10 @@ def translate_summaries(
                         outcomes[i].translations[target] = {"error": str(error)}
                 continue
             batch = [sentence for i in members for _, sentence in units[i]]
-            done = iter(translator.translate(batch) if translator else [Translated(s) for s in batch])
+            if translator:
+                done = iter(check_language(translator.translate(batch), target))
+            else:
+                done = iter([Translated(s) for s in batch])
             sign = f"mt:{target}={translator.signature() if translator else 'identity'}"
             for i in members:
                 results = [next(done) for _ in units[i]]
@@ -108,7 +112,38 @@ def translate_summaries(
                 outcomes[i].signatures.append(sign)
                 if any(is_test_model(p.metadata) for p in route):
                     outcomes[i].notes.append(f"{target} comes from a TEST MODEL: its output is not a translation")
+                flagged = flag_summary(results)
+                if flagged:
+                    outcomes[i].notes.append(f"{target}: {flagged}")
     return outcomes
+
+
+def check_language(results: Sequence[Translated], target: str) -> list[Translated]:
+    """Add a ``language:<code>`` flag where the detector says a sentence is not in ``target``.
+
+    Catches the classic failure for Belarusian: a model or pivot that answers in Russian.
+    Sentences too short to call (``und``) are not flagged.
+    """
+    checked: list[Translated] = []
+    for result in results:
+        found = detect(result.sentence.plain) if result.sentence.plain.strip() else None
+        if found is not None and found.language not in ("und", target):
+            result = Translated(result.sentence, (*result.flags, f"language:{found.language}"))
+        checked.append(result)
+    return checked
+
+
+def flag_summary(results: Sequence[Translated]) -> str:
+    """``"2 of 5 sentences flagged (language:ru 2, script 1)"``, or ``""`` when none is."""
+    counts: dict[str, int] = {}
+    for result in results:
+        for flag in result.flags:
+            counts[flag] = counts.get(flag, 0) + 1
+    flagged = sum(1 for r in results if r.flags)
+    if not flagged:
+        return ""
+    detail = ", ".join(f"{flag} {n}" for flag, n in sorted(counts.items()))
+    return f"{flagged} of {len(results)} sentences flagged ({detail})"
 
 
 def translate_sentences(
@@ -127,7 +162,8 @@ def translate_sentences(
     if not route:
         return [Translated(s) for s in sentences], source, "identity"
     translator = build_translator([p.path for p in route], options or DecodeOptions())
-    return translator.translate(list(sentences)), describe(route), translator.signature()
+    results = check_language(translator.translate(list(sentences)), target)
+    return results, describe(route), translator.signature()
 
 
 def is_test_model(package_metadata: dict[str, Any]) -> bool:
@@ -167,7 +203,7 @@ def _assemble(
             for p in route
         ],
     }
-    pairs = [(part, t) for (part, _), t in zip(units, done)]
+    pairs = [(part, t) for (part, _), t in zip(units, done, strict=False)]
     headline = [t.sentence.text for part, t in pairs if part == "headline"]
     if headline:
         out["headline"] = " ".join(headline)
@@ -178,7 +214,7 @@ def _assemble(
         out["references"] = [
             {"id": part.split(":", 1)[1], "title": t.sentence.text} for part, t in pairs if part.startswith("reference:")
         ]
-    out["flags"] = [_flag(part, source_sentence, t) for (part, source_sentence), t in zip(units, done) if t.flags]
+    out["flags"] = [_flag(part, source_sentence, t) for (part, source_sentence), t in zip(units, done, strict=False) if t.flags]
     return out
 
 

@@ -13,8 +13,8 @@ DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-class NetworkBlocked(RuntimeError):
-    """Raised by the socket guard: a test tried to reach the network."""
+class NetworkBlocked(OSError):
+    """Raised by the socket guard: a test tried to reach the network (an OSError, as offline)."""
 
 
 @pytest.fixture(autouse=True)

@@ -189,7 +189,7 @@ def test_echo_model_copies_input_terminates_and_attends_diagonally(
         return_attention=True,
         return_scores=True,
     )
-    for sentence, source, result in zip(SENTENCES, sources, results):
+    for sentence, source, result in zip(SENTENCES, sources, results, strict=False):
         hypothesis = result.hypotheses[0]
         assert processor.decode_pieces(hypothesis) == sentence
         assert hypothesis == source  # ended by </s>, not by the length limit
@@ -223,7 +223,7 @@ def test_prefix_package_forces_prefix_then_copies(unpacked: dict[str, Path]) -> 
         beam_size=2,
         return_attention=True,
     )
-    for sentence, source, result in zip(sentences, sources, results):
+    for sentence, source, result in zip(sentences, sources, results, strict=False):
         hypothesis = result.hypotheses[0]
         assert hypothesis[0] == prefix
         assert hypothesis[1:] == source

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -72,10 +73,10 @@ def test_summarize_length_and_method() -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines == [
-        "In a significant shift, Belarusian President Alexander Lukashenko has expressed a clear "
-        "intention to improve and strengthen relations with the United States.",
-        "Lukashenko emphasized Belarus's commitment to developing ties and highlighted the steps the "
-        "country has already taken to foster cooperation, awaiting a response from Washington [1].",
+        ("In a significant shift, Belarusian President Alexander Lukashenko has expressed a clear "
+        "intention to improve and strengthen relations with the United States."),
+        ("Lukashenko emphasized Belarus's commitment to developing ties and highlighted the steps the "
+        "country has already taken to foster cooperation, awaiting a response from Washington [1]."),
     ]
 
 
@@ -168,9 +169,11 @@ def test_source_lang_overrides_detection() -> None:
 
 
 def test_socket_guard_really_blocks(network_attempts: list[Any]) -> None:
-    with pytest.raises(NetworkBlocked):
+    with pytest.raises(OSError, match="network access in a test"):
         urllib.request.urlopen("http://127.0.0.1:9/", timeout=1)
-    assert network_attempts
+    with pytest.raises(NetworkBlocked):
+        socket.create_connection(("example.org", 80))
+    assert len(network_attempts) == 2
 
 
 def test_digest_opens_no_network_connection(network_attempts: list[Any]) -> None:
@@ -233,3 +236,25 @@ def test_translate_without_route_exits_8() -> None:
     assert result.exit_code == 8
     assert result.stderr.startswith("Error: no route ru→be")
     assert result.stdout == ""
+
+
+RU_ARTICLE = str(Path(__file__).parent / "data" / "minsk_transport_ru.txt")
+
+
+@pytest.mark.parametrize(("strict", "code"), [((), 0), (("--strict",), 7)])
+def test_wrong_language_is_flagged_and_strict_fails(install_packages: Any, strict: tuple[str, ...], code: int) -> None:
+    install_packages("echo-ru_be")  # "Belarusian" that is really the Russian input copied
+    result = run("digest", "--to", "be", *strict, RU_ARTICLE)
+    assert result.exit_code == code
+    assert "Note: be: " in result.stderr and "language:ru" in result.stderr
+    flags = json.loads(result.stdout)["translations"]["be"]["flags"]
+    assert flags and all(f["flags"] == ["language:ru"] for f in flags)
+
+
+def test_translate_reports_flags_on_stderr(install_packages: Any) -> None:
+    install_packages("echo-ru_be")
+    text = "Городские власти объявили о повышении тарифов на проезд в автобусах."
+    result = run("translate", "--to", "be", "--strict", "-", stdin=text.encode())
+    assert result.exit_code == 7
+    assert result.stdout == text + "\n"
+    assert result.stderr == "Note: be: 1 of 1 sentences flagged (language:ru 1)\n"

@@ -124,8 +124,8 @@ def test_example_article() -> None:
             ("See also: Another story",),
         ),
         (
-            "Title\nBody one.\nRead also:\n- Link one\n- Link two\n"
-            + "Body two is a real paragraph that goes on for a while, like body text does.\n",
+            ("Title\nBody one.\nRead also:\n- Link one\n- Link two\n"
+             "Body two is a real paragraph that goes on for a while, like body text does.\n"),
             "Title",
             ("Body one.", "Body two is a real paragraph that goes on for a while, like body text does."),
             (),

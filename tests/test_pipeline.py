@@ -42,7 +42,8 @@ def test_default_targets_without_models_are_skipped_with_notes() -> None:
 
 def test_translation_into_ru_and_be_keeps_every_marker(install_packages: Callable[..., None]) -> None:
     install_packages("echo-ru_be")
-    request = polyglot_news.TranslationRequest(targets=("ru", "be"), parts=("headline", "summary", "references", "full"))
+    parts = ("headline", "summary", "references", "full")
+    request = polyglot_news.TranslationRequest(targets=("ru", "be"), parts=parts)
     result = polyglot_news.digest(RU_ARTICLE, sentences=3, translation=request).to_dict()
     source_summary = result["summary"]
     for lang in ("ru", "be"):
@@ -57,7 +58,9 @@ def test_translation_into_ru_and_be_keeps_every_marker(install_packages: Callabl
     # The echo test model copies its input, so text and marker positions come back unchanged.
     assert be["summary"] == source_summary
     assert be["headline"] == result["headline"]
-    assert be["flags"] == []
+    # ...which is Russian: the output-language check flags every sentence delivered as "Belarusian".
+    assert {tuple(f["flags"]) for f in be["flags"]} == {("language:ru",)}
+    assert len(be["flags"]) == 1 + 3 + len(result["references"]) + 6
     assert result["translations"]["ru"]["route"] == "ru (no translation needed)"
     assert "mt:be=ru_be-1.0|beam4" in result["signature"]
 

@@ -142,7 +142,7 @@ def test_place_keeps_every_marker_in_order(case: tuple[str, list[Marker], str, l
     assert offsets == sorted(offsets)
     assert all(0 <= o <= len(target) for o in offsets)
     rendered, starts = Sentence(target, placed).render()
-    assert [rendered[s : s + len(m.text)] for s, m in zip(starts, placed)] == [m.text for m in markers]
+    assert [rendered[s : s + len(m.text)] for s, m in zip(starts, placed, strict=False)] == [m.text for m in markers]
     assert starts == sorted(starts)
 
 
