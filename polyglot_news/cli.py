@@ -264,8 +264,10 @@ def translate(
 
 
 def _attach_models() -> None:
+    from .cli_evaluate import evaluate_command
     from .cli_models import models
 
+    models.add_command(evaluate_command)
     cli.add_command(models)
 
 

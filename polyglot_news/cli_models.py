@@ -1,4 +1,4 @@
-"""``polyglot-news models …``: list, install, remove, verify and fetch translation packages.
+"""``polyglot-news models …``: list, install, remove, verify, fetch and build translation packages.
 
 A thin layer over :mod:`polyglot_news.models`. Data (tables, JSON) goes to stdout; what was
 done, warnings and ``Error: …`` lines go to stderr. Exit codes are the library errors' own.
@@ -46,6 +46,32 @@ def _size(n: int) -> str:
     raise AssertionError("unreachable")
 
 
+def _targets(package: store.Package) -> list[str]:
+    extra = package.metadata.get("targets")
+    codes = [package.to_code] + (sorted(extra) if isinstance(extra, dict) else [])
+    return list(dict.fromkeys(codes))
+
+
+def _package_dict(package: store.Package) -> dict[str, Any]:
+    """``models list --json``: the store's fields plus targets, licence and provenance."""
+    data = package.to_dict()
+    data["targets"] = _targets(package)
+    data["license"] = package.metadata.get("license")
+    provenance = package.metadata.get("provenance")
+    data["provenance"] = provenance if isinstance(provenance, dict) else None
+    return data
+
+
+def _pair(package: store.Package) -> str:
+    targets = _targets(package)
+    return package.pair if len(targets) == 1 else f"{package.from_code}→{{{','.join(targets)}}}"
+
+
+def _source(package: store.Package) -> str:
+    provenance = package.metadata.get("provenance")
+    return str(provenance.get("model", "-")) if isinstance(provenance, dict) else "-"
+
+
 def _table(rows: list[list[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join(
@@ -63,6 +89,7 @@ def models() -> None:
       polyglot-news models install /media/usb/translate-en_ru-1_9.argosmodel
       polyglot-news models list
       polyglot-news models verify --json
+      polyglot-news models build Helsinki-NLP/opus-mt-en-zle --to be,ru --out en-zle.argosmodel
     """
 
 
@@ -70,16 +97,16 @@ def models() -> None:
 @_models_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_command(models_dir: Path | None, as_json: bool) -> None:
-    """List installed packages: pair, version, size, origin and folder.
+    """List installed packages: pair, version, size, origin, licence, model and folder.
 
-    Packages of an existing Argos Translate install are listed too (origin "argos");
-    polyglot-news uses them read-only.
+    A multilingual package shows all its targets (en→{be,ru}). Packages of an existing
+    Argos Translate install are listed too (origin "argos"); polyglot-news uses them read-only.
     """
     packages, problems = store.scan_packages(models_dir)
     for problem in problems:
         click.echo(f"Warning: skipped {problem.path}: {problem.message}", err=True)
     if as_json:
-        click.echo(json.dumps([p.to_dict() for p in packages], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([_package_dict(p) for p in packages], ensure_ascii=False, indent=2))
         return
     if not packages:
         click.echo(
@@ -87,8 +114,19 @@ def list_command(models_dir: Path | None, as_json: bool) -> None:
             err=True,
         )
         return
-    rows = [["PAIR", "VERSION", "SIZE", "ORIGIN", "PATH"]]
-    rows += [[p.pair, p.version, _size(p.size_bytes), p.origin, str(p.path)] for p in packages]
+    rows = [["PAIR", "VERSION", "SIZE", "ORIGIN", "LICENSE", "MODEL", "PATH"]]
+    rows += [
+        [
+            _pair(p),
+            p.version,
+            _size(p.size_bytes),
+            p.origin,
+            str(p.metadata.get("license") or "-"),
+            _source(p),
+            str(p.path),
+        ]
+        for p in packages
+    ]
     click.echo(_table(rows))
 
 
@@ -176,3 +214,78 @@ def fetch_command(models_dir: Path | None, index_url: str, from_code: str, to_co
     """
     for package in store.fetch(from_code, to_code, models_dir, index_url=index_url):
         click.echo(f"Installed {package.pair} {package.version} into {package.path}", err=True)
+
+
+def _codes(value: str | None) -> list[str]:
+    return [c.strip().lower() for c in (value or "").split(",") if c.strip()]
+
+
+@models.command("build")
+@click.argument("source")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The .argosmodel file to write, or a folder for it (default: the current folder).",
+)
+@click.option("--from", "from_code", default=None, help="Source language (e.g. en); read off opus-mt-XX-YY names.")
+@click.option("--to", "to_codes", default=None, help="Target languages, comma-separated (e.g. be,ru).")
+@click.option("--license", "license_", default=None, help="The model's licence, if its model card lacks one.")
+@click.option("--revision", default=None, help="Hub revision to download (model ids only).")
+@click.option("--version", "version", default="1.0", show_default=True, help="package_version to write.")
+@click.option(
+    "--quantization",
+    default="int8",
+    show_default=True,
+    type=click.Choice(["int8", "int8_float32", "int8_float16", "float16", "float32"]),
+    help="CTranslate2 weight type.",
+)
+@click.option("--install", "install_too", is_flag=True, help="Install the package once built.")
+@_models_option
+def build_command(
+    source: str,
+    out: Path | None,
+    from_code: str | None,
+    to_codes: str | None,
+    license_: str | None,
+    revision: str | None,
+    version: str,
+    quantization: str,
+    install_too: bool,
+    models_dir: Path | None,
+) -> None:
+    """Build a package from an OPUS-MT (Marian) or NLLB/M2M-100 model.
+
+    SOURCE is a Hugging Face model folder copied to this machine, or a model id, which is
+    downloaded (this needs the network, and `pip install 'polyglot-news[build]'`). The
+    package's path goes to stdout.
+
+    \b
+    Examples:
+      polyglot-news models build Helsinki-NLP/opus-mt-en-zle --to be,ru,uk --out en-zle.argosmodel
+      polyglot-news models build facebook/nllb-200-distilled-600M --from en --to be,ru
+      polyglot-news models build ./opus-mt-en-ru --install
+    """
+    from polyglot_news.build import build_package
+
+    result = build_package(
+        source,
+        out,
+        from_code=from_code.strip().lower() if from_code else None,
+        to_codes=_codes(to_codes) or None,
+        license=license_,
+        revision=revision,
+        version=version,
+        quantization=quantization,
+    )
+    meta = result.metadata
+    for note in result.notes:
+        click.echo(f"Warning: {note}", err=True)
+    click.echo(
+        f"Built {meta['from_code']}→{','.join(meta['targets'])} ({meta['license']}) into {result.path}",
+        err=True,
+    )
+    click.echo(str(result.path))
+    if install_too:
+        for package in store.install(result.path, models_dir):
+            click.echo(f"Installed {_pair(package)} {package.version} into {package.path}", err=True)

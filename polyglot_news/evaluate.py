@@ -56,6 +56,7 @@ __all__ = [
     "inject_markers",
     "language_of_column",
     "read_parallel",
+    "require_sacrebleu",
 ]
 
 SCHEMA = "polyglot-news/evaluate/v1"
@@ -85,8 +86,8 @@ _INNER_WORD = re.compile(r"\w+(?=[\s,;:])")
 _PERCENT_DIGITS = 2
 
 BLEU_NOTE = (
-    "BLEU uses sacrebleu's default 13a tokenizer, which is language-agnostic (it splits on "
-    "punctuation only); compare BLEU between routes into the same language, and prefer chrF++."
+    "BLEU uses sacrebleu's default 13a tokenizer, which is language-agnostic (whitespace and "
+    "punctuation rules only): compare BLEU only between routes into the same language; chrF++ is the main score."
 )
 
 
@@ -369,19 +370,28 @@ class Evaluation:
         }
 
 
-def _metrics() -> tuple[Any, Any]:
-    """sacrebleu's chrF++ and BLEU (13a) metric objects.
+def require_sacrebleu() -> None:
+    """Check that sacrebleu can be imported.
 
     Raises:
-        ModelError: sacrebleu is not installed.
+        ModelError: sacrebleu is not installed (the message names the pip command).
     """
+    _metrics()
+
+
+def _metrics() -> tuple[Any, Any]:
+    """sacrebleu's chrF++ and BLEU (13a) metric objects."""
     try:
-        from sacrebleu.metrics import BLEU, CHRF  # type: ignore[import-untyped]
+        from sacrebleu.metrics.bleu import BLEU
+        from sacrebleu.metrics.chrf import CHRF
     except ImportError:
         raise ModelError(
             "models evaluate needs sacrebleu: pip install sacrebleu (or pip install 'polyglot-news[eval]')"
         ) from None
-    return CHRF(word_order=2), BLEU()
+    chrf, bleu = CHRF(word_order=2), BLEU()
+    for metric in (chrf, bleu):
+        metric.corpus_score(["-"], [["-"]])  # fixes nrefs:1 in the signature, even if nothing is scored
+    return chrf, bleu
 
 
 def _segments(texts: Sequence[str], language: str) -> list[list[Sentence]]:
@@ -421,13 +431,13 @@ def evaluate(
     chrf_metric, bleu_metric = _metrics()
     options = options or DecodeOptions()
     source_texts = data.column(source.column)
-    references = {t.language: data.column(t.column) for t in targets}
+    references = [data.column(t.column) for t in targets]
     segments = _segments(source_texts, source.language)
     flat = [s for parts in segments for s in parts]
     marked = inject_markers(flat, seed)
     packages = list_packages(models)
     results: list[RouteScore] = []
-    for target in targets:
+    for target, reference in zip(targets, references, strict=True):
         if progress:
             progress(f"{source.language}→{target.language}: {len(source_texts)} rows, {len(flat)} sentences")
         try:
@@ -450,8 +460,8 @@ def evaluate(
             continue
         results.append(
             _score(
-                target, references[target.language], segments, marked, with_markers, done,
-                route_text or f"{source.language} (identity)",
+                target, reference, segments, marked, with_markers, done,
+                route_text if route else f"{source.language} (identity)",
                 tuple(_model_entry(p.metadata, p.name, p.pair, p.version) for p in route),
                 seconds, f"mt:{target.language}={signature}", chrf_metric, bleu_metric,
             )
@@ -496,7 +506,7 @@ def _score(
     chrf = chrf_metric.corpus_score(hypotheses, [references]).score
     bleu = bleu_metric.corpus_score(hypotheses, [references]).score
     identical = end_kept = errors = 0
-    for sent, out in zip(marked, with_markers):
+    for sent, out in zip(marked, with_markers, strict=True):
         if out is None:
             errors += 1
             continue

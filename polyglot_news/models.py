@@ -214,7 +214,38 @@ def validate_metadata(data: object, where: str) -> dict[str, Any]:
             raise ModelError(f"{where}: metadata.json field {key!r} is not a string")
     if data.get("type", "translate") not in (None, "translate"):
         raise ModelError(f"{where}: not a translation package (type {data['type']!r})")
+    _validate_extended(data, where)
     return data
+
+
+_FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$")
+
+
+def _validate_extended(data: dict[str, Any], where: str) -> None:
+    """The fields of packages built by ``models build`` (see lang_models/README.md)."""
+    for key in ("source_prefix", "license", "source_sentencepiece", "target_sentencepiece"):
+        if key in data and data[key] is not None and not isinstance(data[key], str):
+            raise ModelError(f"{where}: metadata.json field {key!r} is not a string")
+    for key in ("source_sentencepiece", "target_sentencepiece"):
+        if data.get(key) and not _FILE_NAME.match(data[key]):
+            raise ModelError(f"{where}: metadata.json {key} {data[key]!r} is not a plain file name")
+    if "provenance" in data and not isinstance(data["provenance"], dict):
+        raise ModelError(f"{where}: metadata.json field 'provenance' is not an object")
+    targets = data.get("targets")
+    if targets is None:
+        return
+    if not isinstance(targets, dict) or not targets:
+        raise ModelError(f"{where}: metadata.json 'targets' is not a non-empty object")
+    for code, entry in targets.items():
+        if not _CODE.match(code) or code == data["from_code"]:
+            raise ModelError(f"{where}: metadata.json targets key {code!r} is not a target language")
+        if entry is not None and not isinstance(entry, dict):
+            raise ModelError(f"{where}: metadata.json targets[{code!r}] is not an object")
+        for key, value in (entry or {}).items():
+            if key in ("source_prefix", "target_prefix") and not isinstance(value, str):
+                raise ModelError(f"{where}: metadata.json targets[{code!r}].{key} is not a string")
+    if data["to_code"] not in targets:
+        raise ModelError(f"{where}: metadata.json to_code {data['to_code']!r} is not among its targets")
 
 
 def _parse_metadata(raw: bytes, where: str) -> dict[str, Any]:
@@ -227,10 +258,13 @@ def _parse_metadata(raw: bytes, where: str) -> dict[str, Any]:
     return validate_metadata(data, where)
 
 
-def _check_required(names: set[str], where: str) -> None:
+def _check_required(names: set[str], where: str, data: dict[str, Any]) -> None:
     if "model/model.bin" not in names:
         raise ModelError(f"{where}: missing model/model.bin (the CTranslate2 model)")
-    if not any(t in names for t in _TOKENIZERS):
+    for key in ("source_sentencepiece", "target_sentencepiece"):
+        if data.get(key) and data[key] not in names:
+            raise ModelError(f"{where}: missing {data[key]}, the {key} its metadata.json names")
+    if not data.get("source_sentencepiece") and not any(t in names for t in _TOKENIZERS):
         raise ModelError(f"{where}: missing the tokenizer (sentencepiece.model or bpe.model)")
 
 
@@ -259,7 +293,7 @@ def load_package(path: Path, origin: str = "store", name: str | None = None) -> 
                 size += st.st_size
     except OSError as exc:
         raise ModelError(f"{where}: unreadable: {exc.strerror or exc}") from None
-    _check_required(names, where)
+    _check_required(names, where, data)
     return Package(
         path=path,
         from_code=data["from_code"],
@@ -489,7 +523,7 @@ def _plan_archive(
     if meta_info.file_size > MAX_METADATA_BYTES:
         raise ModelError(f"{where}: metadata.json is larger than {MAX_METADATA_BYTES} bytes")
     data = _parse_metadata(zf.read(meta_info), where)
-    _check_required(files, where)
+    _check_required(files, where, data)
     return members, data
 
 
@@ -548,7 +582,7 @@ def _install_tree(folder: Path, store: Path) -> Package:
         raise ModelError(f"{where}: no metadata.json") from None
     except OSError as exc:
         raise ModelError(f"{where}: unreadable: {exc.strerror or exc}") from None
-    _check_required({rel for rel, _ in files}, where)
+    _check_required({rel for rel, _ in files}, where, data)
 
     def copy(root: Path) -> dict[str, str]:
         hashes: dict[str, str] = {}
@@ -564,6 +598,13 @@ def _install_tree(folder: Path, store: Path) -> Package:
         raise ModelError(f"{where}: cannot install: {exc.strerror or exc}") from None
 
 
+def package_folder_name(data: dict[str, Any]) -> str:
+    """``translate-en_ru``; a multilingual package names all its targets (``translate-en_be_ru``)."""
+    targets = sorted(data.get("targets") or ())
+    codes = targets if len(targets) > 1 else [data["to_code"]]
+    return f"translate-{data['from_code']}_{'_'.join(codes)}"
+
+
 def _stage_and_publish(
     store: Path,
     data: dict[str, Any],
@@ -573,7 +614,7 @@ def _stage_and_publish(
     archive_sha: str | None,
 ) -> Package:
     """Under the lock: fill a temp folder inside the store, write the manifest, rename it in."""
-    name = f"translate-{data['from_code']}_{data['to_code']}"
+    name = package_folder_name(data)
     with _locked(store):
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-install-", dir=store))
         try:

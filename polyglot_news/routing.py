@@ -2,9 +2,14 @@
 
 The rule, deterministic for any set of packages:
 
-1. For each language pair keep one package: our store before an Argos dir, then the higher
-   ``package_version``, then the smaller folder name, then the smaller path.
-2. A direct package wins. Otherwise the shortest chain (at most ``MAX_HOPS`` packages).
+0. A multilingual package (metadata ``targets``, e.g. OPUS-MT en→{be, ru, uk}) serves every
+   pair it lists: it takes part as one package per pair, each with that pair's ``to_code``
+   and ``target_prefix``, so the engine is told which language to produce.
+1. For each language pair keep one package: our store before an Argos dir, then a package
+   made for that one pair before a multilingual one, then the higher ``package_version``,
+   then the smaller folder name, then the smaller path.
+2. A direct package wins, multilingual or not. Otherwise the shortest chain (at most
+   ``MAX_HOPS`` packages), which :func:`pivots` names.
 3. Among chains of the same length, pivots are compared in order, each by its rank in
    ``PIVOTS`` (Russian first, being the closest large language to Belarusian and the one
    official Argos packages pair with English; then English, the hub of the Argos index),
@@ -13,6 +18,7 @@ The rule, deterministic for any set of packages:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Sequence
 
@@ -24,10 +30,42 @@ MAX_HOPS = 3
 _ORIGIN_RANK = {"store": 0, "argos": 1}
 
 
+def targets_of(package: Package) -> tuple[str, ...]:
+    """Every language ``package`` produces: its ``to_code`` first, then its ``targets`` keys."""
+    extra = package.metadata.get("targets")
+    codes = [package.to_code] + (sorted(str(c) for c in extra) if isinstance(extra, dict) else [])
+    return tuple(dict.fromkeys(c for c in codes if c != package.from_code))
+
+
+def served_pairs(package: Package) -> list[Package]:
+    """One view of ``package`` per target it serves (itself alone for a one-pair package)."""
+    codes = targets_of(package)
+    if codes == (package.to_code,):
+        return [package]
+    extra = package.metadata.get("targets")
+    views = []
+    for code in codes:
+        entry = extra.get(code) if isinstance(extra, dict) else None
+        prefix = entry.get("target_prefix") if isinstance(entry, dict) else None
+        if code == package.to_code and prefix is None:
+            prefix = package.target_prefix
+        views.append(dataclasses.replace(package, to_code=code, target_prefix=prefix or None))
+    return views
+
+
+def is_multilingual(package: Package) -> bool:
+    """True when ``package`` serves more than one target language."""
+    return len(targets_of(package)) > 1
+
+
 def best_per_pair(packages: Sequence[Package]) -> dict[tuple[str, str], Package]:
-    """The preferred package for every (from, to) pair (rule 1 of the module docstring)."""
-    ordered = sorted(packages, key=lambda p: (p.name, str(p.path)))
+    """The preferred package for every (from, to) pair (rules 0 and 1 of the module docstring)."""
+    ordered = sorted(
+        (view for package in packages for view in served_pairs(package)),
+        key=lambda p: (p.name, str(p.path)),
+    )
     ordered.sort(key=lambda p: version_key(p.version), reverse=True)  # stable: ties keep name order
+    ordered.sort(key=is_multilingual)
     ordered.sort(key=lambda p: _ORIGIN_RANK.get(p.origin, len(_ORIGIN_RANK)))
     best: dict[tuple[str, str], Package] = {}
     for package in ordered:
@@ -42,7 +80,10 @@ def _pivot_rank(code: str) -> tuple[int, str]:
 def find_route(source: str, target: str, packages: Sequence[Package]) -> list[Package]:
     """The packages to apply in order to translate ``source`` into ``target``.
 
-    An empty list means there is nothing to do (``source == target``).
+    An empty list means there is nothing to do (``source == target``). Each package's
+    ``to_code`` is the language that hop must produce: pass them to the engine
+    (``build_translator(paths, options, targets=[p.to_code for p in route])``), as a
+    multilingual package serves several.
 
     Raises:
         RouteError: no direct package and no chain; the message names what would complete one.
@@ -83,6 +124,11 @@ def _missing_message(source: str, target: str, installed: set[tuple[str, str]]) 
         elif first not in installed and second not in installed:
             options.append(f"{source}→{pivot} plus {pivot}→{target}")
     return f"no route {source}→{target}: install " + ", or ".join(options) + f" (`{INSTALL_HINT}`)"
+
+
+def pivots(route: Sequence[Package]) -> list[str]:
+    """The intermediate languages of a route (``["ru"]`` for en→ru→be; ``[]`` when direct)."""
+    return [p.to_code for p in route[:-1]]
 
 
 def describe(route: Sequence[Package]) -> str:

@@ -1,7 +1,10 @@
 """Offline translation with Argos-format packages, run directly on CTranslate2 + SentencePiece.
 
 An unpacked package directory holds ``metadata.json``, a CTranslate2 model in ``model/`` and
-``sentencepiece.model``. :class:`ArgosTranslator` translates all the sentences it is given in
+``sentencepiece.model``. Packages built from OPUS-MT or NLLB models (``polyglot-news models
+build``) extend that layout: separate source and target SentencePiece models, a source-side
+prefix token (``>>bel<<``, ``eng_Latn``) and several targets in one package, chosen per
+translator (see ``lang_models/README.md``). :class:`ArgosTranslator` translates all the sentences it is given in
 one batched, length-sorted ``translate_batch`` call (batch size counted in tokens), checks
 each output with :mod:`.guard` (retrying degenerate ones once with safer decoding) and puts
 the citation markers back with :mod:`.placement`. The model only ever sees
@@ -34,6 +37,7 @@ __all__ = [
     "ArgosTranslator",
     "DecodeOptions",
     "LoadedPackage",
+    "TargetSpec",
     "PivotTranslator",
     "Translated",
     "Translator",
@@ -107,6 +111,9 @@ class DecodeOptions:
         return "|".join(parts)
 
 
+MEMO_SIZE = 2048
+"""Outputs each loaded package keeps (oldest dropped first); bounds memory in long batch runs."""
+
 _COMPUTE_FALLBACK = ("int8_float32", "int8", "float32")
 
 
@@ -125,8 +132,25 @@ def resolve_compute_type(requested: str) -> str:
 
 
 @dataclass(frozen=True)
+class TargetSpec:
+    """What a package needs to produce one target language.
+
+    ``source_prefix`` tokens go before the source tokens (Marian's ``>>bel<<``, NLLB's
+    ``eng_Latn``); ``target_prefix`` is forced as the first target token (NLLB's ``bel_Cyrl``).
+    """
+
+    source_prefix: tuple[str, ...] = ()
+    target_prefix: str = ""
+
+
+@dataclass(frozen=True)
 class LoadedPackage:
-    """A package ready to translate: its metadata, CTranslate2 translator and tokenizer."""
+    """A package ready to translate: metadata, CTranslate2 translator and tokenizers.
+
+    ``tokenizer`` encodes the source; ``target_tokenizer`` decodes the output (the same
+    object unless the package names a separate ``target_sentencepiece``). ``targets`` maps
+    every language the package produces to its :class:`TargetSpec`; ``to_code`` is the default.
+    """
 
     path: Path
     from_code: str
@@ -136,6 +160,28 @@ class LoadedPackage:
     compute_type: str
     translator: Any = field(repr=False, compare=False)
     tokenizer: Any = field(repr=False, compare=False)
+    target_tokenizer: Any = field(default=None, repr=False, compare=False)
+    targets: dict[str, TargetSpec] = field(default_factory=dict, compare=False)
+    memo: dict[tuple[Any, ...], _Output] = field(default_factory=dict, repr=False, compare=False)
+    """Recent outputs by (target, options, attention, text): a pivot's first hop and a direct
+    route to the same language share it, and so do repeated sentences across articles."""
+
+    def spec(self, target: str | None = None) -> TargetSpec:
+        """The prefixes for ``target`` (default: ``to_code``).
+
+        Raises:
+            ModelError: the package does not produce ``target``.
+        """
+        code = target or self.to_code
+        found = self.targets.get(code)
+        if found is None:
+            if code == self.to_code:
+                return TargetSpec((), self.target_prefix)
+            served = ", ".join(sorted(self.targets) or [self.to_code])
+            raise ModelError(
+                f"{self.path} translates {self.from_code} into {served}, not into {code!r}"
+            )
+        return found
 
 
 _CACHE: dict[tuple[str, str, int, int], LoadedPackage] = {}
@@ -164,6 +210,44 @@ def _metadata(package_dir: Path) -> dict[str, Any]:
     return data
 
 
+def _prefix_tokens(value: object, where: str) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if not isinstance(value, str):
+        raise ModelError(f"{where}: a source_prefix must be a string of tokens")
+    return tuple(value.split())
+
+
+def _target_specs(meta: dict[str, Any], where: str) -> dict[str, TargetSpec]:
+    """Every target of a package; a key a ``targets`` entry omits takes the package-level value."""
+    base_source = meta.get("source_prefix")
+    base_target = meta.get("target_prefix") or ""
+    specs = {meta["to_code"]: TargetSpec(_prefix_tokens(base_source, where), str(base_target))}
+    extra = meta.get("targets")
+    if extra is None:
+        return specs
+    if not isinstance(extra, dict):
+        raise ModelError(f"{where}: 'targets' must map language codes to objects")
+    for code, entry in extra.items():
+        entry = {} if entry is None else entry
+        if not isinstance(entry, dict):
+            raise ModelError(f"{where}: targets[{code!r}] is not an object")
+        target_prefix = entry.get("target_prefix", base_target) or ""
+        if not isinstance(target_prefix, str):
+            raise ModelError(f"{where}: targets[{code!r}].target_prefix is not a string")
+        specs[str(code)] = TargetSpec(
+            _prefix_tokens(entry.get("source_prefix", base_source), where), target_prefix
+        )
+    return specs
+
+
+def _tokenizer_file(package_dir: Path, meta: dict[str, Any], key: str, default: str) -> Path:
+    name = meta.get(key) or default
+    if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
+        raise ModelError(f"{package_dir}: metadata {key} {name!r} is not a plain file name")
+    return package_dir / name
+
+
 def load(package_dir: Path, options: DecodeOptions | None = None) -> LoadedPackage:
     """Load an unpacked package (once per path, compute type and thread setting in a process).
 
@@ -179,14 +263,16 @@ def load(package_dir: Path, options: DecodeOptions | None = None) -> LoadedPacka
         if cached is not None:
             return cached
         meta = _metadata(package_dir)
+        targets = _target_specs(meta, str(package_dir / "metadata.json"))
         model_dir = package_dir / "model"
-        sp_model = package_dir / "sentencepiece.model"
+        sp_model = _tokenizer_file(package_dir, meta, "source_sentencepiece", "sentencepiece.model")
+        sp_target = _tokenizer_file(package_dir, meta, "target_sentencepiece", sp_model.name)
         if not (model_dir / "model.bin").is_file():
             raise ModelError(f"{package_dir} has no CTranslate2 model (model/model.bin)")
-        if not sp_model.is_file():
-            raise ModelError(
-                f"{package_dir} has no sentencepiece.model (BPE-tokenized packages are not supported)"
-            )
+        for sp_file in dict.fromkeys((sp_model, sp_target)):
+            if not sp_file.is_file():
+                hint = " (BPE-tokenized packages are not supported)" if sp_file.name == "sentencepiece.model" else ""
+                raise ModelError(f"{package_dir} has no {sp_file.name}{hint}")
         import ctranslate2
         import sentencepiece
 
@@ -199,6 +285,11 @@ def load(package_dir: Path, options: DecodeOptions | None = None) -> LoadedPacka
                 intra_threads=options.intra_threads,
             )
             tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(sp_model))
+            target_tokenizer = (
+                tokenizer
+                if sp_target == sp_model
+                else sentencepiece.SentencePieceProcessor(model_file=str(sp_target))
+            )
         except (RuntimeError, ValueError, OSError, IndexError, KeyError) as exc:
             raise ModelError(f"cannot load the model in {package_dir}: {exc}") from None
         package = LoadedPackage(
@@ -210,6 +301,8 @@ def load(package_dir: Path, options: DecodeOptions | None = None) -> LoadedPacka
             compute_type=compute_type,
             translator=translator,
             tokenizer=tokenizer,
+            target_tokenizer=target_tokenizer,
+            targets=targets,
         )
         _CACHE[key] = package
         return package
@@ -264,13 +357,22 @@ def _safer(options: DecodeOptions, source_tokens: int) -> DecodeOptions:
 
 
 class ArgosTranslator:
-    """One package, run directly: batched CTranslate2 over SentencePiece tokens."""
+    """One package, run directly: batched CTranslate2 over SentencePiece tokens.
 
-    def __init__(self, package_dir: Path, options: DecodeOptions | None = None) -> None:
+    ``target`` picks the language of a package that serves several (default: its ``to_code``).
+
+    Raises:
+        ModelError: the package cannot be loaded, or does not produce ``target``.
+    """
+
+    def __init__(
+        self, package_dir: Path, options: DecodeOptions | None = None, target: str | None = None
+    ) -> None:
         self.options = options or DecodeOptions()
         self.package = load(package_dir, self.options)
         self.from_code = self.package.from_code
-        self.to_code = self.package.to_code
+        self.to_code = target or self.package.to_code
+        self.spec = self.package.spec(self.to_code)
 
     @property
     def route(self) -> str:
@@ -287,14 +389,24 @@ class ArgosTranslator:
         Raises:
             CitationError: a sentence's markers did not survive (a bug, never expected).
         """
-        # Each distinct text is translated once (a summary sentence is also in the full text).
+        # Each distinct text is translated once (a summary sentence is also in the full text),
+        # and not again while it is in the package's memo.
         plains = list(dict.fromkeys(s.plain for s in sentences if s.plain.strip()))
         sources: list[list[str]] = self.package.tokenizer.encode(plains, out_type=str)
         attention = any(_has_inner_marker(s) for s in sentences if s.plain.strip())
-        outputs = self._decode(sources, plains, self.options, attention)
+        memo, key = self.package.memo, (self.to_code, self.options, attention)
+        todo = [i for i, plain in enumerate(plains) if (*key, plain) not in memo]
+        outputs = self._decode([sources[i] for i in todo], [plains[i] for i in todo], self.options, attention)
         if self.options.retry:
-            self._retry(sources, plains, outputs, attention)
-        by_plain = dict(zip(plains, zip(sources, outputs, strict=False), strict=False))
+            self._retry([sources[i] for i in todo], [plains[i] for i in todo], outputs, attention)
+        fresh = {plains[i]: out for i, out in zip(todo, outputs, strict=True)}
+        by_plain = {
+            plain: (source, fresh[plain] if plain in fresh else memo[(*key, plain)])
+            for plain, source in zip(plains, sources, strict=True)
+        }
+        memo.update(((*key, plain), out) for plain, out in fresh.items())
+        while len(memo) > MEMO_SIZE:
+            del memo[next(iter(memo))]
         results: list[Translated] = []
         for sentence in sentences:
             if sentence.plain not in by_plain:
@@ -334,9 +446,11 @@ class ArgosTranslator:
     ) -> list[_Output]:
         if not sources:
             return []
-        prefix_token = self.package.target_prefix
+        prefix_token = self.spec.target_prefix
+        source_prefix = list(self.spec.source_prefix)
+        skip = len(source_prefix)
         order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
-        batch = [sources[i] for i in order]
+        batch = [source_prefix + sources[i] for i in order]
         prefix = [[prefix_token] for _ in batch] if prefix_token else None
         try:
             raw = self.package.translator.translate_batch(
@@ -361,13 +475,15 @@ class ArgosTranslator:
         for position, result in zip(order, raw, strict=False):
             tokens = list(result.hypotheses[0])
             rows = list(result.attention[0]) if attention and result.attention else None
+            if rows is not None and skip:
+                rows = [list(row[skip:]) for row in rows]  # columns of the source-prefix tokens
             if prefix_token and tokens[:1] == [prefix_token]:
                 tokens = tokens[1:]
                 if rows is not None and len(rows) > len(tokens):
                     rows = rows[1:]
             hypotheses[position] = tokens
             attentions[position] = rows
-        texts: list[str] = self.package.tokenizer.decode(hypotheses)
+        texts: list[str] = self.package.target_tokenizer.decode(hypotheses)
         return [
             _Output(tokens, text, rows, guard.check(plain, text, self.to_code))
             for tokens, text, rows, plain in zip(hypotheses, texts, attentions, plains, strict=False)
@@ -412,15 +528,33 @@ class PivotTranslator:
         return results
 
 
-def build_translator(package_dirs: Sequence[Path], options: DecodeOptions | None = None) -> Translator:
+def build_translator(
+    package_dirs: Sequence[Path],
+    options: DecodeOptions | None = None,
+    *,
+    targets: Sequence[str | None] | None = None,
+) -> Translator:
     """A translator for a route: one package directory is direct, several are a pivot chain.
 
+    ``targets[i]`` is the language hop ``i`` must produce, for packages that serve several
+    (``routing.find_route`` gives it as each package's ``to_code``). Without it, a hop produces
+    the next hop's source language where it can, and the last hop its package's default.
+
     Raises:
-        ModelError: no package given, a package cannot be loaded, or the hops do not chain.
+        ModelError: no package given, a package cannot be loaded or lacks the wanted target,
+            or the hops do not chain.
     """
     if not package_dirs:
         raise ModelError("no model package given for the translation route")
-    hops = [ArgosTranslator(Path(p), options) for p in package_dirs]
+    if targets is not None and len(targets) != len(package_dirs):
+        raise ModelError(f"{len(package_dirs)} packages but {len(targets)} targets for the route")
+    wanted: list[str | None] = list(targets) if targets is not None else [None] * len(package_dirs)
+    if targets is None:
+        loaded = [load(Path(p), options) for p in package_dirs]
+        for i, (package, following) in enumerate(itertools.pairwise(loaded)):
+            if following.from_code in package.targets:
+                wanted[i] = following.from_code
+    hops = [ArgosTranslator(Path(p), options, target) for p, target in zip(package_dirs, wanted, strict=True)]
     if len(hops) == 1:
         return hops[0]
     return PivotTranslator(hops)

@@ -91,7 +91,11 @@ def translate_summaries(
         for source, members in sorted(by_source.items()):
             try:
                 route = find_route(source, target, packages)
-                translator = build_translator([p.path for p in route], request.options) if route else None
+                translator = (
+                    build_translator([p.path for p in route], request.options, targets=[p.to_code for p in route])
+                    if route
+                    else None
+                )
             except PolyglotNewsError as error:
                 for i in members:
                     if request.targets is None:
@@ -161,7 +165,7 @@ def translate_sentences(
     route = find_route(source, target, list_packages(models))
     if not route:
         return [Translated(s) for s in sentences], source, "identity"
-    translator = build_translator([p.path for p in route], options or DecodeOptions())
+    translator = build_translator([p.path for p in route], options or DecodeOptions(), targets=[p.to_code for p in route])
     results = check_language(translator.translate(list(sentences)), target)
     return results, describe(route), translator.signature()
 

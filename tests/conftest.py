@@ -66,3 +66,13 @@ def install_packages(test_packages: dict[str, Path]) -> Any:
             install(test_packages[name])
 
     return _install
+
+
+@pytest.fixture(autouse=True)
+def fresh_engine() -> Iterator[None]:
+    """Each test starts without loaded packages or remembered translations."""
+    from polyglot_news.translate import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()

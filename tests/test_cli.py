@@ -188,7 +188,9 @@ def test_help_teaches() -> None:
         assert word in result.stdout
 
 
-def test_digest_to_ru_be_with_test_packages(install_packages: Any, example_text: str) -> None:
+def test_digest_to_ru_be_with_test_packages(
+    install_packages: Any, example_text: str, network_attempts: list[Any]
+) -> None:
     install_packages("echo-en_ru", "echo-ru_be")
     result = run("digest", "--to", "ru,be", EXAMPLE)
     assert result.exit_code == 0, result.stderr
@@ -200,6 +202,7 @@ def test_digest_to_ru_be_with_test_packages(install_packages: Any, example_text:
         assert [[m["text"] for m in s["markers"]] for s in translated["summary"]] == expected
         assert all(m["test_model"] for m in translated["models"])
     assert "Note: ru comes from a TEST MODEL" in result.stderr
+    assert network_attempts == []
 
 
 def test_explicit_target_without_route_exits_8_after_writing(install_packages: Any, tmp_path: Path) -> None:
@@ -220,7 +223,7 @@ def test_digest_to_none_skips_translation() -> None:
     assert "translations" not in json.loads(result.stdout)
 
 
-def test_translate_command(install_packages: Any) -> None:
+def test_translate_command(install_packages: Any, network_attempts: list[Any]) -> None:
     install_packages("echo-ru_be")
     text = "Власти объявили о повышении тарифов [1]. Жители недовольны,[2] но молчат."
     result = run("translate", "--to", "be", "--source-lang", "ru", "-", stdin=text.encode())
@@ -229,6 +232,7 @@ def test_translate_command(install_packages: Any) -> None:
     as_json = json.loads(run("translate", "--to", "be", "--format", "json", "-", stdin=text.encode()).stdout)
     assert as_json["route"] == "ru→be"
     assert [[m["text"] for m in s["markers"]] for s in as_json["paragraphs"][0]] == [["[1]"], ["[2]"]]
+    assert network_attempts == []
 
 
 def test_translate_without_route_exits_8() -> None:

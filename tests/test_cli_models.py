@@ -44,9 +44,9 @@ def test_install_list_verify_remove(isolated_home: Path, good: Path) -> None:
 
     listed = run("list")
     lines = listed.stdout.splitlines()
-    assert lines[0].split() == ["PAIR", "VERSION", "SIZE", "ORIGIN", "PATH"]
+    assert lines[0].split() == ["PAIR", "VERSION", "SIZE", "ORIGIN", "LICENSE", "MODEL", "PATH"]
     assert lines[1].split()[:2] == ["en→ru", "1.0"]
-    assert lines[1].split()[-2:] == ["store", str(isolated_home / "models" / "translate-en_ru")]
+    assert lines[1].split()[-4:] == ["store", "-", "-", str(isolated_home / "models" / "translate-en_ru")]
 
     as_json = json.loads(run("list", "--json").stdout)
     assert [(p["pair"], p["version"], p["origin"]) for p in as_json] == [("en→ru", "1.0", "store")]

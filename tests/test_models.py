@@ -735,3 +735,61 @@ def test_zipinfo_helper_builds_valid_archive(tmp_path: Path) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert zf.testzip() is None
         assert "translate-en_ru-1_0/metadata.json" in zf.namelist()
+
+
+# ---------------------------------------------------------------- extended layout (models build)
+
+EXTENDED = meta(
+    "en",
+    "be",
+    source_sentencepiece="sentencepiece.model",
+    target_sentencepiece="target.spm",
+    targets={"be": {"source_prefix": ">>bel<<"}, "ru": {"source_prefix": ">>rus<<"}},
+    license="CC-BY-4.0",
+    provenance={"model": "Helsinki-NLP/opus-mt-en-zle", "origin": "huggingface"},
+)
+
+
+def extended_files(**changes: Any) -> dict[str, bytes]:
+    files = package_files({k: v for k, v in {**EXTENDED, **changes}.items() if v is not None})
+    files["target.spm"] = b"target sentencepiece placeholder"
+    return files
+
+
+def test_multilingual_package_installs_beside_a_dedicated_one(tmp_path: Path, store: Path) -> None:
+    (multi,) = models.install(make_archive(tmp_path / "multi.argosmodel", extended_files()))
+    (single,) = models.install(make_archive(tmp_path / "single.argosmodel", package_files(meta("en", "be"))))
+    assert (multi.name, single.name) == ("translate-en_be_ru", "translate-en_be")
+    assert [(p.name, p.metadata.get("license")) for p in models.list_packages()] == [
+        ("translate-en_be", None),
+        ("translate-en_be_ru", "CC-BY-4.0"),
+    ]
+    assert all(r.ok for r in models.verify())
+
+
+@pytest.mark.parametrize(
+    ("changes", "drop", "message"),
+    [
+        ({"targets": ["be", "ru"]}, None, "'targets' is not a non-empty object"),
+        ({"targets": {"ru": {}}}, None, "to_code 'be' is not among its targets"),
+        ({"targets": {"be": {}, "en": {}}}, None, "targets key 'en' is not a target language"),
+        ({"targets": {"be": {"source_prefix": 7}}}, None, "targets['be'].source_prefix is not a string"),
+        ({"targets": {"be": "bel"}}, None, "targets['be'] is not an object"),
+        ({"target_sentencepiece": "../target.spm"}, None, "is not a plain file name"),
+        ({"source_sentencepiece": ".hidden"}, None, "is not a plain file name"),
+        ({"license": ["MIT"]}, None, "field 'license' is not a string"),
+        ({"provenance": "hub"}, None, "field 'provenance' is not an object"),
+        ({}, "target.spm", "missing target.spm, the target_sentencepiece"),
+        ({"source_sentencepiece": "source.spm"}, None, "missing source.spm, the source_sentencepiece"),
+    ],
+)
+def test_bad_extended_metadata_refused(
+    tmp_path: Path, store: Path, changes: dict[str, Any], drop: str | None, message: str
+) -> None:
+    files = extended_files(**changes)
+    if drop:
+        files.pop(drop)
+    with pytest.raises(ModelError) as caught:
+        models.install(make_archive(tmp_path / "bad.argosmodel", files))
+    assert message in str(caught.value)
+    assert not store.exists() or snapshot(store) == {}

@@ -9,7 +9,15 @@ import pytest
 
 from polyglot_news.errors import RouteError
 from polyglot_news.models import Package
-from polyglot_news.routing import best_per_pair, describe, find_route
+from polyglot_news.routing import (
+    best_per_pair,
+    describe,
+    find_route,
+    is_multilingual,
+    pivots,
+    served_pairs,
+    targets_of,
+)
 
 
 def pkg(pair: str, version: str = "1.0", origin: str = "store", name: str | None = None) -> Package:
@@ -154,3 +162,59 @@ def test_missing_route_names_what_completes_it(
         find_route(source, target, [pkg(p) for p in pairs])
     assert str(caught.value) == message
     assert caught.value.exit_code == 8  # errors.py: no installed route
+
+
+def multi(source: str, targets: str, version: str = "1.0", name: str = "opus-mt") -> Package:
+    """A multilingual package (metadata ``targets``), e.g. ``multi("en", "be,ru")``."""
+    codes = targets.split(",")
+    return Package(
+        path=Path("/m/store") / name,
+        from_code=source,
+        to_code=codes[0],
+        version=version,
+        name=name,
+        size_bytes=1,
+        origin="store",
+        metadata={"targets": {code: {"source_prefix": f">>{code}<<"} for code in codes}},
+    )
+
+
+MULTI_ROUTES = [
+    # (case, source, target, packages, route, hop targets, pivots)
+    ("multilingual-second-target", "en", "ru", [multi("en", "be,ru")], "en→ru", ["ru"], []),
+    ("multilingual-beats-pivot", "en", "be", [pkg("en>ru"), pkg("ru>be"), multi("en", "uk,be")], "en→be", ["be"], []),
+    ("dedicated-beats-multilingual", "en", "ru", [multi("en", "be,ru", "9.0"), pkg("en>ru")], "en→ru", ["ru"], []),
+    ("pivot-through-multilingual", "en", "be", [multi("en", "ru,uk"), pkg("ru>be")], "en→ru→be", ["ru", "be"], ["ru"]),
+    ("multilingual-second-hop", "de", "be", [pkg("de>en"), multi("en", "ru,be")], "de→en→be", ["en", "be"], ["en"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "packages", "expected", "hops", "via"),
+    [case[1:] for case in MULTI_ROUTES],
+    ids=[case[0] for case in MULTI_ROUTES],
+)
+def test_multilingual_routes(
+    source: str, target: str, packages: list[Package], expected: str, hops: list[str], via: list[str]
+) -> None:
+    route = find_route(source, target, packages)
+    assert (describe(route), [p.to_code for p in route], pivots(route)) == (expected, hops, via)
+
+
+@pytest.mark.parametrize(
+    ("package", "targets", "multilingual"),
+    [
+        (pkg("en>ru"), ("ru",), False),
+        (multi("en", "be,ru,uk"), ("be", "ru", "uk"), True),
+        (multi("en", "ru"), ("ru",), False),
+    ],
+)
+def test_targets_of(package: Package, targets: tuple[str, ...], multilingual: bool) -> None:
+    assert (targets_of(package), is_multilingual(package)) == (targets, multilingual)
+    assert [v.to_code for v in served_pairs(package)] == list(targets)
+    assert {v.path for v in served_pairs(package)} == {package.path}
+
+
+def test_missing_route_counts_multilingual_pairs() -> None:
+    with pytest.raises(RouteError, match=r"ru→be \(to pivot through the installed en→ru\)"):
+        find_route("en", "be", [multi("en", "ru,uk")])

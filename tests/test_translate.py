@@ -321,3 +321,121 @@ def test_property_pivot_route_keeps_markers_in_place(packages: dict[str, Path], 
     exact = build_translator(route, DecodeOptions(retry=False)).translate(sentences)
     assert [[m.text for m in r.sentence.markers] for r in exact] == expected
     assert [r.sentence.text for r in exact] == texts
+
+
+# ------------------------------------------------ extended layout (packages from `models build`)
+
+MULTI_TARGETS = {"be": {"target_prefix": "__be__"}, "ru": {"target_prefix": "__ru__"}}
+
+
+def _extended(tmp_path: Path, source: Path, **fields: Any) -> Path:
+    """A copy of an echo package with extra metadata fields (None deletes a field)."""
+    target = tmp_path / f"ext-{source.name}"
+    shutil.copytree(source, target)
+    meta = json.loads((target / "metadata.json").read_text(encoding="utf-8"))
+    meta.update(fields)
+    meta = {k: v for k, v in meta.items() if v is not None}
+    (target / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    return target
+
+
+class _BatchSpy(_Spy):
+    def translate_batch(self, source: list[list[str]], **kwargs: Any) -> Any:
+        self.calls.append({"batch": source, **kwargs})
+        return self.inner.translate_batch(source, **kwargs)
+
+
+def _batch_spied(translator: Any) -> _BatchSpy:
+    spy = _BatchSpy(translator.package.translator)
+    translator.package = dataclasses.replace(translator.package, translator=spy)
+    return spy
+
+
+@pytest.mark.parametrize(
+    ("target", "to_code", "prefix", "route"),
+    [(None, "be", "__be__", "en_be-1.0"), ("be", "be", "__be__", "en_be-1.0"), ("ru", "ru", "__ru__", "en_ru-1.0")],
+)
+def test_one_package_serves_several_targets(
+    packages: dict[str, Path], tmp_path: Path, target: str | None, to_code: str, prefix: str, route: str
+) -> None:
+    folder = _extended(tmp_path, packages["echo-prefix-en_be"], targets=MULTI_TARGETS)
+    translator = ArgosTranslator(folder, target=target)
+    spy = _batch_spied(translator)
+    [result] = translator.translate(_sentences("Talks in Minsk [1] resumed."))
+    assert (translator.to_code, translator.route) == (to_code, route)
+    assert result.sentence.text == "Talks in Minsk [1] resumed."
+    assert spy.calls[0]["target_prefix"] == [[prefix]]
+
+
+def test_source_prefix_goes_before_the_source(packages: dict[str, Path], tmp_path: Path) -> None:
+    folder = _extended(tmp_path, packages["echo-ru_be"], targets={"be": {"source_prefix": "__be__"}})
+    translator = ArgosTranslator(folder)
+    spy = _batch_spied(translator)
+    results = translator.translate(_sentences(*RU))
+    assert {tokens[0] for tokens in spy.calls[0]["batch"]} == {"__be__"}
+    assert spy.calls[0]["target_prefix"] is None
+    # The echo copies the prefix too; it is a control symbol and decodes to nothing.
+    assert [r.sentence.text for r in results] == list(RU)
+
+
+def test_separate_target_sentencepiece(packages: dict[str, Path], tmp_path: Path) -> None:
+    folder = _extended(
+        tmp_path, packages["echo-ru_be"], source_sentencepiece="sentencepiece.model", target_sentencepiece="target.spm"
+    )
+    shutil.copyfile(folder / "sentencepiece.model", folder / "target.spm")
+    translator = ArgosTranslator(folder)
+    assert translator.package.target_tokenizer is not translator.package.tokenizer
+    assert [r.sentence.text for r in translator.translate(_sentences(*RU))] == list(RU)
+
+
+@pytest.mark.parametrize("targets", [None, ["ru", "be"]])
+def test_pivot_through_a_multilingual_package(
+    packages: dict[str, Path], tmp_path: Path, targets: list[str] | None
+) -> None:
+    folder = _extended(tmp_path, packages["echo-prefix-en_be"], targets=MULTI_TARGETS)
+    translator = build_translator([folder, packages["echo-ru_be"]], targets=targets)
+    assert isinstance(translator, PivotTranslator)
+    assert [(h.from_code, h.to_code) for h in translator.hops] == [("en", "ru"), ("ru", "be")]
+    assert [r.sentence.text for r in translator.translate(_sentences("Talks [1] resumed."))] == ["Talks [1] resumed."]
+
+
+@pytest.mark.parametrize(
+    ("fields", "target", "message"),
+    [
+        ({"targets": MULTI_TARGETS}, "uk", r"translates en into be, ru, not into 'uk'"),
+        ({"targets": ["be", "ru"]}, None, "'targets' must map language codes to objects"),
+        ({"targets": {"ru": "__ru__"}}, None, r"targets\['ru'\] is not an object"),
+        ({"target_sentencepiece": "../escape.model"}, None, "is not a plain file name"),
+        ({"target_sentencepiece": "target.spm"}, None, "has no target.spm"),
+    ],
+)
+def test_bad_extended_metadata(
+    packages: dict[str, Path], tmp_path: Path, fields: dict[str, Any], target: str | None, message: str
+) -> None:
+    clear_cache()
+    folder = _extended(tmp_path, packages["echo-prefix-en_be"], **fields)
+    with pytest.raises(ModelError, match=message):
+        ArgosTranslator(folder, target=target)
+
+
+def test_route_targets_must_match_the_packages(packages: dict[str, Path]) -> None:
+    with pytest.raises(ModelError, match="2 packages but 1 targets"):
+        build_translator([packages["echo-en_ru"], packages["echo-ru_be"]], targets=["ru"])
+
+
+def test_outputs_are_remembered_per_package_so_a_pivot_reuses_the_direct_hop(packages: dict[str, Path]) -> None:
+    direct = ArgosTranslator(packages["echo-ru_be"])
+    spy = _spied(direct)
+    sentences = _sentences(*RU)
+    first = direct.translate(sentences)
+    assert len(spy.calls) == 1
+    # The pivot's first hop is the same package with the same options: nothing is decoded again.
+    pivot = PivotTranslator([direct, ArgosTranslator(packages["echo-be_ru"])])
+    assert [t.sentence.text for t in pivot.translate(sentences)] == list(RU)
+    assert len(spy.calls) == 1
+    assert [t.sentence for t in direct.translate(sentences)] == [t.sentence for t in first]
+    assert len(spy.calls) == 1
+    # Other decoding options make other entries.
+    remembered = len(direct.package.memo)
+    ArgosTranslator(packages["echo-ru_be"], DecodeOptions(beam_size=2)).translate(sentences)
+    assert len(direct.package.memo) == 2 * remembered

@@ -1,0 +1,375 @@
+"""``polyglot-news models build``: turn an open Marian (OPUS-MT) or NLLB/M2M-100 model into a package.
+
+The source is a local folder in Hugging Face format, or a model id that only this module
+downloads, only when asked and only when online. The weights go through CTranslate2's own
+``TransformersConverter`` (int8 by default), the SentencePiece models are copied beside them,
+and ``metadata.json`` records the targets with their prefix tokens, the licence and the
+provenance. The result is a ``.argosmodel`` zip that ``models install`` validates like any
+other (the extended layout is documented in ``lang_models/README.md``).
+
+torch, transformers and protobuf are build-time extras (``pip install 'polyglot-news[build]'``),
+imported only when a build runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import ModelError
+
+__all__ = ["ARCHITECTURES", "LANGUAGES", "BuildResult", "build_package", "guess_languages"]
+
+BUILD_HINT = "pip install 'polyglot-news[build]'"
+
+#: ISO 639-1 code -> (English name, OPUS-MT target token code, NLLB-200 code).
+LANGUAGES: dict[str, tuple[str, str, str]] = {
+    "be": ("Belarusian", "bel", "bel_Cyrl"),
+    "ru": ("Russian", "rus", "rus_Cyrl"),
+    "uk": ("Ukrainian", "ukr", "ukr_Cyrl"),
+    "en": ("English", "eng", "eng_Latn"),
+    "pl": ("Polish", "pol", "pol_Latn"),
+    "lt": ("Lithuanian", "lit", "lit_Latn"),
+    "lv": ("Latvian", "lav", "lvs_Latn"),
+    "et": ("Estonian", "est", "est_Latn"),
+    "de": ("German", "deu", "deu_Latn"),
+    "fr": ("French", "fra", "fra_Latn"),
+    "es": ("Spanish", "spa", "spa_Latn"),
+    "it": ("Italian", "ita", "ita_Latn"),
+    "cs": ("Czech", "ces", "ces_Latn"),
+    "ka": ("Georgian", "kat", "kat_Geor"),
+    "kk": ("Kazakh", "kaz", "kaz_Cyrl"),
+    "tr": ("Turkish", "tur", "tur_Latn"),
+    "zh": ("Chinese", "zho", "zho_Hans"),
+}
+
+#: ``config.json`` model_type -> the SentencePiece files a model of that kind ships.
+ARCHITECTURES: dict[str, tuple[str, ...]] = {
+    "marian": ("source.spm", "target.spm"),
+    "m2m_100": ("sentencepiece.bpe.model",),
+}
+
+SOURCE_SPM = "sentencepiece.model"
+TARGET_SPM = "target_sentencepiece.model"
+_MODEL_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_OPUS_NAME = re.compile(r"opus-mt-(?:tc-big-)?([a-z]{2,3})-([a-z]{2,3})$")
+_MARIAN_LANGUAGE_TOKEN = re.compile(r"^>>[a-z]{2,3}(?:_[A-Za-z]+)?<<$")
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_DOWNLOAD_PATTERNS = [
+    "*.json",
+    "*.spm",
+    "*.model",
+    "*.safetensors",
+    "README.md",
+    "LICENSE*",
+]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A built package: its ``.argosmodel`` file, its metadata and what the build noticed."""
+
+    path: Path
+    metadata: dict[str, Any]
+    notes: tuple[str, ...] = field(default=())
+
+
+def guess_languages(name: str) -> tuple[str | None, list[str]]:
+    """Source and targets read off an OPUS-MT name (``opus-mt-en-ru`` -> en, [ru]).
+
+    Group codes such as ``zle`` give no target: the caller must name them.
+    """
+    match = _OPUS_NAME.search(name.rstrip("/").lower())
+    if not match:
+        return None, []
+    source, target = match.groups()
+    return (source if len(source) == 2 else None), ([target] if len(target) == 2 else [])
+
+
+def _require_build_extras() -> None:
+    try:
+        import ctranslate2.converters  # type: ignore[import-untyped]  # noqa: F401
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError as exc:
+        raise ModelError(f"models build needs {exc.name}: {BUILD_HINT}") from None
+
+
+def _resolve(source: str, revision: str | None) -> tuple[Path, dict[str, Any]]:
+    """A local model folder for ``source`` and the provenance fields it contributes."""
+    path = Path(source).expanduser()
+    if path.is_dir():
+        return path, {"model": path.resolve().name, "origin": "local folder"}
+    if not _MODEL_ID.match(source) or path.exists():
+        raise ModelError(f"{source}: no such model folder (nor a model id like Helsinki-NLP/opus-mt-en-zle)")
+    try:
+        import huggingface_hub
+    except ImportError:
+        raise ModelError(f"downloading {source} needs huggingface_hub: {BUILD_HINT}") from None
+    try:
+        local = huggingface_hub.snapshot_download(
+            source, revision=revision, allow_patterns=_DOWNLOAD_PATTERNS
+        )
+    except Exception as exc:  # the hub raises many kinds; all mean "could not download"
+        raise ModelError(
+            f"cannot download {source} ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+            "run `models build` on a connected machine, or copy the model folder here and pass its path"
+        ) from None
+    folder = Path(local)
+    return folder, {"model": source, "origin": "huggingface", "revision": folder.name}
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{path.parent}: no {path.name}; is this a Hugging Face model folder?") from None
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: unreadable ({exc})") from None
+    if not isinstance(data, dict):
+        raise ModelError(f"{path}: not a JSON object")
+    return data
+
+
+def _card_license(folder: Path) -> str | None:
+    """The ``license:`` of a model card's front matter (``cc-by-4.0`` -> ``CC-BY-4.0``)."""
+    try:
+        card = (folder / "README.md").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    front = re.match(r"^---\s*\n(.*?)\n---", card, re.S)
+    found = re.search(r"^license:\s*['\"]?([\w.+-]+)", front.group(1), re.M) if front else None
+    return found.group(1).upper() if found else None
+
+
+class _Plan:
+    """Per-target prefix tokens of one model, checked against its vocabulary."""
+
+    def __init__(self, kind: str, source: str, targets: Sequence[str], vocabulary: set[str]) -> None:
+        self.kind = kind
+        self.source_prefix = ""
+        self.targets: dict[str, dict[str, str]] = {}
+        if kind == "nllb":
+            self.source_prefix = self._token(source, 2, vocabulary)
+            for code in targets:
+                self.targets[code] = {"target_prefix": self._token(code, 2, vocabulary)}
+        elif kind == "m2m100":
+            self.source_prefix = self._present(f"__{source}__", vocabulary)
+            for code in targets:
+                self.targets[code] = {"target_prefix": self._present(f"__{code}__", vocabulary)}
+        elif any(_MARIAN_LANGUAGE_TOKEN.match(t) for t in vocabulary):  # multi-target Marian
+            for code in targets:
+                self.targets[code] = {"source_prefix": self._token(code, 1, vocabulary, ">>{}<<")}
+        else:
+            if len(targets) != 1:
+                raise ModelError(
+                    f"this Marian model has no >>xxx<< target tokens: it serves one target, not {', '.join(targets)}"
+                )
+            self.targets[targets[0]] = {}
+
+    @staticmethod
+    def _present(token: str, vocabulary: set[str]) -> str:
+        if token not in vocabulary:
+            raise ModelError(f"the model's vocabulary has no {token!r} language token")
+        return token
+
+    def _token(self, code: str, column: int, vocabulary: set[str], pattern: str = "{}") -> str:
+        known = LANGUAGES.get(code)
+        candidates = [pattern.format(known[column])] if known else []
+        candidates += [pattern.format(code)]  # a code the table lacks may be the model's own
+        for token in candidates:
+            if token in vocabulary:
+                return token
+        if self.kind == "marian":
+            offered = sorted(t for t in vocabulary if _MARIAN_LANGUAGE_TOKEN.match(t))
+        else:
+            offered = []
+        hint = f" (it has {', '.join(offered[:20])})" if offered else ""
+        raise ModelError(f"the model has no language token for {code!r}: tried {', '.join(candidates)}{hint}")
+
+
+def _kind(folder: Path, model_type: str) -> str:
+    if model_type == "marian":
+        return "marian"
+    tokenizer_config = folder / "tokenizer_config.json"
+    tokenizer_class = ""
+    if tokenizer_config.is_file():
+        tokenizer_class = str(_read_json(tokenizer_config).get("tokenizer_class") or "")
+    return "nllb" if tokenizer_class.startswith("Nllb") else "m2m100"
+
+
+def _convert(folder: Path, model_dir: Path, quantization: str) -> None:
+    from ctranslate2.converters import TransformersConverter
+
+    class _Converter(TransformersConverter):  # type: ignore[misc]
+        """CTranslate2 appends ``</s>`` to every source, as the Hugging Face tokenizers do."""
+
+        def _load(self) -> Any:
+            spec = super()._load()
+            spec.config.add_source_eos = True
+            return spec
+
+    try:
+        _Converter(str(folder)).convert(str(model_dir), quantization=quantization, force=True)
+    except (ValueError, RuntimeError, OSError, KeyError, ImportError) as exc:
+        raise ModelError(f"{folder}: CTranslate2 could not convert the model: {exc}") from None
+
+
+def _vocabulary(model_dir: Path) -> set[str]:
+    for name in ("shared_vocabulary.json", "source_vocabulary.json"):
+        if (model_dir / name).is_file():
+            return set(json.loads((model_dir / name).read_text(encoding="utf-8")))
+    raise ModelError(f"{model_dir}: the converted model has no vocabulary file")
+
+
+def _readme(metadata: dict[str, Any]) -> str:
+    prov = metadata["provenance"]
+    targets = ", ".join(metadata["targets"])
+    return (
+        f"# {metadata['name']}\n\n"
+        f"Built by polyglot-news {__version__} (`polyglot-news models build`) from "
+        f"{prov['model']} ({prov['origin']}{', revision ' + prov['revision'] if prov.get('revision') else ''}).\n"
+        f"Translates {metadata['from_code']} into {targets}. Licence of the model: "
+        f"{metadata['license']}; the original model card is MODEL_CARD.md where the model had one.\n"
+    )
+
+
+def _zip(root: Path, destination: Path) -> None:
+    """Zip ``root`` as one top folder, reproducibly (sorted entries, fixed dates)."""
+    top = root.name
+    paths = sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix())
+    with zipfile.ZipFile(destination, "w") as archive:
+        archive.writestr(zipfile.ZipInfo(f"{top}/", date_time=_ZIP_DATE), b"")
+        for path in paths:
+            rel = f"{top}/{path.relative_to(root).as_posix()}"
+            info = zipfile.ZipInfo(rel + ("/" if path.is_dir() else ""), date_time=_ZIP_DATE)
+            if path.is_dir():
+                archive.writestr(info, b"")
+                continue
+            # int8 weights barely compress: storing them saves minutes on a 600M model.
+            info.compress_type = zipfile.ZIP_STORED if path.name == "model.bin" else zipfile.ZIP_DEFLATED
+            with open(path, "rb") as src, archive.open(info, "w") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+
+
+def build_package(
+    source: str | Path,
+    out: Path | None = None,
+    *,
+    from_code: str | None = None,
+    to_codes: Sequence[str] | None = None,
+    license: str | None = None,
+    revision: str | None = None,
+    version: str = "1.0",
+    quantization: str = "int8",
+) -> BuildResult:
+    """Convert a Marian or NLLB/M2M-100 model into a ``.argosmodel`` package.
+
+    Args:
+        source: a local Hugging Face model folder, or a model id (downloaded: needs the network).
+        out: the ``.argosmodel`` file to write, or a folder for it (default: the current folder).
+        from_code, to_codes: ISO 639-1 codes; read off OPUS-MT names such as ``opus-mt-en-ru``
+            when not given. The first target is the package's default ``to_code``.
+        license: the model's licence, when its model card does not state it.
+        revision: the hub revision to download (ignored for a local folder).
+
+    Raises:
+        ModelError: missing build extras, an unreachable hub, an unsupported or incomplete
+            model, a language the model lacks, or an unwritable output.
+    """
+    _require_build_extras()
+    folder, provenance = _resolve(str(source), revision)
+    guessed_from, guessed_to = guess_languages(provenance["model"])
+    from_code = from_code or guessed_from
+    targets = list(dict.fromkeys(to_codes or guessed_to))
+    if not from_code or not targets:
+        raise ModelError(
+            f"{provenance['model']}: name the languages with --from and --to (e.g. --from en --to be,ru)"
+        )
+    if from_code in targets:
+        raise ModelError(f"{from_code} is both the source and a target")
+    config = _read_json(folder / "config.json")
+    model_type = str(config.get("model_type"))
+    if model_type not in ARCHITECTURES:
+        raise ModelError(
+            f"{folder}: model_type {model_type!r} is not supported (supported: {', '.join(ARCHITECTURES)})"
+        )
+    spm_files = [folder / name for name in ARCHITECTURES[model_type]]
+    for spm_file in spm_files:
+        if not spm_file.is_file():
+            raise ModelError(f"{folder}: no {spm_file.name} (the model's SentencePiece tokenizer)")
+    kind = _kind(folder, model_type)
+    notes: list[str] = []
+    found_license = license or _card_license(folder)
+    if not found_license:
+        notes.append("the model's licence is unknown: pass --license and check it before sharing")
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", str(provenance["model"]).rsplit("/", 1)[-1]).strip(".-")
+    name = f"{slug or 'model'}-{from_code}_{'_'.join(targets)}-{version.replace('.', '_')}"
+    if out is None:
+        destination = Path.cwd() / f"{name}.argosmodel"
+    elif out.suffix == ".argosmodel":
+        destination = out
+    else:
+        destination = out / f"{name}.argosmodel"
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".pn-build-", dir=destination.parent) as tmp:
+            root = Path(tmp) / name
+            root.mkdir()
+            _convert(folder, root / "model", quantization)
+            plan = _Plan(kind, from_code, targets, _vocabulary(root / "model"))
+            shutil.copyfile(spm_files[0], root / SOURCE_SPM)
+            shutil.copyfile(spm_files[-1], root / (TARGET_SPM if len(spm_files) > 1 else SOURCE_SPM))
+            if (folder / "README.md").is_file():
+                shutil.copyfile(folder / "README.md", root / "MODEL_CARD.md")
+            for licence_file in sorted(folder.glob("LICENSE*")):
+                if licence_file.is_file():
+                    shutil.copyfile(licence_file, root / licence_file.name)
+            import ctranslate2
+            import transformers
+
+            metadata: dict[str, Any] = {
+                "package_version": version,
+                "argos_version": "1.9.0",
+                "type": "translate",
+                "name": f"{provenance['model']} {from_code}→{','.join(targets)} ({quantization})",
+                "from_code": from_code,
+                "from_name": LANGUAGES.get(from_code, (from_code,))[0],
+                "to_code": targets[0],
+                "to_name": LANGUAGES.get(targets[0], (targets[0],))[0],
+                "source_sentencepiece": SOURCE_SPM,
+                "target_sentencepiece": TARGET_SPM if len(spm_files) > 1 else SOURCE_SPM,
+                "targets": plan.targets,
+                "license": found_license or "unknown",
+                "provenance": {
+                    **provenance,
+                    "architecture": kind,
+                    "converter": f"ctranslate2 {ctranslate2.__version__} TransformersConverter",
+                    "transformers": transformers.__version__,
+                    "quantization": quantization,
+                    "builder": f"polyglot-news {__version__} models build",
+                },
+            }
+            if plan.source_prefix:
+                metadata["source_prefix"] = plan.source_prefix
+            if "target_prefix" in plan.targets[targets[0]]:
+                metadata["target_prefix"] = plan.targets[targets[0]]["target_prefix"]
+            (root / "metadata.json").write_text(
+                json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            (root / "README.md").write_text(_readme(metadata), encoding="utf-8")
+            partial = Path(tmp) / "package.zip"
+            _zip(root, partial)
+            os.replace(partial, destination)
+    except OSError as exc:
+        raise ModelError(f"cannot write {destination}: {exc.strerror or exc}") from None
+    return BuildResult(destination, metadata, tuple(notes))

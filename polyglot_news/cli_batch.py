@@ -1,0 +1,271 @@
+"""``polyglot-news batch``: digest a folder, a list of files or a JSON Lines stream."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from .cli import _codes, _decode_options, _summary_options, _translation_options
+from .errors import PolyglotNewsError
+
+if TYPE_CHECKING:
+    from . import batch as B
+
+FORMATS = ("json", "text", "markdown")
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+MAX_NOTES = 5
+"""Distinct notes shown without --verbose (each article's flag counts make many distinct ones)."""
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that writes and workers end cleanly."""
+
+
+def progress_line(done: int, total: int | None, failed: int, elapsed: float) -> str:
+    """One progress line: count, failures, rate and, when the total is known, the ETA."""
+    rate = done / elapsed if elapsed > 0 else 0.0
+    parts = [f"{done}/{total} articles" if total is not None else f"{done} articles"]
+    if failed:
+        parts.append(f"{failed} failed")
+    parts.append(f"{rate:.1f}/s")
+    if total is not None:
+        if rate > 0:
+            left = int(round((total - done) / rate))
+            parts.append(f"ETA {left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d}")
+        else:
+            parts.append("ETA --:--:--")
+    return " · ".join(parts)
+
+
+class _Progress:
+    """A progress line redrawn in place on a terminal, at most five times a second."""
+
+    def __init__(self, stream: TextIO, total: int | None, enabled: bool) -> None:
+        self.stream = stream
+        self.total = total
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.width = 0
+
+    def update(self, done: int, failed: int, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.enabled or (not force and now - self.last < 0.2):
+            return
+        self.last = now
+        line = progress_line(done, self.total, failed, now - self.start)
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = len(line)
+
+    def clear(self) -> None:
+        if self.enabled and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
+
+
+@click.command("batch")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--glob", default="*.txt", show_default=True, help="File pattern inside folders (searched recursively).")
+@click.option(
+    "-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+    help="Write one file per article under DIR (same relative path) instead of JSON Lines on stdout.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
+    help="Format of the files in --output-dir (standard output is always JSON Lines).",
+)
+@click.option("--resume", is_flag=True, help="Skip articles whose output in DIR exists with the same options.")
+@click.option(
+    "-j", "--workers", type=click.IntRange(min=1), metavar="N",
+    help="Worker processes for reading and summarizing [default: the cores]; 1 runs in this process.",
+)
+@click.option(
+    "--chunk", type=click.IntRange(min=1), default=32, show_default=True, metavar="N",
+    help="Articles translated together (one engine call per route); 1 for a live feed.",
+)
+@click.option("--shard", metavar="K/N", help="Take only articles K, K+N, K+2N, … (1-based) of the input.")
+@_summary_options
+@click.option(
+    "--to", "targets", metavar="LANGS",
+    help="Translate into these languages, comma-separated (e.g. ru,be). Default: ru and be where "
+    "a model is installed; 'none' to skip translation.",
+)
+@click.option(
+    "--translate", "parts", default="headline,summary,references", show_default=True, metavar="PARTS",
+    help="What to translate: any of headline, summary, references, full (every body sentence).",
+)
+@_translation_options
+@click.option("-q", "--quiet", is_flag=True, help="Nothing on stderr but an error that stops the run.")
+@click.option("-v", "--verbose", is_flag=True, help="Also report every failed article on stderr.")
+def batch(
+    paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
+    chunk: int, shard: str | None, method: str, sentences: int | None, ratio: float | None,
+    source_lang: str | None, targets: str | None, parts: str, models: Path | None, beam_size: int,
+    max_length: int, compute_type: str, strict: bool, quiet: bool, verbose: bool,
+) -> None:
+    """Digest many articles: the files of folders (recursively, --glob), several files, or
+    JSON Lines on standard input ('-' or no PATH), one {"id": ..., "text": ...} object a line.
+
+    \b
+    Output: JSON Lines on standard output, one record per article in input order
+    ({"id", ...other input fields, "digest", "batch"}), or with --output-dir one file per
+    article, written atomically, and one {"id", "output"} line per article on stdout.
+    A failing article gives {"id", "error": {"code", "type", "message"}} and the run goes on.
+
+    \b
+    Examples:
+      polyglot-news batch feed/ --output-dir digests/ --to ru,be
+      polyglot-news batch feed/ -o digests/ --resume          # after an interruption
+      cat feed.jsonl | polyglot-news batch --to ru > digests.jsonl
+
+    \b
+    Exit codes: 0 every article ok, 7 some failed (their error records say why), or the
+    code of the error that stopped the run (2 usage, 3 input/output, 5 models); 130/143
+    when interrupted (SIGINT/SIGTERM): rerun with --resume.
+    """
+    try:
+        _batch(
+            paths, glob, output_dir, fmt, resume, workers, chunk, shard, method, sentences, ratio, source_lang,
+            targets, parts, models, beam_size, max_length, compute_type, strict, quiet, verbose,
+        )
+    except PolyglotNewsError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except ValueError as error:  # a bad option value the library caught: a usage error
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+
+
+def _batch(
+    paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
+    chunk: int, shard: str | None, method: str, sentences: int | None, ratio: float | None,
+    source_lang: str | None, targets: str | None, parts: str, models: Path | None, beam_size: int,
+    max_length: int, compute_type: str, strict: bool, quiet: bool, verbose: bool,
+) -> None:
+    from . import batch as B  # noqa: F811 - imported late: `--help` stays light
+    from .translation import TranslationRequest
+
+    if quiet and verbose:
+        raise click.UsageError("use --quiet or --verbose, not both")
+    if output_dir is None and fmt != "json":
+        raise click.UsageError(f"--format {fmt} needs --output-dir (standard output is JSON Lines)")
+    if resume and output_dir is None:
+        raise click.UsageError("--resume needs --output-dir")
+    if "-" in paths and len(paths) > 1:
+        raise click.UsageError("read either standard input ('-') or paths, not both")
+    request = None
+    if (targets or "").strip().lower() != "none":
+        request = TranslationRequest(
+            targets=_codes(targets),
+            parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
+            models=models,
+            options=_decode_options(beam_size, max_length, compute_type),
+        )
+    options = B.BatchOptions(method, sentences, ratio, source_lang, request, fmt, strict=strict)
+    from_stdin = not paths or paths == ("-",)
+    if output_dir is not None and not from_stdin:
+        _check_output_dir(output_dir, paths)
+
+    total: int | None = None
+    if from_stdin:
+        stdin = sys.stdin.buffer
+        if stdin.isatty() and not quiet:
+            click.echo("Reading JSON Lines from standard input (end with Ctrl-D)…", err=True)
+        items: Any = B.iter_jsonl(stdin)
+    else:
+        items = B.iter_paths(paths, glob)
+        total = len(items)
+        if not items and not quiet:
+            click.echo(f"Note: no input articles (no file matches --glob {glob!r})", err=True)
+    if shard is not None:
+        k, n = B.parse_shard(shard)
+        items = B.select_shard(items, k, n)
+        total = None if total is None else len(range(k - 1, total, n))
+
+    err = sys.stderr
+    progress = _Progress(err, total, enabled=not quiet and err.isatty())
+    stdout = sys.stdout.buffer
+
+    def emit(line: str) -> None:
+        stdout.write(line.encode("utf-8"))
+        stdout.flush()
+
+    def observe(result: B.ArticleResult, report: B.Report) -> None:
+        messages: list[str] = []
+        if result.notes and not quiet:
+            shown = len(report.notes) - len(result.notes)
+            for note in result.notes:
+                if verbose or shown < MAX_NOTES:
+                    messages.append(f"Note: {note}")
+                elif shown == MAX_NOTES:
+                    messages.append("Note: more notes follow; --verbose shows them")
+                shown += 1
+        if verbose and result.failure is not None:
+            message = result.failure.message
+            named = message if message.startswith(f"{result.id}: ") else f"{result.id}: {message}"
+            messages.append(f"Error: {named}")
+        if messages:
+            progress.clear()
+            click.echo("\n".join(messages), err=True)
+        progress.update(report.done, report.failed)
+
+    report: B.Report = B.Report()
+    start = time.monotonic()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    code = 0
+    try:
+        report = B.run_batch(
+            items, options, emit=emit, output_dir=output_dir, workers=workers or B.default_workers(),
+            chunk=chunk, resume=resume, observe=observe,
+        )
+        code = report.exit_code
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
+    except _Terminated:
+        code = EXIT_TERMINATED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        progress.clear()
+    if not quiet:
+        click.echo(_summary(report, code, time.monotonic() - start, output_dir is not None), err=True)
+    if code:
+        sys.exit(code)
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated()
+
+
+def _summary(report: B.Report, code: int, elapsed: float, to_files: bool) -> str:
+    counts = f"{report.ok} ok, {report.failed} failed"
+    if report.resumed:
+        counts += f", {report.resumed} already done"
+    rate = report.done / elapsed if elapsed > 0 else 0.0
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        hint = "; rerun with --resume to continue" if to_files else ""
+        return f"batch: interrupted after {report.done} articles ({counts}){hint}"
+    line = f"batch: {report.done} articles, {counts} in {elapsed:.1f} s ({rate:.1f}/s)"
+    if report.flagged:
+        line += f"; {report.flagged} with flagged translations (translations.LANG.flags)"
+    return line + ("; error records on stdout" if report.failed else "")
+
+
+def _check_output_dir(output_dir: Path, paths: tuple[str, ...]) -> None:
+    out = output_dir.resolve()
+    for given in paths:
+        source = Path(given)
+        if source.is_dir() and (out == source.resolve() or source.resolve() in out.parents):
+            raise click.UsageError(f"--output-dir {output_dir} is inside the input folder {given}; choose another")
+
+
+if __name__ == "__main__":
+    batch()

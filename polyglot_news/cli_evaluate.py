@@ -1,0 +1,206 @@
+"""``polyglot-news models evaluate``: score installed routes on a parallel TSV file.
+
+A thin layer over :mod:`polyglot_news.evaluate`: it resolves the columns, prints the table
+or the JSON on stdout, progress and ``Error: …`` lines on stderr, and exits with the
+errors' own codes (8 when an explicitly requested target has no route).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from polyglot_news.errors import InputError, PolyglotNewsError
+
+if TYPE_CHECKING:
+    from polyglot_news.evaluate import Evaluation, ParallelFile, RouteScore, Target
+
+HEADER = ["TARGET", "ROUTE", "N", "CHRF++", "BLEU", "MARKERS", "LANG", "FLAGGED", "SENT/S"]
+
+
+def _number(value: float | None, suffix: str = "") -> str:
+    return "-" if value is None else f"{value:.1f}{suffix}"
+
+
+def _row(result: RouteScore, rows: int) -> list[str]:
+    if result.error is not None:
+        return [result.target, f"error: {result.error.split(':')[0]}", str(rows)] + ["-"] * 6
+    route = result.route + (" (TEST MODEL)" if result.test_model else "")
+    return [
+        result.target,
+        route,
+        str(result.rows),
+        _number(result.chrf),
+        _number(result.bleu),
+        _number(result.marker_fidelity, "%"),
+        _number(result.language_ok, "%"),
+        _number(result.flagged_share, "%"),
+        _number(result.sentences_per_second),
+    ]
+
+
+def render_text(evaluation: Evaluation) -> str:
+    """The table (one row per target) and the lines that make it reproducible."""
+    from polyglot_news.evaluate import BLEU_NOTE
+
+    rows = [HEADER] + [_row(r, evaluation.rows) for r in evaluation.results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines += [
+        "",
+        (
+            f"{evaluation.rows} rows ({evaluation.sentences} sentences) of {evaluation.file}, "
+            f"source column {evaluation.source.column} ({evaluation.source.language})."
+        ),
+        (
+            "MARKERS: sentences whose synthetic citation markers came back identical; LANG: segments "
+            "detected as the target language; FLAGGED: sentences the engine's guard flagged."
+        ),
+        f"chrF++: {evaluation.chrf_signature}",
+        f"BLEU: {evaluation.bleu_signature}. {BLEU_NOTE}",
+    ]
+    lines += [f"{r.target}: {r.signature}" for r in evaluation.results if r.error is None]
+    if any(r.test_model for r in evaluation.results):
+        lines.append(
+            "TEST MODEL: a project test package (it copies its input); its scores check the command, "
+            "they say nothing about translation quality."
+        )
+    lines.append(f"signature: {evaluation.signature}")
+    return "\n".join(lines) + "\n"
+
+
+def _resolve_source(data: ParallelFile, column: str | None, language: str | None) -> Target:
+    from polyglot_news.evaluate import Target, find_column, language_of_column
+
+    if column is None and language is None:
+        raise click.UsageError("name the source with --source-column COLUMN (or --source-lang LANG)")
+    if column is None:
+        assert language is not None
+        return Target(language, find_column(data, language))
+    data.column(column)  # InputError when the file lacks it
+    language = language or language_of_column(column)
+    if language is None:
+        raise click.UsageError(f"cannot tell the language of column {column!r}: add --source-lang LANG")
+    return Target(language, column)
+
+
+def _resolve_targets(
+    data: ParallelFile, source: Target, pairs: tuple[str, ...], to: str | None
+) -> tuple[list[Target], bool]:
+    """The targets and whether they were asked for (else guessed from the column names)."""
+    from polyglot_news.evaluate import Target, default_targets, find_column
+
+    targets: list[Target] = []
+    for pair in pairs:
+        language, sep, column = pair.partition("=")
+        if not sep or not column.strip():
+            raise click.BadParameter(f"expected LANG=COLUMN (e.g. be=bel), not {pair!r}", param_hint="--target")
+        targets.append(Target(_code(language, "--target"), column.strip()))
+    for language in (to or "").split(","):
+        if language.strip():
+            code = _code(language, "--to")
+            targets.append(Target(code, find_column(data, code)))
+    if pairs or (to or "").strip():
+        for target in targets:
+            data.column(target.column)
+        return list(dict.fromkeys(targets)), True
+    guessed = default_targets(data, source)
+    if not guessed:
+        raise InputError(f"{data.name}: no target column besides {source.column!r}; name one with --target")
+    return guessed, False
+
+
+def _code(value: str, option: str) -> str:
+    from polyglot_news.translation import check_language_code
+
+    try:
+        return check_language_code(value, option)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
+
+
+@click.command("evaluate")
+@click.argument("file", metavar="FILE")
+@click.option("--source-column", metavar="COLUMN", help="The source text's column, e.g. eng.")
+@click.option(
+    "--source-lang", metavar="LANG",
+    help="The source language [default: from the column name: eng, en or eng_Latn give en].",
+)
+@click.option(
+    "--target", "pairs", multiple=True, metavar="LANG=COLUMN",
+    help="A target language and its reference column, e.g. be=bel (repeatable).",
+)
+@click.option(
+    "--to", metavar="LANGS",
+    help="Target languages, comma-separated (e.g. be,ru); the columns are found by name. "
+    "Default: every column named like a language other than the source.",
+)
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Use only the first N rows.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the synthetic citation markers.")
+@click.option(
+    "--models", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+    help="Model store [default: $POLYGLOT_NEWS_MODELS or the per-user store].",
+)
+@click.option("--beam-size", type=click.IntRange(min=1), default=4, show_default=True, help="Beam width.")
+@click.option(
+    "--max-length", type=click.IntRange(min=1), default=256, show_default=True, help="Most target tokens per sentence."
+)
+@click.option(
+    "--compute-type", default="int8", show_default=True, help="CTranslate2 compute type (int8, float32, …)."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def evaluate_command(
+    ctx: click.Context, file: str, source_column: str | None, source_lang: str | None, pairs: tuple[str, ...],
+    to: str | None, limit: int | None, seed: int, models: Path | None, beam_size: int, max_length: int,
+    compute_type: str, fmt: str,
+) -> None:
+    """Score the installed translation routes on a parallel FILE ('-' for standard input).
+
+    FILE is tab-separated with a header row, one segment a row, e.g. columns id, eng, rus,
+    bel. Each target gets chrF++ and BLEU (sacrebleu) against its reference column, the
+    share of sentences whose citation markers survive, the share detected as the target
+    language, the share the engine flagged, and the speed. Needs sacrebleu
+    (pip install sacrebleu).
+
+    \b
+    Examples:
+      polyglot-news models evaluate --source-column eng --to be,ru ntrex.tsv
+      polyglot-news models evaluate --source-column eng --target be=bel --limit 100 --format json ntrex.tsv
+    """
+    from polyglot_news import evaluate as lib
+    from polyglot_news.translate import DecodeOptions
+
+    try:
+        options = DecodeOptions(beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    try:
+        lib.require_sacrebleu()  # fail before reading anything
+        data = lib.read_parallel(file, limit=limit)
+        source = _resolve_source(data, source_column, _code(source_lang, "--source-lang") if source_lang else None)
+        targets, explicit = _resolve_targets(data, source, pairs, to)
+        result = lib.evaluate(
+            data, source, targets, models=models, options=options, seed=seed, explicit=explicit,
+            progress=lambda line: click.echo(f"Evaluating {line}…", err=True),
+        )
+    except PolyglotNewsError as error:
+        click.echo(f"Error: {error}", err=True)
+        ctx.exit(error.exit_code)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(result), nl=False)
+    for failed in result.results:
+        if failed.error is not None:
+            label = "Error" if failed.exit_code else "Note"
+            click.echo(f"{label}: {failed.target}: {failed.error}", err=True)
+        elif failed.test_model:
+            click.echo(f"Note: {failed.target} comes from a TEST MODEL: its output is not a translation", err=True)
+    code = max((r.exit_code for r in result.results), default=0)
+    if code:
+        ctx.exit(code)
+

@@ -1,0 +1,468 @@
+"""Batch mode: folders and JSON Lines in, files and JSON Lines out, failure isolation, resume."""
+
+from __future__ import annotations
+
+import _socket
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+import polyglot_news
+from polyglot_news import batch as B
+from polyglot_news.cli_batch import batch, progress_line
+from polyglot_news.io import MAX_BYTES
+
+from .conftest import DATA
+
+ROOT = Path(__file__).resolve().parents[1]
+RU_ARTICLE = (DATA / "minsk_transport_ru.txt").read_text(encoding="utf-8")
+
+HEADLINE_1 = "Brest changes its school meals (report 1)"
+CITIES = ("Minsk", "Brest", "Hrodna", "Vitebsk", "Mahilyow", "Homel", "Pinsk", "Lida", "Barysaw", "Orsha")
+TOPICS = ("bus routes", "school meals", "heating prices", "river bridges", "library hours", "bike lanes")
+
+
+def article(n: int) -> str:
+    """A small English news article with citation markers; ``n`` varies names, numbers and order."""
+    city, topic = CITIES[n % len(CITIES)], TOPICS[n % len(TOPICS)]
+    body = [
+        f"The council of {city} voted on Tuesday to change its rules on {topic} [1].",
+        f"Officials said the plan would cost {n + 12} million roubles over three years.",
+        f"Residents of {city} had asked for the change at {n % 7 + 2} public meetings [2].",
+        f"Critics warned that the budget for {topic} was already stretched thin [1][2].",
+        f"The mayor promised a review of the first results in {n % 11 + 1} months.",
+    ]
+    if n % 2:
+        body = body[1:] + body[:1]
+    return (
+        f"{city} changes its {topic} (report {n})\n"
+        + " ".join(body)
+        + "\nReferences:\n1. City council minutes\n2. Residents' association letter\n"
+    )
+
+
+@pytest.fixture(autouse=True)
+def local_sockets_allowed(network_attempts: list[Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Let the worker pool use its Unix-domain sockets (forkserver); the network stays blocked."""
+    guarded = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if self.family == socket.AF_UNIX:
+            return _socket.socket.connect(self, address)
+        return guarded(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    yield
+    assert network_attempts == []
+
+
+def write_folder(folder: Path, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        path = folder / f"day{n % 3}" / f"story{n:03d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(article(n), encoding="utf-8")
+
+
+def run(*args: str, stdin: bytes | None = None) -> Result:
+    return CliRunner().invoke(batch, list(args), input=stdin)
+
+
+def lines(result: Result) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones included) and its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ---------------------------------------------------------------- failure isolation
+
+
+BAD_FILES: list[tuple[str, bytes, str]] = [
+    ("empty.txt", b"", "empty.txt: input is empty"),
+    ("blank.txt", b"  \n\n", "blank.txt: input is empty"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary.txt: binary data (NUL byte at offset 8)"),
+    ("latin1.txt", "Café au lait in Minsk.".encode("latin-1"), "latin1.txt: invalid UTF-8 at byte offset 3"),
+    ("huge.txt", b"Word. " * (MAX_BYTES // 6 + 1), "huge.txt: input is larger than the 5,242,880-byte limit"),
+]
+
+
+def test_folder_with_bad_articles_gives_outputs_error_records_and_exit_7(tmp_path: Path) -> None:
+    feed, out = tmp_path / "feed", tmp_path / "out"
+    feed.mkdir()
+    (feed / "good.txt").write_text(article(1), encoding="utf-8")
+    (feed / "ru").mkdir()
+    (feed / "ru" / "minsk.txt").write_text(RU_ARTICLE, encoding="utf-8")
+    for name, data, _ in BAD_FILES:
+        (feed / name).write_bytes(data)
+    (feed / "notes.md").write_text("not matched by --glob", encoding="utf-8")
+
+    result = run(str(feed), "--output-dir", str(out), "--to", "none", "--workers", "2")
+
+    assert result.exit_code == 7, result.stderr
+    records = {r["id"]: r for r in lines(result)}
+    assert list(records) == sorted(["good.txt", "ru/minsk.txt", *(name for name, _, _ in BAD_FILES)])
+    for name, _, message in BAD_FILES:
+        assert records[name]["error"]["code"] == 3
+        assert records[name]["error"]["type"] == "InputError"
+        assert records[name]["error"]["message"].startswith(message)
+    assert records["good.txt"] == {"id": "good.txt", "output": "good.json"}
+    assert records["ru/minsk.txt"] == {"id": "ru/minsk.txt", "output": "ru/minsk.json"}
+    assert sorted(tree(out)) == ["good.json", "ru/minsk.json"]
+    written = json.loads((out / "ru" / "minsk.json").read_text(encoding="utf-8"))
+    assert written["id"] == "ru/minsk.txt"
+    assert written["digest"] == polyglot_news.digest(RU_ARTICLE).to_dict()
+    assert result.stderr.splitlines() == [
+        result.stderr.splitlines()[0]
+    ] and result.stderr.startswith("batch: 7 articles, 2 ok, 5 failed in ")
+
+
+def test_undetectable_language_is_an_error_record_with_code_4(tmp_path: Path) -> None:
+    (tmp_path / "short.txt").write_text("Hi.", encoding="utf-8")
+    result = run(str(tmp_path / "short.txt"), "--to", "none", "-j", "1")
+    assert result.exit_code == 7
+    [record] = lines(result)
+    assert record["id"] == str(tmp_path / "short.txt")
+    assert record["error"]["code"] == 4
+    assert record["error"]["type"] == "DetectionError"
+
+
+def test_verbose_names_every_failure_and_quiet_says_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"")
+    (tmp_path / "b.txt").write_text(article(2), encoding="utf-8")
+    verbose = run(str(tmp_path), "--to", "none", "-j", "1", "--verbose")
+    quiet = run(str(tmp_path), "--to", "none", "-j", "1", "--quiet")
+    assert verbose.stderr.splitlines()[0] == "Error: a.txt: input is empty"
+    assert verbose.stderr.splitlines()[1].startswith("batch: 2 articles, 1 ok, 1 failed")
+    assert quiet.stderr == ""
+    assert quiet.exit_code == verbose.exit_code == 7
+    assert quiet.stdout == verbose.stdout
+
+
+# ---------------------------------------------------------------- JSON Lines
+
+
+def test_jsonl_in_jsonl_out_keeps_order_ids_and_passes_fields_through() -> None:
+    feed = [
+        {"id": "z-last-alphabetically", "text": article(3), "source": "BelTA", "tags": ["city"]},
+        {"id": 42, "text": RU_ARTICLE, "published": "2025-03-01"},
+        {"text": article(5)},
+        {"id": "no-text", "url": "https://example.org/x"},
+        {"id": "a-empty", "text": "   ", "desk": "night"},
+    ]
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in feed[:3])
+    stdin += "this is not json\n\n" + "".join(json.dumps(r) + "\n" for r in feed[3:])
+
+    result = run("--to", "none", "-j", "2", stdin=stdin.encode())
+
+    assert result.exit_code == 7, result.stderr
+    out = lines(result)
+    assert [r["id"] for r in out] == ["z-last-alphabetically", 42, 3, 4, "no-text", "a-empty"]
+    assert [sorted(r) for r in out] == [
+        ["batch", "digest", "id", "source", "tags"],
+        ["batch", "digest", "id", "published"],
+        ["batch", "digest", "id"],
+        ["error", "id"],
+        ["error", "id", "url"],
+        ["desk", "error", "id"],
+    ]
+    assert out[0]["source"] == "BelTA" and out[0]["tags"] == ["city"]
+    assert out[1]["digest"] == polyglot_news.digest(RU_ARTICLE).to_dict()
+    assert out[3]["error"] == {
+        "code": 3, "type": "InputError", "message": "line 4: not JSON (Expecting value at column 1)"
+    }
+    assert out[4]["error"]["message"] == 'no-text: no "text" string on line 6'
+    assert out[5]["error"]["message"] == "a-empty: input is empty"
+    assert not [r for r in out if "text" in r]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b'{"id": "a", "text": "x"}\n', [("a", None)]),
+        (b'{"id": true, "text": "x"}\n', [(1, 'line 1: "id" must be a non-empty string or an integer')]),
+        (b'[1, 2]\n', [(1, 'line 1: expected a JSON object with an "id" and a "text"')]),
+        (b'\xff{"id": "a"}\n', [(1, "line 1: invalid UTF-8 at byte offset 0 of the line")]),
+        (b'{"id": "long", "text": "' + b"x" * 100 + b'"}\n{"id": "b", "text": "y"}', [
+            (1, "line 1: longer than the 64-byte limit"), ("b", None),
+        ]),
+    ],
+)
+def test_jsonl_reader(raw: bytes, expected: list[tuple[Any, str | None]]) -> None:
+    items = list(B.iter_jsonl(io.BytesIO(raw), max_line_bytes=64))
+    assert [(i.id, i.failure.message if i.failure else None) for i in items] == expected
+
+
+def test_jsonl_stream_is_read_lazily() -> None:
+    """An endless stream is never read ahead of what the run asks for."""
+
+    class Endless(io.RawIOBase):
+        lines_read = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readline(self, size: int | None = -1) -> bytes:
+            Endless.lines_read += 1
+            return json.dumps({"id": Endless.lines_read, "text": article(Endless.lines_read)}).encode() + b"\n"
+
+    items = B.iter_jsonl(Endless())  # type: ignore[arg-type]
+    first = [next(items) for _ in range(3)]
+    assert [i.id for i in first] == [1, 2, 3]
+    assert Endless.lines_read == 3
+
+
+# ---------------------------------------------------------------- determinism and translation
+
+
+def test_workers_1_and_2_give_byte_identical_outputs(tmp_path: Path) -> None:
+    write_folder(tmp_path / "feed", 12)
+    one = run(str(tmp_path / "feed"), "-o", str(tmp_path / "one"), "--to", "none", "--workers", "1")
+    two = run(str(tmp_path / "feed"), "-o", str(tmp_path / "two"), "--to", "none", "--workers", "2")
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout
+    assert len(tree(tmp_path / "one")) == 12
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    lines_one = run(str(tmp_path / "feed"), "--to", "none", "-j", "1").stdout
+    assert lines_one == run(str(tmp_path / "feed"), "--to", "none", "-j", "2").stdout
+    assert [r["id"] for r in map(json.loads, lines_one.splitlines())] == sorted(tree(tmp_path / "feed"))
+
+
+def test_translation_with_echo_packages_in_cross_article_windows(
+    tmp_path: Path, install_packages: Callable[..., None]
+) -> None:
+    install_packages("echo-en_ru", "echo-ru_be")
+    feed = tmp_path / "feed"
+    write_folder(feed, 3)
+    (feed / "minsk_ru.txt").write_text(RU_ARTICLE, encoding="utf-8")
+
+    result = run(str(feed), "--to", "ru,be", "--chunk", "4", "-j", "2")
+
+    assert result.exit_code == 0, result.stderr
+    assert "Note: ru comes from a TEST MODEL" in result.stderr
+    request = polyglot_news.TranslationRequest(targets=("ru", "be"))
+    for record in lines(result):
+        text = (feed / record["id"]).read_text(encoding="utf-8")
+        expected = polyglot_news.digest(text, translation=request).to_dict()
+        assert record["digest"] == expected
+        markers = [[m["text"] for m in s["markers"]] for s in expected["summary"]]
+        for lang in ("ru", "be"):
+            translated = record["digest"]["translations"][lang]
+            assert [[m["text"] for m in s["markers"]] for s in translated["summary"]] == markers
+    routes = {r["id"]: r["digest"]["translations"]["be"]["route"] for r in lines(result)}
+    assert routes["minsk_ru.txt"] == "ru→be"
+    assert routes["day0/story000.txt"] == "en→ru→be"
+
+
+def test_missing_route_for_named_target_fails_each_article(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(article(1), encoding="utf-8")
+    result = run(str(tmp_path), "--to", "be", "-j", "1")
+    assert result.exit_code == 7
+    [record] = lines(result)
+    assert record["error"]["code"] == 8
+    assert record["error"]["type"] == "RouteError"
+    assert record["error"]["message"].startswith("a.txt: no route en→be")
+
+
+# ---------------------------------------------------------------- output folder and resume
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "head", "tail"),
+    [
+        ("json", "day1/story001.json", '{\n  "id": "day1/story001.txt",', '"batch": {\n    "options": "'),
+        ("text", "day1/story001.txt", f"{HEADLINE_1}\n", '[polyglot-news batch: id="day1/story001.txt" options='),
+        ("markdown", "day1/story001.md", f"# {HEADLINE_1}\n", '<!-- polyglot-news batch: id="day1/story001.txt" options='),
+    ],
+)
+def test_output_formats_carry_the_id_and_options(tmp_path: Path, fmt: str, name: str, head: str, tail: str) -> None:
+    write_folder(tmp_path / "feed", 3)
+    result = run(str(tmp_path / "feed"), "-o", str(tmp_path / "out"), "--format", fmt, "--to", "none", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "out" / name).read_text(encoding="utf-8")
+    assert text.startswith(head)
+    assert tail in text
+    again = run(str(tmp_path / "feed"), "-o", str(tmp_path / "out"), "--format", fmt, "--to", "none", "--resume")
+    assert [r.get("resumed") for r in lines(again)] == [True, True, True]
+    assert "3 already done" in again.stderr
+
+
+def test_resume_redoes_outputs_written_with_other_options(tmp_path: Path) -> None:
+    write_folder(tmp_path / "feed", 4)
+    feed, out = str(tmp_path / "feed"), str(tmp_path / "out")
+    assert run(feed, "-o", out, "--to", "none", "-n", "2").exit_code == 0
+    (tmp_path / "out" / "day0" / "story000.json").unlink()
+    redo = run(feed, "-o", out, "--to", "none", "-n", "2", "--resume")
+    assert [r.get("resumed", False) for r in lines(redo)] == [False, True, True, True]
+    other = run(feed, "-o", out, "--to", "none", "-n", "3", "--resume")
+    assert [r.get("resumed", False) for r in lines(other)] == [False, False, False, False]
+    digest = json.loads((tmp_path / "out" / "day1" / "story001.json").read_text(encoding="utf-8"))["digest"]
+    assert len(digest["summary"]) == 3
+
+
+def run_in_subprocess(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+    """``python -m polyglot_news.cli_batch`` with this test's environment (its isolated model store)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "polyglot_news.cli_batch", *args], cwd=ROOT, env=dict(os.environ),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, **kwargs,
+    )
+
+
+@pytest.mark.parametrize(
+    ("sig", "options"),
+    [
+        (signal.SIGKILL, ["--to", "ru,be", "--translate", "headline", "--chunk", "8", "--beam-size", "1", "-j", "2"]),
+        (signal.SIGTERM, ["--to", "none", "--workers", "2"]),
+        (signal.SIGINT, ["--to", "none", "--workers", "1", "--format", "markdown"]),
+    ],
+)
+def test_killed_run_resumes_to_the_bytes_of_a_clean_run(
+    tmp_path: Path, install_packages: Callable[..., None], sig: signal.Signals, options: list[str]
+) -> None:
+    install_packages("echo-en_ru", "echo-ru_be")
+    feed, out, clean = tmp_path / "feed", tmp_path / "out", tmp_path / "clean"
+    total = 40
+    options = [*options, "--source-lang", "en"]
+    write_folder(feed, total)
+    process = run_in_subprocess([str(feed), "-o", str(out), *options])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if out.is_dir() and sum(1 for p in out.rglob("*.*") if not p.name.startswith(".")) >= 5:
+            break
+        time.sleep(0.005)
+    if sig == signal.SIGKILL:
+        os.killpg(process.pid, sig)  # the whole group, workers too: nothing gets to clean up
+    else:
+        process.send_signal(sig)
+    _, stderr = process.communicate(timeout=60)
+    visible = [p for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert 5 <= len(visible) < total, "the run should have been stopped mid-way"
+    if sig != signal.SIGKILL:
+        assert process.returncode == {signal.SIGTERM: 143, signal.SIGINT: 130}[sig]
+        assert b"rerun with --resume to continue" in stderr
+        assert not [p for p in out.rglob(".*.tmp")]
+    for path in visible:  # every file there is whole: its stamp is its last line
+        assert path.read_text(encoding="utf-8").rstrip().endswith(("}", "-->"))
+
+    resumed = run(str(feed), "-o", str(out), "--resume", *options)
+    assert resumed.exit_code == 0, resumed.stderr
+    assert f"{len(visible)} already done" in resumed.stderr or len(visible) == total
+    assert run(str(feed), "-o", str(clean), *options).exit_code == 0
+    assert tree(out) == tree(clean)
+    assert len(tree(clean)) == total
+
+
+# ---------------------------------------------------------------- helpers and usage
+
+
+@pytest.mark.parametrize(
+    ("item", "fmt", "expected"),
+    [
+        (B.Item("a/b.txt", path=Path("x")), "json", "a/b.json"),
+        (B.Item("a/b.txt", path=Path("x")), "text", "a/b.txt"),
+        (B.Item("README", path=Path("x")), "markdown", "README.md"),
+        (B.Item("../../etc/passwd", path=Path("x")), "json", "etc/passwd.json"),
+        (B.Item("/abs/story.txt", path=Path("x")), "json", "abs/story.json"),
+        (B.Item("2024/story.v2"), "json", "2024/story.v2.json"),
+        (B.Item(17), "markdown", "17.md"),
+        (B.Item("a\\..\\b"), "text", "a/b.txt"),
+    ],
+)
+def test_output_name(item: B.Item, fmt: str, expected: str) -> None:
+    assert B.output_name(item, fmt) == expected
+
+
+@pytest.mark.parametrize("spec", ["..", "/", "./."])
+def test_output_name_refuses_ids_that_name_no_file(spec: str) -> None:
+    with pytest.raises(polyglot_news.InputError, match="cannot name an output file"):
+        B.output_name(B.Item(spec), "json")
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"), [("1/1", (1, 1)), ("2/4", (2, 4)), (" 3 / 3 ", (3, 3))]
+)
+def test_parse_shard(spec: str, expected: tuple[int, int]) -> None:
+    assert B.parse_shard(spec) == expected
+
+
+@pytest.mark.parametrize("spec", ["0/4", "5/4", "2", "a/b", "1/0"])
+def test_parse_shard_refuses(spec: str) -> None:
+    with pytest.raises(ValueError, match="--shard takes K/N"):
+        B.parse_shard(spec)
+
+
+def test_shards_partition_the_input(tmp_path: Path) -> None:
+    write_folder(tmp_path, 10)
+    ids = [i.id for i in B.iter_paths([tmp_path])]
+    shards = [[i.id for i in B.select_shard(B.iter_paths([tmp_path]), k, 3)] for k in (1, 2, 3)]
+    assert shards[0] == ids[0::3] and shards[1] == ids[1::3] and shards[2] == ids[2::3]
+    assert sorted(sum(shards, [])) == sorted(ids)
+    result = run(str(tmp_path), "--shard", "2/3", "--to", "none", "-j", "1")
+    assert [r["id"] for r in lines(result)] == shards[1]
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "failed", "elapsed", "expected"),
+    [
+        (50, 200, 0, 10.0, "50/200 articles · 5.0/s · ETA 0:00:30"),
+        (0, 200, 0, 0.0, "0/200 articles · 0.0/s · ETA --:--:--"),
+        (10, 5000, 2, 4.0, "10/5000 articles · 2 failed · 2.5/s · ETA 0:33:16"),
+        (7, None, 1, 2.0, "7 articles · 1 failed · 3.5/s"),
+    ],
+)
+def test_progress_line(done: int, total: int | None, failed: int, elapsed: float, expected: str) -> None:
+    assert progress_line(done, total, failed, elapsed) == expected
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    write_folder(tmp_path, 3)
+    result = run(str(tmp_path), "--to", "none", "-j", "1")
+    assert result.exit_code == 0
+    assert "\r" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "text"], "--format text needs --output-dir"),
+        (["--resume"], "--resume needs --output-dir"),
+        (["-", "x.txt"], "not both"),
+        (["--shard", "4/3"], "--shard takes K/N"),
+        (["-q", "-v"], "--quiet or --verbose"),
+        (["--sentences", "2", "--ratio", "0.5"], "not both"),
+        (["--workers", "0"], "--workers"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    result = run(*args, stdin=b"")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_output_dir_inside_the_input_folder_is_refused(tmp_path: Path) -> None:
+    write_folder(tmp_path, 2)
+    result = run(str(tmp_path), "-o", str(tmp_path / "digests"))
+    assert result.exit_code == 2
+    assert "inside the input folder" in result.stderr
+    assert not (tmp_path / "digests").exists()
+
+
+def test_empty_folder_is_a_successful_run_with_a_note(tmp_path: Path) -> None:
+    result = run(str(tmp_path), "--to", "none")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr.startswith("Note: no input articles")
