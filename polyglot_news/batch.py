@@ -181,7 +181,7 @@ def iter_paths(paths: Sequence[str | Path], glob: str = "*.txt") -> list[Item]:
         if root.is_dir():
             items += [Item(rel, path=root / rel) for rel in _walk(root, glob)]
         else:
-            items.append(Item(PurePosixPath(Path(given).as_posix()).as_posix(), path=root))
+            items.append(Item(root.as_posix(), path=root))
     return items
 
 
@@ -394,8 +394,8 @@ def _summarize(task: _Task) -> Summary | Failure:
 def _init_worker() -> None:
     # Ctrl-C reaches the whole process group: the main process decides, workers just finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:  # load the summarizer's lazy imports and data before the first article
-        summarize_article("Warm up the worker. It has two sentences.", source_lang="en", method="lead")
+    try:  # load the detector's and summarizer's lazy imports and data before the first article
+        summarize_article("The worker warms up before its first article. It loads every model it needs.")
     except Exception:  # noqa: S110 - warming up is optional
         pass
 
@@ -544,7 +544,7 @@ def _read_windows(
             return
         put(_EOF)
     except Exception as error:  # reported by the main thread as the run's own failure
-        put(error if isinstance(error, PolyglotNewsError) else InputError(f"cannot read the input: {error}"))
+        put(InputError(f"cannot read the input: {error}") if isinstance(error, OSError) else error)
 
 
 class _Run:
@@ -628,8 +628,8 @@ class _Run:
                 continue
             try:
                 results.append(slot.future.result())
-            except BrokenProcessPool as error:
-                results.append(Failure(1, type(error).__name__, f"{slot.item.id}: a worker process died ({error})"))
+            except Exception as error:  # a worker died (BrokenProcessPool) or its result did not come back
+                results.append(Failure(1, type(error).__name__, f"{slot.item.id}: the worker failed ({error})"))
         outcomes = self._translate(results)
         for slot, result, outcome in zip(window.slots, results, outcomes, strict=True):
             self._finish_one(slot, result, outcome, window.skip)
@@ -740,17 +740,23 @@ class _Run:
 def _signals_deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM back while a file is written, so no temp file is left behind.
 
-    A signal that arrives meanwhile is delivered right after the write.
+    Python runs signal handlers in the main thread whichever thread the signal hit, so the
+    handlers themselves are swapped (main thread only); a signal that arrives meanwhile is
+    re-raised right after the write.
     """
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask"):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
 
 
 def _same_file(source: Path, target: Path) -> bool:

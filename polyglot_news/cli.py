@@ -115,6 +115,11 @@ def _translation_options(func: F) -> F:
             help="CTranslate2 compute type (int8, int8_float32, float32, …).",
         ),
         click.option(
+            "--glossary", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+            help="TSV of newsroom spellings (header: source<TAB>ru<TAB>be): terms are rewritten in "
+            "the translation, inflection kept where safe; hits and misses are reported.",
+        ),
+        click.option(
             "--strict", is_flag=True,
             help="Exit with code 7 when any translated sentence is flagged (wrong language or "
             "script, loops, absurd length), after writing the output.",
@@ -129,6 +134,14 @@ def _decode_options(beam_size: int, max_length: int, compute_type: str) -> Any:
     from .translate import DecodeOptions
 
     return DecodeOptions(beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type)
+
+
+def _glossary(path: Path | None) -> Any:
+    if path is None:
+        return None
+    from .glossary import load_glossary
+
+    return load_glossary(path)
 
 
 def _read(source: str) -> str:
@@ -199,7 +212,7 @@ def summarize(
 def digest(
     input: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
     targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
-    compute_type: str, strict: bool, fmt: str, output: str | None,
+    compute_type: str, glossary: Path | None, strict: bool, fmt: str, output: str | None,
 ) -> None:
     """Digest INPUT: language, headline, summary with citations, the cited references, and
     their translations into Russian and Belarusian (or the --to languages).
@@ -218,6 +231,7 @@ def digest(
             parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
             models=models,
             options=_decode_options(beam_size, max_length, compute_type),
+            glossary=_glossary(glossary),
         )
     result = pipeline.digest(
         _read(input), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
@@ -243,7 +257,7 @@ def digest(
 @_output_options("text")
 def translate(
     input: str, target: str, source_lang: str | None, models: Path | None, beam_size: int,
-    max_length: int, compute_type: str, strict: bool, fmt: str, output: str | None,
+    max_length: int, compute_type: str, glossary: Path | None, strict: bool, fmt: str, output: str | None,
 ) -> None:
     """Translate INPUT (any text) into LANG offline, citation markers kept in place.
 
@@ -253,9 +267,12 @@ def translate(
 
     result = pipeline.translate_text(
         _read(input), target, source_lang=source_lang, models=models,
-        options=_decode_options(beam_size, max_length, compute_type),
+        options=_decode_options(beam_size, max_length, compute_type), glossary=_glossary(glossary),
     )
     _emit(render.translation(result, fmt), output)
+    counted = translation.glossary_summary(result.terms)
+    if counted:
+        click.echo(f"Note: {target} glossary: {counted}", err=True)
     flagged = translation.flag_summary(result.results)
     if flagged:
         click.echo(f"Note: {target}: {flagged}", err=True)

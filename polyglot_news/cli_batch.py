@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 FORMATS = ("json", "text", "markdown")
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+EXIT_BROKEN_PIPE = 141
 MAX_NOTES = 5
 """Distinct notes shown without --verbose (each article's flag counts make many distinct ones)."""
 
@@ -228,6 +230,9 @@ def _batch(
             chunk=chunk, resume=resume, observe=observe,
         )
         code = report.exit_code
+    except BrokenPipeError:  # stdout closed early (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
     except _Terminated:
@@ -235,7 +240,7 @@ def _batch(
     finally:
         signal.signal(signal.SIGTERM, previous)
         progress.clear()
-    if not quiet:
+    if not quiet and code != EXIT_BROKEN_PIPE:
         click.echo(_summary(report, code, time.monotonic() - start, output_dir is not None), err=True)
     if code:
         sys.exit(code)

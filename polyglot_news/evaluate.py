@@ -444,15 +444,14 @@ def evaluate(
             route = find_route(source.language, target.language, packages)
 
             def translate(batch: Sequence[Sentence], language: str = target.language) -> list[Translated]:
-                return translate_sentences(batch, source.language, language, models=models, options=options)[0]
+                return translate_sentences(batch, source.language, language, models=models, options=options).results
 
             # The marker pass goes first: it also loads the models, so the timed pass below
             # measures translation alone.
             with_markers = _tolerant(translate, marked)
             started = time.perf_counter()
-            done, route_text, signature = translate_sentences(
-                flat, source.language, target.language, models=models, options=options
-            )
+            routed = translate_sentences(flat, source.language, target.language, models=models, options=options)
+            done, route_text, signature = routed.results, routed.route, routed.signature
             seconds = time.perf_counter() - started
         except PolyglotNewsError as error:
             code = error.exit_code if explicit or not isinstance(error, RouteError) else 0

@@ -10,6 +10,7 @@ from . import __version__
 from .detect import MODEL_VERSION, detect
 from .document import Article, Detection, Digest, Reference, Sentence, Summary
 from .errors import DetectionError
+from .glossary import Glossary, GlossaryHit
 from .parse import parse_article
 from .segment import Tokenizer, split_sentences
 from .summarize import DEFAULT_METHOD, summarize
@@ -109,6 +110,7 @@ class TextTranslation:
     route: str
     paragraphs: tuple[tuple[Sentence, ...], ...]
     results: tuple[Translated, ...]
+    terms: tuple[tuple[GlossaryHit, ...], ...]
     signature: str
 
     @property
@@ -119,6 +121,7 @@ class TextTranslation:
 def translate_text(
     text: str, target: str, *, source_lang: str | None = None, models: Path | None = None,
     options: DecodeOptions | None = None,
+    glossary: Glossary | None = None,
 ) -> TextTranslation:
     """Translate any text (each line a paragraph) into ``target``, markers kept in place.
 
@@ -131,15 +134,16 @@ def translate_text(
     source = _source_language(Article(None, tuple(lines)), source_lang)
     paragraphs = [split_sentences([line], source.language) for line in lines]
     flat = [s for paragraph in paragraphs for s in paragraph]
-    done, route, sign = translate_sentences(flat, source.language, target, models=models, options=options)
-    out = iter([t.sentence for t in done])
+    routed = translate_sentences(flat, source.language, target, models=models, options=options, glossary=glossary)
+    out = iter([t.sentence for t in routed.results])
     return TextTranslation(
         source=source,
         target=target,
-        route=route,
+        route=routed.route,
         paragraphs=tuple(tuple(next(out) for _ in paragraph) for paragraph in paragraphs),
-        results=tuple(done),
-        signature=f"{signature(source, 'none', '0').split('|sum:')[0]}|mt:{target}={sign}|v:{__version__}",
+        results=tuple(routed.results),
+        terms=tuple(tuple(row) for row in routed.terms),
+        signature=f"{_detection_signature(source)}|seg:v1|mt:{target}={routed.signature}|v:{__version__}",
     )
 
 
@@ -151,16 +155,21 @@ def cited_references(summary: tuple[Sentence, ...], references: tuple[Reference,
 
 def signature(source: Detection, method: str, length: str) -> str:
     """A sacrebleu-style string naming everything that shaped the output."""
-    det = "given" if source.reason == "given" else f"langdetect-{_version('langdetect')}+cyr{MODEL_VERSION}-s0"
     return "|".join(
         [
-            f"det:{det}",
+            _detection_signature(source),
             "seg:v1",
             f"sum:{method}-{length}",
             f"sumy:{_version('sumy')}",
             f"v:{__version__}",
         ]
     )
+
+
+def _detection_signature(source: Detection) -> str:
+    if source.reason == "given":
+        return "det:given"
+    return f"det:langdetect-{_version('langdetect')}+cyr{MODEL_VERSION}-s0"
 
 
 def _source_language(article: Article, source_lang: str | None) -> Detection:

@@ -62,13 +62,18 @@ def translation(result: TextTranslation, fmt: str) -> str:
     if fmt != "json":
         return result.text
     flags = iter(t.flags for t in result.results)
+    terms = iter(result.terms)
     return to_json(
         {
             "source": result.source.to_dict(),
             "target": result.target,
             "route": result.route,
             "paragraphs": [
-                [s.to_dict() | {"flags": list(next(flags))} for s in paragraph] for paragraph in result.paragraphs
+                [
+                    s.to_dict() | {"flags": list(next(flags)), "glossary": [h.to_dict() for h in next(terms)]}
+                    for s in paragraph
+                ]
+                for paragraph in result.paragraphs
             ],
             "signature": result.signature,
         }

@@ -16,10 +16,12 @@ from typing import Any
 from .detect import detect
 from .document import Reference, Sentence, Summary
 from .errors import PolyglotNewsError
+from .glossary import Glossary, GlossaryHit
+from .glossary import apply as apply_glossary
 from .models import Package, list_packages
 from .routing import describe, find_route
 from .segment import split_sentences
-from .translate import DecodeOptions, Translated, build_translator
+from .translate import DecodeOptions, Translated, Translator, build_translator
 
 DEFAULT_TARGETS = ("ru", "be")
 """Languages ``digest`` translates into when no target is named (those with an installed route)."""
@@ -53,6 +55,7 @@ class TranslationRequest:
     parts: tuple[str, ...] = DEFAULT_PARTS
     models: Path | None = None
     options: DecodeOptions = field(default_factory=DecodeOptions)
+    glossary: Glossary | None = None
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.parts) - set(PARTS))
@@ -106,19 +109,30 @@ def translate_summaries(
                 continue
             batch = [sentence for i in members for _, sentence in units[i]]
             if translator:
-                done = iter(check_language(translator.translate(batch), target))
+                results, hits = _translate_checked(translator, batch, source, target, request.glossary)
+                sign = f"mt:{target}={translator.signature()}"
+                if request.glossary is not None:
+                    sign += f"|{request.glossary.signature()}"
             else:
-                done = iter([Translated(s) for s in batch])
-            sign = f"mt:{target}={translator.signature() if translator else 'identity'}"
+                results, hits = [Translated(s) for s in batch], [[] for _ in batch]
+                sign = f"mt:{target}=identity"
+            done, found = iter(results), iter(hits)
             for i in members:
-                results = [next(done) for _ in units[i]]
-                outcomes[i].translations[target] = _assemble(units[i], results, route, source)
+                mine = [next(done) for _ in units[i]]
+                terms = [next(found) for _ in units[i]]
+                entry = _assemble(units[i], mine, route, source)
+                if translator and request.glossary is not None:
+                    entry["glossary"] = _glossary_report(units[i], terms)
+                outcomes[i].translations[target] = entry
                 outcomes[i].signatures.append(sign)
                 if any(is_test_model(p.metadata) for p in route):
                     outcomes[i].notes.append(f"{target} comes from a TEST MODEL: its output is not a translation")
-                flagged = flag_summary(results)
+                flagged = flag_summary(mine)
                 if flagged:
                     outcomes[i].notes.append(f"{target}: {flagged}")
+                counted = glossary_summary(terms)
+                if counted:
+                    outcomes[i].notes.append(f"{target} glossary: {counted}")
     return outcomes
 
 
@@ -150,24 +164,52 @@ def flag_summary(results: Sequence[Translated]) -> str:
     return f"{flagged} of {len(results)} sentences flagged ({detail})"
 
 
+@dataclass(frozen=True)
+class Routed:
+    """Sentences translated along one route: results, glossary terms per sentence, route, signature."""
+
+    results: list[Translated]
+    terms: list[list[GlossaryHit]]
+    route: str
+    signature: str
+
+
 def translate_sentences(
     sentences: Sequence[Sentence], source: str, target: str, *, models: Path | None = None,
-    options: DecodeOptions | None = None,
-) -> tuple[list[Translated], str, str]:
-    """Translate sentences along the best installed route.
-
-    Returns:
-        One result per sentence, the route (``en→ru→be``) and the translator's signature.
+    options: DecodeOptions | None = None, glossary: Glossary | None = None,
+) -> Routed:
+    """Translate sentences along the best installed route (post-edited by ``glossary`` if given).
 
     Raises:
         RouteError: no installed route from ``source`` to ``target``.
     """
     route = find_route(source, target, list_packages(models))
     if not route:
-        return [Translated(s) for s in sentences], source, "identity"
-    translator = build_translator([p.path for p in route], options or DecodeOptions(), targets=[p.to_code for p in route])
-    results = check_language(translator.translate(list(sentences)), target)
-    return results, describe(route), translator.signature()
+        return Routed([Translated(s) for s in sentences], [[] for _ in sentences], source, "identity")
+    chosen = options or DecodeOptions()
+    translator = build_translator([p.path for p in route], chosen, targets=[p.to_code for p in route])
+    results, terms = _translate_checked(translator, sentences, source, target, glossary)
+    sign = translator.signature() + (f"|{glossary.signature()}" if glossary is not None else "")
+    return Routed(results, terms, describe(route), sign)
+
+
+def glossary_summary(terms: Sequence[Sequence[GlossaryHit]]) -> str:
+    """``"3 hit, 2 fixed, 1 missed"`` over all sentences, or ``""`` when no term occurred."""
+    statuses = [hit.status for row in terms for hit in row]
+    if not statuses:
+        return ""
+    return f"{statuses.count('hit')} hit, {statuses.count('fixed')} fixed, {statuses.count('miss')} missed"
+
+
+def _translate_checked(
+    translator: Translator, sentences: Sequence[Sentence], source: str, target: str, glossary: Glossary | None
+) -> tuple[list[Translated], list[list[GlossaryHit]]]:
+    """Translate, post-edit glossary terms, then check the output language (of the final text)."""
+    results = translator.translate(list(sentences))
+    terms: list[list[GlossaryHit]] = [[] for _ in sentences]
+    if glossary is not None:
+        results, terms = apply_glossary(glossary, list(sentences), results, source, target)
+    return check_language(results, target), terms
 
 
 def is_test_model(package_metadata: dict[str, Any]) -> bool:
@@ -222,7 +264,20 @@ def _assemble(
     return out
 
 
-def _flag(part: str, sentence: Sentence, result: Translated) -> dict[str, Any]:
+def _glossary_report(units: list[tuple[str, Sentence]], terms: list[list[GlossaryHit]]) -> list[dict[str, Any]]:
+    """``[{"part", "index" | "id", "terms": [{"term", "status"}]}]`` for sentences with glossary terms."""
+    return [
+        {**_where(part, sentence), "terms": [hit.to_dict() for hit in row]}
+        for (part, sentence), row in zip(units, terms, strict=True)
+        if row
+    ]
+
+
+def _where(part: str, sentence: Sentence) -> dict[str, Any]:
     if part.startswith("reference:"):
-        return {"part": "references", "id": part.split(":", 1)[1], "flags": list(result.flags)}
-    return {"part": part, "index": sentence.index, "flags": list(result.flags)}
+        return {"part": "references", "id": part.split(":", 1)[1]}
+    return {"part": part, "index": sentence.index}
+
+
+def _flag(part: str, sentence: Sentence, result: Translated) -> dict[str, Any]:
+    return {**_where(part, sentence), "flags": list(result.flags)}

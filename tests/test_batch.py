@@ -224,6 +224,29 @@ def test_jsonl_stream_is_read_lazily() -> None:
     assert Endless.lines_read == 3
 
 
+def test_run_pulls_an_endless_stream_only_a_bounded_way_ahead() -> None:
+    pulled = 0
+
+    def endless() -> Iterator[B.Item]:
+        nonlocal pulled
+        while True:
+            pulled += 1
+            yield B.Item(pulled, text=article(pulled))
+
+    class Enough(Exception):
+        pass
+
+    def observe(result: B.ArticleResult, report: B.Report) -> None:
+        if report.done == 10:
+            raise Enough
+
+    emitted: list[str] = []
+    with pytest.raises(Enough):
+        B.run_batch(endless(), B.BatchOptions(source_lang="en"), emit=emitted.append, workers=1, observe=observe)
+    assert [json.loads(line)["id"] for line in emitted] == list(range(1, 11))
+    assert pulled <= 10 + 8 + 4 + 2  # done + queued windows + in flight + the one being queued
+
+
 # ---------------------------------------------------------------- determinism and translation
 
 
@@ -284,7 +307,7 @@ def test_missing_route_for_named_target_fails_each_article(tmp_path: Path) -> No
     [
         ("json", "day1/story001.json", '{\n  "id": "day1/story001.txt",', '"batch": {\n    "options": "'),
         ("text", "day1/story001.txt", f"{HEADLINE_1}\n", '[polyglot-news batch: id="day1/story001.txt" options='),
-        ("markdown", "day1/story001.md", f"# {HEADLINE_1}\n", '<!-- polyglot-news batch: id="day1/story001.txt" options='),
+        ("markdown", "day1/story001.md", f"# {HEADLINE_1}\n", '<!-- polyglot-news batch: id="day1/story001.txt"'),
     ],
 )
 def test_output_formats_carry_the_id_and_options(tmp_path: Path, fmt: str, name: str, head: str, tail: str) -> None:

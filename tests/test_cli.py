@@ -262,3 +262,33 @@ def test_translate_reports_flags_on_stderr(install_packages: Any) -> None:
     assert result.exit_code == 7
     assert result.stdout == text + "\n"
     assert result.stderr == "Note: be: 1 of 1 sentences flagged (language:ru 1)\n"
+
+
+GLOSSARY = "source\tbe\nМинск\tМінск\nгорисполком\tгарвыканкам\n"
+
+
+def test_glossary_rewrites_terms_and_reports_them(install_packages: Any, tmp_path: Path) -> None:
+    install_packages("echo-ru_be")
+    glossary = tmp_path / "style.tsv"
+    glossary.write_text(GLOSSARY, encoding="utf-8")
+    result = run("digest", "--to", "be", "--glossary", str(glossary), "--translate", "headline,summary", RU_ARTICLE)
+    assert result.exit_code == 0, result.stderr
+    be = json.loads(result.stdout)["translations"]["be"]
+    assert be["headline"].startswith("Мінск повышает")
+    assert {t["term"] for row in be["glossary"] for t in row["terms"]} >= {"Минск"}
+    assert "Note: be glossary: " in result.stderr
+    assert "|gloss:" in json.loads(result.stdout)["signature"]
+    text = "Власти Минска объявили о повышении тарифов [1]."
+    translated = run("translate", "--to", "be", "--glossary", str(glossary), "-", stdin=text.encode())
+    assert translated.stdout == "Власти Мінска объявили о повышении тарифов [1].\n"
+    assert "Note: be glossary: 0 hit, 1 fixed, 0 missed" in translated.stderr
+
+
+def test_malformed_glossary_is_bad_input(install_packages: Any, tmp_path: Path) -> None:
+    install_packages("echo-ru_be")
+    glossary = tmp_path / "bad.tsv"
+    glossary.write_text("source\tbe\nМинск\tМінск\tлишнее\n", encoding="utf-8")
+    result = run("digest", "--to", "be", "--glossary", str(glossary), RU_ARTICLE)
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: ") and "line 2" in result.stderr
+    assert result.stdout == ""

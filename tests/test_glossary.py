@@ -1,0 +1,276 @@
+"""Newsroom glossary: loading, post-edit with inflection, protect/restore, markers kept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from polyglot_news.citations import check_invariant, extract
+from polyglot_news.document import Marker, Sentence
+from polyglot_news.errors import InputError
+from polyglot_news.glossary import (
+    GlossaryHit,
+    apply,
+    load_glossary,
+    parse_glossary,
+    protect,
+    restore,
+)
+from polyglot_news.translate import Translated
+
+GLOSSARY = (
+    "# newsroom spellings\n"
+    "source\tru\tbe\n"
+    "Lukashenko\tЛукашенко\tЛукашэнка\n"
+    "Minsk\tМинск\tМінск\n"
+    "Belarus\tБеларусь\tБеларусь\n"
+    "Washington\tВашингтон\tВашынгтон\n"
+    "United States\tСША\tЗША\n"
+    "Armenia\tАрмения\tАрменія\n"
+    "European Union\tЕвропейский союз\tЕўрапейскі саюз\n"
+    "Rada\t\tРада\n"
+)
+
+
+def _sentence(text: str, index: int = 0) -> Sentence:
+    plain, markers = extract(text)
+    return Sentence(plain, tuple(markers), index)
+
+
+def _post_edit(source: str, output: str, source_lang: str, target_lang: str = "be") -> tuple[str, list[Any]]:
+    glossary = parse_glossary(GLOSSARY)
+    done, hits = apply(glossary, [_sentence(source)], [Translated(_sentence(output))], source_lang, target_lang)
+    return done[0].sentence.text, [h.to_dict() for h in hits[0]]
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def test_parse_reads_terms_and_columns() -> None:
+    glossary = parse_glossary(GLOSSARY)
+    assert glossary.source_column == "source"
+    assert glossary.languages == ("ru", "be")
+    assert [t.source for t in glossary.terms][:3] == ["Lukashenko", "Minsk", "Belarus"]
+    assert glossary.terms[0].spellings == {"ru": "Лукашенко", "be": "Лукашэнка"}
+    assert glossary.terms[-1].spellings == {"be": "Рада"}  # an empty cell is no rule
+    assert glossary.signature().startswith("gloss:") and len(glossary.signature()) == 14
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty glossary"),
+        ("# only a comment\n\n", "empty glossary"),
+        ("source\n", "line 1: the header needs a source column"),
+        ("source\tru\t\n", "line 1: the header needs a source column"),
+        ("source\tRussian\n", "line 1: header column 'russian' is not a language code"),
+        ("source\tru\tru\n", "line 1: a language column is repeated"),
+        ("source\tru\nMinsk\tМинск\textra\n", "line 2: 3 tab-separated cells, the header has 2"),
+        ("source\tru\n\tМинск\n", "line 2: the first cell (the source term) is empty"),
+        ("source\tru\tbe\nMinsk\t\t\n", "line 2: 'Minsk' has no spelling"),
+        ("source\tru\n# c\nMinsk\tМинск\nminsk\tМинск\n", "line 4: 'minsk' is already defined on line 3"),
+    ],
+)
+def test_parse_rejects_malformed(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)) as info:
+        parse_glossary(text, "g.tsv")
+    assert "\n" not in str(info.value)
+    assert str(info.value).startswith("g.tsv")
+
+
+def test_load_accepts_bom_and_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "g.tsv"
+    path.write_bytes("\ufeffsource\tbe\r\nMinsk\tМінск\r\n".encode())
+    glossary = load_glossary(path)
+    assert glossary.terms[0].spellings == {"be": "Мінск"}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"source\tbe\nMinsk\t\xd0\n", r"line 2: invalid UTF-8 at byte 16"),
+        (b"source\tbe\n" + b"x\ty\n" * 600_000, "larger than 2 MiB"),
+    ],
+)
+def test_load_rejects_bad_files(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "g.tsv"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message):
+        load_glossary(path)
+
+
+def test_load_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read glossary"):
+        load_glossary(tmp_path / "nope.tsv")
+
+
+# --- post-edit ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "source_lang", "expected", "hits"),
+    [
+        # Russian output where Belarusian was asked: stems respelled, endings kept.
+        (
+            "Встреча Лукашенку [1] прошла в Минске [2].", "Встреча Лукашенку [1] прошла в Минске [2].", "ru",
+            "Встреча Лукашэнку [1] прошла в Мінску [2].",
+            [{"term": "Lukashenko", "status": "fixed"}, {"term": "Minsk", "status": "fixed"}],
+        ),
+        (
+            "Между Минском и Вашингтоном [3].", "Между Минском и Вашингтоном [3].", "ru",
+            "Между Мінскам и Вашынгтонам [3].",
+            [{"term": "Minsk", "status": "fixed"}, {"term": "Washington", "status": "fixed"}],
+        ),
+        (
+            "Власти Беларуси и Армении.", "Власти Беларуси и Армении.", "ru", "Власти Беларусі и Арменіі.",
+            [{"term": "Belarus", "status": "fixed"}, {"term": "Armenia", "status": "fixed"}],
+        ),
+        # Already spelled per glossary, inflected: a hit, nothing changes.
+        (
+            "Lukashenko met envoys in Minsk.", "Лукашэнка сустрэўся з пасламі ў Мінску.", "en",
+            "Лукашэнка сустрэўся з пасламі ў Мінску.",
+            [{"term": "Lukashenko", "status": "hit"}, {"term": "Minsk", "status": "hit"}],
+        ),
+        # An English name left in the output: the base form, the possessive kept.
+        (
+            "Lukashenko's talks with the United States [1].", "Lukashenko's talks with the United States [1].", "en",
+            "Лукашэнка's talks with the ЗША [1].",
+            [{"term": "Lukashenko", "status": "fixed"}, {"term": "United States", "status": "fixed"}],
+        ),
+        # Multi-word terms, word by word with endings.
+        (
+            "Решение Европейского союза.", "Решение Европейского союза.", "ru", "Решение Еўрапейскага саюза.",
+            [{"term": "European Union", "status": "fixed"}],
+        ),
+        # The term is in the source but the output has no form of it.
+        ("Lukashenko spoke [1].", "Президент выступил [1].", "en", "Президент выступил [1].",
+         [{"term": "Lukashenko", "status": "miss"}]),
+        # A term absent from the source is left alone even if the output has it.
+        ("The president spoke.", "Lukashenko выступил.", "en", "Lukashenko выступил.", []),
+        # Adjectives and lower-case words are not names: Belarusian ≠ Belarus, рада ≠ Rada.
+        ("Belarusian and Belarus.", "Belarusian and Belarus.", "en", "Belarusian and Беларусь.",
+         [{"term": "Belarus", "status": "fixed"}]),
+        ("Rada [1] said it was рада.", "Rada [1] сказала, что рада.", "en", "Рада [1] сказала, что рада.",
+         [{"term": "Rada", "status": "fixed"}]),
+    ],
+)
+def test_apply_post_edits(source: str, output: str, source_lang: str, expected: str, hits: list[Any]) -> None:
+    text, report = _post_edit(source, output, source_lang)
+    assert text == expected
+    assert report == hits
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "expected"),
+    [
+        # Belarusian -у is locative or dative: kept as it is, the stem respelled.
+        ("Сустрэча ў Мінску.", "Встреча в Мінску.", "Встреча в Минску."),
+        ("З Лукашэнкам.", "С Лукашэнкам.", "С Лукашенком."),
+        ("Улады Беларусі.", "Власти Беларусі.", "Власти Беларуси."),
+    ],
+)
+def test_apply_into_russian(source: str, output: str, expected: str) -> None:
+    text, _ = _post_edit(source, output, "be", "ru")
+    assert text == expected
+
+
+def test_apply_keeps_acronym_case_and_short_terms_exact() -> None:
+    text, report = _post_edit("US and us, США.", "US and us, США, СШАх.", "ru")
+    assert text == "US and us, ЗША, СШАх."
+    assert report == [{"term": "United States", "status": "fixed"}]
+
+
+def test_apply_reanchors_markers_after_longer_and_shorter_words() -> None:
+    source = _sentence("Washington [1] and the United States [2], then Minsk [3].")
+    glossary = parse_glossary(GLOSSARY)
+    done, _ = apply(glossary, [source], [Translated(source, ("script",))], "en", "be")
+    result = done[0]
+    assert result.sentence.text == "Вашынгтон [1] and the ЗША [2], then Мінск [3]."
+    assert result.flags == ("script",)
+    assert [m.text for m in result.sentence.markers] == ["[1]", "[2]", "[3]"]
+    assert result.sentence.index == source.index
+
+
+# --- protect / restore --------------------------------------------------------------------
+
+
+def test_protect_and_restore_round_trip() -> None:
+    glossary = parse_glossary(GLOSSARY)
+    sources = [_sentence("Встреча Лукашенку [1] прошла в Минске [2].", 4), _sentence("Без терминов.", 5)]
+    protected = protect(glossary, sources, "ru", "be")
+    assert [s.text for s in protected.sentences] == ["Встреча X0GL [1] прошла в X1GL [2].", "Без терминов."]
+    done, hits = restore(protected, [Translated(s) for s in protected.sentences])
+    # The model never saw the inflection: base forms come back.
+    assert [t.sentence.text for t in done] == ["Встреча Лукашэнка [1] прошла в Мінск [2].", "Без терминов."]
+    assert [t.sentence.index for t in done] == [4, 5]
+    assert hits == [[GlossaryHit("Lukashenko", "fixed"), GlossaryHit("Minsk", "fixed")], []]
+
+
+@pytest.mark.parametrize(
+    ("model_output", "expected", "statuses"),
+    [
+        ("Сустрэча X0GLу [1] у X1GL [2].", "Сустрэча Лукашэнку [1] у Мінск [2].", ["fixed", "fixed"]),
+        ("Сустрэча [1] у X1GL [2].", "Сустрэча [1] у Мінск [2].", ["miss", "fixed"]),
+        ("Сустрэча X0GLабвгд [1] у X1GL [2].", "Сустрэча Лукашэнкаабвгд [1] у Мінск [2].", ["fixed", "fixed"]),
+    ],
+)
+def test_restore_handles_what_the_model_did(model_output: str, expected: str, statuses: list[str]) -> None:
+    glossary = parse_glossary(GLOSSARY)
+    protected = protect(glossary, [_sentence("Lukashenko [1] in Minsk [2].")], "en", "be")
+    done, hits = restore(protected, [Translated(_sentence(model_output))])
+    assert done[0].sentence.text == expected
+    assert [h.status for h in hits[0]] == statuses
+
+
+def test_protect_leaves_placeholder_like_text_alone() -> None:
+    glossary = parse_glossary(GLOSSARY)
+    protected = protect(glossary, [_sentence("Code X1GL near Minsk.")], "en", "be")
+    assert protected.sentences[0].plain == "Code X1GL near Minsk."
+    assert protected.slots == [{}]
+
+
+# --- through a real (echo) package ---------------------------------------------------------
+
+
+def test_post_edit_through_echo_package(install_packages: Any) -> None:
+    from polyglot_news.translation import translate_sentences
+
+    install_packages("echo-ru_be")
+    sources = [_sentence("Лукашенку [1] ждут в Минске.", 0), _sentence("Посольство в Вашингтоне [2].", 1)]
+    routed = translate_sentences(sources, "ru", "be")
+    edited, hits = apply(parse_glossary(GLOSSARY), sources, routed.results, "ru", "be")
+    assert routed.route == "ru→be"
+    assert [t.sentence.text for t in edited] == ["Лукашэнку [1] ждут в Мінску.", "Посольство в Вашынгтоне [2]."]
+    assert [[h.status for h in row] for row in hits] == [["fixed", "fixed"], ["fixed"]]
+
+
+# --- property: markers never move relative to their words ---------------------------------
+
+_WORDS = ["Minsk", "Washington", "Lukashenko", "Belarus", "talks", "in", "with", "the", "envoy"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12),
+    slots=st.lists(st.integers(min_value=0, max_value=12), max_size=4),
+)
+def test_markers_follow_the_same_word(words: list[str], slots: list[int]) -> None:
+    plain = " ".join(words) + "."
+    ends = [len(" ".join(words[: i + 1])) for i in range(len(words))]
+    offsets = sorted(ends[min(s, len(words) - 1)] for s in slots)
+    markers = tuple(Marker(f"[{n + 1}]", (str(n + 1),), off, " ") for n, off in enumerate(offsets))
+    sentence = Sentence(plain, markers, 0)
+    glossary = parse_glossary(GLOSSARY)
+    protected = protect(glossary, [sentence], "en", "be")
+    for done in (
+        apply(glossary, [sentence], [Translated(sentence)], "en", "be")[0][0],
+        restore(protected, [Translated(protected.sentences[0])])[0][0],
+    ):
+        check_invariant(markers, done.sentence.markers, "test")
+        words_before = [len(done.sentence.plain[: m.offset].split()) for m in done.sentence.markers]
+        assert words_before == [len(plain[: m.offset].split()) for m in markers]
