@@ -126,6 +126,7 @@ class BatchOptions:
                 "targets": list(request.targets) if request.targets is not None else None,
                 "parts": list(request.parts),
                 "decode": request.options.signature(),
+                "glossary": request.glossary.signature() if request.glossary is not None else None,
                 "models": sorted([p.name, p.pair, p.version] for p in list_packages(request.models)),
             }
         canonical = json.dumps(shape, sort_keys=True, ensure_ascii=False)

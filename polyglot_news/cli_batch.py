@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from .cli import _codes, _decode_options, _summary_options, _translation_options
+from .cli import _codes, _decode_options, _glossary, _summary_options, _translation_options
 from .errors import PolyglotNewsError
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def batch(
     paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
     chunk: int, shard: str | None, method: str, sentences: int | None, ratio: float | None,
     source_lang: str | None, targets: str | None, parts: str, models: Path | None, beam_size: int,
-    max_length: int, compute_type: str, strict: bool, quiet: bool, verbose: bool,
+    max_length: int, compute_type: str, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
 ) -> None:
     """Digest many articles: the files of folders (recursively, --glob), several files, or
     JSON Lines on standard input ('-' or no PATH), one {"id": ..., "text": ...} object a line.
@@ -137,7 +137,7 @@ def batch(
     try:
         _batch(
             paths, glob, output_dir, fmt, resume, workers, chunk, shard, method, sentences, ratio, source_lang,
-            targets, parts, models, beam_size, max_length, compute_type, strict, quiet, verbose,
+            targets, parts, models, beam_size, max_length, compute_type, glossary, strict, quiet, verbose,
         )
     except PolyglotNewsError as error:
         click.echo(f"Error: {error}", err=True)
@@ -151,7 +151,7 @@ def _batch(
     paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
     chunk: int, shard: str | None, method: str, sentences: int | None, ratio: float | None,
     source_lang: str | None, targets: str | None, parts: str, models: Path | None, beam_size: int,
-    max_length: int, compute_type: str, strict: bool, quiet: bool, verbose: bool,
+    max_length: int, compute_type: str, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
 ) -> None:
     from . import batch as B  # noqa: F811 - imported late: `--help` stays light
     from .translation import TranslationRequest
@@ -171,6 +171,7 @@ def _batch(
             parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
             models=models,
             options=_decode_options(beam_size, max_length, compute_type),
+            glossary=_glossary(glossary),
         )
     options = B.BatchOptions(method, sentences, ratio, source_lang, request, fmt, strict=strict)
     from_stdin = not paths or paths == ("-",)

@@ -89,7 +89,7 @@ def models() -> None:
       polyglot-news models install /media/usb/translate-en_ru-1_9.argosmodel
       polyglot-news models list
       polyglot-news models verify --json
-      polyglot-news models build Helsinki-NLP/opus-mt-en-zle --to be,ru --out en-zle.argosmodel
+      polyglot-news models build Helsinki-NLP/opus-mt-tc-big-en-zle --to be,ru --out en-zle.argosmodel
     """
 
 
@@ -262,7 +262,7 @@ def build_command(
 
     \b
     Examples:
-      polyglot-news models build Helsinki-NLP/opus-mt-en-zle --to be,ru,uk --out en-zle.argosmodel
+      polyglot-news models build Helsinki-NLP/opus-mt-tc-big-en-zle --to be,ru,uk --out en-zle.argosmodel
       polyglot-news models build facebook/nllb-200-distilled-600M --from en --to be,ru
       polyglot-news models build ./opus-mt-en-ru --install
     """
