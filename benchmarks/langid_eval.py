@@ -66,7 +66,12 @@ def table(rows: list[dict[str, Any]], title: str) -> None:
     """Print per-language x per-bucket accuracy for langdetect and detect()."""
     cells: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for row in rows:
-        for key in ((row["lang"], row["length_bucket"]), (row["lang"], "all"), ("ALL", row["length_bucket"]), ("ALL", "all")):
+        for key in (
+            (row["lang"], row["length_bucket"]),
+            (row["lang"], "all"),
+            ("ALL", row["length_bucket"]),
+            ("ALL", "all"),
+        ):
             c = cells[key]
             c["n"] += 1
             c["ld"] += row["ld"] == row["lang"]
@@ -84,7 +89,8 @@ def table(rows: list[dict[str, Any]], title: str) -> None:
         for bucket in (*BUCKETS, "all"):
             c = cells.get((lang, bucket), Counter())
             decided = c["n"] - c["und"]
-            line += f" | {c['n']:>4} {pct(c['ld'], c['n'])} {pct(c['ours'], c['n'])} {pct(c['ours'], decided)} {c['und']:>4}"
+            ours = f"{pct(c['ours'], c['n'])} {pct(c['ours'], decided)}"
+            line += f" | {c['n']:>4} {pct(c['ld'], c['n'])} {ours} {c['und']:>4}"
         print(line)
 
 

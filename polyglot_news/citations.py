@@ -151,7 +151,12 @@ def _groups(text: str) -> list[tuple[int, int]]:
         if i + 1 < len(raw) and m.group("num") and not m.group("page"):
             nxt = raw[i + 1]
             join = _JOIN.fullmatch(text, end, nxt.start())
-            if join and re.fullmatch(_NUM, m.group("num")) and nxt.group("num") and re.fullmatch(_NUM, nxt.group("num")):
+            if (
+                join
+                and re.fullmatch(_NUM, m.group("num"))
+                and nxt.group("num")
+                and re.fullmatch(_NUM, nxt.group("num"))
+            ):
                 end = nxt.end()
                 i += 1
         spans.append((start, end))
@@ -208,7 +213,5 @@ def check_invariant(expected: Sequence[Marker], actual: Sequence[Marker], where:
         return
     missing = [t for t in want if t not in got]
     extra = [t for t in got if t not in want]
-    detail = (
-        f"missing {missing}" if missing else f"unexpected {extra}" if extra else f"order {got} != {want}"
-    )
+    detail = f"missing {missing}" if missing else f"unexpected {extra}" if extra else f"order {got} != {want}"
     raise CitationError(f"citation markers changed in {where}: {detail}")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from .cli import _codes, _decode_options, _glossary, _summary_options, _translation_options
+from .cli_options import check_length, summary_options, target_options, translation_options, translation_request
 from .errors import PolyglotNewsError
 
 if TYPE_CHECKING:
@@ -95,17 +95,9 @@ class _Progress:
     help="Articles translated together (one engine call per route); 1 for a live feed.",
 )
 @click.option("--shard", metavar="K/N", help="Take only articles K, K+N, K+2N, … (1-based) of the input.")
-@_summary_options
-@click.option(
-    "--to", "targets", metavar="LANGS",
-    help="Translate into these languages, comma-separated (e.g. ru,be). Default: ru and be where "
-    "a model is installed; 'none' to skip translation.",
-)
-@click.option(
-    "--translate", "parts", default="headline,summary,references", show_default=True, metavar="PARTS",
-    help="What to translate: any of headline, summary, references, full (every body sentence).",
-)
-@_translation_options
+@summary_options
+@target_options
+@translation_options
 @click.option("-q", "--quiet", is_flag=True, help="Nothing on stderr but an error that stops the run.")
 @click.option("-v", "--verbose", is_flag=True, help="Also report every failed article on stderr.")
 def batch(
@@ -154,8 +146,6 @@ def _batch(
     max_length: int, compute_type: str, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
 ) -> None:
     from . import batch as B  # noqa: F811 - imported late: `--help` stays light
-    from .translation import TranslationRequest
-
     if quiet and verbose:
         raise click.UsageError("use --quiet or --verbose, not both")
     if output_dir is None and fmt != "json":
@@ -164,15 +154,8 @@ def _batch(
         raise click.UsageError("--resume needs --output-dir")
     if "-" in paths and len(paths) > 1:
         raise click.UsageError("read either standard input ('-') or paths, not both")
-    request = None
-    if (targets or "").strip().lower() != "none":
-        request = TranslationRequest(
-            targets=_codes(targets),
-            parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
-            models=models,
-            options=_decode_options(beam_size, max_length, compute_type),
-            glossary=_glossary(glossary),
-        )
+    check_length(sentences, ratio)
+    request = translation_request(targets, parts, models, beam_size, max_length, compute_type, glossary)
     options = B.BatchOptions(method, sentences, ratio, source_lang, request, fmt, strict=strict)
     from_stdin = not paths or paths == ("-",)
     if output_dir is not None and not from_stdin:

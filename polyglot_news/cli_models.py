@@ -13,18 +13,8 @@ from typing import Any
 import click
 
 from polyglot_news import models as store
+from polyglot_news.cli_options import ErrorGroup
 from polyglot_news.errors import ModelError, PolyglotNewsError
-
-
-class _ModelsGroup(click.Group):
-    """Shows a library error as one ``Error: …`` line and exits with the error's own code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except PolyglotNewsError as error:
-            click.echo(f"Error: {error}", err=True)
-            ctx.exit(error.exit_code)
 
 
 def _models_option(func: Any) -> Any:
@@ -80,7 +70,7 @@ def _table(rows: list[list[str]]) -> str:
     )
 
 
-@click.group("models", cls=_ModelsGroup)
+@click.group("models", cls=ErrorGroup)
 def models() -> None:
     """Manage the offline translation model packages (Argos .argosmodel format).
 

@@ -22,12 +22,12 @@ import dataclasses
 import itertools
 from collections.abc import Sequence
 
+from polyglot_news.archive import INSTALL_HINT, version_key
 from polyglot_news.errors import RouteError
-from polyglot_news.models import INSTALL_HINT, Package, version_key
+from polyglot_news.models import ORIGIN_RANK, Package
 
 PIVOTS = ("ru", "en")
 MAX_HOPS = 3
-_ORIGIN_RANK = {"store": 0, "argos": 1}
 
 
 def targets_of(package: Package) -> tuple[str, ...]:
@@ -66,7 +66,7 @@ def best_per_pair(packages: Sequence[Package]) -> dict[tuple[str, str], Package]
     )
     ordered.sort(key=lambda p: version_key(p.version), reverse=True)  # stable: ties keep name order
     ordered.sort(key=is_multilingual)
-    ordered.sort(key=lambda p: _ORIGIN_RANK.get(p.origin, len(_ORIGIN_RANK)))
+    ordered.sort(key=lambda p: ORIGIN_RANK.get(p.origin, len(ORIGIN_RANK)))
     best: dict[tuple[str, str], Package] = {}
     for package in ordered:
         best.setdefault((package.from_code, package.to_code), package)

@@ -175,8 +175,13 @@ class Routed:
 
 
 def translate_sentences(
-    sentences: Sequence[Sentence], source: str, target: str, *, models: Path | None = None,
-    options: DecodeOptions | None = None, glossary: Glossary | None = None,
+    sentences: Sequence[Sentence],
+    source: str,
+    target: str,
+    *,
+    models: Path | None = None,
+    options: DecodeOptions | None = None,
+    glossary: Glossary | None = None,
 ) -> Routed:
     """Translate sentences along the best installed route (post-edited by ``glossary`` if given).
 
@@ -258,9 +263,13 @@ def _assemble(
             out[name] = [t.sentence.to_dict() for part, t in pairs if part == name]
     if any(part.startswith("reference:") for part, _ in pairs):
         out["references"] = [
-            {"id": part.split(":", 1)[1], "title": t.sentence.text} for part, t in pairs if part.startswith("reference:")
+            {"id": part.split(":", 1)[1], "title": t.sentence.text}
+            for part, t in pairs
+            if part.startswith("reference:")
         ]
-    out["flags"] = [_flag(part, source_sentence, t) for (part, source_sentence), t in zip(units, done, strict=False) if t.flags]
+    out["flags"] = [
+        _flag(part, source_sentence, t) for (part, source_sentence), t in zip(units, done, strict=False) if t.flags
+    ]
     return out
 
 

@@ -19,15 +19,28 @@ class NetworkBlocked(OSError):
 
 @pytest.fixture(autouse=True)
 def network_attempts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[Any, ...]]]:
-    """Block every outgoing connection and name lookup; record who tried."""
+    """Block every outgoing network connection and name lookup; record who tried.
+
+    Unix-domain sockets stay allowed: they never leave the machine, and multiprocessing's
+    forkserver talks through one.
+    """
     attempts: list[tuple[Any, ...]] = []
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
 
     def guard(*args: Any, **kwargs: Any) -> Any:
         attempts.append(args)
         raise NetworkBlocked(f"network access in a test: {args!r}")
 
-    monkeypatch.setattr(socket.socket, "connect", guard)
-    monkeypatch.setattr(socket.socket, "connect_ex", guard)
+    def guarded(real: Any) -> Any:
+        def method(self: socket.socket, *args: Any) -> Any:
+            if self.family == socket.AF_UNIX:
+                return real(self, *args)
+            return guard(*args)
+
+        return method
+
+    monkeypatch.setattr(socket.socket, "connect", guarded(connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded(connect_ex))
     monkeypatch.setattr(socket, "create_connection", guard)
     monkeypatch.setattr(socket, "getaddrinfo", guard)
     yield attempts

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import _socket
 import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -53,16 +51,8 @@ def article(n: int) -> str:
 
 
 @pytest.fixture(autouse=True)
-def local_sockets_allowed(network_attempts: list[Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Let the worker pool use its Unix-domain sockets (forkserver); the network stays blocked."""
-    guarded = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> None:
-        if self.family == socket.AF_UNIX:
-            return _socket.socket.connect(self, address)
-        return guarded(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
+def no_network_in_batch(network_attempts: list[Any]) -> Iterator[None]:
+    """The worker pool's Unix-domain sockets are allowed (conftest); nothing else may connect."""
     yield
     assert network_attempts == []
 

@@ -15,7 +15,6 @@ from polyglot_news import evaluate as ev
 from polyglot_news.cli_evaluate import evaluate_command
 from polyglot_news.document import Marker, Sentence
 from polyglot_news.errors import CitationError, InputError
-from polyglot_news.translate import Translated
 
 # Written for these tests; "same" repeats the English source (an echo model scores 100 on it).
 COLUMNS = ("id", "eng", "rus", "bel", "same")

@@ -10,10 +10,14 @@ import pytest
 
 HEAVY = ("ctranslate2", "sentencepiece", "sumy", "nltk", "langdetect", "numpy", "torch", "stanza", "argostranslate")
 
+HELP = "from polyglot_news.cli import cli\ntry:\n    cli({args!r})\nexcept SystemExit:\n    pass"
+
 SCRIPTS = {
     "import": "import polyglot_news",
-    "help": "from polyglot_news.cli import cli\ntry:\n    cli(['--help'])\nexcept SystemExit:\n    pass",
-    "digest-help": "from polyglot_news.cli import cli\ntry:\n    cli(['digest', '--help'])\nexcept SystemExit:\n    pass",
+    "help": HELP.format(args=["--help"]),
+    "digest-help": HELP.format(args=["digest", "--help"]),
+    "batch-help": HELP.format(args=["batch", "--help"]),
+    "models-help": HELP.format(args=["models", "list", "--help"]),
 }
 
 

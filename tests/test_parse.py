@@ -19,7 +19,10 @@ EXAMPLE_REFERENCES = (
     ("5", "Belarus' Lukashenko says Belarus wants to be open to the whole world"),
     ("6", "U.S. understands close relations between Belarus and Russia"),
     ("7", 'Lukashenko does not express intention to give up S-400s or "Iskanders" systems'),
-    ("8", "If progress is made, Lukashenko promises Belarus will be reliable, honest, and sincere partners for the U.S."),
+    (
+        "8",
+        "If progress is made, Lukashenko promises Belarus will be reliable, honest, and sincere partners for the U.S.",
+    ),
 )
 READ_ALSO = (
     "- Southwest region's most popular posts, accompanied by an inquiry:",

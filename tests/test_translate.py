@@ -250,7 +250,12 @@ def test_options_signature(options: DecodeOptions, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"beam_size": 0}, {"min_decoding_length": 10, "max_decoding_length": 5}, {"batch_tokens": 0}, {"inter_threads": 0}],
+    [
+        {"beam_size": 0},
+        {"min_decoding_length": 10, "max_decoding_length": 5},
+        {"batch_tokens": 0},
+        {"inter_threads": 0},
+    ],
 )
 def test_bad_options(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
@@ -277,7 +282,7 @@ def test_marker_loss_is_a_citation_error(packages: dict[str, Path]) -> None:
 # ------------------------------------------------------------------ property tests
 
 _RU_WORDS = ["Минск", "переговоры", "и", "в", "вторник", "министр", "«план»", "2024", "ЕС", "сказал,", "—", "США"]
-_EN_WORDS = ["Minsk", "talks", "and", "in", "Tuesday", "minister", "\"plan\"", "2024", "EU", "said,", "—", "U.S."]
+_EN_WORDS = ["Minsk", "talks", "and", "in", "Tuesday", "minister", '"plan"', "2024", "EU", "said,", "—", "U.S."]
 _MARKERS = ["[1]", "[2][3]", "[1, 4]", "[2–5]", "[12]"]
 
 

@@ -1,0 +1,298 @@
+"""What a package must hold before it is trusted: metadata, members, caps and our manifest.
+
+Pure checks over a ``.argosmodel`` zip or an unpacked package folder; nothing here writes to the
+store except :func:`write_manifest` into a staging folder. The store (:mod:`polyglot_news.models`)
+passes its size cap in, so one policy governs archives, folders and downloads alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from polyglot_news.errors import ModelError
+
+# Caps against hostile archives. The official en→ru package is about 100 MB; an NLLB-1.3B
+# conversion in float16 about 2.7 GB. Anything past these is refused as a zip bomb.
+MAX_UNPACKED_BYTES = 4 * 1024**3
+MAX_RATIO = 100  # uncompressed/compressed, for members above RATIO_MIN_BYTES
+RATIO_MIN_BYTES = 1024**2
+MAX_ENTRIES = 10_000
+MAX_METADATA_BYTES = 1024**2
+
+MANIFEST = ".polyglot-news.json"
+INSTALL_HINT = "polyglot-news models install FILE"
+CHUNK = 1024 * 1024
+
+_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")
+_FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$")
+_TOKENIZERS = ("sentencepiece.model", "bpe.model")
+
+
+def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key for package versions: numeric parts compare as numbers ("1.10" > "1.9")."""
+    return tuple(
+        (1, int(part), "") if part.isdigit() else (0, 0, part)
+        for part in re.split(r"[.+_-]", version)
+    )
+
+
+# ---------------------------------------------------------------- metadata
+
+
+def validate_metadata(data: object, where: str) -> dict[str, Any]:
+    """Check a parsed ``metadata.json``; return it, or raise ModelError naming ``where``."""
+    if not isinstance(data, dict):
+        raise ModelError(f"{where}: metadata.json is not a JSON object")
+    for key in ("from_code", "to_code", "package_version"):
+        if key not in data:
+            raise ModelError(f"{where}: metadata.json lacks the required field {key!r}")
+        if not isinstance(data[key], str):
+            raise ModelError(f"{where}: metadata.json field {key!r} is not a string")
+    for key in ("from_code", "to_code"):
+        if not _CODE.match(data[key]):
+            raise ModelError(f"{where}: metadata.json {key} {data[key]!r} is not a language code")
+    if data["from_code"] == data["to_code"]:
+        raise ModelError(f"{where}: metadata.json translates {data['from_code']!r} into itself")
+    if not _VERSION.match(data["package_version"]):
+        raise ModelError(
+            f"{where}: metadata.json package_version {data['package_version']!r} is malformed"
+        )
+    for key in ("argos_version", "from_name", "to_name", "target_prefix", "type"):
+        if key in data and data[key] is not None and not isinstance(data[key], str):
+            raise ModelError(f"{where}: metadata.json field {key!r} is not a string")
+    if data.get("type", "translate") not in (None, "translate"):
+        raise ModelError(f"{where}: not a translation package (type {data['type']!r})")
+    _validate_extended(data, where)
+    return data
+
+
+def _validate_extended(data: dict[str, Any], where: str) -> None:
+    """The fields of packages built by ``models build`` (see lang_models/README.md)."""
+    for key in ("source_prefix", "license", "source_sentencepiece", "target_sentencepiece"):
+        if key in data and data[key] is not None and not isinstance(data[key], str):
+            raise ModelError(f"{where}: metadata.json field {key!r} is not a string")
+    for key in ("source_sentencepiece", "target_sentencepiece"):
+        if data.get(key) and not _FILE_NAME.match(data[key]):
+            raise ModelError(f"{where}: metadata.json {key} {data[key]!r} is not a plain file name")
+    if "provenance" in data and not isinstance(data["provenance"], dict):
+        raise ModelError(f"{where}: metadata.json field 'provenance' is not an object")
+    targets = data.get("targets")
+    if targets is None:
+        return
+    if not isinstance(targets, dict) or not targets:
+        raise ModelError(f"{where}: metadata.json 'targets' is not a non-empty object")
+    for code, entry in targets.items():
+        if not _CODE.match(code) or code == data["from_code"]:
+            raise ModelError(f"{where}: metadata.json targets key {code!r} is not a target language")
+        if entry is not None and not isinstance(entry, dict):
+            raise ModelError(f"{where}: metadata.json targets[{code!r}] is not an object")
+        for key, value in (entry or {}).items():
+            if key in ("source_prefix", "target_prefix") and not isinstance(value, str):
+                raise ModelError(f"{where}: metadata.json targets[{code!r}].{key} is not a string")
+    if data["to_code"] not in targets:
+        raise ModelError(f"{where}: metadata.json to_code {data['to_code']!r} is not among its targets")
+
+
+def parse_metadata(raw: bytes, where: str) -> dict[str, Any]:
+    """Decode and validate the bytes of a ``metadata.json`` (size-capped)."""
+    if len(raw) > MAX_METADATA_BYTES:
+        raise ModelError(f"{where}: metadata.json is larger than {MAX_METADATA_BYTES} bytes")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelError(f"{where}: metadata.json is not valid JSON: {exc}") from None
+    return validate_metadata(data, where)
+
+
+def check_required(names: set[str], where: str, data: dict[str, Any]) -> None:
+    """Raise unless ``names`` (package-relative paths) hold the model and its tokenizer(s)."""
+    if "model/model.bin" not in names:
+        raise ModelError(f"{where}: missing model/model.bin (the CTranslate2 model)")
+    for key in ("source_sentencepiece", "target_sentencepiece"):
+        if data.get(key) and data[key] not in names:
+            raise ModelError(f"{where}: missing {data[key]}, the {key} its metadata.json names")
+    if not data.get("source_sentencepiece") and not any(t in names for t in _TOKENIZERS):
+        raise ModelError(f"{where}: missing the tokenizer (sentencepiece.model or bpe.model)")
+
+
+# ---------------------------------------------------------------- folders and hashing
+
+
+def walk_files(root: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """Yield (posix relative path, lstat) for every entry under root; links are not followed."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(dirnames + filenames):
+            full = Path(dirpath) / name
+            yield full.relative_to(root).as_posix(), full.lstat()
+
+
+def sha256_stream(stream: IO[bytes]) -> str:
+    """The sha256 of everything left in ``stream``."""
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(CHUNK), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def plan_tree(folder: Path, where: str, limit: int) -> tuple[list[tuple[str, int]], dict[str, Any]]:
+    """Validate an unpacked package folder; return (files to copy with their sizes, metadata).
+
+    Refuses links, special files and more than ``limit`` bytes; our manifest is not copied.
+    """
+    files: list[tuple[str, int]] = []
+    total = 0
+    try:
+        for rel, st in walk_files(folder):
+            if stat.S_ISLNK(st.st_mode):
+                raise ModelError(f"{where}: {rel} is a symbolic link")
+            if stat.S_ISREG(st.st_mode):
+                if rel != MANIFEST:
+                    files.append((rel, st.st_size))
+                total += st.st_size
+            elif not stat.S_ISDIR(st.st_mode):
+                raise ModelError(f"{where}: {rel} is not a regular file or folder")
+            if total > limit:
+                raise ModelError(f"{where}: larger than {limit} bytes")
+        data = parse_metadata((folder / "metadata.json").read_bytes(), where)
+    except FileNotFoundError:
+        raise ModelError(f"{where}: no metadata.json") from None
+    except OSError as exc:
+        raise ModelError(f"{where}: unreadable: {exc.strerror or exc}") from None
+    check_required({rel for rel, _ in files}, where, data)
+    return files, data
+
+
+# ---------------------------------------------------------------- archives
+
+
+def _member_parts(info: zipfile.ZipInfo, where: str) -> list[str]:
+    """The checked path components of one archive member."""
+    name = info.filename
+    if "\\" in name or "\x00" in name:
+        raise ModelError(f"{where}: member {name!r} has a backslash or NUL in its path")
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        raise ModelError(f"{where}: member {name!r} has an absolute path")
+    parts = name.rstrip("/").split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise ModelError(f"{where}: member {name!r} escapes its folder ('..', '.' or empty part)")
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise ModelError(f"{where}: member {name!r} is a symbolic link")
+    if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
+        raise ModelError(f"{where}: member {name!r} is not a regular file or folder")
+    if info.flag_bits & 0x1:
+        raise ModelError(f"{where}: member {name!r} is encrypted")
+    return parts
+
+
+def plan_archive(
+    zf: zipfile.ZipFile, where: str, limit: int
+) -> tuple[list[tuple[zipfile.ZipInfo, str]], dict[str, Any]]:
+    """Validate the archive's listing and metadata; return (members with inner paths, metadata).
+
+    ``limit`` caps the declared unpacked size of all members together.
+    """
+    infos = zf.infolist()
+    if not infos:
+        raise ModelError(f"{where}: the archive is empty")
+    if len(infos) > MAX_ENTRIES:
+        raise ModelError(f"{where}: {len(infos)} members, more than the cap of {MAX_ENTRIES}")
+    tops: set[str] = set()
+    members: list[tuple[zipfile.ZipInfo, str]] = []
+    seen: set[str] = set()
+    total = 0
+    for info in infos:
+        parts = _member_parts(info, where)
+        tops.add(parts[0])
+        if len(parts) == 1 and not info.is_dir():
+            raise ModelError(f"{where}: {info.filename!r} lies outside the package folder")
+        inner = "/".join(parts[1:])
+        if "/".join(parts).casefold() in seen:
+            raise ModelError(f"{where}: member {info.filename!r} appears twice")
+        seen.add("/".join(parts).casefold())
+        total += info.file_size
+        if total > limit:
+            raise ModelError(f"{where}: unpacks to more than {limit} bytes (zip bomb?)")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO:
+            raise ModelError(
+                f"{where}: member {info.filename!r} compresses {ratio:.0f}:1, above {MAX_RATIO}:1 (zip bomb?)"
+            )
+        if inner and inner != MANIFEST:
+            members.append((info, inner))
+    if len(tops) != 1:
+        raise ModelError(f"{where}: holds {len(tops)} top-level folders; a package has exactly one")
+    files = {inner for info, inner in members if not info.is_dir()}
+    top = tops.pop()
+    if "metadata.json" not in files:
+        raise ModelError(f"{where}: no {top}/metadata.json")
+    meta_info = zf.getinfo(f"{top}/metadata.json")
+    if meta_info.file_size > MAX_METADATA_BYTES:
+        raise ModelError(f"{where}: metadata.json is larger than {MAX_METADATA_BYTES} bytes")
+    data = parse_metadata(zf.read(meta_info), where)
+    check_required(files, where, data)
+    return members, data
+
+
+# ---------------------------------------------------------------- our manifest
+
+
+def write_manifest(root: Path, source: str, archive_sha: str | None, hashes: dict[str, str]) -> None:
+    """Write (and fsync) the manifest of a freshly staged package folder."""
+    manifest = {
+        "format": 1,
+        "source": source,
+        "archive_sha256": archive_sha,
+        "files": dict(sorted(hashes.items())),
+    }
+    with open(root / MANIFEST, "x", encoding="utf-8") as out:
+        json.dump(manifest, out, indent=1)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def check_manifest(path: Path, origin: str) -> tuple[list[str], list[str], str | None]:
+    """Problems, notes and the recorded archive sha256 for the package folder ``path``."""
+    problems: list[str] = []
+    notes: list[str] = []
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        recorded: dict[str, str] = dict(manifest["files"])
+    except FileNotFoundError:
+        if origin == "store":
+            problems.append(f"no {MANIFEST} manifest: reinstall with `{INSTALL_HINT}`")
+        else:
+            notes.append("installed by Argos: no manifest, structure checked only")
+        return problems, notes, None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [f"unreadable manifest: {exc}"], notes, None
+    present: dict[str, str] = {}
+    for rel, st in walk_files(path):
+        if stat.S_ISLNK(st.st_mode):
+            problems.append(f"{rel} is a symbolic link")
+        elif stat.S_ISREG(st.st_mode) and rel != MANIFEST:
+            with open(path / rel, "rb") as handle:
+                present[rel] = sha256_stream(handle)
+    for rel in sorted(set(recorded) - set(present)):
+        problems.append(f"{rel} is missing")
+    for rel in sorted(set(present) - set(recorded)):
+        problems.append(f"{rel} was not installed with the package")
+    for rel in sorted(set(recorded) & set(present)):
+        if recorded[rel] != present[rel]:
+            problems.append(f"{rel} has changed since install (sha256 differs)")
+    if not problems:
+        notes.append(f"{len(present)} files match the manifest")
+    archive_sha = manifest.get("archive_sha256")
+    if archive_sha:
+        notes.append(f"archive sha256 {archive_sha}")
+    return problems, notes, archive_sha if isinstance(archive_sha, str) else None

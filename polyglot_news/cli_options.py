@@ -1,0 +1,202 @@
+"""Click plumbing shared by the command modules: the error-reporting group and common options.
+
+Library errors become one ``Error: …`` line on stderr and the error's own exit code; every
+command module builds its options from the decorators here, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from .errors import PolyglotNewsError
+from .summarize import DEFAULT_METHOD, METHODS
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
+    from .translate import DecodeOptions
+    from .translation import TranslationRequest
+
+FORMATS = ("text", "json", "markdown")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ErrorGroup(click.Group):
+    """Shows library errors as one ``Error: …`` line on stderr and exits with their code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PolyglotNewsError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except ValueError as error:  # a bad option value the library caught: a usage error
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(2)
+
+
+def _stack(options: list[Callable[[F], F]], func: F) -> F:
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def input_argument(func: F) -> F:
+    return click.argument("input", default="-", metavar="[INPUT]")(func)
+
+
+def output_options(default: str) -> Callable[[F], F]:
+    """``--format`` (with ``default``) and ``-o/--output FILE``."""
+
+    def decorate(func: F) -> F:
+        return _stack(
+            [
+                click.option(
+                    "-o", "--output", type=click.Path(dir_okay=False, writable=True),
+                    help="Write to FILE (atomically) instead of standard output.",
+                ),
+                click.option(
+                    "--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
+                    help="Output format.",
+                ),
+            ],
+            func,
+        )
+
+    return decorate
+
+
+def summary_options(func: F) -> F:
+    """``--method``, ``--sentences``, ``--ratio``, ``--source-lang``."""
+    return _stack(
+        [
+            click.option(
+                "--method", type=click.Choice(sorted(METHODS)), default=DEFAULT_METHOD, show_default=True,
+                help="Extractive algorithm ('lead' = the first sentences).",
+            ),
+            click.option(
+                "--sentences", "-n", type=click.IntRange(min=1), help="Summary length in sentences [default: 3]."
+            ),
+            click.option(
+                "--ratio", type=click.FloatRange(0, 1, min_open=True), help="Summary length as a share of the body."
+            ),
+            click.option("--source-lang", metavar="CODE", help="Skip detection: the article's language (e.g. en, be)."),
+        ],
+        func,
+    )
+
+
+def target_options(func: F) -> F:
+    """``--to LANGS`` and ``--translate PARTS`` of digest-like commands."""
+    return _stack(
+        [
+            click.option(
+                "--to", "targets", metavar="LANGS",
+                help="Translate into these languages, comma-separated (e.g. ru,be). Default: ru and be "
+                "where a model is installed; 'none' to skip translation.",
+            ),
+            click.option(
+                "--translate", "parts", default="headline,summary,references", show_default=True, metavar="PARTS",
+                help="What to translate: any of headline, summary, references, full (every body sentence).",
+            ),
+        ],
+        func,
+    )
+
+
+def translation_options(func: F) -> F:
+    """Model store, decoding, glossary and ``--strict``."""
+    return _stack(
+        [
+            click.option(
+                "--models", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+                help="Model store [default: $POLYGLOT_NEWS_MODELS or the per-user store; see `models path`].",
+            ),
+            click.option("--beam-size", type=click.IntRange(min=1), default=4, show_default=True, help="Beam width."),
+            click.option(
+                "--max-length", type=click.IntRange(min=1), default=256, show_default=True,
+                help="Most target tokens per sentence.",
+            ),
+            click.option(
+                "--compute-type", default="int8", show_default=True,
+                help="CTranslate2 compute type (int8, int8_float32, float32, …).",
+            ),
+            click.option(
+                "--glossary", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                help="TSV of newsroom spellings (header: source<TAB>ru<TAB>be): terms are rewritten in the "
+                "translation, inflection kept where safe; hits and misses are reported.",
+            ),
+            click.option(
+                "--strict", is_flag=True,
+                help="Treat flagged translations (wrong language or script, loops, absurd length) as "
+                "failures: exit code 7.",
+            ),
+        ],
+        func,
+    )
+
+
+def decode_options(beam_size: int, max_length: int, compute_type: str) -> DecodeOptions:
+    from .translate import DecodeOptions
+
+    return DecodeOptions(beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type)
+
+
+def glossary_file(path: Path | None) -> Glossary | None:
+    if path is None:
+        return None
+    from .glossary import load_glossary
+
+    return load_glossary(path)
+
+
+def translation_request(
+    targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
+    compute_type: str, glossary: Path | None,
+) -> TranslationRequest | None:
+    """The request the target and translation options describe; None for ``--to none``."""
+    if (targets or "").strip().lower() == "none":
+        return None
+    from .translation import TranslationRequest
+
+    codes = None
+    if targets is not None:
+        codes = tuple(c.strip() for c in targets.split(",") if c.strip())
+        if not codes:
+            raise click.BadParameter("name at least one language code, e.g. --to ru,be", param_hint="--to")
+    return TranslationRequest(
+        targets=codes,
+        parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
+        models=models,
+        options=decode_options(beam_size, max_length, compute_type),
+        glossary=glossary_file(glossary),
+    )
+
+
+def check_length(sentences: int | None, ratio: float | None) -> None:
+    if sentences is not None and ratio is not None:
+        raise click.UsageError("use --sentences or --ratio, not both")
+
+
+def read_input(source: str) -> str:
+    """The article at ``source`` (``-``: stdin), with a hint when stdin is a terminal."""
+    from .io import read_article
+
+    if source == "-" and sys.stdin.isatty():
+        click.echo("Reading the article from standard input (end with Ctrl-D)…", err=True)
+    return read_article(source)
+
+
+def emit(text: str, output: str | None) -> None:
+    """Data to ``output`` (atomically) or to stdout."""
+    if output:
+        from .io import write_atomic
+
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
