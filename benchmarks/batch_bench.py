@@ -141,11 +141,12 @@ class MemoryWatch(threading.Thread):
 def one_run(corpus: Path, out: Path, workers: int, translate: bool) -> dict[str, Any]:
     """Run one batch in this process; return its time, counts and peak memory."""
     from polyglot_news import batch as B
+    from polyglot_news.batch_inputs import iter_paths
     from polyglot_news.translate import DecodeOptions
     from polyglot_news.translation import TranslationRequest
 
     request = TranslationRequest(targets=("ru",), options=DecodeOptions(beam_size=1)) if translate else None
-    items = B.iter_paths([corpus])
+    items = iter_paths([corpus])
     watch = MemoryWatch()
     watch.start()
     start = time.perf_counter()
@@ -179,7 +180,7 @@ def main() -> None:
         print(json.dumps(one_run(Path(corpus), Path(out), int(workers), translate == "1")))
         return
 
-    from polyglot_news.batch import default_workers
+    from polyglot_news.batch_workers import default_workers
 
     cores = default_workers()
     counts = list(dict.fromkeys(cores if w.strip() == "N" else int(w) for w in args.workers.split(",")))

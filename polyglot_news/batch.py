@@ -12,73 +12,30 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import queue
-import re
-import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
-from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, Literal
+from pathlib import Path
+from typing import Any, Literal
 
-from . import __version__, render
+from . import __version__
+from .batch_inputs import Failure, Item
+from .batch_outputs import FORMATS, OutputFolder
+from .batch_workers import Task, make_pool, summarize_task
 from .document import Digest, Summary
-from .errors import EXIT_PARTIAL, InputError, OutputError, PolyglotNewsError
-from .io import MAX_BYTES, decode, to_json, write_atomic
-from .pipeline import assemble_digest, cited_references, summarize_article
+from .errors import EXIT_PARTIAL, InputError, OutputError
+from .pipeline import assemble_digest, cited_references
 from .summarize import DEFAULT_METHOD, METHODS
 from .translation import Outcome, TranslationRequest, check_language_code, translate_summaries
-
-FORMATS: dict[str, str] = {"json": ".json", "text": ".txt", "markdown": ".md"}
-"""Output formats of ``--output-dir`` and the extension of their files."""
 
 DEFAULT_CHUNK = 32
 """Articles per translation window (one engine call per route covers a window)."""
 
-MAX_LINE_BYTES = 2 * MAX_BYTES
-"""Longest JSON Lines input line: an article at the size cap plus JSON escapes and other fields."""
-
 Status = Literal["ok", "failed", "resumed"]
-
-
-@dataclass(frozen=True)
-class Failure:
-    """Why one article produced no output: the exit code its error carries, its type, a message."""
-
-    code: int
-    type: str
-    message: str
-
-    @classmethod
-    def of(cls, error: BaseException) -> Failure:
-        if isinstance(error, PolyglotNewsError):
-            code = error.exit_code
-        else:
-            code = 2 if isinstance(error, ValueError) else 1
-        return cls(code, type(error).__name__, str(error))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "type": self.type, "message": self.message}
-
-
-@dataclass(frozen=True)
-class Item:
-    """One input article: its id, the fields passed through, and a file or the text itself.
-
-    ``failure`` is set when the input was already unusable when read (a bad JSON line).
-    """
-
-    id: str | int
-    extra: dict[str, Any] = field(default_factory=dict)
-    path: Path | None = None
-    text: str | None = None
-    failure: Failure | None = None
 
 
 @dataclass(frozen=True)
@@ -165,269 +122,6 @@ class Report:
         return EXIT_PARTIAL if self.failed else 0
 
 
-# ---------------------------------------------------------------- inputs
-
-
-def iter_paths(paths: Sequence[str | Path], glob: str = "*.txt") -> list[Item]:
-    """Articles from files and folders, in argument order; each folder's files sorted.
-
-    A folder is searched recursively for files whose name (or, for a pattern with ``/``, whose
-    path relative to the folder) matches ``glob``; hidden files and folders are skipped. Ids:
-    the path relative to its folder, or a file argument's path as given. Missing paths become
-    articles that fail with "no such file".
-    """
-    items: list[Item] = []
-    for given in paths:
-        root = Path(given)
-        if root.is_dir():
-            items += [Item(rel, path=root / rel) for rel in _walk(root, glob)]
-        else:
-            items.append(Item(root.as_posix(), path=root))
-    return items
-
-
-def _walk(root: Path, glob: str) -> list[str]:
-    found: list[str] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel_folder = Path(folder).relative_to(root)
-        for name in files:
-            rel = (rel_folder / name).as_posix()
-            if not name.startswith(".") and fnmatch(rel if "/" in glob else name, glob):
-                found.append(rel)
-    return sorted(found)
-
-
-def iter_jsonl(stream: BinaryIO, *, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Item]:
-    """Articles from JSON Lines, one ``{"id": ..., "text": ...}`` object a line, read lazily.
-
-    Fields other than ``id`` and ``text`` pass through to the output record. A missing ``id``
-    becomes the 1-based line number; blank lines are skipped. A line that is too long, not
-    UTF-8, not a JSON object, or without a ``text`` string becomes a failing article.
-    """
-    lineno = 0
-    while True:
-        line = stream.readline(max_line_bytes + 1)
-        if not line:
-            return
-        lineno += 1
-        if len(line) > max_line_bytes and not line.endswith(b"\n"):
-            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
-                pass
-            yield _bad_line(lineno, f"line {lineno}: longer than the {max_line_bytes:,}-byte limit")
-            continue
-        if not line.strip():
-            continue
-        yield _parse_line(line, lineno)
-
-
-def _bad_line(lineno: int, message: str) -> Item:
-    return Item(lineno, failure=Failure(InputError.exit_code, "InputError", message))
-
-
-def _parse_line(line: bytes, lineno: int) -> Item:
-    try:
-        obj = json.loads(line.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return _bad_line(lineno, f"line {lineno}: invalid UTF-8 at byte offset {exc.start} of the line")
-    except json.JSONDecodeError as exc:
-        return _bad_line(lineno, f"line {lineno}: not JSON ({exc.msg} at column {exc.colno})")
-    if not isinstance(obj, dict):
-        return _bad_line(lineno, f"line {lineno}: expected a JSON object with an \"id\" and a \"text\"")
-    ident = obj.get("id", lineno)
-    if isinstance(ident, bool) or not isinstance(ident, (str, int)) or ident == "":
-        return _bad_line(lineno, f"line {lineno}: \"id\" must be a non-empty string or an integer")
-    extra = {k: v for k, v in obj.items() if k not in ("id", "text")}
-    text = obj.get("text")
-    if not isinstance(text, str):
-        failure = Failure(InputError.exit_code, "InputError", f"{ident}: no \"text\" string on line {lineno}")
-        return Item(ident, extra, failure=failure)
-    return Item(ident, extra, text=text)
-
-
-def parse_shard(spec: str) -> tuple[int, int]:
-    """``"K/N"`` → ``(K, N)``: this run takes the K-th of every N articles (1 <= K <= N)."""
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", spec)
-    if not match or not 1 <= int(match[1]) <= int(match[2]):
-        raise ValueError(f"--shard takes K/N with 1 <= K <= N, e.g. 2/4, not {spec!r}")
-    return int(match[1]), int(match[2])
-
-
-def select_shard(items: Iterable[Item], k: int, n: int) -> Iterator[Item]:
-    """Articles number k, k+N, k+2N, … (1-based, in input order): shards 1/N … N/N partition the input."""
-    for position, item in enumerate(items):
-        if position % n == k - 1:
-            yield item
-
-
-# ---------------------------------------------------------------- outputs
-
-
-def output_name(item: Item, fmt: str) -> str:
-    """The output file of an article, relative to the output folder.
-
-    A file keeps its relative path with the format's extension (``a/b.txt`` → ``a/b.json``);
-    a JSON Lines id gets the extension appended (``2024/story.v2`` → ``2024/story.v2.json``).
-    ``..``, ``.`` and leading ``/`` are dropped so that no id writes outside the folder.
-
-    Raises:
-        InputError: the id names no usable file.
-    """
-    raw = str(item.id).replace("\\", "/")
-    parts = [p for p in raw.split("/") if p not in ("", ".", "..")]
-    if not parts or "\x00" in raw:
-        raise InputError(f"{item.id}: this id cannot name an output file")
-    rel = PurePosixPath(*parts)
-    ext = FORMATS[fmt]
-    return (rel.with_suffix(ext) if item.path is not None else rel.with_name(rel.name + ext)).as_posix()
-
-
-def stamp(fmt: str, item_id: str | int, options: str) -> str:
-    """The trailer line that names the article and the options in a text or Markdown output."""
-    who = json.dumps(item_id, ensure_ascii=False)
-    if fmt == "markdown":
-        return f"<!-- polyglot-news batch: id={who} options={options} -->\n"
-    return f"[polyglot-news batch: id={who} options={options}]\n"
-
-
-def is_complete(path: Path, item_id: str | int, fmt: str, options: str) -> bool:
-    """True if ``path`` is this article's output, written with the same options signature."""
-    try:
-        data = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    if fmt != "json":
-        return data.endswith("\n" + stamp(fmt, item_id, options))
-    try:
-        record = json.loads(data)
-    except json.JSONDecodeError:
-        return False
-    return (
-        isinstance(record, dict)
-        and record.get("id") == item_id
-        and record.get("batch") == {"options": options}
-        and "digest" in record
-    )
-
-
-def render_output(record: dict[str, Any], digest: Digest, fmt: str, options: str) -> str:
-    """An output file's text: the JSON record, or the rendered digest with its stamp line."""
-    if fmt == "json":
-        return to_json(record)
-    return render.digest(digest, fmt) + "\n" + stamp(fmt, record["id"], options)
-
-
-class _TempSweeper:
-    """Removes temp files that a killed run left beside outputs this run owns.
-
-    Each folder is listed once; only temps of our own targets are removed, so runs on other
-    shards writing into the same folder are never disturbed.
-    """
-
-    _TEMP = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
-
-    def __init__(self) -> None:
-        self._seen: dict[Path, dict[str, list[Path]]] = {}
-
-    def sweep(self, target: Path) -> None:
-        folder = target.parent
-        if folder not in self._seen:
-            temps: dict[str, list[Path]] = {}
-            try:
-                with os.scandir(folder) as entries:
-                    for entry in entries:
-                        match = self._TEMP.match(entry.name)
-                        if match:
-                            temps.setdefault(match["name"], []).append(Path(entry.path))
-            except OSError:
-                pass
-            self._seen[folder] = temps
-        for temp in self._seen[folder].pop(target.name, []):
-            temp.unlink(missing_ok=True)
-
-
-# ---------------------------------------------------------------- workers
-
-
-@dataclass(frozen=True)
-class _Task:
-    name: str
-    path: str | None
-    text: str | None
-    method: str
-    sentences: int | None
-    ratio: float | None
-    source_lang: str | None
-
-
-def _load(task: _Task) -> str:
-    if task.path is None:
-        try:
-            data = (task.text or "").encode("utf-8")
-        except UnicodeEncodeError:
-            raise InputError(f"{task.name}: the text holds a lone surrogate, not Unicode text") from None
-    else:
-        try:
-            with open(task.path, "rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
-        except IsADirectoryError:
-            raise InputError(f"{task.name}: is a directory, not a text file") from None
-        except FileNotFoundError:
-            raise InputError(f"{task.name}: no such file") from None
-        except OSError as exc:
-            raise InputError(f"{task.name}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{task.name}: input is larger than the {MAX_BYTES:,}-byte limit")
-    return decode(data, task.name)
-
-
-def _summarize(task: _Task) -> Summary | Failure:
-    """Read and summarize one article; any failure becomes a :class:`Failure`, never a crash."""
-    try:
-        text = _load(task)
-        return summarize_article(
-            text, source_lang=task.source_lang, method=task.method, sentences=task.sentences, ratio=task.ratio
-        )
-    except Exception as error:  # one article's failure, whatever it is, must not stop the others
-        return Failure.of(error)
-
-
-def _init_worker() -> None:
-    # Ctrl-C reaches the whole process group: the main process decides, workers just finish.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:  # load the detector's and summarizer's lazy imports and data before the first article
-        summarize_article("The worker warms up before its first article. It loads every model it needs.")
-    except Exception:  # noqa: S110 - warming up is optional
-        pass
-
-
-class _InProcess(Executor):
-    """``--workers 1``: run each task at once in this process."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
-
-
-def _pool(workers: int) -> Executor:
-    if workers <= 1:
-        return _InProcess()
-    import multiprocessing
-
-    # forkserver: workers never inherit the main process's threads (reader, CTranslate2).
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker)
-
-
-def default_workers() -> int:
-    """The cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-# ---------------------------------------------------------------- the run
-
-
 @dataclass
 class _Slot:
     item: Item
@@ -479,14 +173,15 @@ def run_batch(
     window = chunk if translating else 1
     sign = options.signature()
     report = Report()
-    run = _Run(options, sign, output_dir, resume, emit, observe, report)
+    folder = OutputFolder(output_dir, options.fmt, sign) if output_dir is not None else None
+    run = _Run(options, sign, folder, resume, emit, observe, report)
     stop = threading.Event()
     windows: queue.Queue[Any] = queue.Queue(maxsize=max(2, 8 // window))
     reader = threading.Thread(
         target=_read_windows, args=(items, window, run, windows, stop), name="batch-reader", daemon=True
     )
     max_in_flight = max(2 * window, 4 * workers)
-    executor = _pool(workers)
+    executor = make_pool(workers)
     reader.start()
     try:
         pending: deque[_Window] = deque()
@@ -555,7 +250,7 @@ class _Run:
         self,
         options: BatchOptions,
         sign: str,
-        output_dir: Path | None,
+        folder: OutputFolder | None,
         resume: bool,
         emit: Callable[[str], None],
         observe: Callable[[ArticleResult, Report], None] | None,
@@ -563,37 +258,24 @@ class _Run:
     ) -> None:
         self.options = options
         self.sign = sign
-        self.output_dir = output_dir
+        self.folder = folder
         self.resume = resume
         self.emit = emit
         self.observe = observe
         self.report = report
-        self.claimed: dict[str, str | int] = {}
-        self.sweeper = _TempSweeper()
         self.notes: set[str] = set()
 
     # reader thread ------------------------------------------------------
     def prepare(self, item: Item) -> _Slot:
         slot = _Slot(item, failure=item.failure)
-        if self.output_dir is None or slot.failure is not None:
+        if self.folder is None or slot.failure is not None:
             return slot
         try:
-            name = output_name(item, self.options.fmt)
+            slot.output = self.folder.claim(item)
         except InputError as error:
             slot.failure = Failure.of(error)
             return slot
-        target = self.output_dir / name
-        if name in self.claimed:
-            slot.failure = Failure(
-                InputError.exit_code, "InputError", f"{item.id}: same output file {name} as {self.claimed[name]}"
-            )
-        elif item.path is not None and _same_file(item.path, target):
-            message = f"{item.id}: the output would overwrite the input"
-            slot.failure = Failure(InputError.exit_code, "InputError", message)
-        else:
-            self.claimed[name] = item.id
-            slot.output = name
-            slot.complete = self.resume and is_complete(target, item.id, self.options.fmt, self.sign)
+        slot.complete = self.resume and self.folder.is_complete(slot.output, item.id)
         return slot
 
     def window(self, slots: list[_Slot]) -> _Window:
@@ -609,16 +291,16 @@ class _Run:
             if slot.failure is not None:
                 continue
             item = slot.item
-            task = _Task(
+            task = Task(
                 str(item.id), str(item.path) if item.path is not None else None, item.text,
                 o.method, o.sentences, o.ratio, o.source_lang,
             )
             try:
-                slot.future = executor.submit(_summarize, task)
+                slot.future = executor.submit(summarize_task, task)
             except BrokenProcessPool:
                 executor.shutdown(wait=False)
-                executor = _pool(workers)
-                slot.future = executor.submit(_summarize, task)
+                executor = make_pool(workers)
+                slot.future = executor.submit(summarize_task, task)
         return executor
 
     def finish(self, window: _Window) -> None:
@@ -682,7 +364,7 @@ class _Run:
                     getattr(worst, "exit_code", 1), type(worst).__name__,
                     f"{item.id}: " + "; ".join(str(e) for e in digest.errors),
                 )
-            elif self.output_dir is None or slot.output is None:
+            elif self.folder is None or slot.output is None:
                 record = {"digest": digest.to_dict(), "batch": {"options": self.sign}}
                 self._done(item, ArticleResult(item.id, "ok", notes=notes), record)
                 return
@@ -696,16 +378,11 @@ class _Run:
         self._done(item, ArticleResult(item.id, "failed", failure=failure, notes=notes), {"error": failure.to_dict()})
 
     def _write(self, slot: _Slot, digest: Digest) -> Failure | None:
-        assert self.output_dir is not None and slot.output is not None
+        assert self.folder is not None and slot.output is not None
         item = slot.item
         record = {"id": item.id, **item.extra, "digest": digest.to_dict(), "batch": {"options": self.sign}}
-        target = self.output_dir / slot.output
-        text = render_output(record, digest, self.options.fmt, self.sign)
         try:
-            with _signals_deferred():
-                self._sweep(slot)
-                _mkdir(target.parent)
-                write_atomic(target, text)
+            self.folder.write(slot.output, record, digest)
         except OutputError as error:
             return Failure.of(error)
         return None
@@ -713,7 +390,7 @@ class _Run:
     def _done(self, item: Item, result: ArticleResult, fields: dict[str, Any]) -> None:
         """Emit the article's line, count it, tell the observer."""
         line: dict[str, Any] = {"id": item.id}
-        if self.output_dir is None or result.status == "failed":
+        if self.folder is None or result.status == "failed":
             line.update(item.extra)
         line.update(fields)
         self.emit(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -733,42 +410,5 @@ class _Run:
         return fresh
 
     def _sweep(self, slot: _Slot) -> None:
-        if self.output_dir is not None and slot.output is not None:
-            self.sweeper.sweep(self.output_dir / slot.output)
-
-
-@contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back while a file is written, so no temp file is left behind.
-
-    Python runs signal handlers in the main thread whichever thread the signal hit, so the
-    handlers themselves are swapped (main thread only); a signal that arrives meanwhile is
-    re-raised right after the write.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM)
-    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in held}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        for signum in dict.fromkeys(caught):
-            signal.raise_signal(signum)
-
-
-def _same_file(source: Path, target: Path) -> bool:
-    try:
-        return source.resolve() == target.resolve()
-    except OSError:
-        return False
-
-
-def _mkdir(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
+        if self.folder is not None and slot.output is not None:
+            self.folder.sweep(slot.output)

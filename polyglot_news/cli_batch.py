@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+from .batch_outputs import FORMATS
 from .cli_options import check_length, summary_options, target_options, translation_options, translation_request
 from .errors import PolyglotNewsError
 
 if TYPE_CHECKING:
     from . import batch as B
 
-FORMATS = ("json", "text", "markdown")
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 EXIT_BROKEN_PIPE = 141
@@ -82,7 +82,7 @@ class _Progress:
     help="Write one file per article under DIR (same relative path) instead of JSON Lines on stdout.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
+    "--format", "fmt", type=click.Choice(tuple(FORMATS)), default="json", show_default=True,
     help="Format of the files in --output-dir (standard output is always JSON Lines).",
 )
 @click.option("--resume", is_flag=True, help="Skip articles whose output in DIR exists with the same options.")
@@ -146,6 +146,9 @@ def _batch(
     max_length: int, compute_type: str, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
 ) -> None:
     from . import batch as B  # noqa: F811 - imported late: `--help` stays light
+    from .batch_inputs import iter_jsonl, iter_paths, parse_shard, select_shard
+    from .batch_workers import default_workers
+
     if quiet and verbose:
         raise click.UsageError("use --quiet or --verbose, not both")
     if output_dir is None and fmt != "json":
@@ -166,15 +169,15 @@ def _batch(
         stdin = sys.stdin.buffer
         if stdin.isatty() and not quiet:
             click.echo("Reading JSON Lines from standard input (end with Ctrl-D)…", err=True)
-        items: Any = B.iter_jsonl(stdin)
+        items: Any = iter_jsonl(stdin)
     else:
-        items = B.iter_paths(paths, glob)
+        items = iter_paths(paths, glob)
         total = len(items)
         if not items and not quiet:
             click.echo(f"Note: no input articles (no file matches --glob {glob!r})", err=True)
     if shard is not None:
-        k, n = B.parse_shard(shard)
-        items = B.select_shard(items, k, n)
+        k, n = parse_shard(shard)
+        items = select_shard(items, k, n)
         total = None if total is None else len(range(k - 1, total, n))
 
     err = sys.stderr
@@ -210,7 +213,7 @@ def _batch(
     code = 0
     try:
         report = B.run_batch(
-            items, options, emit=emit, output_dir=output_dir, workers=workers or B.default_workers(),
+            items, options, emit=emit, output_dir=output_dir, workers=workers or default_workers(),
             chunk=chunk, resume=resume, observe=observe,
         )
         code = report.exit_code

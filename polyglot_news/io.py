@@ -17,13 +17,18 @@ MAX_BYTES = 5 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
 
 
-def read_article(source: str | Path, *, max_bytes: int = MAX_BYTES, stdin: BinaryIO | None = None) -> str:
+def read_article(
+    source: str | Path, *, max_bytes: int = MAX_BYTES, stdin: BinaryIO | None = None, name: str | None = None
+) -> str:
     """Read a path, or ``-`` for standard input, as strict UTF-8 text.
+
+    Errors start with ``name`` (default: the path, or ``<stdin>``).
 
     Raises:
         InputError: unreadable, larger than ``max_bytes``, binary, invalid UTF-8, or empty.
     """
-    name = "<stdin>" if str(source) == "-" else str(source)
+    if name is None:
+        name = "<stdin>" if str(source) == "-" else str(source)
     try:
         if str(source) == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
@@ -37,9 +42,26 @@ def read_article(source: str | Path, *, max_bytes: int = MAX_BYTES, stdin: Binar
         raise InputError(f"{name}: no such file") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    return _checked(data, name, max_bytes)
+
+
+def _checked(data: bytes, name: str, max_bytes: int) -> str:
     if len(data) > max_bytes:
         raise InputError(f"{name}: input is larger than the {max_bytes:,}-byte limit")
     return decode(data, name)
+
+
+def decode_text(text: str, name: str = "<input>", *, max_bytes: int = MAX_BYTES) -> str:
+    """Check text that arrived already decoded (e.g. a JSON string) exactly as a file would be.
+
+    Raises:
+        InputError: a lone surrogate, over ``max_bytes`` once encoded, binary (NUL), or empty.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{name}: the text holds a lone surrogate, not Unicode text") from None
+    return _checked(data, name, max_bytes)
 
 
 def decode(data: bytes, name: str = "<input>") -> str:

@@ -18,6 +18,8 @@ from click.testing import CliRunner, Result
 
 import polyglot_news
 from polyglot_news import batch as B
+from polyglot_news.batch_inputs import Item, iter_jsonl, iter_paths, parse_shard, select_shard
+from polyglot_news.batch_outputs import output_name
 from polyglot_news.cli_batch import batch, progress_line
 from polyglot_news.io import MAX_BYTES
 
@@ -191,7 +193,7 @@ def test_jsonl_in_jsonl_out_keeps_order_ids_and_passes_fields_through() -> None:
     ],
 )
 def test_jsonl_reader(raw: bytes, expected: list[tuple[Any, str | None]]) -> None:
-    items = list(B.iter_jsonl(io.BytesIO(raw), max_line_bytes=64))
+    items = list(iter_jsonl(io.BytesIO(raw), max_line_bytes=64))
     assert [(i.id, i.failure.message if i.failure else None) for i in items] == expected
 
 
@@ -208,7 +210,7 @@ def test_jsonl_stream_is_read_lazily() -> None:
             Endless.lines_read += 1
             return json.dumps({"id": Endless.lines_read, "text": article(Endless.lines_read)}).encode() + b"\n"
 
-    items = B.iter_jsonl(Endless())  # type: ignore[arg-type]
+    items = iter_jsonl(Endless())  # type: ignore[arg-type]
     first = [next(items) for _ in range(3)]
     assert [i.id for i in first] == [1, 2, 3]
     assert Endless.lines_read == 3
@@ -217,11 +219,11 @@ def test_jsonl_stream_is_read_lazily() -> None:
 def test_run_pulls_an_endless_stream_only_a_bounded_way_ahead() -> None:
     pulled = 0
 
-    def endless() -> Iterator[B.Item]:
+    def endless() -> Iterator[Item]:
         nonlocal pulled
         while True:
             pulled += 1
-            yield B.Item(pulled, text=article(pulled))
+            yield Item(pulled, text=article(pulled))
 
     class Enough(Exception):
         pass
@@ -383,43 +385,43 @@ def test_killed_run_resumes_to_the_bytes_of_a_clean_run(
 @pytest.mark.parametrize(
     ("item", "fmt", "expected"),
     [
-        (B.Item("a/b.txt", path=Path("x")), "json", "a/b.json"),
-        (B.Item("a/b.txt", path=Path("x")), "text", "a/b.txt"),
-        (B.Item("README", path=Path("x")), "markdown", "README.md"),
-        (B.Item("../../etc/passwd", path=Path("x")), "json", "etc/passwd.json"),
-        (B.Item("/abs/story.txt", path=Path("x")), "json", "abs/story.json"),
-        (B.Item("2024/story.v2"), "json", "2024/story.v2.json"),
-        (B.Item(17), "markdown", "17.md"),
-        (B.Item("a\\..\\b"), "text", "a/b.txt"),
+        (Item("a/b.txt", path=Path("x")), "json", "a/b.json"),
+        (Item("a/b.txt", path=Path("x")), "text", "a/b.txt"),
+        (Item("README", path=Path("x")), "markdown", "README.md"),
+        (Item("../../etc/passwd", path=Path("x")), "json", "etc/passwd.json"),
+        (Item("/abs/story.txt", path=Path("x")), "json", "abs/story.json"),
+        (Item("2024/story.v2"), "json", "2024/story.v2.json"),
+        (Item(17), "markdown", "17.md"),
+        (Item("a\\..\\b"), "text", "a/b.txt"),
     ],
 )
-def test_output_name(item: B.Item, fmt: str, expected: str) -> None:
-    assert B.output_name(item, fmt) == expected
+def test_output_name(item: Item, fmt: str, expected: str) -> None:
+    assert output_name(item, fmt) == expected
 
 
 @pytest.mark.parametrize("spec", ["..", "/", "./."])
 def test_output_name_refuses_ids_that_name_no_file(spec: str) -> None:
     with pytest.raises(polyglot_news.InputError, match="cannot name an output file"):
-        B.output_name(B.Item(spec), "json")
+        output_name(Item(spec), "json")
 
 
 @pytest.mark.parametrize(
     ("spec", "expected"), [("1/1", (1, 1)), ("2/4", (2, 4)), (" 3 / 3 ", (3, 3))]
 )
 def test_parse_shard(spec: str, expected: tuple[int, int]) -> None:
-    assert B.parse_shard(spec) == expected
+    assert parse_shard(spec) == expected
 
 
 @pytest.mark.parametrize("spec", ["0/4", "5/4", "2", "a/b", "1/0"])
 def test_parse_shard_refuses(spec: str) -> None:
     with pytest.raises(ValueError, match="--shard takes K/N"):
-        B.parse_shard(spec)
+        parse_shard(spec)
 
 
 def test_shards_partition_the_input(tmp_path: Path) -> None:
     write_folder(tmp_path, 10)
-    ids = [i.id for i in B.iter_paths([tmp_path])]
-    shards = [[i.id for i in B.select_shard(B.iter_paths([tmp_path]), k, 3)] for k in (1, 2, 3)]
+    ids = [i.id for i in iter_paths([tmp_path])]
+    shards = [[i.id for i in select_shard(iter_paths([tmp_path]), k, 3)] for k in (1, 2, 3)]
     assert shards[0] == ids[0::3] and shards[1] == ids[1::3] and shards[2] == ids[2::3]
     assert sorted(sum(shards, [])) == sorted(ids)
     result = run(str(tmp_path), "--shard", "2/3", "--to", "none", "-j", "1")

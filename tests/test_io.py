@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from polyglot_news.errors import InputError, OutputError
-from polyglot_news.io import decode, read_article, to_json, write_atomic
+from polyglot_news.io import decode, decode_text, read_article, to_json, write_atomic
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,22 @@ def test_write_atomic_into_missing_folder_is_an_output_error(tmp_path: Path) -> 
 
 def test_to_json_keeps_cyrillic_and_is_deterministic() -> None:
     assert to_json({"b": "Мінск", "a": [1]}) == '{\n  "b": "Мінск",\n  "a": [\n    1\n  ]\n}\n'
+
+
+def test_read_article_names_errors_as_asked(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_bytes(b"ok \xff")
+    with pytest.raises(InputError, match=r"^day1/x\.txt: invalid UTF-8 at byte offset 3"):
+        read_article(tmp_path / "x.txt", name="day1/x.txt")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "input is empty"), ("a\x00b", "NUL byte at offset 1"), ("\ud800", "lone surrogate"), ("é" * 6, "limit")],
+)
+def test_decode_text_checks_like_a_file(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        decode_text(text, "id-7", max_bytes=10)
+
+
+def test_decode_text_passes_good_text() -> None:
+    assert decode_text("Мінск\r\n", "id-7") == "Мінск\n"

@@ -1,0 +1,192 @@
+"""Batch outputs: file names, stamps, resume checks, rendering, and atomic writes into a folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from . import render
+from .batch_inputs import Item
+from .document import Digest
+from .errors import InputError, OutputError
+from .io import to_json, write_atomic
+
+FORMATS: dict[str, str] = {"json": ".json", "text": ".txt", "markdown": ".md"}
+"""Output formats of ``--output-dir`` and the extension of their files."""
+
+
+def output_name(item: Item, fmt: str) -> str:
+    """The output file of an article, relative to the output folder.
+
+    A file keeps its relative path with the format's extension (``a/b.txt`` → ``a/b.json``);
+    a JSON Lines id gets the extension appended (``2024/story.v2`` → ``2024/story.v2.json``).
+    ``..``, ``.`` and leading ``/`` are dropped so that no id writes outside the folder.
+
+    Raises:
+        InputError: the id names no usable file.
+    """
+    raw = str(item.id).replace("\\", "/")
+    parts = [p for p in raw.split("/") if p not in ("", ".", "..")]
+    if not parts or "\x00" in raw:
+        raise InputError(f"{item.id}: this id cannot name an output file")
+    rel = PurePosixPath(*parts)
+    ext = FORMATS[fmt]
+    return (rel.with_suffix(ext) if item.path is not None else rel.with_name(rel.name + ext)).as_posix()
+
+
+def stamp(fmt: str, item_id: str | int, options: str) -> str:
+    """The trailer line that names the article and the options in a text or Markdown output."""
+    who = json.dumps(item_id, ensure_ascii=False)
+    if fmt == "markdown":
+        return f"<!-- polyglot-news batch: id={who} options={options} -->\n"
+    return f"[polyglot-news batch: id={who} options={options}]\n"
+
+
+def is_complete(path: Path, item_id: str | int, fmt: str, options: str) -> bool:
+    """True if ``path`` is this article's output, written with the same options signature."""
+    try:
+        data = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if fmt != "json":
+        return data.endswith("\n" + stamp(fmt, item_id, options))
+    try:
+        record = json.loads(data)
+    except json.JSONDecodeError:
+        return False
+    return (
+        isinstance(record, dict)
+        and record.get("id") == item_id
+        and record.get("batch") == {"options": options}
+        and "digest" in record
+    )
+
+
+def render_output(record: dict[str, Any], digest: Digest, fmt: str, options: str) -> str:
+    """An output file's text: the JSON record, or the rendered digest with its stamp line."""
+    if fmt == "json":
+        return to_json(record)
+    return render.digest(digest, fmt) + "\n" + stamp(fmt, record["id"], options)
+
+
+class OutputFolder:
+    """The ``--output-dir`` of one run: one claimed file per article, each written atomically.
+
+    ``claim`` runs in the reader thread; ``is_complete``, ``sweep`` and ``write`` may run in
+    another thread, since they touch no state that ``claim`` changes.
+    """
+
+    def __init__(self, root: Path, fmt: str, options: str) -> None:
+        self.root = root
+        self.fmt = fmt
+        self.options = options
+        self._claimed: dict[str, str | int] = {}
+        self._sweeper = _TempSweeper()
+
+    def claim(self, item: Item) -> str:
+        """Reserve the article's output file; return its name relative to the folder.
+
+        Raises:
+            InputError: the id names no usable file, another article has it, or it is the input.
+        """
+        name = output_name(item, self.fmt)
+        if name in self._claimed:
+            raise InputError(f"{item.id}: same output file {name} as {self._claimed[name]}")
+        if item.path is not None and _same_file(item.path, self.root / name):
+            raise InputError(f"{item.id}: the output would overwrite the input")
+        self._claimed[name] = item.id
+        return name
+
+    def is_complete(self, name: str, item_id: str | int) -> bool:
+        """True if ``name`` already holds this article's output, written with the same options."""
+        return is_complete(self.root / name, item_id, self.fmt, self.options)
+
+    def sweep(self, name: str) -> None:
+        """Remove the temp files a killed run left for ``name``."""
+        self._sweeper.sweep(self.root / name)
+
+    def write(self, name: str, record: dict[str, Any], digest: Digest) -> None:
+        """Render and write one output atomically, with SIGINT/SIGTERM held back meanwhile.
+
+        Raises:
+            OutputError: the folder cannot be created or the file cannot be written.
+        """
+        target = self.root / name
+        text = render_output(record, digest, self.fmt, self.options)
+        with _signals_deferred():
+            self._sweeper.sweep(target)
+            _mkdir(target.parent)
+            write_atomic(target, text)
+
+
+class _TempSweeper:
+    """Removes temp files that a killed run left beside outputs this run owns.
+
+    Each folder is listed once; only temps of our own targets are removed, so runs on other
+    shards writing into the same folder are never disturbed.
+    """
+
+    _TEMP = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
+
+    def __init__(self) -> None:
+        self._seen: dict[Path, dict[str, list[Path]]] = {}
+
+    def sweep(self, target: Path) -> None:
+        folder = target.parent
+        if folder not in self._seen:
+            temps: dict[str, list[Path]] = {}
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        match = self._TEMP.match(entry.name)
+                        if match:
+                            temps.setdefault(match["name"], []).append(Path(entry.path))
+            except OSError:
+                pass
+            self._seen[folder] = temps
+        for temp in self._seen[folder].pop(target.name, []):
+            temp.unlink(missing_ok=True)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while a file is written, so no temp file is left behind.
+
+    Python runs signal handlers in the main thread whichever thread the signal hit, so the
+    handlers themselves are swapped (main thread only); a signal that arrives meanwhile is
+    re-raised right after the write.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
+
+
+def _same_file(source: Path, target: Path) -> bool:
+    try:
+        return source.resolve() == target.resolve()
+    except OSError:
+        return False
+
+
+def _mkdir(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None

@@ -1,0 +1,72 @@
+"""Batch workers: the processes that read and summarize articles, or this process for one worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from .batch_inputs import Failure, load_text
+from .document import Summary
+from .pipeline import summarize_article
+
+
+@dataclass(frozen=True)
+class Task:
+    """One article for a worker: its name for messages, its file or text, the summary settings."""
+
+    name: str
+    path: str | None
+    text: str | None
+    method: str
+    sentences: int | None
+    ratio: float | None
+    source_lang: str | None
+
+
+def summarize_task(task: Task) -> Summary | Failure:
+    """Read and summarize one article; any failure becomes a :class:`Failure`, never a crash."""
+    try:
+        text = load_text(task.name, task.path, task.text)
+        return summarize_article(
+            text, source_lang=task.source_lang, method=task.method, sentences=task.sentences, ratio=task.ratio
+        )
+    except Exception as error:  # one article's failure, whatever it is, must not stop the others
+        return Failure.of(error)
+
+
+def _init_worker() -> None:
+    # Ctrl-C reaches the whole process group: the main process decides, workers just finish.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:  # load the detector's and summarizer's lazy imports and data before the first article
+        summarize_article("The worker warms up before its first article. It loads every model it needs.")
+    except Exception:  # noqa: S110 - warming up is optional
+        pass
+
+
+class _InProcess(Executor):
+    """``--workers 1``: run each task at once in this process."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def make_pool(workers: int) -> Executor:
+    """Worker processes that read and summarize, or with ``workers`` <= 1 this process."""
+    if workers <= 1:
+        return _InProcess()
+    import multiprocessing
+
+    # forkserver: workers never inherit the main process's threads (reader, CTranslate2).
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker)
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
