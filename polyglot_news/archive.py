@@ -110,6 +110,8 @@ def parse_metadata(raw: bytes, where: str) -> dict[str, Any]:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ModelError(f"{where}: metadata.json is not valid JSON: {exc}") from None
+    except RecursionError:  # json raises it for deep nesting such as 100,000 '['
+        raise ModelError(f"{where}: metadata.json is not valid JSON: nested too deeply") from None
     return validate_metadata(data, where)
 
 
@@ -276,6 +278,8 @@ def check_manifest(path: Path, origin: str) -> tuple[list[str], list[str], str |
         return problems, notes, None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return [f"unreadable manifest: {exc}"], notes, None
+    except RecursionError:
+        return ["unreadable manifest: nested too deeply"], notes, None
     present: dict[str, str] = {}
     for rel, st in walk_files(path):
         if stat.S_ISLNK(st.st_mode):

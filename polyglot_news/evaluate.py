@@ -39,7 +39,7 @@ from .io import read_article
 from .models import list_packages
 from .routing import find_route
 from .segment import split_sentences
-from .translate import DecodeOptions, Translated
+from .translate import DecodeOptions, Translated, load
 from .translation import is_test_model, translate_sentences
 
 __all__ = [
@@ -449,6 +449,10 @@ def evaluate(
             # The marker pass goes first: it also loads the models, so the timed pass below
             # measures translation alone.
             with_markers = _tolerant(translate, marked)
+            # ... but it, and any earlier target sharing a hop, filled the packages' memos of
+            # outputs: forget them, so the timed pass decodes every hop whatever the --to order.
+            for package in route:
+                load(package.path, options).memo.clear()
             started = time.perf_counter()
             routed = translate_sentences(flat, source.language, target.language, models=models, options=options)
             done, route_text, signature = routed.results, routed.route, routed.signature

@@ -393,11 +393,18 @@ def apply(
         hits: list[tuple[int, GlossaryHit]] = []
         edits: list[tuple[int, int, str]] = []
         taken: list[tuple[int, int]] = []
+        claimed: list[tuple[int, int]] = []  # source spans of the (longer) terms already found
         plain = done.sentence.plain
         for rule in rules:
-            in_source = _source_matches(source.plain, rule, source_lang)
+            # "Minsk" inside "Minsk Region" is part of the longer term, not a term of its own.
+            in_source = [
+                m
+                for m in _source_matches(source.plain, rule, source_lang)
+                if not any(m.start < e and s < m.end for s, e in claimed)
+            ]
             if not in_source:
                 continue
+            claimed += [(m.start, m.end) for m in in_source]
             statuses: list[str] = []
             for variant in rule.variants:
                 for match in _find(plain, variant):

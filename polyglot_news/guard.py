@@ -96,15 +96,18 @@ def repetition(text: str) -> int:
     best = 0
     for size in range(1, _MAX_LOOP + 1):
         needed = 4 if size == 1 else 3
-        for start in range(len(tokens) - needed * size + 1):
-            unit = tokens[start : start + size]
-            count = 1
-            pos = start + size
-            while tokens[pos : pos + size] == unit:
-                count += 1
-                pos += size
-            if count >= needed:
-                best = max(best, count * size)
+        # A unit repeated n times back to back is a run of (n - 1) * size positions where
+        # tokens[i] == tokens[i + size]; so one linear pass per size finds the longest loop.
+        longest = run = 0
+        for i in range(len(tokens) - size):
+            if tokens[i] == tokens[i + size]:
+                run += 1
+                longest = max(longest, run)
+            else:
+                run = 0
+        count = 1 + longest // size
+        if count >= needed:
+            best = max(best, count * size)
     return best
 
 

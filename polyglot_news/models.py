@@ -199,7 +199,7 @@ def _is_argos_sbd(path: Path) -> bool:
     """An Argos sentence-boundary package: valid for Argos, not a translation package."""
     try:
         data = json.loads((path / "metadata.json").read_bytes()[:MAX_METADATA_BYTES])
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return isinstance(data, dict) and data.get("type") not in (None, "translate")
 

@@ -123,16 +123,16 @@ def translate_text(
     options: DecodeOptions | None = None,
     glossary: Glossary | None = None,
 ) -> TextTranslation:
-    """Translate any text (each line a paragraph) into ``target``, markers kept in place.
+    """Translate any text (each line a paragraph, blank lines kept) into ``target``, markers kept.
 
     Raises:
         DetectionError: the language cannot be determined and ``source_lang`` was not given.
         RouteError: no installed route from the source language to ``target``.
     """
     target = check_language_code(target, "--to")
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    source = _source_language(Article(None, tuple(lines)), source_lang)
-    paragraphs = [split_sentences([line], source.language) for line in lines]
+    lines = [line.strip() for line in text.strip().split("\n")]  # blank lines inside are kept
+    source = _source_language(Article(None, tuple(line for line in lines if line)), source_lang)
+    paragraphs = [split_sentences([line], source.language) if line else [] for line in lines]
     flat = [s for paragraph in paragraphs for s in paragraph]
     routed = translate_sentences(flat, source.language, target, models=models, options=options, glossary=glossary)
     out = iter([t.sentence for t in routed.results])

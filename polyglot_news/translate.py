@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from . import guard
 from .citations import check_invariant
-from .document import Sentence
+from .document import Marker, Sentence
 from .errors import ModelError
 from .placement import Alignment, place
 
@@ -90,6 +90,8 @@ class DecodeOptions:
             raise ValueError("batch_tokens and max_input_length must be positive")
         if self.inter_threads < 1 or self.intra_threads < 0:
             raise ValueError("inter_threads must be >= 1 and intra_threads >= 0")
+        if self.compute_type not in COMPUTE_TYPES:
+            raise ValueError(f"unknown compute type {self.compute_type!r}: choose from {', '.join(COMPUTE_TYPES)}")
 
     def signature(self) -> str:
         """The settings that change the output, e.g. ``beam4|lp0.2|max256|int8``."""
@@ -114,12 +116,27 @@ class DecodeOptions:
 MEMO_SIZE = 2048
 """Outputs each loaded package keeps (oldest dropped first); bounds memory in long batch runs."""
 
+COMPUTE_TYPES = (
+    "default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16",
+    "float32",
+)  # fmt: skip
+"""CTranslate2's compute types; one this CPU lacks falls back to the nearest it has."""
+
+TRUNCATED = "truncated"
+"""Flag of an output that hit ``max_decoding_length`` or whose source passed ``max_input_length``."""
+
 _COMPUTE_FALLBACK = ("int8_float32", "int8", "float32")
 
 
 @functools.cache
 def resolve_compute_type(requested: str) -> str:
-    """``requested`` if this CPU supports it, else the closest supported type (int8 → float32)."""
+    """``requested`` if this CPU supports it, else the closest supported type (int8 → float32).
+
+    Raises:
+        ValueError: ``requested`` is no CTranslate2 compute type at all.
+    """
+    if requested not in COMPUTE_TYPES:
+        raise ValueError(f"unknown compute type {requested!r}: choose from {', '.join(COMPUTE_TYPES)}")
     import ctranslate2  # type: ignore[import-untyped]
 
     supported = set(ctranslate2.get_supported_compute_types("cpu"))
@@ -178,9 +195,7 @@ class LoadedPackage:
             if code == self.to_code:
                 return TargetSpec((), self.target_prefix)
             served = ", ".join(sorted(self.targets) or [self.to_code])
-            raise ModelError(
-                f"{self.path} translates {self.from_code} into {served}, not into {code!r}"
-            )
+            raise ModelError(f"{self.path} translates {self.from_code} into {served}, not into {code!r}")
         return found
 
 
@@ -202,6 +217,8 @@ def _metadata(package_dir: Path) -> dict[str, Any]:
         raise ModelError(f"{package_dir} is not a model package: metadata.json is missing") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"cannot read {path}: {exc}") from None
+    except RecursionError:
+        raise ModelError(f"cannot read {path}: JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise ModelError(f"{path} does not hold a JSON object")
     for key in ("from_code", "to_code"):
@@ -235,9 +252,7 @@ def _target_specs(meta: dict[str, Any], where: str) -> dict[str, TargetSpec]:
         target_prefix = entry.get("target_prefix", base_target) or ""
         if not isinstance(target_prefix, str):
             raise ModelError(f"{where}: targets[{code!r}].target_prefix is not a string")
-        specs[str(code)] = TargetSpec(
-            _prefix_tokens(entry.get("source_prefix", base_source), where), target_prefix
-        )
+        specs[str(code)] = TargetSpec(_prefix_tokens(entry.get("source_prefix", base_source), where), target_prefix)
     return specs
 
 
@@ -286,9 +301,7 @@ def load(package_dir: Path, options: DecodeOptions | None = None) -> LoadedPacka
             )
             tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(sp_model))
             target_tokenizer = (
-                tokenizer
-                if sp_target == sp_model
-                else sentencepiece.SentencePieceProcessor(model_file=str(sp_target))
+                tokenizer if sp_target == sp_model else sentencepiece.SentencePieceProcessor(model_file=str(sp_target))
             )
         except (RuntimeError, ValueError, OSError, IndexError, KeyError) as exc:
             raise ModelError(f"cannot load the model in {package_dir}: {exc}") from None
@@ -365,9 +378,7 @@ class ArgosTranslator:
         ModelError: the package cannot be loaded, or does not produce ``target``.
     """
 
-    def __init__(
-        self, package_dir: Path, options: DecodeOptions | None = None, target: str | None = None
-    ) -> None:
+    def __init__(self, package_dir: Path, options: DecodeOptions | None = None, target: str | None = None) -> None:
         self.options = options or DecodeOptions()
         self.package = load(package_dir, self.options)
         self.from_code = self.package.from_code
@@ -416,7 +427,8 @@ class ArgosTranslator:
             source, out = by_plain[sentence.plain]
             alignment = Alignment(source, out.tokens, out.attention) if out.attention else None
             markers = place(sentence.markers, sentence.plain, out.text, alignment)
-            results.append(Translated(Sentence(out.text, markers, sentence.index), out.flags))
+            text, markers = _keep_leading_space(sentence.plain, out.text, markers)
+            results.append(Translated(Sentence(text, markers, sentence.index), out.flags))
         return results
 
     def _retry(
@@ -429,7 +441,7 @@ class ArgosTranslator:
         """Re-decode flagged outputs with safer settings; keep whichever has fewer flags."""
         groups: dict[DecodeOptions, list[int]] = {}
         for i, out in enumerate(outputs):
-            if out.flags:
+            if set(out.flags) - {TRUNCATED}:  # safer decoding cannot make room for a cut-off output
                 groups.setdefault(_safer(self.options, len(sources[i])), []).append(i)
         for options, indices in groups.items():
             again = self._decode([sources[i] for i in indices], [plains[i] for i in indices], options, attention)
@@ -484,10 +496,34 @@ class ArgosTranslator:
             hypotheses[position] = tokens
             attentions[position] = rows
         texts: list[str] = self.package.target_tokenizer.decode(hypotheses)
+        limit = options.max_decoding_length - (1 if prefix_token else 0)
         return [
-            _Output(tokens, text, rows, guard.check(plain, text, self.to_code))
-            for tokens, text, rows, plain in zip(hypotheses, texts, attentions, plains, strict=False)
+            _Output(
+                tokens,
+                text,
+                rows,
+                guard.check(plain, text, self.to_code) + _cut(skip + len(source), len(tokens), limit, options),
+            )
+            for tokens, text, rows, plain, source in zip(hypotheses, texts, attentions, plains, sources, strict=True)
         ]
+
+
+def _keep_leading_space(source: str, text: str, markers: tuple[Marker, ...]) -> tuple[str, tuple[Marker, ...]]:
+    """Put back the space a sentence-opening marker had before the text (``[1] The …``).
+
+    The model drops leading whitespace, so without this ``[1] The`` would come back ``[1]The``.
+    """
+    lead = source[: len(source) - len(source.lstrip())]
+    if not lead or not text or text[0].isspace():
+        return text, markers
+    return lead + text, tuple(m if m.offset == 0 else replace(m, offset=m.offset + len(lead)) for m in markers)
+
+
+def _cut(source_tokens: int, target_tokens: int, limit: int, options: DecodeOptions) -> tuple[str, ...]:
+    """``("truncated",)`` when the output filled its length limit or the input passed its own."""
+    if target_tokens >= limit or source_tokens > options.max_input_length:
+        return (TRUNCATED,)
+    return ()
 
 
 class PivotTranslator:
@@ -558,4 +594,3 @@ def build_translator(
     if len(hops) == 1:
         return hops[0]
     return PivotTranslator(hops)
-

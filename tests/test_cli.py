@@ -142,6 +142,8 @@ def test_missing_file() -> None:
         (["--ratio", "1.5"], "--ratio"),
         (["--method", "nonsense"], "--method"),
         (["--source-lang", "english!"], "--source-lang"),
+        (["--compute-type", "bogus"], "unknown compute type 'bogus'"),
+        (["--to", "ru,", "--translate", "summary,everything"], "cannot translate everything"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:

@@ -257,3 +257,38 @@ def test_missing_sacrebleu_names_the_install(tmp_path: Path, monkeypatch: pytest
     assert result.stderr == (
         "Error: models evaluate needs sacrebleu: pip install sacrebleu (or pip install 'polyglot-news[eval]')\n"
     )
+
+
+@pytest.mark.parametrize("order", [("ru", "be"), ("be", "ru"), ("be", "be"), ("ru", "ru")])
+def test_timed_pass_decodes_every_hop_whatever_the_target_order(
+    install_packages: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: tuple[str, str]
+) -> None:
+    """SENT/S must not depend on --to order: outputs remembered earlier are not reused when timed."""
+    from polyglot_news.translate import ArgosTranslator
+
+    install_packages("echo-en_ru", "echo-ru_be")
+    timed: list[dict[str, set[str]]] = []  # per timed pass: the texts each hop decoded
+    timing = [False]
+    real_decode, real_translate = ArgosTranslator._decode, ev.translate_sentences
+
+    def decode(self: ArgosTranslator, sources: Any, plains: list[str], *args: Any) -> Any:
+        if timing[0]:
+            timed[-1].setdefault(f"{self.from_code}_{self.to_code}", set()).update(plains)
+        return real_decode(self, sources, plains, *args)
+
+    def translate(sentences: Sequence[Sentence], source: str, target: str, **kwargs: Any) -> Any:
+        # The timed pass is the one call over the sentences without markers.
+        timing[0] = not any(s.markers for s in sentences)
+        if timing[0]:
+            timed.append({})
+        try:
+            return real_translate(sentences, source, target, **kwargs)
+        finally:
+            timing[0] = False
+
+    monkeypatch.setattr(ArgosTranslator, "_decode", decode)
+    monkeypatch.setattr(ev, "translate_sentences", translate)
+    data = ev.read_parallel(write_tsv(tmp_path / "p.tsv"))
+    ev.evaluate(data, ev.Target("en", "eng"), [ev.Target(code, "same") for code in order])
+    hops = {"ru": {"en_ru": SENTENCES}, "be": {"en_ru": SENTENCES, "ru_be": SENTENCES}}
+    assert [{hop: len(texts) for hop, texts in run.items()} for run in timed] == [hops[code] for code in order]

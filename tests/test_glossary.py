@@ -179,6 +179,41 @@ def test_apply_into_russian(source: str, output: str, expected: str) -> None:
     assert text == expected
 
 
+NESTED = "source\tru\tbe\nMinsk\tМинск\tМінск\nMinsk Region\tМинская область\tМінская вобласць\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "source_lang", "target_lang", "expected", "hits"),
+    [
+        # Only the longer term is in the source: its "Minsk" is no term of its own (no false miss).
+        ("Officials of the Minsk Region met.", "Чыноўнікі Мінскай вобласці сустрэліся.", "en", "be",
+         "Чыноўнікі Мінскай вобласці сустрэліся.", [("Minsk Region", "hit")]),
+        ("Officials of the Minsk Region met.", "Officials of the Minsk Region met.", "en", "be",
+         "Officials of the Мінская вобласць met.", [("Minsk Region", "fixed")]),
+        ("Officials of the Minsk Region met.", "Чиновники Минской области встретились.", "en", "ru",
+         "Чиновники Минской области встретились.", [("Minsk Region", "hit")]),
+        ("Власти Минской области.", "Власти Минской области.", "ru", "be",
+         "Власти Мінскай вобласці.", [("Minsk Region", "fixed")]),
+        ("Officials of the Minsk Region met.", "Чыноўнікі сустрэліся.", "en", "be",
+         "Чыноўнікі сустрэліся.", [("Minsk Region", "miss")]),
+        # Both on their own: each reported once, in source order.
+        ("Minsk and the Minsk Region.", "Мінск і Мінская вобласць.", "en", "be",
+         "Мінск і Мінская вобласць.", [("Minsk", "hit"), ("Minsk Region", "hit")]),
+        ("The Minsk Region and Minsk.", "Мінская вобласць і Мінск.", "en", "be",
+         "Мінская вобласць і Мінск.", [("Minsk Region", "hit"), ("Minsk", "hit")]),
+        ("The Minsk Region, not Minsk.", "Мінская вобласць.", "en", "be",
+         "Мінская вобласць.", [("Minsk Region", "hit"), ("Minsk", "miss")]),
+    ],
+)  # fmt: skip
+def test_apply_nested_terms(
+    source: str, output: str, source_lang: str, target_lang: str, expected: str, hits: list[tuple[str, str]]
+) -> None:
+    glossary = parse_glossary(NESTED)
+    done, report = apply(glossary, [_sentence(source)], [Translated(_sentence(output))], source_lang, target_lang)
+    assert done[0].sentence.text == expected
+    assert [(h.term, h.status) for h in report[0]] == hits
+
+
 def test_apply_keeps_acronym_case_and_short_terms_exact() -> None:
     text, report = _post_edit("US and us, США.", "US and us, США, СШАх.", "ru")
     assert text == "US and us, ЗША, СШАх."

@@ -65,6 +65,55 @@ def test_repetition(text: str, expected: int) -> None:
     assert repetition(text) == expected
 
 
+def _repetition_by_definition(text: str) -> int:
+    """The plain quadratic reading of the docstring, to pin the fast version to it."""
+    tokens = text.lower().split()
+    best = 0
+    for size in range(1, 17):
+        needed = 4 if size == 1 else 3
+        for start in range(len(tokens)):
+            unit = tokens[start : start + size]
+            count, pos = 1, start + size
+            while tokens[pos : pos + size] == unit:
+                count, pos = count + 1, pos + size
+            if count >= needed:
+                best = max(best, count * size)
+    return best
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a b a b a b a b a",
+        "a a a b a a a b a a a b",
+        "x a b c a b c a b c a b a b a b a b y",
+        "a b c d e f g h i j k l m n o p q " * 3,
+        "a b c d e f g h i j k l m n o p " * 3,
+        "b a a a a b a a a a b",
+        "c c c d c c c d c c c d c c c",
+    ],
+)
+def test_repetition_matches_definition(text: str) -> None:
+    assert repetition(text) == _repetition_by_definition(text)
+
+
+# Huge inputs: the former search was quadratic (a minute for 10,000 words); these must
+# return at once with the same answer the definition gives.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a b c " * 7_000, 21_000),
+        ("x " + "a b " * 10_000 + "y", 20_000),
+        ("word " * 20_000, 20_000),
+        (" ".join(f"w{i}" for i in range(20_000)), 0),
+        (" ".join(f"w{i % 17}" for i in range(20_000)), 0),
+        (" ".join(f"w{i % 16}" for i in range(20_000)), 20_000),
+    ],
+)
+def test_repetition_huge_input(text: str, expected: int) -> None:
+    assert repetition(text) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "script", "expected"),
     [

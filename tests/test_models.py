@@ -263,6 +263,9 @@ HOSTILE: list[
     ("file-at-top", None, _member("stray.txt"), "outside the package folder"),
     ("no-metadata", _without("metadata.json"), None, "no translate-en_ru-1_0/metadata.json"),
     ("bad-json", _with_meta(b"{not json"), None, "not valid JSON"),
+    ("deep-json", _with_meta(b"[" * 100_000), None, "nested too deeply"),
+    ("deep-json-closed", _with_meta(b"[" * 100_000 + b"]" * 100_000), None, "nested too deeply"),
+    ("deep-object", _with_meta(b'{"a":' * 100_000), None, "nested too deeply"),
     ("not-object", _with_meta(b"[1, 2]"), None, "not a JSON object"),
     (
         "missing-field",
@@ -550,6 +553,40 @@ def test_broken_store_folder_reported_not_listed(store: Path, good: Path) -> Non
     assert [p.pair for p in packages] == ["en→ru"]
     assert [(p.path.name, "not valid JSON" in p.message) for p in problems] == [("junk", True)]
     assert [(r.name, r.ok) for r in models.verify()] == [("translate-en_ru", True), ("junk", False)]
+
+
+DEEP = b"[" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("origin", "files"),
+    [
+        ("argos", {"metadata.json": DEEP}),
+        ("argos", {**package_files(), "metadata.json": DEEP}),
+        ("store", {"metadata.json": DEEP}),
+        ("store", {**package_files(), "metadata.json": b'{"x":' * 100_000}),
+    ],
+)
+def test_deeply_nested_metadata_is_a_problem_not_a_crash(
+    isolated_home: Path, store: Path, good: Path, origin: str, files: dict[str, bytes]
+) -> None:
+    models.install(good)
+    root = isolated_home / "argos-packages" if origin == "argos" else store
+    write_tree(root / "deep", files)
+    packages, problems = models.scan_packages()
+    assert [(p.pair, p.origin) for p in packages] == [("en→ru", "store")]
+    assert [(p.path.name, p.origin, "nested too deeply" in p.message) for p in problems] == [
+        ("deep", origin, True)
+    ]
+    assert [p.pair for p in models.list_packages()] == ["en→ru"]
+    assert [(r.name, r.ok) for r in models.verify()] == [("translate-en_ru", True), ("deep", False)]
+
+
+def test_deeply_nested_manifest_fails_verify(store: Path, good: Path) -> None:
+    (package,) = models.install(good)
+    (package.path / models.MANIFEST).write_bytes(DEEP)
+    (result,) = models.verify()
+    assert (result.ok, result.problems) == (False, ("unreadable manifest: nested too deeply",))
 
 
 @pytest.mark.parametrize(

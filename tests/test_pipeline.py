@@ -111,3 +111,10 @@ def test_translate_text_without_route(tmp_path: Path) -> None:
 def test_bad_translation_request(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         polyglot_news.TranslationRequest(**kwargs)
+
+
+def test_translate_text_keeps_blank_lines_between_paragraphs(install_packages: Callable[..., None]) -> None:
+    install_packages("echo-ru_be")
+    text = "\nПервый абзац [1].\n\nВторой абзац.\n\n\nТретий.\n\n"
+    result = polyglot_news.translate_text(text, "be", source_lang="ru")
+    assert result.text == "Первый абзац [1].\n\nВторой абзац.\n\n\nТретий.\n"

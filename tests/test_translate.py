@@ -23,6 +23,7 @@ from lang_models.build_test_packages import PACKAGES, build
 from polyglot_news.citations import extract
 from polyglot_news.document import Sentence
 from polyglot_news.errors import CitationError, ModelError
+from polyglot_news.segment import split_sentences
 from polyglot_news.translate import (
     ArgosTranslator,
     DecodeOptions,
@@ -159,8 +160,8 @@ def test_flagged_sentences_are_retried_once_with_safer_decoding(packages: dict[s
 @pytest.mark.parametrize(
     ("text", "flags"),
     [
-        ("Talks in Minsk [1] resumed on Tuesday.", ("repetition", "length-ratio", "script")),
-        ("Переговоры в Минске [1] возобновились.", ("empty",)),
+        ("Talks in Minsk [1] resumed on Tuesday.", ("repetition", "length-ratio", "script", "truncated")),
+        ("Переговоры в Минске [1] возобновились.", ("empty", "truncated")),
     ],
 )
 def test_looping_model_is_flagged(packages: dict[str, Path], text: str, flags: tuple[str, ...]) -> None:
@@ -444,3 +445,33 @@ def test_outputs_are_remembered_per_package_so_a_pivot_reuses_the_direct_hop(pac
     remembered = len(direct.package.memo)
     ArgosTranslator(packages["echo-ru_be"], DecodeOptions(beam_size=2)).translate(sentences)
     assert len(direct.package.memo) == 2 * remembered
+
+
+@pytest.mark.parametrize(
+    ("options", "truncated"),
+    [
+        (DecodeOptions(retry=False), False),
+        (DecodeOptions(max_decoding_length=5, retry=False), True),
+        (DecodeOptions(max_input_length=3, retry=False), True),
+    ],
+)
+def test_cut_off_output_is_flagged_truncated(
+    packages: dict[str, Path], options: DecodeOptions, truncated: bool
+) -> None:
+    [result] = ArgosTranslator(packages["echo-en_ru"], options).translate(
+        _sentences("The talks in Minsk lasted four hours and ended without a statement [1].")
+    )
+    assert ("truncated" in result.flags) is truncated
+    assert [m.text for m in result.sentence.markers] == ["[1]"]
+
+
+def test_unknown_compute_type_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown compute type 'bogus'"):
+        DecodeOptions(compute_type="bogus")
+
+
+@pytest.mark.parametrize("route", [["echo-en_ru"], ["echo-en_ru", "echo-ru_be"]])
+def test_marker_opening_a_sentence_keeps_its_space(packages: dict[str, Path], route: list[str]) -> None:
+    sentences = split_sentences(["[1] The talks opened in Minsk.", "[2][3] Both sides spoke."], "en")
+    results = build_translator([packages[name] for name in route], DecodeOptions(retry=False)).translate(sentences)
+    assert [r.sentence.text for r in results] == ["[1] The talks opened in Minsk.", "[2][3] Both sides spoke."]
