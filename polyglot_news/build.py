@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .archive import validate_metadata
 from .errors import ModelError
 
 __all__ = ["ARCHITECTURES", "LANGUAGES", "BuildResult", "build_package", "guess_languages"]
@@ -135,6 +136,8 @@ def _read_json(path: Path) -> dict[str, Any]:
         raise ModelError(f"{path.parent}: no {path.name}; is this a Hugging Face model folder?") from None
     except (OSError, ValueError) as exc:
         raise ModelError(f"{path}: unreadable ({exc})") from None
+    except RecursionError:
+        raise ModelError(f"{path}: unreadable (nested too deeply)") from None
     if not isinstance(data, dict):
         raise ModelError(f"{path}: not a JSON object")
     return data
@@ -195,6 +198,18 @@ class _Plan:
             offered = []
         hint = f" (it has {', '.join(offered[:20])})" if offered else ""
         raise ModelError(f"the model has no language token for {code!r}: tried {', '.join(candidates)}{hint}")
+
+
+def _check_planned(from_code: str, targets: Sequence[str], version: str) -> None:
+    """Refuse, before any conversion, what ``models install`` would refuse in the metadata."""
+    planned = {
+        "package_version": version,
+        "type": "translate",
+        "from_code": from_code,
+        "to_code": targets[0],
+        "targets": {code: {} for code in targets},
+    }
+    validate_metadata(planned, "models build (check --from, --to and --version)")
 
 
 def _kind(folder: Path, model_type: str) -> str:
@@ -297,6 +312,7 @@ def build_package(
         )
     if from_code in targets:
         raise ModelError(f"{from_code} is both the source and a target")
+    _check_planned(from_code, targets, version)
     config = _read_json(folder / "config.json")
     model_type = str(config.get("model_type"))
     if model_type not in ARCHITECTURES:
@@ -363,6 +379,7 @@ def build_package(
                 metadata["source_prefix"] = plan.source_prefix
             if "target_prefix" in plan.targets[targets[0]]:
                 metadata["target_prefix"] = plan.targets[targets[0]]["target_prefix"]
+            validate_metadata(metadata, str(destination))  # never write what install refuses
             (root / "metadata.json").write_text(
                 json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
             )

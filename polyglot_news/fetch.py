@@ -33,7 +33,7 @@ def load_catalog(path: Path | None = None) -> list[dict[str, Any]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return []
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise ModelError(f"{path}: unreadable catalog: {exc}") from None
     entries = data.get("packages") if isinstance(data, dict) else None
     if not isinstance(entries, list):
@@ -96,7 +96,7 @@ def locate(
     download(index_url, buffer, 64 * 1024**2, timeout)
     try:
         index = json.loads(buffer.getvalue().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ModelError(f"{index_url}: the package index is not valid JSON ({exc})") from None
     candidates = [
         e

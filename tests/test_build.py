@@ -321,6 +321,46 @@ def test_build_errors(
     assert not out.exists() or sorted(out.iterdir()) == []  # nothing half-written is left
 
 
+class _Converted(Exception):
+    """Raised by the stand-in converter: the build got as far as converting."""
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"to_codes": ["ru"], "version": "1 0"}, "package_version '1 0' is malformed"),
+        ({"to_codes": ["ru"], "version": "../1"}, "package_version '../1' is malformed"),
+        ({"to_codes": ["ru"], "version": ""}, "package_version '' is malformed"),
+        ({"from_code": "english", "to_codes": ["ru"]}, "from_code 'english' is not a language code"),
+        ({"to_codes": ["Russian"]}, "to_code 'Russian' is not a language code"),
+        ({"to_codes": ["ru", "BE"]}, "targets key 'BE' is not a target language"),
+        ({"to_codes": ["ru"], "version": "2.1"}, None),  # valid: the build goes on to convert
+        ({"from_code": "ru", "to_codes": ["be", "uk"]}, None),
+    ],
+)
+def test_build_refuses_metadata_install_would_refuse_before_converting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, Any], message: str | None
+) -> None:
+    """No torch needed: the check runs before the extras matter and before any conversion."""
+    from polyglot_news import build
+
+    def convert(*args: Any) -> None:
+        raise _Converted
+
+    monkeypatch.setattr(build, "_require_build_extras", lambda: None)
+    monkeypatch.setattr(build, "_convert", convert)
+    source = _fake_model(tmp_path / "opus-mt-en-ru", {"model_type": "marian"}, ("source.spm", "target.spm"))
+    if message is None:
+        with pytest.raises(_Converted):
+            build.build_package(source, tmp_path / "out", **kwargs)
+        return
+    with pytest.raises(ModelError) as caught:
+        build.build_package(source, tmp_path / "out", **kwargs)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+    assert str(caught.value).startswith("models build (check --from, --to and --version): metadata.json ")
+    assert not (tmp_path / "out").exists()
+
+
 STORY = (
     "Ministers met in Minsk on Monday to discuss trade [1]. The talks lasted four hours and "
     "ended without a statement [2]. Officials said that a second round would follow in May [3]. "

@@ -265,11 +265,12 @@ def test_timed_pass_decodes_every_hop_whatever_the_target_order(
 ) -> None:
     """SENT/S must not depend on --to order: outputs remembered earlier are not reused when timed."""
     from polyglot_news.translate import ArgosTranslator
+    from polyglot_news.translation import translate_sentences as real_translate
 
     install_packages("echo-en_ru", "echo-ru_be")
     timed: list[dict[str, set[str]]] = []  # per timed pass: the texts each hop decoded
     timing = [False]
-    real_decode, real_translate = ArgosTranslator._decode, ev.translate_sentences
+    real_decode = ArgosTranslator._decode
 
     def decode(self: ArgosTranslator, sources: Any, plains: list[str], *args: Any) -> Any:
         if timing[0]:

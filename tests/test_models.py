@@ -575,9 +575,7 @@ def test_deeply_nested_metadata_is_a_problem_not_a_crash(
     write_tree(root / "deep", files)
     packages, problems = models.scan_packages()
     assert [(p.pair, p.origin) for p in packages] == [("en→ru", "store")]
-    assert [(p.path.name, p.origin, "nested too deeply" in p.message) for p in problems] == [
-        ("deep", origin, True)
-    ]
+    assert [(p.path.name, p.origin, "nested too deeply" in p.message) for p in problems] == [("deep", origin, True)]
     assert [p.pair for p in models.list_packages()] == ["en→ru"]
     assert [(r.name, r.ok) for r in models.verify()] == [("translate-en_ru", True), ("deep", False)]
 
