@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .errors import PolyglotNewsError
+from .errors import OutputError, PolyglotNewsError
 from .summarize import DEFAULT_METHOD, METHODS
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ class ErrorGroup(click.Group):
         except PolyglotNewsError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except UnicodeError:
+            raise  # an encoding bug, not a usage error
         except ValueError as error:  # a bad option value the library caught: a usage error
             click.echo(f"Error: {error}", err=True)
             ctx.exit(2)
@@ -57,8 +59,8 @@ def output_options(default: str) -> Callable[[F], F]:
         return _stack(
             [
                 click.option(
-                    "-o", "--output", type=click.Path(dir_okay=False, writable=True),
-                    help="Write to FILE (atomically) instead of standard output.",
+                    "-o", "--output", metavar="FILE",
+                    help="Write to FILE (replaced atomically) instead of standard output ('-': stdout).",
                 ),
                 click.option(
                     "--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
@@ -187,16 +189,21 @@ def read_input(source: str) -> str:
     """The article at ``source`` (``-``: stdin), with a hint when stdin is a terminal."""
     from .io import read_article
 
-    if source == "-" and sys.stdin.isatty():
+    if source == "-" and sys.stdin is not None and sys.stdin.isatty():
         click.echo("Reading the article from standard input (end with Ctrl-D)…", err=True)
     return read_article(source)
 
 
 def emit(text: str, output: str | None) -> None:
     """Data to ``output`` (atomically) or to stdout."""
-    if output:
+    if output and output != "-":
         from .io import write_atomic
 
         write_atomic(output, text)
-    else:
+        return
+    try:
         click.echo(text, nl=False)
+        sys.stdout.flush()
+    except (OSError, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise OutputError(f"<stdout>: cannot write ({reason})") from None

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import __version__
 from .detect import MODEL_VERSION, detect
 from .document import Article, Detection, Digest, Reference, Sentence, Summary
-from .errors import DetectionError
+from .errors import DetectionError, InputError
 from .glossary import Glossary, GlossaryHit
 from .parse import parse_article
 from .segment import Tokenizer, split_sentences
@@ -41,14 +41,17 @@ def summarize_article(
     """Parse, detect (unless ``source_lang`` is given) and summarize an article.
 
     Raises:
+        InputError: the article has no body text (only a headline, references or boilerplate).
         DetectionError: the language cannot be determined and ``source_lang`` was not given.
         ValueError: a bad ``source_lang``, ``method``, ``sentences`` or ``ratio``.
     """
     article = parse_article(text)
+    if not any(p.strip() for p in article.paragraphs):
+        raise InputError("the article has no body text to summarize (only a headline, references or boilerplate)")
     source = _source_language(article, source_lang)
     body = split_sentences(article.paragraphs, source.language)
     if not body:
-        raise DetectionError("the article has no body sentences to summarize")
+        raise InputError("the article has no body sentences to summarize")
     tokenizer = Tokenizer(source.language)
     chosen = summarize(
         [s.plain for s in body], source.language, tokenizer, method=method, count=sentences, ratio=ratio

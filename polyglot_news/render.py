@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .document import SCHEMA, Detection, Digest, Reference, Sentence, Summary
+from .document import SCHEMA, Detection, Digest, Summary
 from .io import to_json
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def summary(result: Summary, fmt: str) -> str:
                 "summary": [s.to_dict() for s in result.summary],
             }
         )
-    return _sentences(result.summary, fmt)
+    return _sentences([s.text for s in result.summary], fmt)
 
 
 def digest(result: Digest, fmt: str) -> str:
@@ -40,21 +40,40 @@ def digest(result: Digest, fmt: str) -> str:
     parts: list[str] = []
     if result.headline:
         parts.append(f"# {result.headline}\n" if fmt == "markdown" else f"{result.headline}\n")
-    parts.append(_sentences(result.summary, fmt))
+    parts.append(_sentences([s.text for s in result.summary], fmt))
     if result.references:
-        parts.append(_references(result.references, fmt))
+        parts.append(_references([(r.id, r.title) for r in result.references], fmt))
+    parts += [_translation(lang, entry, fmt) for lang, entry in result.translations.items()]
     return "\n".join(parts)
 
 
-def _sentences(sentences: tuple[Sentence, ...], fmt: str) -> str:
+def _translation(lang: str, entry: dict[str, Any], fmt: str) -> str:
+    """One ``translations.<lang>`` entry as a section: title line, headline, summary, references."""
+    if "error" in entry:
+        title = f"[{lang}] not translated: {entry['error']}"
+        return f"## {title}\n" if fmt == "markdown" else f"=== {title}\n"
+    test = " — TEST MODEL, not a translation" if any(m.get("test_model") for m in entry["models"]) else ""
+    title = f"[{lang}] {entry['route']}{test}"
+    lines = [f"## {title}\n" if fmt == "markdown" else f"=== {title}\n"]
+    if entry.get("headline"):
+        lines.append(f"**{entry['headline']}**\n" if fmt == "markdown" else f"{entry['headline']}\n")
+    for part in ("summary", "full"):
+        if part in entry:
+            lines.append(_sentences([s["text"] for s in entry[part]], fmt))
+    if entry.get("references"):
+        lines.append(_references([(r["id"], r["title"]) for r in entry["references"]], fmt, level="###"))
+    return "\n".join(lines)
+
+
+def _sentences(texts: list[str], fmt: str) -> str:
     bullet = "- " if fmt == "markdown" else ""
-    return "".join(f"{bullet}{s.text}\n" for s in sentences)
+    return "".join(f"{bullet}{text}\n" for text in texts)
 
 
-def _references(references: tuple[Reference, ...], fmt: str) -> str:
+def _references(references: list[tuple[str, str]], fmt: str, level: str = "##") -> str:
     if fmt == "markdown":
-        return "## References\n\n" + "".join(f"{r.id}. {r.title}\n" for r in references)
-    return "References:\n" + "".join(f"[{r.id}] {r.title}\n" for r in references)
+        return f"{level} References\n\n" + "".join(f"{ref_id}. {title}\n" for ref_id, title in references)
+    return "References:\n" + "".join(f"[{ref_id}] {title}\n" for ref_id, title in references)
 
 
 def translation(result: TextTranslation, fmt: str) -> str:

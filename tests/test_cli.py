@@ -294,3 +294,61 @@ def test_malformed_glossary_is_bad_input(install_packages: Any, tmp_path: Path) 
     assert result.exit_code == 3
     assert result.stderr.startswith("Error: ") and "line 2" in result.stderr
     assert result.stdout == ""
+
+
+def test_translations_show_in_text_and_markdown(install_packages: Any) -> None:
+    install_packages("echo-en_ru")
+    text = run("digest", "--to", "ru,uk", "--format", "text", "-n", "1", EXAMPLE)
+    assert text.exit_code == 8
+    assert "=== [ru] en→ru — TEST MODEL, not a translation\n" in text.stdout
+    assert "=== [uk] not translated: no route en→uk" in text.stdout
+    markdown = run("digest", "--to", "ru", "--format", "markdown", "-n", "1", EXAMPLE)
+    assert "## [ru] en→ru — TEST MODEL, not a translation\n" in markdown.stdout
+
+
+def test_article_without_body_is_bad_input() -> None:
+    result = run("summarize", "--source-lang", "en", "-", stdin=b"Head line\nReferences:\n1. A title\n")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "Error: the article has no body text to summarize (only a headline, references or boilerplate)\n"
+    )
+
+
+@pytest.mark.parametrize("target", ["dir", "missing/x.json"])
+def test_unwritable_output_exits_3(tmp_path: Path, target: str) -> None:
+    (tmp_path / "dir").mkdir()
+    result = run("digest", "--to", "none", "-o", str(tmp_path / target), EXAMPLE)
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+
+
+def test_output_dash_is_stdout() -> None:
+    result = run("detect", "-o", "-", EXAMPLE)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("en\t")
+
+
+def test_stdout_write_failure_is_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "polyglot_news", "summarize", "-n", "1", EXAMPLE],
+            stdout=full, stderr=subprocess.PIPE, text=True, check=False,
+        )
+    assert done.returncode == 3
+    assert done.stderr == "Error: <stdout>: cannot write (No space left on device)\n"
+
+
+def test_closed_stdin_is_bad_input() -> None:
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "polyglot_news", "detect"],
+        preexec_fn=lambda: os.close(0), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 3
+    assert done.stderr == "Error: <stdin>: standard input is closed\n"

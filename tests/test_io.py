@@ -94,3 +94,31 @@ def test_decode_text_checks_like_a_file(text: str, message: str) -> None:
 
 def test_decode_text_passes_good_text() -> None:
     assert decode_text("Мінск\r\n", "id-7") == "Мінск\n"
+
+
+def test_write_atomic_keeps_mode_and_follows_links(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    real.chmod(0o644)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_atomic(link, "new")
+    assert link.is_symlink()
+    assert real.read_text() == "new"
+    assert real.stat().st_mode & 0o777 == 0o644
+
+
+def test_write_atomic_new_file_follows_umask(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "new.json", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_write_atomic_refuses_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="is a directory"):
+        write_atomic(tmp_path, "x")
