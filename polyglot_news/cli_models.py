@@ -157,7 +157,10 @@ def install_command(ctx: click.Context, models_dir: Path | None, sources: tuple[
 def remove_command(models_dir: Path | None, package: str) -> None:
     """Remove PACKAGE (a pair such as en→ru or en->ru, or a folder name) from the store."""
     removed = store.remove(package, models_dir)
-    click.echo(f"Removed {removed.pair} {removed.version} ({removed.path})", err=True)
+    if isinstance(removed, store.Problem):
+        click.echo(f"Removed the damaged package folder {removed.path}", err=True)
+    else:
+        click.echo(f"Removed {removed.pair} {removed.version} ({removed.path})", err=True)
 
 
 @models.command("verify")

@@ -461,16 +461,21 @@ def _matches(package: Package, wanted: str) -> bool:
     return package.pair == spelled or package.name in (spelled, f"translate-{spelled}")
 
 
-def remove(pair_or_name: str, store: Path | None = None) -> Package:
+def remove(pair_or_name: str, store: Path | None = None) -> Package | Problem:
     """Remove a package from our store, by pair ("en→ru", "en->ru") or folder name.
+
+    A damaged package folder (one ``models list`` reports as a problem) can be removed by its
+    folder name, and is returned as that :class:`Problem`.
 
     Raises:
         ModelError: no such package, or it lives in an Argos dir (read-only for us).
     """
     target = store_dir(store)
-    packages, _ = scan_packages(target, include_argos=True)
+    packages, problems = scan_packages(target, include_argos=True)
     found = [p for p in packages if _matches(p, pair_or_name)]
-    ours = [p for p in found if p.origin == "store"]
+    ours: list[Package | Problem] = [p for p in found if p.origin == "store"]
+    wanted = pair_or_name.strip()
+    ours += [p for p in problems if p.origin == "store" and p.path.name in (wanted, f"translate-{wanted}")]
     if not ours:
         if found:
             raise ModelError(
@@ -480,14 +485,14 @@ def remove(pair_or_name: str, store: Path | None = None) -> Package:
         raise ModelError(
             f"{pair_or_name}: no such package in {target} (see `polyglot-news models list`)"
         )
-    package = ours[0]
+    doomed_package = ours[0]
     with _locked(target):
-        if package.path.exists():
-            doomed = target / f".del-{package.path.name}.{os.urandom(4).hex()}"
-            os.rename(package.path, doomed)
+        if doomed_package.path.exists():
+            doomed = target / f".del-{doomed_package.path.name}.{os.urandom(4).hex()}"
+            os.rename(doomed_package.path, doomed)
             _fsync_dir(target)
             shutil.rmtree(doomed, ignore_errors=True)
-    return package
+    return doomed_package
 
 
 # ---------------------------------------------------------------- verify
@@ -555,7 +560,7 @@ def fetch(
     *,
     index_url: str = DEFAULT_INDEX_URL,
     catalog: Path | None = None,
-    timeout: float = 60.0,
+    timeout: float = 20.0,
 ) -> list[Package]:
     """Download the Argos index, pick the newest FROM→TO package, download, check, install.
 

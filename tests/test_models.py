@@ -171,7 +171,7 @@ def test_install_list_verify_remove_round_trip(store: Path, good: Path) -> None:
     assert [(r.pair, r.ok) for r in results] == [("en→ru", True)]
     assert "6 files match the manifest" in results[0].notes
     removed = models.remove("en->ru")
-    assert removed.pair == "en→ru"
+    assert isinstance(removed, models.Package) and removed.pair == "en→ru"
     assert models.list_packages() == []
     assert sorted(p.name for p in store.iterdir()) == [".lock"]
     with pytest.raises(ModelError, match="no such package"):
@@ -193,7 +193,21 @@ def test_reinstall_replaces_the_same_pair(tmp_path: Path, store: Path, good: Pat
 )
 def test_remove_spellings(store: Path, good: Path, spelling: str, removed: str) -> None:
     models.install(good)
-    assert models.remove(spelling).pair == removed
+    gone = models.remove(spelling)
+    assert isinstance(gone, models.Package) and gone.pair == removed
+
+
+@pytest.mark.parametrize("spelling", ["translate-en_ru", "en_ru"])
+def test_a_damaged_package_can_be_removed_by_folder_name(store: Path, good: Path, spelling: str) -> None:
+    [package] = models.install(good)
+    (package.path / "model" / "model.bin").unlink()
+    assert models.list_packages() == []
+    with pytest.raises(ModelError, match="no such package"):
+        models.remove("en→ru")
+    gone = models.remove(spelling)
+    assert isinstance(gone, models.Problem) and gone.path == package.path
+    assert not package.path.exists()
+    assert models.scan_packages() == ([], [])
 
 
 def test_install_unpacked_folder_and_folder_of_archives(tmp_path: Path, store: Path) -> None:
