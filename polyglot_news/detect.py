@@ -54,6 +54,7 @@ _MIN_CONFIDENCE = 0.5  # below this the answer is "und" (uncertain)
 _CHUNK_CONFIDENCE = 0.9  # only chunks decided at least this surely vote in the mixed check
 _CHUNK_LETTERS = 80  # a chunk for the mixed-language check holds at least this many letters
 _MAX_WORDS = 2000  # the n-gram model reads at most this many words (long articles)
+_MAX_CHUNKS = 50  # the mixed-language check classifies at most this many chunks (long texts)
 
 _LANGDETECT_CYRILLIC = ("bg", "mk", "ru", "uk")
 # Standard alphabets (lower case). A letter outside a language's alphabet is strong evidence
@@ -218,21 +219,31 @@ def _best(scores: dict[str, float]) -> tuple[str, float]:
 
 
 def _mixed_languages(text: str, script: str, language: str, letters: int) -> bool:
-    """Whether a second language holds a comparable share of the letters (long texts only)."""
+    """Whether a second language holds a comparable share of the letters (long texts only).
+
+    The text is cut into chunks of about :data:`_CHUNK_LETTERS` letters at sentence ends; at most
+    :data:`_MAX_CHUNKS` of them, evenly spaced over the text, are classified, so that a very long
+    text costs no more than a long article (every chunk is a langdetect call).
+    """
     if letters < 2 * _CHUNK_LETTERS:
         return False
-    chunks: list[tuple[int, str]] = []
-    pending: list[str] = []
-    size = 0
-    for part in _SENTENCE_END.split(text):
-        words = _script_words(part, script)
-        pending.extend(words)
-        size += sum(len(w) for w in words)
+    parts = _SENTENCE_END.split(text)
+    spans: list[tuple[int, int, int]] = []  # (letters, first part, end part) of each chunk
+    start, size = 0, 0
+    for end, part in enumerate(parts, 1):
+        size += sum(len(w) for w in _script_words(part, script))
         if size >= _CHUNK_LETTERS:
-            lang, confidence = _classify(pending, script)
-            if confidence >= _CHUNK_CONFIDENCE:  # close relatives (nl/af) are not a mixture
-                chunks.append((size, lang))
-            pending, size = [], 0
+            spans.append((size, start, end))
+            start, size = end, 0
+    if len(spans) > _MAX_CHUNKS:
+        # The middle chunk of each of _MAX_CHUNKS equal runs: deterministic, covers the whole text.
+        spans = [spans[(2 * k + 1) * len(spans) // (2 * _MAX_CHUNKS)] for k in range(_MAX_CHUNKS)]
+    chunks: list[tuple[int, str]] = []
+    for size, first, end in spans:
+        words = [w for part in parts[first:end] for w in _script_words(part, script)]
+        lang, confidence = _classify(words, script)
+        if confidence >= _CHUNK_CONFIDENCE:  # close relatives (nl/af) are not a mixture
+            chunks.append((size, lang))
     if len(chunks) < 2:
         return False
     votes: Counter[str] = Counter()

@@ -1,6 +1,6 @@
 """Split an article into headline, body paragraphs, reference list and boilerplate.
 
-Rules (text is already decoded, with ``\\n`` line ends):
+Rules (``\\r\\n`` and ``\\r`` line ends are read as ``\\n``):
 
 * **Headline**: the first non-empty line, when more body follows and it is one line of at
   most 300 characters, carries no citation marker, holds at most one sentence, and is not
@@ -8,14 +8,19 @@ Rules (text is already decoded, with ``\\n`` line ends):
   end their titles with one.)
 * **References**: a heading line such as ``References:``, ``Sources:``, ``Источники:``,
   ``Крыніцы:``, ``Джерела:``, ``Литература:``, with entries on the same line or below:
-  ``1. Title 2. Title`` (split at the numbers 1, 2, 3… in sequence, so a title may hold
-  ``U.S. 2.`` of its own only if the next number is not its successor), ``[1] Title``, or
-  one unnumbered entry per line. The section ends at a blank line or a boilerplate heading.
+  one per line (``1. Title``, ``2) Title``, ``[3] Title``: each such line is an entry,
+  numbering gaps allowed), run together on one line (``1. Title 2. Title``: split at the
+  numbers 1, 2, 3… in sequence, so a title may hold ``U.S. 2.`` of its own only if the
+  next number is not its successor), or one unnumbered entry per line. The section ends
+  at a blank line, a boilerplate heading, or a line holding a citation marker; once the
+  entries are numbered or bulleted, also at a line that is neither an entry nor a
+  continuation (indented, or lower case after a title without final punctuation).
 * **Boilerplate**: a heading such as ``Read also:``, ``See also:``, ``Related:``,
   ``Читайте также:``, ``Чытайце таксама:``, ``Читайте також:`` and the lines under it, up
   to a blank line or the end; each block is kept verbatim, one string per block. Once the
   block holds list lines (``- …``, ``* …``, ``• …``), a line that is not one ends it, and
-  so does any line over 160 characters: that is body text again.
+  so does any line over 160 characters: that is body text again. A heading with its title
+  on the same line (``See also: Title``) takes only the list lines right under it.
 * **Body**: every other non-empty line. A line break inside a sentence (hard-wrapped text:
   the line before has no final punctuation and either is long or the next line starts in
   lower case) is joined with a space; otherwise each line is a paragraph.
@@ -51,12 +56,26 @@ _BOILER_HEADING = re.compile(
 )
 _BRACKET_ENTRY = re.compile(r"^\s*\[(\d{1,4})\]\s*")
 _NUMBER_ENTRY = re.compile(r"^\s*(\d{1,4})[.)]\s+")
+_ENTRY_LINE = re.compile(r"^[ \t]*(?:(?P<n>\d{1,4})[.)][ \t]+|\[(?P<b>\d{1,4})\][ \t]*)", re.MULTILINE)
 _BULLET = re.compile(r"^\s*(?:[-*•–—^]\s+)")
 _TERMINAL = tuple(".!?…:;\"'»”’)]")
 
 
 def _split_numbered(text: str, bracket: bool) -> list[Reference]:
-    """Cut ``text`` at the entry numbers n, n+1, n+2… in order."""
+    """Cut ``text`` into numbered entries.
+
+    With two or more lines starting with an entry number (``N.``, ``N)``, ``[N]``), every
+    such line starts an entry, whatever its number (gaps happen). Otherwise the entries run
+    together on one line and are cut at the numbers n, n+1, n+2… in order.
+    """
+    line_starts = list(_ENTRY_LINE.finditer(text))
+    if len(line_starts) >= 2:
+        refs: list[Reference] = []
+        for i, line in enumerate(line_starts):
+            end = line_starts[i + 1].start() if i + 1 < len(line_starts) else len(text)
+            title = re.sub(r"\s+", " ", text[line.end() : end]).strip()
+            refs.append(Reference(str(int(line.group("n") or line.group("b"))), title))
+        return refs
     first = (_BRACKET_ENTRY if bracket else _NUMBER_ENTRY).match(text)
     if first is None:
         return []
@@ -74,7 +93,7 @@ def _split_numbered(text: str, bracket: bool) -> list[Reference]:
             break
         starts.append((nxt, m.start(), m.end()))
         number, pos = nxt, m.end()
-    refs: list[Reference] = []
+    refs = []
     for i, (n, _, body_start) in enumerate(starts):
         end = starts[i + 1][1] if i + 1 < len(starts) else len(text)
         title = re.sub(r"\s+", " ", text[body_start:end]).strip()
@@ -99,6 +118,22 @@ def _is_entry(line: str) -> bool:
     return bool(_BRACKET_ENTRY.match(line) or _NUMBER_ENTRY.match(line))
 
 
+def _ends_references(block: list[str], raw: str, line: str) -> bool:
+    """Whether ``line`` (``raw`` unstripped) is body text rather than part of the references.
+
+    Once the entries are numbered or bulleted, one per line, a new line must be another entry
+    or a continuation: indented, or starting in lower case after a title without final
+    punctuation. Any line holding a citation marker (past its own entry number) is body text.
+    """
+    entry = _ENTRY_LINE.match(line) or _BULLET.match(line)
+    if extract(line[entry.end() if entry else 0 :])[1]:
+        return True
+    if entry or not block or not (_ENTRY_LINE.match(block[0]) or _BULLET.match(block[0])):
+        return False
+    continuation = raw[:1].isspace() or (line[0].islower() and not block[-1].endswith(_TERMINAL))
+    return not continuation
+
+
 def _looks_like_headline(line: str) -> bool:
     if len(line) > HEADLINE_MAX or _REF_HEADING.match(line) or _BOILER_HEADING.match(line):
         return False
@@ -108,6 +143,7 @@ def _looks_like_headline(line: str) -> bool:
 
 def parse_article(text: str) -> Article:
     """Split an article's text into its parts (see the module docstring for the rules)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.rstrip() for line in text.lstrip("\ufeff").split("\n")]
     headline: str | None = None
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -165,13 +201,17 @@ def parse_article(text: str) -> Article:
             continue
         if section == "boiler":
             bullet = bool(_BULLET.match(line))
-            if bullet or (not seen_bullet and len(line) <= _LINK_MAX):
+            # A heading with its title inline (``See also: Title``) is one line, plus the
+            # ``- …`` list that may follow it.
+            if bullet or (not seen_bullet and not heading_rest and len(line) <= _LINK_MAX):
                 seen_bullet = seen_bullet or bullet
                 block.append(line)
                 continue
             close()  # a body line after the list: the block is over
         if section is None and references and not joinable and after_refs and _is_entry(line):
             section, block = "refs", []  # entries of the list, separated by blank lines
+        if section == "refs" and _ends_references(block, raw, line):
+            close()  # body text again right after a list of one entry per line
         if section is not None:
             block.append(line)
             continue

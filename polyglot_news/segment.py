@@ -7,6 +7,9 @@ dialogue dash before one. A period does not end a sentence after:
 
 * a title or fixed abbreviation (``Mr.``, ``Gen.``, ``т.е.``, ``им.``, ``ул.``, ``вул.``);
 * an abbreviation used before numbers when a number follows (``p. 5``, ``No. 3``, ``Jan. 5``);
+* a Slavic month abbreviation between a day and a number or before a year (``1 янв. 2024``);
+* an amount (``тыс.``, ``млн``, ``руб.``, ``грн.``) unless a capitalised word that is not an
+  initialism follows (``100 млн руб. Сделка`` ends; ``5 тыс. человек``, ``млн долл. США`` go on);
 * an initial (``Ф. Скарына``, ``J. K. Rowling``);
 * a list number that is all the sentence holds so far (``1. Title``);
 * an initialism or company suffix (``U.S.``, ``a.m.``, ``Inc.``; ``г.``/``р.`` after a year)
@@ -37,10 +40,9 @@ _NEVER_END = frozenset(
         "i.e", "cf", "viz", "vs", "approx", "dept", "est", "univ", "т.е", "т.к", "т.н",
         "т.ч", "т.о", "им", "ул", "пр-т", "просп", "пер", "пл", "наб", "бул", "обл", "р-н",
         "кв", "корп", "ген", "акад", "проф", "доц", "канд", "д-р", "зам", "зав", "нач",
-        "пос", "дер", "св", "см", "ср", "напр", "рис", "табл", "тыс", "млн", "млрд",
-        "трлн", "руб", "коп", "долл", "ст", "гл", "ок", "ред", "изд", "г.зн", "т.зв", "ім",
-        "вул", "праспект", "абл", "праф", "дац", "мал", "сп", "нам", "т.б", "пров", "тис",
-        "грн", "див",
+        "пос", "дер", "св", "см", "ср", "напр", "рис", "табл", "ст", "гл", "ок", "ред",
+        "изд", "г.зн", "т.зв", "ім", "вул", "праспект", "абл", "праф", "дац", "мал", "сп",
+        "нам", "т.б", "пров", "див",
     }
 )
 _BEFORE_NUMBER = frozenset(
@@ -51,6 +53,19 @@ _BEFORE_NUMBER = frozenset(
         "пп",
     }
 )
+# Slavic month abbreviations: not an end between a day and a year (``1 янв. 2024``,
+# ``у ліст. 2023``). Several are also words (``лист``, ``лют``, ``трав``), so a number
+# alone after them is not enough.
+_MONTHS = frozenset(
+    {
+        "янв", "февр", "фев", "мар", "апр", "авг", "сент", "сен", "окт", "нояб", "дек",
+        "студз", "лют", "сак", "крас", "трав", "чэрв", "ліп", "жн", "вер", "кастр", "ліст",
+        "снеж", "січ", "бер", "квіт", "черв", "лип", "серп", "верес", "жовт", "лист", "груд",
+    }
+)
+# Amounts (``100 млн руб.``, ``5 тыс.``): an end only before a capitalised word that is
+# not an initialism (``млн долл. США`` goes on).
+_QUANTITY = frozenset({"тыс", "млн", "млрд", "трлн", "руб", "коп", "долл", "грн", "тис"})
 _AMBIGUOUS = frozenset({"inc", "ltd", "co", "corp", "plc", "llc", "bros", "jr", "sr", "al", "пр"})
 _AFTER_YEAR = frozenset({"г", "гг", "р", "рр"})
 _ENDING = frozenset({"etc", "т.д", "т.п", "г.д", "г.г", "т.ін", "і.т.д"})
@@ -97,6 +112,8 @@ def _starts_sentence(text: str, pos: int) -> bool:
 _LOOKBACK = 64  # characters; keeps every decision local, so long inputs stay linear
 _DOTTED_WORD = re.compile(r"(?:^|\s)([^\W\d_]{1,3}\.)\s*$")
 _NEXT_WORD = re.compile(r"[\W_]*([^\W_]+)")
+_DAY_BEFORE = re.compile(r"(?:^|\s)\d{1,2}\s*$")
+_YEAR_AFTER = re.compile(r"\d{4}(?!\d)")
 
 
 def _token_before(text: str, dot: int) -> tuple[str, str]:
@@ -118,9 +135,10 @@ def _token_before(text: str, dot: int) -> tuple[str, str]:
     return token, compound.lower()
 
 
-def _next_word(text: str, pos: int) -> str:
+def _next_word(text: str, pos: int, lower: bool = True) -> str:
     m = _NEXT_WORD.match(text[pos : pos + _LOOKBACK])
-    return m.group(1).lower() if m else ""
+    word = m.group(1) if m else ""
+    return word.lower() if lower else word
 
 
 def _period_ends(text: str, dot: int, next_pos: int, sentence_start: int, hinted: bool) -> bool:
@@ -146,6 +164,13 @@ def _period_ends(text: str, dot: int, next_pos: int, sentence_start: int, hinted
         return bool(before) and before[-1].isdigit() and (starter or hinted)
     if key in _BEFORE_NUMBER and text[next_pos : next_pos + 1].isdigit():
         return False
+    if key in _MONTHS and text[next_pos : next_pos + 1].isdigit():
+        day = _DAY_BEFORE.search(text, max(0, dot - len(token) - 8), dot - len(token))
+        if day or _YEAR_AFTER.match(text, next_pos):
+            return False
+    if key in _QUANTITY:
+        word = _next_word(text, next_pos, lower=False)
+        return hinted or starter or (word[:1].isupper() and word[1:2].islower())
     if len(token) == 1 and token.isalpha():
         return hinted and starter
     if key in _AMBIGUOUS or _INITIALISM.fullmatch(token):

@@ -46,6 +46,19 @@ DEFAULT_COUNT: int = 3
 #: 0.5 is a plain Borda count of the two rankings: no tuned parameter.
 LEAD_PRIOR_WEIGHT: float = 0.5
 
+#: Sumy methods rank at most this many sentences: the first ones, in source order. Graph methods
+#: (LexRank, TextRank, Reduction) build an n x n similarity matrix, LSA a singular value
+#: decomposition, SumBasic a greedy pass per sentence; 500 costs seconds, a 5 MiB dump would
+#: cost hours. The first sentences rather than a sample: news puts its substance first, and a
+#: prefix keeps the similarity graph of a real passage. Later sentences are never chosen ahead of
+#: a ranked one; they only fill a summary asked to be longer than this, in source order. News
+#: articles have under 200 sentences, far below the cap, so their summaries do not change.
+MAX_RANKED: int = 500
+
+#: The cap for ``kl``, whose greedy KL-divergence search is cubic in the sentence count
+#: (about 2 s for 250 sentences, 12 s for 500).
+MAX_RANKED_KL: int = 250
+
 _LEAD_SUFFIX = "-lead"
 
 # ISO 639-1 code -> (aliases, sumy/Snowball stemmer language or None).
@@ -88,7 +101,10 @@ def summarize(
 
     Returns:
         The chosen indices into ``sentences``, ascending. Ties go to the earlier sentence,
-        so the result is deterministic. Fewer sentences than asked returns them all.
+        so the result is deterministic. Fewer sentences than asked returns them all. A sentence
+        whose text (whitespace aside) repeats one already chosen is skipped, the earlier choice
+        kept, unless the distinct sentences are fewer than asked: then the best repeats fill up.
+        Long texts rank only their first :data:`MAX_RANKED` sentences (see there).
 
     Raises:
         ValueError: unknown method, both or invalid ``count`` / ``ratio``.
@@ -98,8 +114,8 @@ def summarize(
     if wanted >= len(sentences):
         return list(range(len(sentences)))
     scores = sentence_scores(sentences, language, tokenizer, method=method)
-    best = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))[:wanted]
-    return sorted(best)
+    order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+    return sorted(_pick_distinct(order, sentences, wanted))
 
 
 def summary_length(total: int, *, count: int | None = None, ratio: float | None = None) -> int:
@@ -126,7 +142,11 @@ def sentence_scores(
     *,
     method: str = DEFAULT_METHOD,
 ) -> list[float]:
-    """Score every sentence with ``method`` (higher is better), one score per position."""
+    """Score every sentence with ``method`` (higher is better), one score per position.
+
+    Sumy methods score only the first :data:`MAX_RANKED` sentences (:data:`MAX_RANKED_KL` for
+    ``kl``); the rest score below every ranked one, in source order.
+    """
     _check_method(method)
     n = len(sentences)
     if n == 0:
@@ -134,7 +154,9 @@ def sentence_scores(
     lead = [float(n - i) for i in range(n)]
     if method == "lead":
         return lead
-    algo_scores = _sumy_scores(sentences, language, tokenizer, METHODS[method])
+    limit = MAX_RANKED_KL if method == "kl" else MAX_RANKED
+    algo_scores = _sumy_scores(sentences[:limit], language, tokenizer, METHODS[method])
+    algo_scores += [-math.inf] * (n - len(algo_scores))
     if not method.endswith(_LEAD_SUFFIX):
         return algo_scores
     algo_rank = _ranks(algo_scores)
@@ -204,6 +226,23 @@ def _check_method(method: str) -> None:
     if method not in METHODS:
         known = ", ".join(sorted(METHODS))
         raise ValueError(f"unknown summary method {method!r}; choose one of: {known}")
+
+
+def _pick_distinct(order: Sequence[int], sentences: Sequence[str], wanted: int) -> list[int]:
+    """The first ``wanted`` of ``order`` whose texts differ; repeats fill up if too few differ."""
+    chosen: list[int] = []
+    repeats: list[int] = []
+    seen: set[str] = set()
+    for i in order:
+        text = " ".join(sentences[i].split())
+        if text in seen:
+            repeats.append(i)
+            continue
+        seen.add(text)
+        chosen.append(i)
+        if len(chosen) == wanted:
+            return chosen
+    return chosen + repeats[: wanted - len(chosen)]
 
 
 def _ranks(scores: Sequence[float]) -> list[int]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from polyglot_news import detect as detect_module
 from polyglot_news.detect import detect
 from polyglot_news.document import Detection
 
@@ -143,3 +144,72 @@ def test_import_is_cheap() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.strip() == ""
+
+
+# Long texts: a few sentences written for these tests, repeated to article-dump sizes.
+LONG_EN = (
+    "The regional council met again on Tuesday to discuss the budget for schools. "
+    "Teachers asked for higher salaries and smaller classes in the villages. "
+    "The mayor promised an answer before the end of the month. "
+)
+LONG_FR = (
+    "Le conseil régional s'est réuni mardi pour discuter du budget des écoles. "
+    "Les enseignants ont demandé des salaires plus élevés et des classes plus petites. "
+    "Le maire a promis une réponse avant la fin du mois. "
+)
+LONG_RU = (
+    "Областной совет во вторник снова обсуждал бюджет для школ. "
+    "Учителя просили повысить зарплаты и уменьшить классы в деревнях. "
+    "Мэр пообещал дать ответ до конца месяца. "
+)
+LONG_UK = (
+    "Обласна рада у вівторок знову обговорювала бюджет для шкіл. "
+    "Вчителі просили підвищити зарплати та зменшити класи в селах. "
+    "Мер пообіцяв дати відповідь до кінця місяця. "
+)
+LONG_BE = (
+    "Абласны савет у аўторак зноў абмяркоўваў бюджэт для школ. "
+    "Настаўнікі прасілі павысіць заробкі і зменшыць класы ў вёсках. "
+    "Мэр паабяцаў даць адказ да канца месяца. "
+)
+REPEATS = 400  # about 75 000 characters per language, several hundred chunks in all
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (LONG_EN * REPEATS + LONG_RU * REPEATS, Detection("und", 0.0, "mixed")),  # two scripts
+        (LONG_EN * REPEATS + LONG_FR * REPEATS, Detection("und", 0.0, "mixed")),  # one script
+        (LONG_RU * REPEATS + LONG_UK * REPEATS, Detection("und", 0.0, "mixed")),
+        (LONG_BE * REPEATS + LONG_RU * REPEATS, Detection("und", 0.0, "mixed")),
+        ((LONG_UK * 20 + LONG_RU * 20) * (REPEATS // 20), Detection("und", 0.0, "mixed")),  # alternating
+    ],
+)
+def test_very_long_mixed_text_is_still_mixed(text: str, expected: Detection) -> None:
+    assert detect(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(LONG_EN * 2 * REPEATS, "en"), (LONG_RU * 2 * REPEATS, "ru"), (LONG_BE * 2 * REPEATS, "be")],
+)
+def test_very_long_single_language_text_is_detected(text: str, expected: str) -> None:
+    found = detect(text)
+    assert (found.language, found.reason) == (expected, "detected")
+
+
+@pytest.mark.parametrize(("repeats", "classified"), [(4, 1 + 6), (400, 1 + 50)])
+def test_mixed_check_classifies_a_bounded_number_of_chunks(
+    monkeypatch: pytest.MonkeyPatch, repeats: int, classified: int
+) -> None:
+    # One call for the whole text, then one per chunk: every chunk of a short text, at most 50.
+    calls: list[int] = []
+    original = detect_module._classify
+
+    def counting(words: list[str], script: str) -> tuple[str, float]:
+        calls.append(len(words))
+        return original(words, script)
+
+    monkeypatch.setattr(detect_module, "_classify", counting)
+    assert detect(LONG_RU * repeats).language == "ru"
+    assert len(calls) == classified

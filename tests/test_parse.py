@@ -136,6 +136,90 @@ def test_example_article() -> None:
         ),
         ("", None, (), (), ()),
         ("\n \n", None, (), (), ()),
+        # An inline boilerplate heading is that one line; the body goes on under it.
+        (
+            (
+                "Заголовок новости\nПрезидент провёл переговоры [1].\n"
+                "Читайте также: Лукашенко помиловал 16 человек\nСтороны обсудили санкции [2].\n"
+                "Встреча длилась три часа.\n"
+            ),
+            "Заголовок новости",
+            ("Президент провёл переговоры [1].", "Стороны обсудили санкции [2].", "Встреча длилась три часа."),
+            (),
+            ("Читайте также: Лукашенко помиловал 16 человек",),
+        ),
+        # ... but a bullet list right under it still belongs to it.
+        (
+            "Title\nBody one.\nSee also: Two stories\n- Link one\n- Link two\nBody two.\n",
+            "Title",
+            ("Body one.", "Body two."),
+            (),
+            ("See also: Two stories\n- Link one\n- Link two",),
+        ),
+        # Body text right after a reference list (no blank line) is body again.
+        (
+            (
+                "Headline here\nBody one [1]. Body two [2].\nReferences:\n1. First\n2. Second\n"
+                "The story continues with details [2]. Officials declined to comment.\n"
+            ),
+            "Headline here",
+            ("Body one [1]. Body two [2].", "The story continues with details [2]. Officials declined to comment."),
+            (("1", "First"), ("2", "Second")),
+            (),
+        ),
+        (
+            "Title\nBody [1].\nSources:\n[1] First\n[2] Second\nMore body without a marker.\n",
+            "Title",
+            ("Body [1].", "More body without a marker."),
+            (("1", "First"), ("2", "Second")),
+            (),
+        ),
+        (
+            "Title\nBody [1].\nSources: 1. First 2. Second\nMore body.\n",
+            "Title",
+            ("Body [1].", "More body."),
+            (("1", "First"), ("2", "Second")),
+            (),
+        ),
+        # Continuations of a long title (indented, or lower case after no final punctuation).
+        (
+            "Title\nBody [1].\nReferences:\n1. A long title that\n   wraps here\n2. Another that\ngoes on\n",
+            "Title",
+            ("Body [1].",),
+            (("1", "A long title that wraps here"), ("2", "Another that goes on")),
+            (),
+        ),
+        # Unnumbered entries, one per line: a line with a citation marker is body text.
+        (
+            "Title\nBody [1].\nSources:\nReuters\nBelTA\nThe ministry confirmed it [1].\n",
+            "Title",
+            ("Body [1].", "The ministry confirmed it [1]."),
+            (("1", "Reuters"), ("2", "BelTA")),
+            (),
+        ),
+        # A numbering gap keeps one entry per line.
+        (
+            "Title\nBody [1].\nReferences:\n1. One\n2. Two\n4. Four\n5. Five\n",
+            "Title",
+            ("Body [1].",),
+            (("1", "One"), ("2", "Two"), ("4", "Four"), ("5", "Five")),
+            (),
+        ),
+        # CR LF and lone CR line ends, without io.decode.
+        (
+            "Title\r\nBody one [1].\r\n\r\nSources:\r\n[1] First\r\n",
+            "Title",
+            ("Body one [1].",),
+            (("1", "First"),),
+            (),
+        ),
+        (
+            "Title\rBody one.\rRead also:\r- Link\r\rBody two.\r",
+            "Title",
+            ("Body one.", "Body two."),
+            (),
+            ("Read also:\n- Link",),
+        ),
     ],
 )
 def test_parse_article(
@@ -160,6 +244,11 @@ def test_parse_article(
             Reference("1", "Deal with U.S."), Reference("2", "U.S. shifts"), Reference("3", "Done"))),
         ("1. Report on 2. wave 2. Next", (Reference("1", "Report on"), Reference("2", "wave 2. Next"))),
         ("[1] A\n[2] B", (Reference("1", "A"), Reference("2", "B"))),
+        ("1. A\n2. B\n4. C\n5. D", (
+            Reference("1", "A"), Reference("2", "B"), Reference("4", "C"), Reference("5", "D"))),
+        ("[1] A\n[3] C\n[4] D", (Reference("1", "A"), Reference("3", "C"), Reference("4", "D"))),
+        ("1) A\n3) C\n  more of C", (Reference("1", "A"), Reference("3", "C more of C"))),
+        ("1. Report on 2. wave\n2. Next", (Reference("1", "Report on 2. wave"), Reference("2", "Next"))),
         ("- A\n- B", (Reference("1", "A"), Reference("2", "B"))),
         ("", ()),
     ],

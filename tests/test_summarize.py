@@ -151,9 +151,47 @@ DUPLICATES = [
 ]
 
 
-@pytest.mark.parametrize("method", ["luhn", "textrank", "reduction", "kl", "reduction-lead"])
-def test_identical_sentences_are_selected_separately(method: str) -> None:
-    assert S.summarize(DUPLICATES, "en", TOKENIZER, method=method, count=2) == [0, 2]
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        ("lead", [0, 1]),
+        ("lexrank", [0, 1]),
+        ("textrank", [0, 3]),
+        ("lsa", [0, 4]),
+        ("luhn", [0, 4]),
+        ("edmundson", [0, 1]),
+        ("kl", [0, 4]),
+        ("sumbasic", [0, 3]),
+        ("reduction", [0, 4]),
+        ("lexrank-lead", [0, 1]),
+        ("textrank-lead", [0, 1]),
+        ("reduction-lead", [0, 1]),
+    ],
+)
+def test_a_repeated_sentence_is_chosen_once(method: str, expected: list[int]) -> None:
+    # Sentence 2 repeats sentence 0: it is skipped in favour of the next distinct one.
+    assert S.summarize(DUPLICATES, "en", TOKENIZER, method=method, count=2) == expected
+    assert S.summarize(DUPLICATES, "en", TOKENIZER, method=method, count=4) == [0, 1, 3, 4]
+
+
+@pytest.mark.parametrize("method", sorted(S.METHODS))
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["Same [1].", "Same [1].", "Other."],
+        ["Same [1].", " Same  [1]. ", "Other."],  # whitespace aside, the same text
+    ],
+)
+def test_duplicates_give_way_to_a_distinct_sentence(method: str, sentences: list[str]) -> None:
+    assert S.summarize(sentences, "en", TOKENIZER, method=method, count=2) == [0, 2]
+
+
+@pytest.mark.parametrize("method", sorted(S.METHODS))
+def test_repeats_fill_up_when_too_few_sentences_differ(method: str) -> None:
+    sentences = ["Bank rates rose.", "Bank rates rose.", "A bridge opened.", "Bank rates rose."]
+    chosen = S.summarize(sentences, "en", TOKENIZER, method=method, count=3)
+    assert len(chosen) == 3
+    assert 2 in chosen
 
 
 @pytest.mark.parametrize("method", ["luhn", "textrank", "reduction", "lexrank", "lsa"])
@@ -241,3 +279,66 @@ def test_importing_summarize_does_not_import_sumy() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert [m for m in loaded if m.split(".")[0] in ("sumy", "nltk", "numpy")] == []
+
+
+# A long synthetic text: distinct sentences built from a small vocabulary, in a fixed order.
+_VOCABULARY = (
+    "council budget transport bus tram mayor city bank rate weather match team river bridge "
+    "school teacher price market oil gas vote law court police fire hospital road port"
+).split()
+
+
+def _word(k: int) -> str:
+    return _VOCABULARY[k % len(_VOCABULARY)]
+
+
+LONG = [
+    f"Report {i} says the {_word(i)} and the {_word(i * 7)} met the {_word(i * 11 + 3)} near the {_word(i * 13 + 5)}."
+    for i in range(4000)
+]
+
+
+@pytest.mark.parametrize("method", sorted(S.METHODS))
+def test_a_long_text_ranks_only_its_first_sentences(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small caps keep the test fast; the defaults behave the same, only slower.
+    monkeypatch.setattr(S, "MAX_RANKED", 40)
+    monkeypatch.setattr(S, "MAX_RANKED_KL", 30)
+    cap = 30 if method == "kl" else 40
+    chosen = S.summarize(LONG, "en", TOKENIZER, method=method, count=5)
+    assert len(chosen) == 5
+    assert chosen == sorted(set(chosen))
+    assert all(0 <= i < cap for i in chosen)
+    # Asked for more than were ranked: all ranked ones, then the next in source order.
+    assert S.summarize(LONG, "en", TOKENIZER, method=method, count=50) == list(range(50))
+    assert len(S.summarize(LONG, "en", TOKENIZER, method=method, ratio=0.5)) == 2000
+
+
+@pytest.mark.parametrize("method", sorted(set(S.METHODS) - {"lead"}))
+def test_sumy_never_gets_more_than_the_cap(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    handed: list[int] = []
+
+    def fake_scores(sentences: list[str], *_: object) -> list[float]:
+        handed.append(len(sentences))
+        return [float(len(s)) for s in sentences]
+
+    monkeypatch.setattr(S, "_sumy_scores", fake_scores)
+    chosen = S.summarize(LONG, "en", TOKENIZER, method=method, count=3)
+    assert handed == [S.MAX_RANKED_KL if method == "kl" else S.MAX_RANKED]
+    assert len(chosen) == 3
+    assert all(i < handed[0] for i in chosen)
+
+
+def test_the_default_method_summarizes_a_long_text_at_the_real_cap() -> None:
+    assert (S.MAX_RANKED, S.MAX_RANKED_KL) == (500, 250)
+    chosen = S.summarize(LONG, "en", TOKENIZER, count=3)
+    assert len(chosen) == 3
+    assert all(0 <= i < S.MAX_RANKED for i in chosen)
+
+
+@pytest.mark.parametrize("method", sorted(S.METHODS))
+def test_a_text_at_the_cap_is_ranked_whole(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Texts no longer than the cap (every news article) are ranked exactly as before.
+    uncapped = S.sentence_scores(TEXTS["en"], "en", TOKENIZER, method=method)
+    monkeypatch.setattr(S, "MAX_RANKED", len(TEXTS["en"]))
+    monkeypatch.setattr(S, "MAX_RANKED_KL", len(TEXTS["en"]))
+    assert S.sentence_scores(TEXTS["en"], "en", TOKENIZER, method=method) == uncapped
