@@ -19,13 +19,13 @@ import pytest
 from click.testing import CliRunner
 
 from polyglot_news.build import guess_languages
-from polyglot_news.citations import extract
 from polyglot_news.cli_models import models
-from polyglot_news.document import Sentence
 from polyglot_news.errors import ModelError
 from polyglot_news.models import install
 from polyglot_news.routing import find_route, pivots
 from polyglot_news.translate import ArgosTranslator, DecodeOptions, build_translator
+
+from .helpers import Spy, marked_sentences
 
 TESTDATA = Path(__file__).resolve().parents[1] / "lang_models" / "testdata"
 CARD = "---\nlicense: cc-by-4.0\nlanguage: [en, be, ru]\n---\n# tiny test model\n"
@@ -142,26 +142,6 @@ def built(hf_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) 
     }
 
 
-class _Spy:
-    """Records the source batches and target prefixes given to CTranslate2."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.calls: list[dict[str, Any]] = []
-
-    def translate_batch(self, batch: list[list[str]], **kwargs: Any) -> Any:
-        self.calls.append({"batch": batch, **kwargs})
-        return self.inner.translate_batch(batch, **kwargs)
-
-
-def _sentences(*texts: str) -> list[Sentence]:
-    out = []
-    for i, text in enumerate(texts):
-        plain, markers = extract(text)
-        out.append(Sentence(plain, tuple(markers), i))
-    return out
-
-
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -240,9 +220,10 @@ def test_installed_package_translates_with_the_right_tokens(
     assert ([p.path for p in route], [p.to_code for p in route], pivots(route)) == ([package.path], [target], [])
     translator = build_translator([p.path for p in route], FAST, targets=[p.to_code for p in route])
     assert isinstance(translator, ArgosTranslator)
-    spy = _Spy(translator.package.translator)
+    spy = Spy(translator.package.translator)
     translator.package = dataclasses.replace(translator.package, translator=spy)
-    results = translator.translate(_sentences("The minister met the envoy [1].", "Talks resumed [2][3] in Minsk."))
+    texts = ("The minister met the envoy [1].", "Talks resumed [2][3] in Minsk.")
+    results = translator.translate(marked_sentences(*texts))
     assert (translator.to_code, translator.signature().split("|")[0]) == (target, f"en_{target}-1.0")
     call = spy.calls[0]
     assert {tokens[0] for tokens in call["batch"]} == {source_head}

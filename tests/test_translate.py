@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lang_models.build_test_packages import PACKAGES, build
-from polyglot_news.citations import extract
 from polyglot_news.document import Sentence
 from polyglot_news.errors import CitationError, ModelError
 from polyglot_news.segment import split_sentences
@@ -32,6 +31,8 @@ from polyglot_news.translate import (
     clear_cache,
     load,
 )
+
+from .helpers import Spy, marked_sentences
 
 
 @pytest.fixture(scope="session")
@@ -47,28 +48,8 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return unpacked
 
 
-def _sentences(*texts: str) -> list[Sentence]:
-    out = []
-    for i, text in enumerate(texts):
-        plain, markers = extract(text)
-        out.append(Sentence(plain, tuple(markers), i))
-    return out
-
-
-class _Spy:
-    """Wraps a CTranslate2 translator and records each translate_batch call's options."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.calls: list[dict[str, Any]] = []
-
-    def translate_batch(self, source: list[list[str]], **kwargs: Any) -> Any:
-        self.calls.append({"n": len(source), **kwargs})
-        return self.inner.translate_batch(source, **kwargs)
-
-
-def _spied(translator: ArgosTranslator) -> _Spy:
-    spy = _Spy(translator.package.translator)
+def _spied(translator: ArgosTranslator) -> Spy:
+    spy = Spy(translator.package.translator)
     translator.package = dataclasses.replace(translator.package, translator=spy)
     return spy
 
@@ -96,7 +77,7 @@ def test_echo_routes_keep_text_markers_and_order(
     packages: dict[str, Path], route: list[str], texts: Sequence[str], flags: list[tuple[str, ...]]
 ) -> None:
     translator = build_translator([packages[name] for name in route])
-    results = translator.translate(_sentences(*texts))
+    results = translator.translate(marked_sentences(*texts))
     assert [r.sentence.text for r in results] == list(texts)
     assert [r.sentence.index for r in results] == list(range(len(texts)))
     assert [r.flags for r in results] == flags
@@ -116,7 +97,7 @@ def test_target_prefix_is_forced_and_stripped(packages: dict[str, Path]) -> None
     translator = ArgosTranslator(packages["echo-prefix-en_be"])
     assert translator.package.target_prefix == "__be__"
     spy = _spied(translator)
-    [result] = translator.translate(_sentences("Talks in Minsk [1] resumed."))
+    [result] = translator.translate(marked_sentences("Talks in Minsk [1] resumed."))
     assert result.sentence.text == "Talks in Minsk [1] resumed."
     assert spy.calls[0]["target_prefix"] == [["__be__"]]
 
@@ -131,7 +112,7 @@ def test_target_prefix_is_forced_and_stripped(packages: dict[str, Path]) -> None
 def test_attention_only_when_inner_markers(packages: dict[str, Path], texts: tuple[str, ...], attention: bool) -> None:
     translator = ArgosTranslator(packages["echo-ru_be"])
     spy = _spied(translator)
-    results = translator.translate(_sentences(*texts))
+    results = translator.translate(marked_sentences(*texts))
     assert [r.sentence.text for r in results] == list(texts)
     assert [(c["n"], c["return_attention"], c["batch_type"]) for c in spy.calls] == [(len(texts), attention, "tokens")]
 
@@ -140,7 +121,7 @@ def test_repeated_texts_are_translated_once(packages: dict[str, Path]) -> None:
     translator = ArgosTranslator(packages["echo-ru_be"])
     spy = _spied(translator)
     texts = ("Переговоры возобновились [1].", "Делегации встретились.", "Переговоры возобновились. [2]")
-    results = translator.translate(_sentences(*texts))
+    results = translator.translate(marked_sentences(*texts))
     assert [r.sentence.text for r in results] == list(texts)
     assert [c["n"] for c in spy.calls] == [2]
 
@@ -148,7 +129,7 @@ def test_repeated_texts_are_translated_once(packages: dict[str, Path]) -> None:
 def test_flagged_sentences_are_retried_once_with_safer_decoding(packages: dict[str, Path]) -> None:
     translator = ArgosTranslator(packages["echo-en_ru"], DecodeOptions(beam_size=2))
     spy = _spied(translator)
-    results = translator.translate(_sentences("Talks resumed [1].", "Переговоры возобновились [2]."))
+    results = translator.translate(marked_sentences("Talks resumed [1].", "Переговоры возобновились [2]."))
     assert [r.flags for r in results] == [("script",), ()]
     assert [(c["n"], c["beam_size"], c["repetition_penalty"], c["no_repeat_ngram_size"]) for c in spy.calls] == [
         (2, 2, 1.0, 0),
@@ -166,20 +147,20 @@ def test_flagged_sentences_are_retried_once_with_safer_decoding(packages: dict[s
 )
 def test_looping_model_is_flagged(packages: dict[str, Path], text: str, flags: tuple[str, ...]) -> None:
     options = DecodeOptions(max_decoding_length=64, retry=False)
-    [result] = build_translator([packages["loop-en_ru"]], options).translate(_sentences(text))
+    [result] = build_translator([packages["loop-en_ru"]], options).translate(marked_sentences(text))
     assert result.flags == flags
     assert [m.text for m in result.sentence.markers] == ["[1]"]
     # The retry cannot repair a broken model: whatever it keeps is still flagged.
     translator = ArgosTranslator(packages["loop-en_ru"], DecodeOptions(max_decoding_length=64))
     spy = _spied(translator)
-    [retried] = translator.translate(_sentences(text))
+    [retried] = translator.translate(marked_sentences(text))
     assert (len(spy.calls), retried.flags != ()) == (2, True)
 
 
 def test_no_retry_when_disabled(packages: dict[str, Path]) -> None:
     translator = ArgosTranslator(packages["echo-en_ru"], DecodeOptions(retry=False))
     spy = _spied(translator)
-    [result] = translator.translate(_sentences("Talks resumed [1]."))
+    [result] = translator.translate(marked_sentences("Talks resumed [1]."))
     assert (result.flags, len(spy.calls)) == (("script",), 1)
 
 
@@ -277,7 +258,7 @@ def test_marker_loss_is_a_citation_error(packages: dict[str, Path]) -> None:
 
     pivot = PivotTranslator([ArgosTranslator(packages["echo-ru_be"]), Lossy()])
     with pytest.raises(CitationError, match="missing"):
-        pivot.translate(_sentences("Переговоры [1] возобновились [2]."))
+        pivot.translate(marked_sentences("Переговоры [1] возобновились [2]."))
 
 
 # ------------------------------------------------------------------ property tests
@@ -307,7 +288,7 @@ def marked_text(draw: st.DrawFn, words: list[str]) -> str:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(marked_text(_RU_WORDS), min_size=1, max_size=6))
 def test_property_direct_route_keeps_markers_in_place(packages: dict[str, Path], texts: list[str]) -> None:
-    sentences = _sentences(*texts)
+    sentences = marked_sentences(*texts)
     results = build_translator([packages["echo-ru_be"]]).translate(sentences)
     assert [[m.text for m in r.sentence.markers] for r in results] == [[m.text for m in s.markers] for s in sentences]
     # The echo model copies its input and its attention is diagonal: same words, same places.
@@ -317,7 +298,7 @@ def test_property_direct_route_keeps_markers_in_place(packages: dict[str, Path],
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(marked_text(_EN_WORDS), min_size=1, max_size=6))
 def test_property_pivot_route_keeps_markers_in_place(packages: dict[str, Path], texts: list[str]) -> None:
-    sentences = _sentences(*texts)
+    sentences = marked_sentences(*texts)
     route = [packages["echo-en_ru"], packages["echo-ru_be"]]
     expected = [[m.text for m in s.markers] for s in sentences]
     # English through en→ru echoes is flagged (Latin script) and retried with settings that
@@ -345,14 +326,8 @@ def _extended(tmp_path: Path, source: Path, **fields: Any) -> Path:
     return target
 
 
-class _BatchSpy(_Spy):
-    def translate_batch(self, source: list[list[str]], **kwargs: Any) -> Any:
-        self.calls.append({"batch": source, **kwargs})
-        return self.inner.translate_batch(source, **kwargs)
-
-
-def _batch_spied(translator: Any) -> _BatchSpy:
-    spy = _BatchSpy(translator.package.translator)
+def _batch_spied(translator: Any) -> Spy:
+    spy = Spy(translator.package.translator)
     translator.package = dataclasses.replace(translator.package, translator=spy)
     return spy
 
@@ -367,7 +342,7 @@ def test_one_package_serves_several_targets(
     folder = _extended(tmp_path, packages["echo-prefix-en_be"], targets=MULTI_TARGETS)
     translator = ArgosTranslator(folder, target=target)
     spy = _batch_spied(translator)
-    [result] = translator.translate(_sentences("Talks in Minsk [1] resumed."))
+    [result] = translator.translate(marked_sentences("Talks in Minsk [1] resumed."))
     assert (translator.to_code, translator.route) == (to_code, route)
     assert result.sentence.text == "Talks in Minsk [1] resumed."
     assert spy.calls[0]["target_prefix"] == [[prefix]]
@@ -377,7 +352,7 @@ def test_source_prefix_goes_before_the_source(packages: dict[str, Path], tmp_pat
     folder = _extended(tmp_path, packages["echo-ru_be"], targets={"be": {"source_prefix": "__be__"}})
     translator = ArgosTranslator(folder)
     spy = _batch_spied(translator)
-    results = translator.translate(_sentences(*RU))
+    results = translator.translate(marked_sentences(*RU))
     assert {tokens[0] for tokens in spy.calls[0]["batch"]} == {"__be__"}
     assert spy.calls[0]["target_prefix"] is None
     # The echo copies the prefix too; it is a control symbol and decodes to nothing.
@@ -391,7 +366,7 @@ def test_separate_target_sentencepiece(packages: dict[str, Path], tmp_path: Path
     shutil.copyfile(folder / "sentencepiece.model", folder / "target.spm")
     translator = ArgosTranslator(folder)
     assert translator.package.target_tokenizer is not translator.package.tokenizer
-    assert [r.sentence.text for r in translator.translate(_sentences(*RU))] == list(RU)
+    assert [r.sentence.text for r in translator.translate(marked_sentences(*RU))] == list(RU)
 
 
 @pytest.mark.parametrize("targets", [None, ["ru", "be"]])
@@ -402,7 +377,8 @@ def test_pivot_through_a_multilingual_package(
     translator = build_translator([folder, packages["echo-ru_be"]], targets=targets)
     assert isinstance(translator, PivotTranslator)
     assert [(h.from_code, h.to_code) for h in translator.hops] == [("en", "ru"), ("ru", "be")]
-    assert [r.sentence.text for r in translator.translate(_sentences("Talks [1] resumed."))] == ["Talks [1] resumed."]
+    results = translator.translate(marked_sentences("Talks [1] resumed."))
+    assert [r.sentence.text for r in results] == ["Talks [1] resumed."]
 
 
 @pytest.mark.parametrize(
@@ -432,7 +408,7 @@ def test_route_targets_must_match_the_packages(packages: dict[str, Path]) -> Non
 def test_outputs_are_remembered_per_package_so_a_pivot_reuses_the_direct_hop(packages: dict[str, Path]) -> None:
     direct = ArgosTranslator(packages["echo-ru_be"])
     spy = _spied(direct)
-    sentences = _sentences(*RU)
+    sentences = marked_sentences(*RU)
     first = direct.translate(sentences)
     assert len(spy.calls) == 1
     # The pivot's first hop is the same package with the same options: nothing is decoded again.
@@ -459,7 +435,7 @@ def test_cut_off_output_is_flagged_truncated(
     packages: dict[str, Path], options: DecodeOptions, truncated: bool
 ) -> None:
     [result] = ArgosTranslator(packages["echo-en_ru"], options).translate(
-        _sentences("The talks in Minsk lasted four hours and ended without a statement [1].")
+        marked_sentences("The talks in Minsk lasted four hours and ended without a statement [1].")
     )
     assert ("truncated" in result.flags) is truncated
     assert [m.text for m in result.sentence.markers] == ["[1]"]
