@@ -123,7 +123,12 @@ def _missing_message(source: str, target: str, installed: set[tuple[str, str]]) 
             options.append(f"{source}→{pivot} (to pivot through the installed {pivot}→{target})")
         elif first not in installed and second not in installed:
             options.append(f"{source}→{pivot} plus {pivot}→{target}")
-    return f"no route {source}→{target}: install " + ", or ".join(options) + f" (`{INSTALL_HINT}`)"
+    message = f"no route {source}→{target}: install " + ", or ".join(options) + f" (`{INSTALL_HINT}`)"
+    if "be" in (source, target):
+        message += (
+            "; no official package serves Belarusian: build one with `polyglot-news models build` (README, Belarusian)"
+        )
+    return message
 
 
 def pivots(route: Sequence[Package]) -> list[str]:

@@ -98,6 +98,10 @@ def test_package_preference(case: str, packages: list[Package], expected: tuple[
     assert len(best_per_pair(packages)) == 1
 
 
+BELARUSIAN_HINT = (
+    "; no official package serves Belarusian: build one with `polyglot-news models build` (README, Belarusian)"
+)
+
 MISSING = [
     (
         "nothing",
@@ -106,7 +110,7 @@ MISSING = [
         [],
         (
             "no route en→be: install a package for en→be, or en→ru plus ru→be "
-            "(`polyglot-news models install FILE`)"
+            "(`polyglot-news models install FILE`)" + BELARUSIAN_HINT
         ),
     ),
     (
@@ -116,7 +120,7 @@ MISSING = [
         ["en>ru"],
         (
             "no route en→be: install a package for en→be, or ru→be (to pivot through the installed "
-            "en→ru) (`polyglot-news models install FILE`)"
+            "en→ru) (`polyglot-news models install FILE`)" + BELARUSIAN_HINT
         ),
     ),
     (
@@ -126,7 +130,7 @@ MISSING = [
         ["ru>en"],
         (
             "no route be→en: install a package for be→en, or be→ru (to pivot through the installed "
-            "ru→en) (`polyglot-news models install FILE`)"
+            "ru→en) (`polyglot-news models install FILE`)" + BELARUSIAN_HINT
         ),
     ),
     (
@@ -136,7 +140,7 @@ MISSING = [
         ["en>ru", "ru>en"],
         (
             "no route uk→be: install a package for uk→be, or uk→ru plus ru→be, or uk→en plus en→be "
-            "(`polyglot-news models install FILE`)"
+            "(`polyglot-news models install FILE`)" + BELARUSIAN_HINT
         ),
     ),
     (
@@ -146,7 +150,7 @@ MISSING = [
         ["en>a", "a>b", "b>c", "c>be"],
         (
             "no route en→be: install a package for en→be, or en→ru plus ru→be "
-            "(`polyglot-news models install FILE`)"
+            "(`polyglot-news models install FILE`)" + BELARUSIAN_HINT
         ),
     ),
 ]
