@@ -87,10 +87,10 @@ def translate_summaries(
     outcomes = [Outcome() for _ in summaries]
     units = [_units(s, refs, request.parts) for s, refs in zip(summaries, references, strict=False)]
     targets = request.targets if request.targets is not None else DEFAULT_TARGETS
+    by_source: dict[str, list[int]] = {}
+    for i, summary in enumerate(summaries):
+        by_source.setdefault(summary.source.language, []).append(i)
     for target in dict.fromkeys(targets):
-        by_source: dict[str, list[int]] = {}
-        for i, summary in enumerate(summaries):
-            by_source.setdefault(summary.source.language, []).append(i)
         for source, members in sorted(by_source.items()):
             try:
                 route = find_route(source, target, packages)
@@ -110,9 +110,7 @@ def translate_summaries(
             batch = [sentence for i in members for _, sentence in units[i]]
             if translator:
                 results, hits = _translate_checked(translator, batch, source, target, request.glossary)
-                sign = f"mt:{target}={translator.signature()}"
-                if request.glossary is not None:
-                    sign += f"|{request.glossary.signature()}"
+                sign = f"mt:{target}={_signature(translator, request.glossary)}"
             else:
                 results, hits = [Translated(s) for s in batch], [[] for _ in batch]
                 sign = f"mt:{target}=identity"
@@ -194,8 +192,7 @@ def translate_sentences(
     chosen = options or DecodeOptions()
     translator = build_translator([p.path for p in route], chosen, targets=[p.to_code for p in route])
     results, terms = _translate_checked(translator, sentences, source, target, glossary)
-    sign = translator.signature() + (f"|{glossary.signature()}" if glossary is not None else "")
-    return Routed(results, terms, describe(route), sign)
+    return Routed(results, terms, describe(route), _signature(translator, glossary))
 
 
 def glossary_summary(terms: Sequence[Sequence[GlossaryHit]]) -> str:
@@ -204,6 +201,10 @@ def glossary_summary(terms: Sequence[Sequence[GlossaryHit]]) -> str:
     if not statuses:
         return ""
     return f"{statuses.count('hit')} hit, {statuses.count('fixed')} fixed, {statuses.count('miss')} missed"
+
+
+def _signature(translator: Translator, glossary: Glossary | None) -> str:
+    return translator.signature() + (f"|{glossary.signature()}" if glossary is not None else "")
 
 
 def _translate_checked(

@@ -198,11 +198,11 @@ def test_very_long_single_language_text_is_detected(text: str, expected: str) ->
     assert (found.language, found.reason) == (expected, "detected")
 
 
-@pytest.mark.parametrize(("repeats", "classified"), [(4, 1 + 6), (400, 1 + 50)])
+@pytest.mark.parametrize(("repeats", "classified"), [(4, 1 + 6), (400, 1 + 12)])
 def test_mixed_check_classifies_a_bounded_number_of_chunks(
     monkeypatch: pytest.MonkeyPatch, repeats: int, classified: int
 ) -> None:
-    # One call for the whole text, then one per chunk: every chunk of a short text, at most 50.
+    # One call for the whole text, then one per chunk: every chunk of a short text, at most 12.
     calls: list[int] = []
     original = detect_module._classify
 
