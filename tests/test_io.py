@@ -122,3 +122,21 @@ def test_write_atomic_new_file_follows_umask(tmp_path: Path) -> None:
 def test_write_atomic_refuses_a_directory(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="is a directory"):
         write_atomic(tmp_path, "x")
+
+
+def test_ctrl_c_during_write_arrives_after_the_file_is_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import signal
+
+    real_fsync = os.fsync
+
+    def interrupted_fsync(fd: int) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # held until write_atomic is done
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", interrupted_fsync)
+    target = tmp_path / "out.json"
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "whole\n")
+    assert target.read_text() == "whole\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
