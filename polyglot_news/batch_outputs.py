@@ -5,10 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -16,7 +12,7 @@ from . import render
 from .batch_inputs import Item
 from .document import Digest
 from .errors import InputError, OutputError
-from .io import to_json, write_atomic
+from .io import signals_deferred, to_json, write_atomic
 
 FORMATS: dict[str, str] = {"json": ".json", "text": ".txt", "markdown": ".md"}
 """Output formats of ``--output-dir`` and the extension of their files."""
@@ -120,7 +116,7 @@ class OutputFolder:
         """
         target = self.root / name
         text = render_output(record, digest, self.fmt, self.options)
-        with _signals_deferred():
+        with signals_deferred():
             self._sweeper.sweep(target)
             _mkdir(target.parent)
             write_atomic(target, text)
@@ -153,29 +149,6 @@ class _TempSweeper:
             self._seen[folder] = temps
         for temp in self._seen[folder].pop(target.name, []):
             temp.unlink(missing_ok=True)
-
-
-@contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back while a file is written, so no temp file is left behind.
-
-    Python runs signal handlers in the main thread whichever thread the signal hit, so the
-    handlers themselves are swapped (main thread only); a signal that arrives meanwhile is
-    re-raised right after the write.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM)
-    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in held}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        for signum in dict.fromkeys(caught):
-            signal.raise_signal(signum)
 
 
 def _same_file(source: Path, target: Path) -> bool:

@@ -126,7 +126,7 @@ def write_atomic(path: str | Path, text: str) -> None:
         except OSError as exc:
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
         return
-    with _signals_held():  # Ctrl-C between mkstemp and replace would leave the temp file behind
+    with signals_deferred():  # Ctrl-C between mkstemp and replace would leave the temp file behind
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         except OSError as exc:
@@ -147,16 +147,26 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM (main thread only) until the block ends; they arrive after it."""
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while a file is written, so no temp file is left behind.
+
+    Python runs signal handlers in the main thread whichever thread the signal hit (CTranslate2
+    runs threads of its own), so the handlers themselves are swapped (main thread only); a
+    signal that arrives meanwhile is raised again right after the block.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
 
 
 def _umask() -> int:
