@@ -13,8 +13,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from .batch_outputs import FORMATS
-from .cli_options import check_length, summary_options, target_options, translation_options, translation_request
-from .errors import PolyglotNewsError
+from .cli_options import (
+    check_length,
+    report_library_errors,
+    summary_options,
+    target_options,
+    translation_options,
+    translation_request,
+)
 
 if TYPE_CHECKING:
     from . import batch as B
@@ -100,6 +106,7 @@ class _Progress:
 @translation_options
 @click.option("-q", "--quiet", is_flag=True, help="Nothing on stderr but an error that stops the run.")
 @click.option("-v", "--verbose", is_flag=True, help="Also report every failed article on stderr.")
+@report_library_errors
 def batch(
     paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
     chunk: int, shard: str | None, method: str, sentences: int | None, ratio: float | None,
@@ -126,25 +133,6 @@ def batch(
     code of the error that stopped the run (2 usage, 3 input/output, 5 models); 130/143
     when interrupted (SIGINT/SIGTERM): rerun with --resume.
     """
-    try:
-        _batch(
-            paths, glob, output_dir, fmt, resume, workers, chunk, shard, method, sentences, ratio, source_lang,
-            targets, parts, models, beam_size, max_length, compute_type, glossary, strict, quiet, verbose,
-        )
-    except PolyglotNewsError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except ValueError as error:  # a bad option value the library caught: a usage error
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(2)
-
-
-def _batch(
-    paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
-    chunk: int, shard: str | None, method: str, sentences: int | None, ratio: float | None,
-    source_lang: str | None, targets: str | None, parts: str, models: Path | None, beam_size: int,
-    max_length: int, compute_type: str, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
-) -> None:
     from . import batch as B  # noqa: F811 - imported late: `--help` stays light
     from .batch_inputs import iter_jsonl, iter_paths, parse_shard, select_shard
     from .batch_workers import default_workers

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from polyglot_news.errors import InputError, PolyglotNewsError
+from polyglot_news.cli_options import decode_options, library_errors
+from polyglot_news.errors import InputError
 
 if TYPE_CHECKING:
     from polyglot_news.evaluate import Evaluation, ParallelFile, RouteScore, Target
@@ -172,13 +173,12 @@ def evaluate_command(
       polyglot-news models evaluate --source-column eng --target be=bel --limit 100 --format json ntrex.tsv
     """
     from polyglot_news import evaluate as lib
-    from polyglot_news.translate import DecodeOptions
 
     try:
-        options = DecodeOptions(beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type)
+        options = decode_options(beam_size, max_length, compute_type)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    try:
+    with library_errors():
         lib.require_sacrebleu()  # fail before reading anything
         data = lib.read_parallel(file, limit=limit)
         source = _resolve_source(data, source_column, _code(source_lang, "--source-lang") if source_lang else None)
@@ -187,9 +187,6 @@ def evaluate_command(
             data, source, targets, models=models, options=options, seed=seed, explicit=explicit,
             progress=lambda line: click.echo(f"Evaluating {line}…", err=True),
         )
-    except PolyglotNewsError as error:
-        click.echo(f"Error: {error}", err=True)
-        ctx.exit(error.exit_code)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -6,10 +6,12 @@ command module builds its options from the decorators here, so they cannot drift
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -26,20 +28,42 @@ FORMATS = ("text", "json", "markdown")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+@contextlib.contextmanager
+def library_errors() -> Iterator[None]:
+    """Turn a library error into one ``Error: …`` line on stderr and the error's exit code.
+
+    A ``ValueError`` is a bad option value the library caught: a usage error (2). Encoding
+    errors (also ``ValueError``) are bugs and propagate.
+    """
+    try:
+        yield
+    except PolyglotNewsError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except UnicodeError:
+        raise
+    except ValueError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+
+
+def report_library_errors(func: F) -> F:
+    """Run a standalone command inside :func:`library_errors` (grouped commands get it from the group)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with library_errors():
+            return func(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
 class ErrorGroup(click.Group):
-    """Shows library errors as one ``Error: …`` line on stderr and exits with their code."""
+    """A group whose commands report library errors through :func:`library_errors`."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        with library_errors():
             return super().invoke(ctx)
-        except PolyglotNewsError as error:
-            click.echo(f"Error: {error}", err=True)
-            ctx.exit(error.exit_code)
-        except UnicodeError:
-            raise  # an encoding bug, not a usage error
-        except ValueError as error:  # a bad option value the library caught: a usage error
-            click.echo(f"Error: {error}", err=True)
-            ctx.exit(2)
 
 
 def _stack(options: list[Callable[[F], F]], func: F) -> F:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -190,6 +191,7 @@ def _article_text(article: Article) -> str:
     return "\n".join(([article.headline] if article.headline else []) + list(article.paragraphs))
 
 
+@functools.cache  # reads package metadata from disk: once per process, not per article
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
