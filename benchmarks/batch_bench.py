@@ -141,9 +141,9 @@ class MemoryWatch(threading.Thread):
 def one_run(corpus: Path, out: Path, workers: int, translate: bool) -> dict[str, Any]:
     """Run one batch in this process; return its time, counts and peak memory."""
     from polyglot_news import batch as B
-    from polyglot_news.batch_inputs import iter_paths
-    from polyglot_news.translate import DecodeOptions
-    from polyglot_news.translation import TranslationRequest
+    from polyglot_news.batch.inputs import iter_paths
+    from polyglot_news.translation.decoding import DecodeOptions
+    from polyglot_news.translation.request import TranslationRequest
 
     request = TranslationRequest(targets=("ru",), options=DecodeOptions(beam_size=1)) if translate else None
     items = iter_paths([corpus])
@@ -180,7 +180,7 @@ def main() -> None:
         print(json.dumps(one_run(Path(corpus), Path(out), int(workers), translate == "1")))
         return
 
-    from polyglot_news.batch_workers import default_workers
+    from polyglot_news.batch.workers import default_workers
 
     cores = default_workers()
     counts = list(dict.fromkeys(cores if w.strip() == "N" else int(w) for w in args.workers.split(",")))
@@ -192,7 +192,7 @@ def main() -> None:
         settings = [("summary", False)] + ([] if args.skip_translation else [("translation", True)])
         if not args.skip_translation:
             from lang_models.build_test_packages import build
-            from polyglot_news.models import install
+            from polyglot_news.models.installer import install
 
             os.environ.update(env)
             for package in build(base / "packages", which=list(TRANSLATION_PACKAGES)).values():

@@ -48,11 +48,15 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from polyglot_news import glossary as gl
+from glossary_protect import protect, restore  # noqa: I001 - beside this script
 from polyglot_news.citations import extract
 from polyglot_news.document import Sentence
 from polyglot_news.pipeline import summarize_article
-from polyglot_news.translate import DecodeOptions, Translated, build_translator
+from polyglot_news.translation import glossary as gl
+from polyglot_news.translation import postedit as pe
+from polyglot_news.translation.postedit import apply
+from polyglot_news.translation.decoding import DecodeOptions
+from polyglot_news.translation.engine import Translated, build_translator
 
 GLOSSARY = """\
 # Benchmark glossary: source term, Russian, Belarusian (the newsroom's spellings).
@@ -114,13 +118,13 @@ def _unpack(archive: Path, into: Path) -> Path:
 def _spelled(text: str, target: str) -> int:
     """Occurrences of ``target`` in ``text``, in any inflection (no minimum stem, unlike the library)."""
     parts = target.split()
-    if len(parts) > 1 or not gl._CYRILLIC.search(target):
-        return len(gl._find(text, target, inflect=False))
-    stem = gl._stem(target).casefold()
+    if len(parts) > 1 or not pe._CYRILLIC.search(target):
+        return len(pe._find(text, target, inflect=False))
+    stem = pe._stem(target).casefold()
     words = re.findall(r"[^\W_]+", text)
     return sum(
         1 for w in words if w.casefold() == target.casefold()
-        or (w.casefold().startswith(stem) and w.casefold()[len(stem):] in gl._ENDINGS)
+        or (w.casefold().startswith(stem) and w.casefold()[len(stem):] in pe._ENDINGS)
     )
 
 
@@ -130,7 +134,7 @@ def _masked_marker_words(sentence: Sentence, rules: Sequence[gl.Rule]) -> list[i
     spans: list[tuple[int, int]] = []
     for rule in rules:
         for variant in rule.variants:
-            for match in gl._find(text, variant):
+            for match in pe._find(text, variant):
                 if not any(match.start < e and s < match.end for s, e in spans):
                     spans.append((match.start, match.end))
     out = []
@@ -160,7 +164,7 @@ def _score(
     total = correct = 0
     for source, done in zip(sources, output, strict=True):
         for rule in rules:
-            n_src = len(gl._source_matches(source.plain, rule, source_lang))
+            n_src = len(pe._source_matches(source.plain, rule, source_lang))
             if n_src:
                 n_ok = _spelled(done.sentence.plain, rule.target)
                 total += n_src
@@ -221,16 +225,16 @@ def run() -> list[dict[str, Any]]:
             rows.append(_score(name, "none", sources, plain, plain, empty, expected, rules, source_lang, 0.0))
 
             start = time.perf_counter()
-            edited, hits = gl.apply(glossary, sources, plain, source_lang, "be")
+            edited, hits = apply(glossary, sources, plain, source_lang, "be")
             spent = time.perf_counter() - start
             rows.append(_score(name, "post-edit", sources, plain, edited, hits, expected, rules, source_lang, spent))
 
             start = time.perf_counter()
-            protected = gl.protect(glossary, sources, source_lang, "be")
+            protected = protect(glossary, sources, source_lang, "be")
             spent = time.perf_counter() - start
             through = translator.translate(protected.sentences)
             start = time.perf_counter()
-            restored, hits = gl.restore(protected, through)
+            restored, hits = restore(protected, through)
             spent += time.perf_counter() - start
             rows.append(_score(name, "protect", sources, plain, restored, hits, expected, rules, source_lang, spent))
     return rows

@@ -56,7 +56,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from polyglot_news.document import Marker, Sentence
-from polyglot_news.translate import ArgosTranslator, DecodeOptions, load
+from polyglot_news.translation.decoding import DecodeOptions
+from polyglot_news.translation.engine import ArgosTranslator
+from polyglot_news.translation.loader import load
 
 TSV = Path("c_parallel") / "ntrex128_eng_rus_bel_ukr.tsv"
 
@@ -264,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             seconds, _out = _timed(lambda: [raw_translator.translate_batch([t], **raw_kwargs) for t in tokens])
             naive.append(seconds)
             print(f"naive: {seconds:.2f} s", file=sys.stderr, flush=True)
-        from polyglot_news.models import install
+        from polyglot_news.models.installer import install
 
         store = Path(tmp) / "store"
         install(package, store)

@@ -5,24 +5,48 @@ The Python API mirrors the CLI::
     import polyglot_news
     result = polyglot_news.digest(text, sentences=3)
     result.to_dict()        # the JSON of `polyglot-news digest`
+
+Names are loaded on first use, so ``import polyglot_news`` (and the CLI's start-up) stays light.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import TYPE_CHECKING
 
-from .document import Article, Detection, Digest, Marker, Reference, Sentence, Summary
-from .errors import (
-    CitationError,
-    DetectionError,
-    InputError,
-    ModelError,
-    OutputError,
-    PolyglotNewsError,
-    RouteError,
-)
-from .pipeline import detect_language, digest, summarize_article, translate_text
-from .translation import TranslationRequest
+from polyglot_news.lazy import lazy_names
+from polyglot_news.version import __version__
+
+if TYPE_CHECKING:
+    from polyglot_news.document import Article, Detection, Digest, Marker, Reference, Sentence, Summary
+    from polyglot_news.errors import (
+        CitationError,
+        DetectionError,
+        InputError,
+        ModelError,
+        OutputError,
+        PolyglotNewsError,
+        RouteError,
+    )
+    from polyglot_news.pipeline import detect_language, digest, summarize_article, translate_text
+    from polyglot_news.translation.request import TranslationRequest
+
+_WHERE = {
+    **dict.fromkeys(("Article", "Detection", "Digest", "Marker", "Reference", "Sentence", "Summary"), "document"),
+    **dict.fromkeys(
+        (
+            "CitationError",
+            "DetectionError",
+            "InputError",
+            "ModelError",
+            "OutputError",
+            "PolyglotNewsError",
+            "RouteError",
+        ),
+        "errors",
+    ),
+    **dict.fromkeys(("detect_language", "digest", "summarize_article", "translate_text"), "pipeline"),
+    "TranslationRequest": "translation.request",
+}
 
 __all__ = [
     "Article",
@@ -46,3 +70,6 @@ __all__ = [
     "summarize_article",
     "translate_text",
 ]
+
+
+__getattr__, __dir__ = lazy_names(__name__, _WHERE)

@@ -24,8 +24,8 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from .document import Marker
-from .errors import CitationError
+from polyglot_news.document import Marker
+from polyglot_news.errors import CitationError
 
 __all__ = [
     "MARKER_PATTERN",

@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .document import Detection
+from polyglot_news.document import Detection
 
 SEED = 0
 MODEL_VERSION = 1

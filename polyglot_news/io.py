@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .errors import InputError, OutputError
+from polyglot_news.errors import InputError, OutputError
 
 MAX_BYTES = 5 * 1024 * 1024
 """Largest accepted input: 5 MiB of UTF-8, far above any news article (a long one is ~50 KB)."""

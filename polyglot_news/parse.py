@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import re
 
-from .citations import extract
-from .document import Article, Reference
-from .segment import sentence_spans
+from polyglot_news.citations import extract
+from polyglot_news.document import Article, Reference
+from polyglot_news.segment import sentence_spans
 
 __all__ = ["HEADLINE_MAX", "parse_article", "parse_references"]
 

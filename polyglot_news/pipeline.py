@@ -7,22 +7,20 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
-from .detect import MODEL_VERSION, detect
-from .document import Article, Detection, Digest, Reference, Sentence, Summary
-from .errors import DetectionError, InputError
-from .glossary import Glossary, GlossaryHit
-from .parse import parse_article
-from .segment import Tokenizer, split_sentences
-from .summarize import DEFAULT_METHOD, summarize
-from .translate import DecodeOptions, Translated
-from .translation import (
-    Outcome,
-    TranslationRequest,
-    check_language_code,
-    translate_sentences,
-    translate_summaries,
-)
+from polyglot_news.detect import MODEL_VERSION, detect
+from polyglot_news.document import Article, Detection, Digest, Reference, Sentence, Summary
+from polyglot_news.errors import DetectionError, InputError
+from polyglot_news.languages import check_language_code
+from polyglot_news.parse import parse_article
+from polyglot_news.segment import Tokenizer, split_sentences
+from polyglot_news.summarize import DEFAULT_METHOD, summarize
+from polyglot_news.translation.decoding import DecodeOptions
+from polyglot_news.translation.engine import Translated
+from polyglot_news.translation.glossary import Glossary, GlossaryHit
+from polyglot_news.translation.request import TranslationRequest
+from polyglot_news.translation.sentences import translate_sentences
+from polyglot_news.translation.summaries import Outcome, translate_summaries
+from polyglot_news.version import __version__
 
 
 def detect_language(text: str) -> Detection:

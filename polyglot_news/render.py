@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .document import SCHEMA, Detection, Digest, Summary
-from .io import to_json
+from polyglot_news.document import SCHEMA, Detection, Digest, Summary
+from polyglot_news.io import to_json
 
 if TYPE_CHECKING:
-    from .pipeline import TextTranslation
+    from polyglot_news.pipeline import TextTranslation
 
 
 def detection(found: Detection, fmt: str) -> str:

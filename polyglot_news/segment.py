@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from .citations import check_invariant, extract
-from .document import Marker, Sentence
+from polyglot_news.citations import check_invariant, extract
+from polyglot_news.document import Marker, Sentence
 
 __all__ = ["Tokenizer", "sentence_spans", "split_sentences"]
 

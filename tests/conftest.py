@@ -72,7 +72,7 @@ def test_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture
 def install_packages(test_packages: dict[str, Path]) -> Any:
     """Install the named test packages into this test's isolated store."""
-    from polyglot_news.models import install
+    from polyglot_news.models.installer import install
 
     def _install(*names: str) -> None:
         for name in names:
@@ -84,7 +84,7 @@ def install_packages(test_packages: dict[str, Path]) -> Any:
 @pytest.fixture(autouse=True)
 def fresh_engine() -> Iterator[None]:
     """Each test starts without loaded packages or remembered translations."""
-    from polyglot_news.translate import clear_cache
+    from polyglot_news.translation.loader import clear_cache
 
     clear_cache()
     yield

@@ -31,7 +31,8 @@ EVAL_DEV = Path(os.environ.get("POLYGLOT_NEWS_EVAL_DEV", ROOT.parent / "shared" 
 PARALLEL = (
     "id\teng\trus\tbel\n"
     "1\tThe city council approved a new budget on Monday [1].\tГорсовет утвердил бюджет.\tГарсавет зацвердзіў бюджэт.\n"
-    "2\tOfficials said the money will pay for forty new buses.\tДеньги пойдут на автобусы.\tГрошы пойдуць на аўтобусы.\n"
+    "2\tOfficials said the money will pay for forty new buses."
+    "\tДеньги пойдут на автобусы.\tГрошы пойдуць на аўтобусы.\n"
     "3\tResidents of Minsk have complained about trams [2][3].\tЖители жалуются.\tЖыхары скардзяцца.\n"
 )
 NOTES = "Minsk opened a new tram line on Monday [1].\nThe line links the centre with two suburbs [2], officials said.\n"
@@ -60,7 +61,8 @@ def cases(work: Path) -> Iterator[Case]:
             ("digest", "--to", "ru,be", "--translate", "headline,summary,references,full", "--format", fmt, example),
             models=True,
         )
-    yield Case("digest-ratio-lexrank.json", ("digest", "--to", "none", "--method", "lexrank", "--ratio", "0.3", example))
+    lexrank = ("digest", "--to", "none", "--method", "lexrank", "--ratio", "0.3", example)
+    yield Case("digest-ratio-lexrank.json", lexrank)
     yield Case("digest-ru-to-be.json", ("digest", "--to", "be", ru), models=True)
     yield Case("digest-default-targets.json", ("digest", example), models=True)
     yield Case("translate-ru.txt", ("translate", "--to", "ru", "--source-lang", "en"), stdin=NOTES, models=True)
@@ -130,7 +132,8 @@ def normalise(text: str, work: Path, store: Path, empty_store: Path) -> str:
     for path, name in ((store, "$STORE"), (empty_store, "$EMPTY_STORE"), (work, "$WORK")):
         text = text.replace(str(path), name)
     text = re.sub(r'"(seconds|sentences_per_second|elapsed)": [0-9.e+-]+', r'"\1": 0', text)
-    return re.sub(r"\d+ articles?, (\d+) ok, (\d+) failed in [0-9.]+ s \([0-9.]+/s\)", r"ARTICLES \1 ok \2 failed", text)
+    summary = r"\d+ articles?, (\d+) ok, (\d+) failed in [0-9.]+ s \([0-9.]+/s\)"
+    return re.sub(summary, r"ARTICLES \1 ok \2 failed", text)
 
 
 def record(update: bool) -> list[str]:

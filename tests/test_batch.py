@@ -18,9 +18,9 @@ from click.testing import CliRunner, Result
 
 import polyglot_news
 from polyglot_news import batch as B
-from polyglot_news.batch_inputs import Item, iter_jsonl, iter_paths, parse_shard, select_shard
-from polyglot_news.batch_outputs import output_name
-from polyglot_news.cli_batch import batch, progress_line
+from polyglot_news.batch.inputs import Item, iter_jsonl, iter_paths, parse_shard, select_shard
+from polyglot_news.batch.outputs import output_name
+from polyglot_news.cli.batch import batch, progress_line
 from polyglot_news.io import MAX_BYTES
 
 from .conftest import DATA
@@ -330,7 +330,7 @@ def test_resume_redoes_outputs_written_with_other_options(tmp_path: Path) -> Non
 def run_in_subprocess(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
     """``python -m polyglot_news.cli_batch`` with this test's environment (its isolated model store)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "polyglot_news.cli_batch", *args], cwd=ROOT, env=dict(os.environ),
+        [sys.executable, "-m", "polyglot_news.cli.batch", *args], cwd=ROOT, env=dict(os.environ),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, **kwargs,
     )
 

@@ -18,12 +18,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from polyglot_news.build import guess_languages
-from polyglot_news.cli_models import models
+from polyglot_news.cli.models import models
 from polyglot_news.errors import ModelError
-from polyglot_news.models import install
-from polyglot_news.routing import find_route, pivots
-from polyglot_news.translate import ArgosTranslator, DecodeOptions, build_translator
+from polyglot_news.models.build import guess_languages
+from polyglot_news.models.installer import install
+from polyglot_news.translation.decoding import DecodeOptions
+from polyglot_news.translation.engine import ArgosTranslator, build_translator
+from polyglot_news.translation.routing import find_route, pivots
 
 from .helpers import Spy, marked_sentences
 
@@ -132,7 +133,7 @@ def hf_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def built(hf_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Each tiny model built once with ``models build``: name -> BuildResult."""
-    from polyglot_news.build import build_package
+    from polyglot_news.models.build import build_package
 
     out = tmp_path_factory.mktemp("built")
     return {
@@ -278,7 +279,7 @@ def test_build_errors(
     hf_models: dict[str, Path], tmp_path: Path, case: str, kwargs: dict[str, Any], message: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from polyglot_news.build import build_package
+    from polyglot_news.models.build import build_package
 
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
     fake = tmp_path / "opus-mt-en-ru"
@@ -323,7 +324,7 @@ def test_build_refuses_metadata_install_would_refuse_before_converting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, Any], message: str | None
 ) -> None:
     """No torch needed: the check runs before the extras matter and before any conversion."""
-    from polyglot_news import build
+    from polyglot_news.models import build
 
     def convert(*args: Any) -> None:
         raise _Converted
@@ -353,7 +354,7 @@ STORY = (
 @pytest.mark.parametrize("name", ["marian", "nllb"])
 def test_digest_to_be_and_ru_through_one_multilingual_package(built: dict[str, Any], name: str) -> None:
     from polyglot_news import digest
-    from polyglot_news.translation import TranslationRequest
+    from polyglot_news.translation.request import TranslationRequest
 
     install(built[name].path)
     result = digest(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from polyglot_news.cli_models import models
+from polyglot_news.cli.models import models
 from tests.test_models import make_archive, meta, package_files, write_tree
 
 

@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from polyglot_news import evaluate as ev
-from polyglot_news.cli_evaluate import evaluate_command
+from polyglot_news.cli.evaluate import evaluate_command
 from polyglot_news.document import Marker, Sentence
 from polyglot_news.errors import CitationError, InputError
+from polyglot_news.evaluate import scores
 
 # Written for these tests; "same" repeats the English source (an echo model scores 100 on it).
 COLUMNS = ("id", "eng", "rus", "bel", "same")
@@ -138,7 +139,7 @@ def test_citation_error_fails_only_its_sentences(
     install_packages: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     install_packages("echo-en_ru")
-    from polyglot_news.translation import translate_sentences as real
+    from polyglot_news.translation.sentences import translate_sentences as real
 
 
     def flaky(sentences: Sequence[Sentence], *args: Any, **kwargs: Any) -> Any:
@@ -146,7 +147,7 @@ def test_citation_error_fails_only_its_sentences(
             raise CitationError("citation markers changed in test: missing ['[1]']")
         return real(sentences, *args, **kwargs)
 
-    monkeypatch.setattr(ev, "translate_sentences", flaky)
+    monkeypatch.setattr(scores, "translate_sentences", flaky)
     data = ev.read_parallel(write_tsv(tmp_path / "p.tsv"))
     result = ev.evaluate(data, ev.Target("en", "eng"), [ev.Target("ru", "same")]).results[0]
     assert (result.citation_errors, result.markers_identical, result.sentences) == (1, 6, 7)
@@ -264,8 +265,8 @@ def test_timed_pass_decodes_every_hop_whatever_the_target_order(
     install_packages: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: tuple[str, str]
 ) -> None:
     """SENT/S must not depend on --to order: outputs remembered earlier are not reused when timed."""
-    from polyglot_news.translate import ArgosTranslator
-    from polyglot_news.translation import translate_sentences as real_translate
+    from polyglot_news.translation.engine import ArgosTranslator
+    from polyglot_news.translation.sentences import translate_sentences as real_translate
 
     install_packages("echo-en_ru", "echo-ru_be")
     timed: list[dict[str, set[str]]] = []  # per timed pass: the texts each hop decoded
@@ -288,7 +289,7 @@ def test_timed_pass_decodes_every_hop_whatever_the_target_order(
             timing[0] = False
 
     monkeypatch.setattr(ArgosTranslator, "_decode", decode)
-    monkeypatch.setattr(ev, "translate_sentences", translate)
+    monkeypatch.setattr(scores, "translate_sentences", translate)
     data = ev.read_parallel(write_tsv(tmp_path / "p.tsv"))
     ev.evaluate(data, ev.Target("en", "eng"), [ev.Target(code, "same") for code in order])
     hops = {"ru": {"en_ru": SENTENCES}, "be": {"en_ru": SENTENCES, "ru_be": SENTENCES}}

@@ -1,4 +1,4 @@
-"""Newsroom glossary: loading, post-edit with inflection, protect/restore, markers kept."""
+"""Newsroom glossary: loading, post-edit with inflection, markers kept."""
 
 from __future__ import annotations
 
@@ -13,15 +13,9 @@ from hypothesis import strategies as st
 from polyglot_news.citations import check_invariant, extract
 from polyglot_news.document import Marker, Sentence
 from polyglot_news.errors import InputError
-from polyglot_news.glossary import (
-    GlossaryHit,
-    apply,
-    load_glossary,
-    parse_glossary,
-    protect,
-    restore,
-)
-from polyglot_news.translate import Translated
+from polyglot_news.translation.engine import Translated
+from polyglot_news.translation.glossary import load_glossary, parse_glossary
+from polyglot_news.translation.postedit import apply
 
 GLOSSARY = (
     "# newsroom spellings\n"
@@ -231,49 +225,11 @@ def test_apply_reanchors_markers_after_longer_and_shorter_words() -> None:
     assert result.sentence.index == source.index
 
 
-# --- protect / restore --------------------------------------------------------------------
-
-
-def test_protect_and_restore_round_trip() -> None:
-    glossary = parse_glossary(GLOSSARY)
-    sources = [_sentence("Встреча Лукашенку [1] прошла в Минске [2].", 4), _sentence("Без терминов.", 5)]
-    protected = protect(glossary, sources, "ru", "be")
-    assert [s.text for s in protected.sentences] == ["Встреча X0GL [1] прошла в X1GL [2].", "Без терминов."]
-    done, hits = restore(protected, [Translated(s) for s in protected.sentences])
-    # The model never saw the inflection: base forms come back.
-    assert [t.sentence.text for t in done] == ["Встреча Лукашэнка [1] прошла в Мінск [2].", "Без терминов."]
-    assert [t.sentence.index for t in done] == [4, 5]
-    assert hits == [[GlossaryHit("Lukashenko", "fixed"), GlossaryHit("Minsk", "fixed")], []]
-
-
-@pytest.mark.parametrize(
-    ("model_output", "expected", "statuses"),
-    [
-        ("Сустрэча X0GLу [1] у X1GL [2].", "Сустрэча Лукашэнку [1] у Мінск [2].", ["fixed", "fixed"]),
-        ("Сустрэча [1] у X1GL [2].", "Сустрэча [1] у Мінск [2].", ["miss", "fixed"]),
-        ("Сустрэча X0GLабвгд [1] у X1GL [2].", "Сустрэча Лукашэнкаабвгд [1] у Мінск [2].", ["fixed", "fixed"]),
-    ],
-)
-def test_restore_handles_what_the_model_did(model_output: str, expected: str, statuses: list[str]) -> None:
-    glossary = parse_glossary(GLOSSARY)
-    protected = protect(glossary, [_sentence("Lukashenko [1] in Minsk [2].")], "en", "be")
-    done, hits = restore(protected, [Translated(_sentence(model_output))])
-    assert done[0].sentence.text == expected
-    assert [h.status for h in hits[0]] == statuses
-
-
-def test_protect_leaves_placeholder_like_text_alone() -> None:
-    glossary = parse_glossary(GLOSSARY)
-    protected = protect(glossary, [_sentence("Code X1GL near Minsk.")], "en", "be")
-    assert protected.sentences[0].plain == "Code X1GL near Minsk."
-    assert protected.slots == [{}]
-
-
 # --- through a real (echo) package ---------------------------------------------------------
 
 
 def test_post_edit_through_echo_package(install_packages: Any) -> None:
-    from polyglot_news.translation import translate_sentences
+    from polyglot_news.translation.sentences import translate_sentences
 
     install_packages("echo-ru_be")
     sources = [_sentence("Лукашенку [1] ждут в Минске.", 0), _sentence("Посольство в Вашингтоне [2].", 1)]
@@ -301,11 +257,7 @@ def test_markers_follow_the_same_word(words: list[str], slots: list[int]) -> Non
     markers = tuple(Marker(f"[{n + 1}]", (str(n + 1),), off, " ") for n, off in enumerate(offsets))
     sentence = Sentence(plain, markers, 0)
     glossary = parse_glossary(GLOSSARY)
-    protected = protect(glossary, [sentence], "en", "be")
-    for done in (
-        apply(glossary, [sentence], [Translated(sentence)], "en", "be")[0][0],
-        restore(protected, [Translated(protected.sentences[0])])[0][0],
-    ):
+    for done in (apply(glossary, [sentence], [Translated(sentence)], "en", "be")[0][0],):
         check_invariant(markers, done.sentence.markers, "test")
         words_before = [len(done.sentence.plain[: m.offset].split()) for m in done.sentence.markers]
         assert words_before == [len(plain[: m.offset].split()) for m in markers]

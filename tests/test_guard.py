@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from polyglot_news.guard import FLAGS, check, repetition, script_share
+from polyglot_news.translation.guard import FLAGS, check, repetition, script_share
 
 SOURCE = "The talks between Minsk and Washington resumed on Tuesday."
 

@@ -22,8 +22,9 @@ import pytest
 
 from polyglot_news import models
 from polyglot_news.errors import ModelError
+from polyglot_news.models import installer as install_module
 
-CATALOG = Path(__file__).resolve().parents[1] / "lang_models" / "catalog.json"
+CATALOG = Path(__file__).resolve().parents[1] / "polyglot_news" / "data" / "catalog.json"
 
 
 def meta(
@@ -402,7 +403,7 @@ def test_declared_size_over_cap_refused(
 ) -> None:
     models.install(good)
     before = snapshot(store)
-    monkeypatch.setattr(models, "MAX_UNPACKED_BYTES", 4096)
+    monkeypatch.setattr(install_module, "MAX_UNPACKED_BYTES", 4096)
     big = package_files()
     big["model/model.bin"] = os.urandom(8192)
     with pytest.raises(ModelError, match="unpacks to more than 4096 bytes"):
@@ -445,7 +446,7 @@ def test_interrupted_install_leaves_store_as_it_was(
 ) -> None:
     models.install(good)
     before = snapshot(store)
-    real = models._copy_hashed
+    real = install_module._copy_hashed
     calls: list[int] = []
 
     def dying(*args: Any) -> str:
@@ -454,7 +455,7 @@ def test_interrupted_install_leaves_store_as_it_was(
             raise KeyboardInterrupt
         return real(*args)
 
-    monkeypatch.setattr(models, "_copy_hashed", dying)
+    monkeypatch.setattr(install_module, "_copy_hashed", dying)
     newer = make_archive(tmp_path / "newer.argosmodel", package_files(meta(version="2.0")))
     with pytest.raises(KeyboardInterrupt):
         models.install(newer)

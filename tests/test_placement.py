@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from polyglot_news.citations import extract
 from polyglot_news.document import Marker, Sentence
-from polyglot_news.placement import Alignment, place, token_words
+from polyglot_news.translation.placement import Alignment, place, token_words
 
 
 def _tokens(plain: str) -> list[str]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from polyglot_news.errors import RouteError
-from polyglot_news.models import Package
-from polyglot_news.routing import (
+from polyglot_news.models.store import Package
+from polyglot_news.translation.routing import (
     best_per_pair,
     describe,
     find_route,

@@ -23,14 +23,9 @@ from lang_models.build_test_packages import PACKAGES, build
 from polyglot_news.document import Sentence
 from polyglot_news.errors import CitationError, ModelError
 from polyglot_news.segment import split_sentences
-from polyglot_news.translate import (
-    ArgosTranslator,
-    DecodeOptions,
-    PivotTranslator,
-    build_translator,
-    clear_cache,
-    load,
-)
+from polyglot_news.translation.decoding import DecodeOptions
+from polyglot_news.translation.engine import ArgosTranslator, PivotTranslator, build_translator
+from polyglot_news.translation.loader import clear_cache, load
 
 from .helpers import Spy, marked_sentences
 
@@ -249,7 +244,7 @@ def test_marker_loss_is_a_citation_error(packages: dict[str, Path]) -> None:
         from_code, to_code = "be", "ru"
 
         def translate(self, sentences: Sequence[Sentence]) -> list[Any]:
-            from polyglot_news.translate import Translated
+            from polyglot_news.translation.engine import Translated
 
             return [Translated(Sentence(s.plain, s.markers[1:], s.index)) for s in sentences]
 

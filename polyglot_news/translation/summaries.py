@@ -1,68 +1,21 @@
-"""Translating digests: routes per target, every part of every article in one batch per route.
-
-The engine (``translate.py``) translates sentences; this module decides what to translate
-(headline, summary, references, full text), along which route (``routing.py``), and puts the
-results back into the ``translations.<lang>`` objects of the digest JSON.
-"""
+"""Translating digests: every part of every article in one batch per route, per target."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from .detect import detect
-from .document import Reference, Sentence, Summary
-from .errors import PolyglotNewsError
-from .glossary import Glossary, GlossaryHit
-from .glossary import apply as apply_glossary
-from .models import Package, list_packages
-from .routing import describe, find_route
-from .segment import split_sentences
-from .translate import DecodeOptions, Translated, Translator, build_translator
-
-DEFAULT_TARGETS = ("ru", "be")
-"""Languages ``digest`` translates into when no target is named (those with an installed route)."""
-
-PARTS = ("headline", "summary", "references", "full")
-"""What ``digest`` can translate: ``full`` is every body sentence."""
-
-DEFAULT_PARTS = ("headline", "summary", "references")
-
-_LANG_CODE = re.compile(r"^[a-z]{2,3}$")
-
-
-def check_language_code(code: str, option: str) -> str:
-    """The code, trimmed and lower-cased; ValueError naming ``option`` if it is no language code."""
-    clean = code.strip().lower()
-    if not _LANG_CODE.match(clean):
-        raise ValueError(f"{option} takes language codes like 'en' or 'be', not {code!r}")
-    return clean
-
-
-@dataclass(frozen=True)
-class TranslationRequest:
-    """Which languages and parts to translate, with which models and decoding options.
-
-    ``targets=None`` means the default targets (:data:`DEFAULT_TARGETS`) that have an
-    installed route; the others are skipped with a note. Named targets without a route get
-    an ``error`` entry instead of a translation.
-    """
-
-    targets: tuple[str, ...] | None = None
-    parts: tuple[str, ...] = DEFAULT_PARTS
-    models: Path | None = None
-    options: DecodeOptions = field(default_factory=DecodeOptions)
-    glossary: Glossary | None = None
-
-    def __post_init__(self) -> None:
-        unknown = sorted(set(self.parts) - set(PARTS))
-        if unknown:
-            raise ValueError(f"cannot translate {', '.join(unknown)}: choose from {', '.join(PARTS)}")
-        for code in self.targets or ():
-            check_language_code(code, "--to")
+from polyglot_news.document import Reference, Sentence, Summary
+from polyglot_news.errors import PolyglotNewsError
+from polyglot_news.models.metadata import is_test_model
+from polyglot_news.models.store import Package, list_packages
+from polyglot_news.segment import split_sentences
+from polyglot_news.translation.engine import Translated, build_translator
+from polyglot_news.translation.glossary import GlossaryHit
+from polyglot_news.translation.request import DEFAULT_TARGETS, TranslationRequest
+from polyglot_news.translation.routing import describe, find_route
+from polyglot_news.translation.sentences import _signature, _translate_checked, flag_summary, glossary_summary
 
 
 @dataclass
@@ -132,96 +85,6 @@ def translate_summaries(
                 if counted:
                     outcomes[i].notes.append(f"{target} glossary: {counted}")
     return outcomes
-
-
-def check_language(results: Sequence[Translated], target: str) -> list[Translated]:
-    """Add a ``language:<code>`` flag where the detector says a sentence is not in ``target``.
-
-    Catches the classic failure for Belarusian: a model or pivot that answers in Russian.
-    Sentences too short to call (``und``) are not flagged.
-    """
-    checked: list[Translated] = []
-    for result in results:
-        found = detect(result.sentence.plain) if result.sentence.plain.strip() else None
-        if found is not None and found.language not in ("und", target):
-            result = Translated(result.sentence, (*result.flags, f"language:{found.language}"))
-        checked.append(result)
-    return checked
-
-
-def flag_summary(results: Sequence[Translated]) -> str:
-    """``"2 of 5 sentences flagged (language:ru 2, script 1)"``, or ``""`` when none is."""
-    counts: dict[str, int] = {}
-    for result in results:
-        for flag in result.flags:
-            counts[flag] = counts.get(flag, 0) + 1
-    flagged = sum(1 for r in results if r.flags)
-    if not flagged:
-        return ""
-    detail = ", ".join(f"{flag} {n}" for flag, n in sorted(counts.items()))
-    return f"{flagged} of {len(results)} sentences flagged ({detail})"
-
-
-@dataclass(frozen=True)
-class Routed:
-    """Sentences translated along one route: results, glossary terms per sentence, route, signature."""
-
-    results: list[Translated]
-    terms: list[list[GlossaryHit]]
-    route: str
-    signature: str
-
-
-def translate_sentences(
-    sentences: Sequence[Sentence],
-    source: str,
-    target: str,
-    *,
-    models: Path | None = None,
-    options: DecodeOptions | None = None,
-    glossary: Glossary | None = None,
-) -> Routed:
-    """Translate sentences along the best installed route (post-edited by ``glossary`` if given).
-
-    Raises:
-        RouteError: no installed route from ``source`` to ``target``.
-    """
-    route = find_route(source, target, list_packages(models))
-    if not route:
-        return Routed([Translated(s) for s in sentences], [[] for _ in sentences], source, "identity")
-    chosen = options or DecodeOptions()
-    translator = build_translator([p.path for p in route], chosen, targets=[p.to_code for p in route])
-    results, terms = _translate_checked(translator, sentences, source, target, glossary)
-    return Routed(results, terms, describe(route), _signature(translator, glossary))
-
-
-def glossary_summary(terms: Sequence[Sequence[GlossaryHit]]) -> str:
-    """``"3 hit, 2 fixed, 1 missed"`` over all sentences, or ``""`` when no term occurred."""
-    statuses = [hit.status for row in terms for hit in row]
-    if not statuses:
-        return ""
-    return f"{statuses.count('hit')} hit, {statuses.count('fixed')} fixed, {statuses.count('miss')} missed"
-
-
-def _signature(translator: Translator, glossary: Glossary | None) -> str:
-    return translator.signature() + (f"|{glossary.signature()}" if glossary is not None else "")
-
-
-def _translate_checked(
-    translator: Translator, sentences: Sequence[Sentence], source: str, target: str, glossary: Glossary | None
-) -> tuple[list[Translated], list[list[GlossaryHit]]]:
-    """Translate, post-edit glossary terms, then check the output language (of the final text)."""
-    results = translator.translate(list(sentences))
-    terms: list[list[GlossaryHit]] = [[] for _ in sentences]
-    if glossary is not None:
-        results, terms = apply_glossary(glossary, list(sentences), results, source, target)
-    return check_language(results, target), terms
-
-
-def is_test_model(package_metadata: dict[str, Any]) -> bool:
-    """True for the project's own test packages, whose output must never pass for a translation."""
-    marker = package_metadata.get("polyglot_news")
-    return isinstance(marker, dict) and bool(marker.get("test_model"))
 
 
 def _units(summary: Summary, references: tuple[Reference, ...], parts: tuple[str, ...]) -> list[tuple[str, Sentence]]:

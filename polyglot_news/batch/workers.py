@@ -9,9 +9,9 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from .batch_inputs import Failure, load_text
-from .document import Summary
-from .pipeline import summarize_article
+from polyglot_news.batch.inputs import Failure, load_text
+from polyglot_news.document import Summary
+from polyglot_news.pipeline import summarize_article
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .archive import validate_metadata
-from .errors import ModelError
+from polyglot_news.errors import ModelError
+from polyglot_news.models.archive import validate_metadata
+from polyglot_news.version import __version__
 
 __all__ = ["ARCHITECTURES", "LANGUAGES", "BuildResult", "build_package", "guess_languages"]
 

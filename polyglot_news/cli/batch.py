@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from .batch_outputs import FORMATS
-from .cli_options import (
+from polyglot_news.batch.outputs import FORMATS
+from polyglot_news.cli.options import (
     check_length,
     report_library_errors,
     summary_options,
@@ -23,7 +23,7 @@ from .cli_options import (
 )
 
 if TYPE_CHECKING:
-    from . import batch as B
+    from polyglot_news import batch as B
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
@@ -133,9 +133,9 @@ def batch(
     code of the error that stopped the run (2 usage, 3 input/output, 5 models); 130/143
     when interrupted (SIGINT/SIGTERM): rerun with --resume.
     """
-    from . import batch as B  # noqa: F811 - imported late: `--help` stays light
-    from .batch_inputs import iter_jsonl, iter_paths, parse_shard, select_shard
-    from .batch_workers import default_workers
+    from polyglot_news import batch as B  # noqa: F811 - imported late: `--help` stays light
+    from polyglot_news.batch.inputs import iter_jsonl, iter_paths, parse_shard, select_shard
+    from polyglot_news.batch.workers import default_workers
 
     if quiet and verbose:
         raise click.UsageError("use --quiet or --verbose, not both")

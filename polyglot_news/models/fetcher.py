@@ -1,44 +1,31 @@
 """Where packages come from: our catalog of known packages, and the Argos index on the network.
 
 The only module that touches the network (urllib is imported inside the functions that use
-it); :func:`polyglot_news.models.fetch` calls it, then installs what it downloaded.
+it); :func:`polyglot_news.models.fetcher` calls it, then installs what it downloaded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from polyglot_news.archive import CHUNK, INSTALL_HINT, version_key
 from polyglot_news.errors import ModelError
-
-DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
-
-
-def catalog_path() -> Path:
-    """``$POLYGLOT_NEWS_CATALOG``, else ``lang_models/catalog.json`` next to the package."""
-    env = os.environ.get("POLYGLOT_NEWS_CATALOG")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[1] / "lang_models" / "catalog.json"
-
-
-def load_catalog(path: Path | None = None) -> list[dict[str, Any]]:
-    """The catalog's package entries; an absent catalog is an empty one."""
-    path = catalog_path() if path is None else path
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return []
-    except (OSError, ValueError, RecursionError) as exc:
-        raise ModelError(f"{path}: unreadable catalog: {exc}") from None
-    entries = data.get("packages") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise ModelError(f"{path}: catalog has no 'packages' list")
-    return [e for e in entries if isinstance(e, dict)]
+from polyglot_news.models.archive import (
+    CHUNK,
+    INSTALL_HINT,
+    MAX_UNPACKED_BYTES,
+    version_key,
+)
+from polyglot_news.models.archive import MANIFEST as MANIFEST
+from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
+from polyglot_news.models.catalog import load_catalog
+from polyglot_news.models.installer import _install_archive
+from polyglot_news.models.store import Package, store_dir
 
 
 def _offline(url: str, exc: BaseException) -> ModelError:
@@ -137,3 +124,37 @@ def locate(
         ) and item.get("sha256"):
             known = item["sha256"]
     return links[0], known
+
+
+def fetch(
+    from_code: str,
+    to_code: str,
+    store: Path | None = None,
+    *,
+    index_url: str = DEFAULT_INDEX_URL,
+    catalog: Path | None = None,
+    timeout: float = 20.0,
+) -> list[Package]:
+    """Download the Argos index, pick the newest FROM→TO package, download, check, install.
+
+    The sha256 is checked when the catalog knows it. This is the only function that uses the
+    network; nothing else calls it.
+
+    Raises:
+        ModelError: offline, no such package in the index, checksum mismatch, bad package.
+    """
+    link, known = locate(from_code, to_code, index_url=index_url, catalog=catalog, timeout=timeout)
+    target = store_dir(store)
+    target.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".fetch-", suffix=".argosmodel", dir=target)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            sha = download(link, out, MAX_UNPACKED_BYTES, timeout)
+        if known is not None and sha != known:
+            raise ModelError(
+                f"{link}: sha256 {sha} does not match the catalog's {known}; not installed"
+            )
+        return [_install_archive(Path(tmp_name), target, label=link)]
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)

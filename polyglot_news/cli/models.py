@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from polyglot_news import models as store
-from polyglot_news.cli_options import ErrorGroup
+from polyglot_news.cli.options import ErrorGroup
 from polyglot_news.errors import ModelError, PolyglotNewsError
 
 
@@ -259,7 +259,7 @@ def build_command(
       polyglot-news models build facebook/nllb-200-distilled-600M --from en --to be,ru
       polyglot-news models build ./opus-mt-en-ru --install
     """
-    from polyglot_news.build import build_package
+    from polyglot_news.models.build import build_package
 
     result = build_package(
         source,

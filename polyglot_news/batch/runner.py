@@ -10,7 +10,6 @@ written window whole: its translations see the same batch as in a clean run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import queue
 import threading
@@ -18,108 +17,19 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from . import __version__
-from .batch_inputs import Failure, Item
-from .batch_outputs import FORMATS, OutputFolder
-from .batch_workers import Task, make_pool, summarize_task
-from .document import Digest, Summary
-from .errors import EXIT_PARTIAL, InputError, OutputError
-from .pipeline import assemble_digest, cited_references
-from .summarize import DEFAULT_METHOD, METHODS
-from .translation import Outcome, TranslationRequest, check_language_code, translate_summaries
-
-DEFAULT_CHUNK = 32
-"""Articles per translation window (one engine call per route covers a window)."""
-
-Status = Literal["ok", "failed", "resumed"]
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    """What shapes every output: summary settings, the translation request, the file format."""
-
-    method: str = DEFAULT_METHOD
-    sentences: int | None = None
-    ratio: float | None = None
-    source_lang: str | None = None
-    translation: TranslationRequest | None = None
-    fmt: str = "json"
-    strict: bool = False
-    """With translation: an article with a flagged sentence fails instead of being written."""
-
-    def __post_init__(self) -> None:
-        if self.fmt not in FORMATS:
-            raise ValueError(f"unknown format {self.fmt!r}: choose from {', '.join(FORMATS)}")
-        if self.method not in METHODS:
-            raise ValueError(f"unknown summary method {self.method!r}; choose one of: {', '.join(sorted(METHODS))}")
-        if self.sentences is not None and self.ratio is not None:
-            raise ValueError("use --sentences or --ratio, not both")
-        if self.source_lang is not None:
-            object.__setattr__(self, "source_lang", check_language_code(self.source_lang, "--source-lang"))
-
-    def signature(self) -> str:
-        """A short hash of everything that changes an output file, installed models included.
-
-        Resume compares it with the one stored in each output (``batch.options``).
-        """
-        shape: dict[str, Any] = {
-            "v": __version__,
-            "method": self.method,
-            "sentences": self.sentences,
-            "ratio": self.ratio,
-            "source_lang": self.source_lang,
-            "format": self.fmt,
-            "strict": self.strict,
-        }
-        if self.translation is not None:
-            from .models import list_packages
-
-            request = self.translation
-            shape["translation"] = {
-                "targets": list(request.targets) if request.targets is not None else None,
-                "parts": list(request.parts),
-                "decode": request.options.signature(),
-                "glossary": request.glossary.signature() if request.glossary is not None else None,
-                "models": sorted([p.name, p.pair, p.version] for p in list_packages(request.models)),
-            }
-        canonical = json.dumps(shape, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class ArticleResult:
-    """What happened to one article, for progress and messages (the data went to ``emit``)."""
-
-    id: str | int
-    status: Status
-    failure: Failure | None = None
-    output: str | None = None
-    notes: tuple[str, ...] = ()
-    """Translation notes not seen before in this run (each distinct note is reported once)."""
-
-
-@dataclass
-class Report:
-    """Counts of a run; ``exit_code`` is 0 when every article succeeded, else 7 (partial)."""
-
-    ok: int = 0
-    failed: int = 0
-    resumed: int = 0
-    flagged: int = 0
-    """Articles with a translated sentence the guard flagged (``translations.LANG.flags``)."""
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def done(self) -> int:
-        return self.ok + self.failed + self.resumed
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_PARTIAL if self.failed else 0
+from polyglot_news.batch.inputs import Failure, Item
+from polyglot_news.batch.options import DEFAULT_CHUNK, BatchOptions
+from polyglot_news.batch.outputs import OutputFolder
+from polyglot_news.batch.report import ArticleResult, Report
+from polyglot_news.batch.workers import Task, make_pool, summarize_task
+from polyglot_news.document import Digest, Summary
+from polyglot_news.errors import EXIT_PARTIAL, InputError, OutputError
+from polyglot_news.pipeline import assemble_digest, cited_references
+from polyglot_news.translation.summaries import Outcome, translate_summaries
 
 
 @dataclass

@@ -22,9 +22,9 @@ import dataclasses
 import itertools
 from collections.abc import Sequence
 
-from polyglot_news.archive import INSTALL_HINT, version_key
 from polyglot_news.errors import RouteError
-from polyglot_news.models import ORIGIN_RANK, Package
+from polyglot_news.models.archive import INSTALL_HINT, version_key
+from polyglot_news.models.store import ORIGIN_RANK, Package
 
 PIVOTS = ("ru", "en")
 MAX_HOPS = 3

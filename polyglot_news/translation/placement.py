@@ -24,8 +24,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .citations import check_invariant
-from .document import Marker
+from polyglot_news.citations import check_invariant
+from polyglot_news.document import Marker
 
 __all__ = ["MIN_ATTENTION", "Alignment", "place", "token_words"]
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from polyglot_news.cli_options import decode_options, library_errors
+from polyglot_news.cli.options import decode_options, library_errors
 from polyglot_news.errors import InputError
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def _resolve_targets(
 
 
 def _code(value: str, option: str) -> str:
-    from polyglot_news.translation import check_language_code
+    from polyglot_news.languages import check_language_code
 
     try:
         return check_language_code(value, option)

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from .errors import OutputError, PolyglotNewsError
-from .summarize import DEFAULT_METHOD, METHODS
+from polyglot_news.errors import OutputError, PolyglotNewsError
+from polyglot_news.summarize import DEFAULT_METHOD, METHODS
 
 if TYPE_CHECKING:
-    from .glossary import Glossary
-    from .translate import DecodeOptions
-    from .translation import TranslationRequest
+    from polyglot_news.translation.decoding import DecodeOptions
+    from polyglot_news.translation.glossary import Glossary
+    from polyglot_news.translation.request import TranslationRequest
 
 FORMATS = ("text", "json", "markdown")
 
@@ -168,7 +168,7 @@ def translation_options(func: F) -> F:
 
 
 def decode_options(beam_size: int, max_length: int, compute_type: str) -> DecodeOptions:
-    from .translate import DecodeOptions
+    from polyglot_news.translation.decoding import DecodeOptions
 
     return DecodeOptions(beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type)
 
@@ -176,7 +176,7 @@ def decode_options(beam_size: int, max_length: int, compute_type: str) -> Decode
 def glossary_file(path: Path | None) -> Glossary | None:
     if path is None:
         return None
-    from .glossary import load_glossary
+    from polyglot_news.translation.glossary import load_glossary
 
     return load_glossary(path)
 
@@ -188,7 +188,7 @@ def translation_request(
     """The request the target and translation options describe; None for ``--to none``."""
     if (targets or "").strip().lower() == "none":
         return None
-    from .translation import TranslationRequest
+    from polyglot_news.translation.request import TranslationRequest
 
     codes = None
     if targets is not None:
@@ -211,7 +211,7 @@ def check_length(sentences: int | None, ratio: float | None) -> None:
 
 def read_input(source: str) -> str:
     """The article at ``source`` (``-``: stdin), with a hint when stdin is a terminal."""
-    from .io import read_article
+    from polyglot_news.io import read_article
 
     if source == "-" and sys.stdin is not None and sys.stdin.isatty():
         click.echo("Reading the article from standard input (end with Ctrl-D)…", err=True)
@@ -221,7 +221,7 @@ def read_input(source: str) -> str:
 def emit(text: str, output: str | None) -> None:
     """Data to ``output`` (atomically) or to stdout."""
     if output and output != "-":
-        from .io import write_atomic
+        from polyglot_news.io import write_atomic
 
         write_atomic(output, text)
         return

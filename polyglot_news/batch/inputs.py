@@ -11,8 +11,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .errors import InputError, PolyglotNewsError
-from .io import MAX_BYTES, decode_text, read_article
+from polyglot_news.errors import InputError, PolyglotNewsError
+from polyglot_news.io import MAX_BYTES, decode_text, read_article
 
 MAX_LINE_BYTES = 2 * MAX_BYTES
 """Longest JSON Lines input line: an article at the size cap plus JSON escapes and other fields."""

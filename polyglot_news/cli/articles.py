@@ -1,8 +1,4 @@
-"""The ``polyglot-news`` command line: a thin layer over the library.
-
-stdout carries data only; every message goes to stderr as one ``Error: …`` line with the
-exit code documented in :mod:`polyglot_news.errors`.
-"""
+"""The article commands: detect, summarize, digest, translate."""
 
 from __future__ import annotations
 
@@ -11,9 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .cli_options import (
-    ErrorGroup,
+from polyglot_news.cli.options import (
     check_length,
     decode_options,
     emit,
@@ -26,42 +20,21 @@ from .cli_options import (
     translation_options,
     translation_request,
 )
-from .errors import EXIT_PARTIAL
+from polyglot_news.errors import EXIT_PARTIAL
 
 
-@click.group(cls=ErrorGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="polyglot-news")
-def cli() -> None:
-    """Offline digests of news articles: detect the language, summarize, keep citations.
-
-    Every command reads a file, or standard input when INPUT is '-' or left out, and writes
-    data only to standard output (or to --output FILE, replaced atomically). Messages go to
-    standard error.
-
-    \b
-    Examples:
-      polyglot-news digest story.txt
-      cat story.txt | polyglot-news summarize --sentences 3 --format markdown
-      polyglot-news detect --format json story.txt
-
-    \b
-    Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input or output, 4 language unknown,
-    5 model problem, 6 citation invariant broken, 7 partial success, 8 no route for --to.
-    """
-
-
-@cli.command()
+@click.command()
 @input_argument
 @output_options("text")
 def detect(input: str, fmt: str, output: str | None) -> None:
     """Detect the language of INPUT (an ISO 639-1 code, or 'und' when unsure)."""
-    from . import pipeline, render
+    from polyglot_news import pipeline, render
 
     found = pipeline.detect_language(read_input(input))
     emit(render.detection(found, fmt), output)
 
 
-@cli.command()
+@click.command()
 @input_argument
 @summary_options
 @output_options("text")
@@ -70,7 +43,7 @@ def summarize(
     fmt: str, output: str | None,
 ) -> None:
     """Summarize INPUT: the chosen body sentences in source order, citations kept."""
-    from . import pipeline, render
+    from polyglot_news import pipeline, render
 
     check_length(sentences, ratio)
     result = pipeline.summarize_article(
@@ -79,7 +52,7 @@ def summarize(
     emit(render.summary(result, fmt), output)
 
 
-@cli.command()
+@click.command()
 @input_argument
 @summary_options
 @target_options
@@ -97,7 +70,7 @@ def digest(
     language without a route is reported in the JSON (translations.LANG.error) and the
     command exits with code 8 after writing the rest.
     """
-    from . import pipeline, render
+    from polyglot_news import pipeline, render
 
     check_length(sentences, ratio)
     request = translation_request(targets, parts, models, beam_size, max_length, compute_type, glossary)
@@ -117,7 +90,7 @@ def digest(
         sys.exit(EXIT_PARTIAL)
 
 
-@cli.command()
+@click.command()
 @input_argument
 @click.option("--to", "target", required=True, metavar="LANG", help="Target language, e.g. ru or be.")
 @click.option("--source-lang", metavar="CODE", help="Skip detection: the text's language.")
@@ -131,7 +104,8 @@ def translate(
 
     Paragraphs (lines) are kept; each sentence is translated on its own, all in one batch.
     """
-    from . import pipeline, render, translation
+    from polyglot_news import pipeline, render
+    from polyglot_news.translation import sentences as translation
 
     result = pipeline.translate_text(
         read_input(input), target, source_lang=source_lang, models=models,
@@ -148,18 +122,3 @@ def translate(
             sys.exit(EXIT_PARTIAL)
 
 
-def _attach_subcommands() -> None:
-    from .cli_batch import batch
-    from .cli_evaluate import evaluate_command
-    from .cli_models import models
-
-    models.add_command(evaluate_command)
-    cli.add_command(models)
-    cli.add_command(batch)
-
-
-_attach_subcommands()
-
-
-def main() -> None:
-    cli()

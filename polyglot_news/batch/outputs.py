@@ -8,11 +8,11 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import render
-from .batch_inputs import Item
-from .document import Digest
-from .errors import InputError, OutputError
-from .io import signals_deferred, to_json, write_atomic
+from polyglot_news import render
+from polyglot_news.batch.inputs import Item
+from polyglot_news.document import Digest
+from polyglot_news.errors import InputError, OutputError
+from polyglot_news.io import signals_deferred, to_json, write_atomic
 
 FORMATS: dict[str, str] = {"json": ".json", "text": ".txt", "markdown": ".md"}
 """Output formats of ``--output-dir`` and the extension of their files."""

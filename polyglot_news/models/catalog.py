@@ -1,0 +1,39 @@
+"""The catalog of known packages (package data, read with importlib.resources)."""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from polyglot_news.errors import ModelError
+
+DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+
+
+def catalog_path() -> Path | Traversable:
+    """``$POLYGLOT_NEWS_CATALOG``, else the catalog shipped as package data (``data/catalog.json``)."""
+    env = os.environ.get("POLYGLOT_NEWS_CATALOG")
+    if env:
+        return Path(env)
+    return resources.files("polyglot_news") / "data" / "catalog.json"
+
+
+def load_catalog(path: Path | Traversable | None = None) -> list[dict[str, Any]]:
+    """The catalog's package entries; an absent catalog is an empty one."""
+    path = catalog_path() if path is None else path
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, RecursionError) as exc:
+        raise ModelError(f"{path}: unreadable catalog: {exc}") from None
+    entries = data.get("packages") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ModelError(f"{path}: catalog has no 'packages' list")
+    return [e for e in entries if isinstance(e, dict)]
+
+

@@ -1,0 +1,234 @@
+"""The model store: find, install, verify and remove Argos-format translation packages.
+
+An Argos package (``.argosmodel``) is a zip holding ONE folder with ``metadata.json``
+(``from_code``, ``to_code``, ``package_version``, …), a CTranslate2 model in ``model/`` and a
+tokenizer (``sentencepiece.model``, or ``bpe.model`` in older packages).
+
+Store layout (one folder per language pair, named like argospm's package codes)::
+
+    <store>/.lock                     every write holds an exclusive flock on it
+    <store>/translate-en_ru/          an installed package, with our manifest
+            .polyglot-news.json       sha256 of the archive and of every file (for verify)
+    <store>/.tmp-install-*/           an install in progress (gone on success or failure)
+    <store>/.old-translate-en_ru.*    the replaced version, for the instant of the swap
+
+Writes (install, remove, fetch) validate first (:mod:`polyglot_news.archive`), then extract
+into a temporary folder inside the store and rename it into place under the lock, so a failed
+or interrupted install leaves the store as it was. Existing Argos package folders are
+discovered read-only. Only :func:`fetch` touches the network (through :mod:`polyglot_news.fetch`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from polyglot_news.errors import ModelError
+from polyglot_news.models.archive import INSTALL_HINT as INSTALL_HINT
+from polyglot_news.models.archive import MANIFEST as MANIFEST
+from polyglot_news.models.archive import (
+    MAX_METADATA_BYTES,
+    check_required,
+    parse_metadata,
+    walk_files,
+)
+from polyglot_news.models.archive import version_key as version_key
+from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
+
+# Names imported "as" themselves are re-exported: the CLI and tests use them as models.NAME.
+# ORIGIN_RANK: how listings order the same pair, our store's copy before an Argos dir's.
+ORIGIN_RANK = {"store": 0, "argos": 1}
+
+
+@dataclass(frozen=True)
+class Package:
+    """An installed translation package (a folder on disk)."""
+
+    path: Path
+    from_code: str
+    to_code: str
+    version: str
+    name: str
+    size_bytes: int
+    origin: str  # "store" (ours, writable) or "argos" (an Argos packages dir, read-only)
+    target_prefix: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def pair(self) -> str:
+        return f"{self.from_code}→{self.to_code}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "pair": self.pair,
+            "from_code": self.from_code,
+            "to_code": self.to_code,
+            "version": self.version,
+            "size_bytes": self.size_bytes,
+            "origin": self.origin,
+            "path": str(self.path),
+            "target_prefix": self.target_prefix,
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A package folder that could not be read; listing skips it and reports it."""
+
+    path: Path
+    message: str
+    origin: str = "store"
+
+
+
+# ---------------------------------------------------------------- paths
+
+
+def _data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share"))
+
+
+def store_dir(explicit: Path | None = None) -> Path:
+    """The store: ``explicit``, else ``$POLYGLOT_NEWS_MODELS``, else the per-user data dir.
+
+    Never created here; only a write (install, fetch) creates it.
+    """
+    if explicit is not None:
+        return Path(explicit).expanduser()
+    env = os.environ.get("POLYGLOT_NEWS_MODELS")
+    if env:
+        return Path(env).expanduser()
+    return _data_home() / "polyglot-news" / "models"
+
+
+def argos_dirs() -> list[Path]:
+    """Existing Argos Translate package dirs, used read-only.
+
+    Same lookup as argostranslate's settings: ``$ARGOS_PACKAGES_DIR``, else the legacy
+    ``$ARGOS_TRANSLATE_PACKAGES_DIR``, else ``$XDG_DATA_HOME/argos-translate/packages``.
+    """
+    env = os.environ.get("ARGOS_PACKAGES_DIR") or os.environ.get("ARGOS_TRANSLATE_PACKAGES_DIR")
+    if env:
+        candidate = Path(env).expanduser()
+    else:
+        candidate = _data_home() / "argos-translate" / "packages"
+    return [candidate] if candidate.is_dir() else []
+
+
+# ---------------------------------------------------------------- reading and listing
+
+
+def load_package(path: Path, origin: str = "store", name: str | None = None) -> Package:
+    """Read one unpacked package folder; raise ModelError if it is not a usable package."""
+    where = str(path)
+    try:
+        meta_file = path / "metadata.json"
+        if meta_file.is_symlink() or not meta_file.is_file():
+            raise ModelError(f"{where}: no metadata.json")
+        data = parse_metadata(meta_file.read_bytes(), where)
+        names: set[str] = set()
+        size = 0
+        for rel, st in walk_files(path):
+            if stat.S_ISREG(st.st_mode):
+                names.add(rel)
+                size += st.st_size
+    except OSError as exc:
+        raise ModelError(f"{where}: unreadable: {exc.strerror or exc}") from None
+    check_required(names, where, data)
+    return Package(
+        path=path,
+        from_code=data["from_code"],
+        to_code=data["to_code"],
+        version=data["package_version"],
+        name=name or path.name,
+        size_bytes=size,
+        origin=origin,
+        target_prefix=data.get("target_prefix") or None,
+        metadata=data,
+    )
+
+
+def _is_argos_sbd(path: Path) -> bool:
+    """An Argos sentence-boundary package: valid for Argos, not a translation package."""
+    try:
+        data = json.loads((path / "metadata.json").read_bytes()[:MAX_METADATA_BYTES])
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and data.get("type") not in (None, "translate")
+
+
+def _swapped_out(name: str) -> str:
+    """The package folder a ``.old-<name>.<random>`` entry was swapped out of."""
+    return name[len(".old-") :].rsplit(".", 1)[0]
+
+
+def _store_entries(store: Path) -> list[Path]:
+    """Package folders of the store, with a swapped-out version standing in for a missing one."""
+    if not store.is_dir():
+        return []
+    entries = sorted(store.iterdir())
+    live = {e.name for e in entries}
+    chosen: list[Path] = []
+    for entry in entries:
+        if not entry.name.startswith("."):
+            if entry.is_dir():
+                chosen.append(entry)
+        elif entry.name.startswith(".old-"):
+            original = _swapped_out(entry.name)
+            # An install died between its two renames: the old version is still the truth.
+            if original not in live and entry.is_dir():
+                live.add(original)
+                chosen.append(entry)
+    return chosen
+
+
+def scan_packages(
+    store: Path | None = None, *, include_argos: bool = True
+) -> tuple[list[Package], list[Problem]]:
+    """All packages of the store (and of Argos dirs), plus the folders that could not be read.
+
+    Sorted by pair, then origin (store before argos), then name and path.
+    """
+    sources: list[tuple[str, list[Path]]] = [("store", _store_entries(store_dir(store)))]
+    packages: list[Package] = []
+    problems: list[Problem] = []
+    for adir in argos_dirs() if include_argos else []:
+        try:
+            sources.append(("argos", sorted(p for p in adir.iterdir() if p.is_dir())))
+        except OSError as exc:
+            problems.append(Problem(adir, f"unreadable: {exc.strerror or exc}", "argos"))
+    seen: set[Path] = set()
+    for origin, paths in sources:
+        for path in paths:
+            real = path.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            name = path.name
+            if name.startswith(".old-"):
+                name = _swapped_out(name)
+            try:
+                packages.append(load_package(path, origin, name))
+            except ModelError as exc:
+                if origin == "argos" and _is_argos_sbd(path):
+                    continue
+                problems.append(Problem(path, str(exc), origin))
+    packages.sort(
+        key=lambda p: (p.from_code, p.to_code, ORIGIN_RANK[p.origin], p.name, str(p.path))
+    )
+    return packages, problems
+
+
+def list_packages(store: Path | None = None, *, include_argos: bool = True) -> list[Package]:
+    """The usable packages (see :func:`scan_packages` for the broken ones)."""
+    return scan_packages(store, include_argos=include_argos)[0]
+
+
+# ---------------------------------------------------------------- locking and journal
+
+

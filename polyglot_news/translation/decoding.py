@@ -1,0 +1,106 @@
+"""Decoding settings for CTranslate2 and the compute types this CPU supports."""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+
+
+def _default_intra_threads() -> int:
+    """The cores this process may use (its CPU affinity where known), at most 8."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, 8))
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """Decoding settings for CTranslate2; :meth:`signature` records those that change output.
+
+    The defaults follow Argos Translate (beam 4, length penalty 0.2, unknown tokens replaced
+    from the source). ``batch_tokens`` is the CTranslate2 batch size counted in source tokens.
+    ``intra_threads`` defaults to the machine's cores (at most 8), with one translator replica.
+    ``retry`` re-decodes sentences the guard flags, once, with safer settings.
+    """
+
+    beam_size: int = 4
+    max_decoding_length: int = 256
+    min_decoding_length: int = 1
+    max_input_length: int = 1024
+    batch_tokens: int = 4096
+    length_penalty: float = 0.2
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    replace_unknowns: bool = True
+    compute_type: str = "int8"
+    inter_threads: int = 1
+    intra_threads: int = field(default_factory=_default_intra_threads)
+    retry: bool = True
+
+    def __post_init__(self) -> None:
+        if self.beam_size < 1:
+            raise ValueError(f"beam_size must be at least 1, not {self.beam_size}")
+        if not 1 <= self.min_decoding_length <= self.max_decoding_length:
+            raise ValueError(
+                "need 1 <= min_decoding_length <= max_decoding_length, got "
+                f"{self.min_decoding_length} and {self.max_decoding_length}"
+            )
+        if self.batch_tokens < 1 or self.max_input_length < 1:
+            raise ValueError("batch_tokens and max_input_length must be positive")
+        if self.inter_threads < 1 or self.intra_threads < 0:
+            raise ValueError("inter_threads must be >= 1 and intra_threads >= 0")
+        if self.compute_type not in COMPUTE_TYPES:
+            raise ValueError(f"unknown compute type {self.compute_type!r}: choose from {', '.join(COMPUTE_TYPES)}")
+
+    def signature(self) -> str:
+        """The settings that change the output, e.g. ``beam4|lp0.2|max256|int8``."""
+        parts = [f"beam{self.beam_size}", f"lp{self.length_penalty:g}"]
+        if self.repetition_penalty != 1.0:
+            parts.append(f"rp{self.repetition_penalty:g}")
+        if self.no_repeat_ngram_size:
+            parts.append(f"nrng{self.no_repeat_ngram_size}")
+        if self.min_decoding_length > 1:
+            parts.append(f"min{self.min_decoding_length}")
+        parts.append(f"max{self.max_decoding_length}")
+        if self.max_input_length != 1024:
+            parts.append(f"in{self.max_input_length}")
+        if not self.replace_unknowns:
+            parts.append("unk")
+        parts.append(resolve_compute_type(self.compute_type))
+        if not self.retry:
+            parts.append("noretry")
+        return "|".join(parts)
+
+
+COMPUTE_TYPES = (
+    "default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16",
+    "float32",
+)  # fmt: skip
+"""CTranslate2's compute types; one this CPU lacks falls back to the nearest it has."""
+
+TRUNCATED = "truncated"
+"""Flag of an output that hit ``max_decoding_length`` or whose source passed ``max_input_length``."""
+
+_COMPUTE_FALLBACK = ("int8_float32", "int8", "float32")
+
+
+@functools.cache
+def resolve_compute_type(requested: str) -> str:
+    """``requested`` if this CPU supports it, else the closest supported type (int8 → float32).
+
+    Raises:
+        ValueError: ``requested`` is no CTranslate2 compute type at all.
+    """
+    if requested not in COMPUTE_TYPES:
+        raise ValueError(f"unknown compute type {requested!r}: choose from {', '.join(COMPUTE_TYPES)}")
+    import ctranslate2  # type: ignore[import-untyped]
+
+    supported = set(ctranslate2.get_supported_compute_types("cpu"))
+    if requested in supported or requested in ("auto", "default"):
+        return requested
+    for candidate in _COMPUTE_FALLBACK:
+        if candidate in supported:
+            return candidate
+    return "default"
+
+

@@ -1,0 +1,240 @@
+"""Glossary post-edit: find each term's forms in a translation and respell them, case ending kept."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from polyglot_news.citations import check_invariant
+from polyglot_news.document import Marker, Sentence
+from polyglot_news.translation.engine import Translated
+from polyglot_news.translation.glossary import Glossary, GlossaryHit, Rule
+
+MIN_STEM = 4
+"""Shortest stem that may carry an ending; shorter terms match only uninflected (``ЕС``, ``Рада``)."""
+
+# Letters and digits; an apostrophe inside a Cyrillic word belongs to it (сям'я, Дзям'янаў).
+_WORD = re.compile(r"[^\W_]+(?:['’ʼ][\u0400-\u04ff]+)*")
+_JOINER = re.compile(r"[\s\-‐‑]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_STEM_STRIP = "аяоёеэыиіїуюьйъє"
+_ENDINGS = frozenset(
+    # Russian, Belarusian and Ukrainian noun and adjective endings, up to three letters.
+    "а я о е ё ы и і ї у ю ь й є "
+    "ой ей ай яй ом ем ам ям ём ах ях ов ев оў аў еў ёў ью ию ии ія іі ія ія іе ие ья ьи ье "
+    "ым им ім ых их іх ая яя ое ее ае ую юю ыя ія ую ого его ага яга ому ему аму яму ові еві "
+    "ами ями амі ямі ою єю ої ії ией іяй ію".split()
+)
+_VELAR = "кгх"
+_FOREIGN = {"be": set("иъщ"), "ru": set("іўї"), "uk": set("ыэъёў")}
+_ENDING_MAP: dict[str, dict[str, str]] = {
+    # Russian endings respelled for Belarusian (unstressed о → а: most names stress the stem).
+    "be": {
+        "и": "і", "ии": "іі", "ие": "іе", "ия": "ія", "ом": "ам", "ов": "аў", "ев": "еў",
+        "ами": "амі", "ями": "ямі", "ого": "ага", "ому": "аму", "ой": "ай", "ией": "іяй", "ию": "ію",
+    },
+    # Belarusian endings respelled for Russian.
+    "ru": {
+        "і": "и", "іі": "ии", "іе": "ие", "ія": "ия", "ам": "ом", "аў": "ов", "оў": "ов", "еў": "ев",
+        "амі": "ами", "ямі": "ями", "ага": "ого", "аму": "ому",
+    },
+}
+# --- matching -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    words: tuple[tuple[str, str], ...]  # per word: (text as found, ending kept; "" = exact)
+    variant: str
+    exact: bool
+
+
+def _stem(word: str) -> str:
+    stem = word
+    while len(stem) > 1 and stem[-1].lower() in _STEM_STRIP and len(word) - len(stem) < 2:
+        stem = stem[:-1]
+    return stem
+
+
+def _case_ok(found: str, variant: str) -> bool:
+    """A capitalized variant (a name) matches only a capitalized word, an acronym only itself."""
+    if len(variant) > 1 and variant.isupper():
+        return found.isupper()
+    return not variant[:1].isupper() or found[:1].isupper()
+
+
+def _word_ending(found: str, variant: str, inflect: bool) -> str | None:
+    """The ending ``found`` adds to ``variant``'s stem; ``""`` for an exact match; None if no match."""
+    if not _case_ok(found, variant):
+        return None
+    f, v = found.casefold(), variant.casefold()
+    if f == v:
+        return ""
+    if not inflect or not _CYRILLIC.search(v):
+        return None
+    stem = _stem(v)
+    if len(stem) < MIN_STEM or not f.startswith(stem):
+        return None
+    ending = f[len(stem) :]
+    return found[len(stem) :] if ending in _ENDINGS else None
+
+
+def _find(text: str, variant: str, inflect: bool = True) -> list[_Match]:
+    """Every occurrence of ``variant`` (one or more words) in ``text``, inflected or not."""
+    parts = variant.split()
+    words = list(_WORD.finditer(text))
+    found: list[_Match] = []
+    i = 0
+    while i + len(parts) <= len(words):
+        endings: list[tuple[str, str]] = []
+        for k, part in enumerate(parts):
+            word = words[i + k]
+            if k and not _JOINER.fullmatch(text[words[i + k - 1].end() : word.start()]):
+                break
+            ending = _word_ending(word.group(), part, inflect)
+            if ending is None:
+                break
+            endings.append((word.group(), ending))
+        if len(endings) == len(parts):
+            exact = all(f.casefold() == p.casefold() for (f, _), p in zip(endings, parts, strict=True))
+            found.append(_Match(words[i].start(), words[i + len(parts) - 1].end(), tuple(endings), variant, exact))
+            i += len(parts)
+        else:
+            i += 1
+    return found
+
+
+def _source_matches(text: str, rule: Rule, language: str) -> list[_Match]:
+    return _find(text, rule.source_form, inflect=language not in ("en",))
+
+
+def _match_case(found: str, spelled: str) -> str:
+    if len(found) > 1 and found.isupper():
+        return spelled.upper()
+    if found[:1].isupper() and spelled[:1].islower():
+        return spelled[:1].upper() + spelled[1:]
+    return spelled
+
+
+def _map_ending(ending: str, stem: str, variant: str, target: str, language: str) -> str:
+    """The ending respelled for ``language`` when it came from another language's variant.
+
+    On the glossary's own stem only endings with letters ``language`` lacks are respelled
+    (``Беларуси`` → ``Беларусі``): the model may have kept the right stem and a Russian ending.
+    """
+    if not ending or (variant == target and not set(ending.lower()) & _FOREIGN.get(language, set())):
+        return ending
+    lower = ending.lower()
+    mapped = _ENDING_MAP.get(language, {}).get(lower, lower)
+    if language == "be" and lower == "е" and stem[-1:].lower() in _VELAR:
+        mapped = "у"  # locative after к/г/х: Минске → Мінску, Петербурге → Пецярбургу
+    return mapped.upper() if ending.isupper() and len(ending) > 1 else mapped
+
+
+def _spell(match: _Match, rule: Rule, language: str) -> str:
+    """The glossary spelling for one occurrence, keeping its endings where that is safe."""
+    found_text = " ".join(f for f, _ in match.words)
+    targets = rule.target.split()
+    if match.exact or len(targets) != len(match.words):
+        return _match_case(found_text, rule.target)
+    out = []
+    for (found, ending), word in zip(match.words, targets, strict=True):
+        if not ending:
+            out.append(_match_case(found, word))
+            continue
+        stem = _stem(word)
+        if not _CYRILLIC.search(word):
+            out.append(_match_case(found, word))
+            continue
+        out.append(_match_case(found, stem + _map_ending(ending, stem, match.variant, rule.target, language)))
+    return " ".join(out)
+
+
+def _rewrite(
+    plain: str, markers: Sequence[Marker], edits: Sequence[tuple[int, int, str]]
+) -> tuple[str, tuple[Marker, ...]]:
+    """Apply non-overlapping ``(start, end, new)`` edits; markers keep their place in the text."""
+    edits = sorted(edits)
+    out: list[str] = []
+    cursor = 0
+    for start, end, new in edits:
+        out.append(plain[cursor:start])
+        out.append(new)
+        cursor = end
+    out.append(plain[cursor:])
+    moved: list[Marker] = []
+    for marker in markers:
+        offset = marker.offset
+        shift = 0
+        for start, end, new in edits:
+            if end <= offset:
+                shift += len(new) - (end - start)
+            elif start < offset:  # inside a rewritten word: keep it after the new word
+                shift += len(new) - (offset - start)
+        moved.append(replace(marker, offset=offset + shift))
+    check_invariant(markers, moved, "glossary rewrite")
+    return "".join(out), tuple(moved)
+
+
+# --- post-edit ------------------------------------------------------------------------
+
+
+def apply(
+    glossary: Glossary,
+    source_sentences: Sequence[Sentence],
+    translated: Sequence[Translated],
+    source_lang: str,
+    target_lang: str,
+) -> tuple[list[Translated], list[list[GlossaryHit]]]:
+    """Post-edit translations so glossary terms found in each source come out as spelled.
+
+    Returns the edited results (same order, flags and markers kept, markers re-anchored)
+    and, per sentence, one :class:`GlossaryHit` per term found in its source.
+
+    Raises:
+        CitationError: a rewrite would move a marker out of order (a bug, never expected).
+    """
+    rules = glossary.rules(source_lang, target_lang)
+    results: list[Translated] = []
+    report: list[list[GlossaryHit]] = []
+    for source, done in zip(source_sentences, translated, strict=True):
+        hits: list[tuple[int, GlossaryHit]] = []
+        edits: list[tuple[int, int, str]] = []
+        taken: list[tuple[int, int]] = []
+        claimed: list[tuple[int, int]] = []  # source spans of the (longer) terms already found
+        plain = done.sentence.plain
+        for rule in rules:
+            # "Minsk" inside "Minsk Region" is part of the longer term, not a term of its own.
+            in_source = [
+                m
+                for m in _source_matches(source.plain, rule, source_lang)
+                if not any(m.start < e and s < m.end for s, e in claimed)
+            ]
+            if not in_source:
+                continue
+            claimed += [(m.start, m.end) for m in in_source]
+            statuses: list[str] = []
+            for variant in rule.variants:
+                for match in _find(plain, variant):
+                    if any(match.start < e and s < match.end for s, e in taken):
+                        continue
+                    taken.append((match.start, match.end))
+                    spelled = _spell(match, rule, target_lang)
+                    if spelled == plain[match.start : match.end]:
+                        statuses.append("hit")
+                    else:
+                        statuses.append("fixed")
+                        edits.append((match.start, match.end, spelled))
+            status = "miss" if not statuses else "fixed" if "fixed" in statuses else "hit"
+            hits.append((in_source[0].start, GlossaryHit(rule.term, status)))
+        if edits:
+            new_plain, markers = _rewrite(plain, done.sentence.markers, edits)
+            done = Translated(replace(done.sentence, plain=new_plain, markers=markers), done.flags)
+        results.append(done)
+        report.append([hit for _, hit in sorted(hits, key=lambda pair: pair[0])])  # source order
+    return results, report
+
+

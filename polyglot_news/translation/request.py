@@ -1,0 +1,42 @@
+"""What to translate: target languages, parts of the digest, models, decoding and glossary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from polyglot_news.languages import check_language_code
+from polyglot_news.translation.decoding import DecodeOptions
+from polyglot_news.translation.glossary import Glossary
+
+DEFAULT_TARGETS = ("ru", "be")
+"""Languages ``digest`` translates into when no target is named (those with an installed route)."""
+
+PARTS = ("headline", "summary", "references", "full")
+"""What ``digest`` can translate: ``full`` is every body sentence."""
+
+DEFAULT_PARTS = ("headline", "summary", "references")
+
+@dataclass(frozen=True)
+class TranslationRequest:
+    """Which languages and parts to translate, with which models and decoding options.
+
+    ``targets=None`` means the default targets (:data:`DEFAULT_TARGETS`) that have an
+    installed route; the others are skipped with a note. Named targets without a route get
+    an ``error`` entry instead of a translation.
+    """
+
+    targets: tuple[str, ...] | None = None
+    parts: tuple[str, ...] = DEFAULT_PARTS
+    models: Path | None = None
+    options: DecodeOptions = field(default_factory=DecodeOptions)
+    glossary: Glossary | None = None
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.parts) - set(PARTS))
+        if unknown:
+            raise ValueError(f"cannot translate {', '.join(unknown)}: choose from {', '.join(PARTS)}")
+        for code in self.targets or ():
+            check_language_code(code, "--to")
+
+

@@ -1,0 +1,102 @@
+"""Sentences along one route: engine, glossary post-edit, then the output-language check."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from polyglot_news.detect import detect
+from polyglot_news.document import Sentence
+from polyglot_news.models.store import list_packages
+from polyglot_news.translation.decoding import DecodeOptions
+from polyglot_news.translation.engine import Translated, Translator, build_translator
+from polyglot_news.translation.glossary import Glossary, GlossaryHit
+from polyglot_news.translation.postedit import apply as apply_glossary
+from polyglot_news.translation.routing import describe, find_route
+
+
+def check_language(results: Sequence[Translated], target: str) -> list[Translated]:
+    """Add a ``language:<code>`` flag where the detector says a sentence is not in ``target``.
+
+    Catches the classic failure for Belarusian: a model or pivot that answers in Russian.
+    Sentences too short to call (``und``) are not flagged.
+    """
+    checked: list[Translated] = []
+    for result in results:
+        found = detect(result.sentence.plain) if result.sentence.plain.strip() else None
+        if found is not None and found.language not in ("und", target):
+            result = Translated(result.sentence, (*result.flags, f"language:{found.language}"))
+        checked.append(result)
+    return checked
+
+
+def flag_summary(results: Sequence[Translated]) -> str:
+    """``"2 of 5 sentences flagged (language:ru 2, script 1)"``, or ``""`` when none is."""
+    counts: dict[str, int] = {}
+    for result in results:
+        for flag in result.flags:
+            counts[flag] = counts.get(flag, 0) + 1
+    flagged = sum(1 for r in results if r.flags)
+    if not flagged:
+        return ""
+    detail = ", ".join(f"{flag} {n}" for flag, n in sorted(counts.items()))
+    return f"{flagged} of {len(results)} sentences flagged ({detail})"
+
+
+@dataclass(frozen=True)
+class Routed:
+    """Sentences translated along one route: results, glossary terms per sentence, route, signature."""
+
+    results: list[Translated]
+    terms: list[list[GlossaryHit]]
+    route: str
+    signature: str
+
+
+def translate_sentences(
+    sentences: Sequence[Sentence],
+    source: str,
+    target: str,
+    *,
+    models: Path | None = None,
+    options: DecodeOptions | None = None,
+    glossary: Glossary | None = None,
+) -> Routed:
+    """Translate sentences along the best installed route (post-edited by ``glossary`` if given).
+
+    Raises:
+        RouteError: no installed route from ``source`` to ``target``.
+    """
+    route = find_route(source, target, list_packages(models))
+    if not route:
+        return Routed([Translated(s) for s in sentences], [[] for _ in sentences], source, "identity")
+    chosen = options or DecodeOptions()
+    translator = build_translator([p.path for p in route], chosen, targets=[p.to_code for p in route])
+    results, terms = _translate_checked(translator, sentences, source, target, glossary)
+    return Routed(results, terms, describe(route), _signature(translator, glossary))
+
+
+def glossary_summary(terms: Sequence[Sequence[GlossaryHit]]) -> str:
+    """``"3 hit, 2 fixed, 1 missed"`` over all sentences, or ``""`` when no term occurred."""
+    statuses = [hit.status for row in terms for hit in row]
+    if not statuses:
+        return ""
+    return f"{statuses.count('hit')} hit, {statuses.count('fixed')} fixed, {statuses.count('miss')} missed"
+
+
+def _signature(translator: Translator, glossary: Glossary | None) -> str:
+    return translator.signature() + (f"|{glossary.signature()}" if glossary is not None else "")
+
+
+def _translate_checked(
+    translator: Translator, sentences: Sequence[Sentence], source: str, target: str, glossary: Glossary | None
+) -> tuple[list[Translated], list[list[GlossaryHit]]]:
+    """Translate, post-edit glossary terms, then check the output language (of the final text)."""
+    results = translator.translate(list(sentences))
+    terms: list[list[GlossaryHit]] = [[] for _ in sentences]
+    if glossary is not None:
+        results, terms = apply_glossary(glossary, list(sentences), results, source, target)
+    return check_language(results, target), terms
+
+
