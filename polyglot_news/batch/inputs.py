@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -16,6 +18,8 @@ from polyglot_news.io import MAX_BYTES, decode_text, read_article
 
 MAX_LINE_BYTES = 2 * MAX_BYTES
 """Longest JSON Lines input line: an article at the size cap plus JSON escapes and other fields."""
+MAX_DEPTH = 64
+"""Deepest nesting of arrays and objects accepted on a JSON Lines line (news metadata needs ~3)."""
 
 
 @dataclass(frozen=True)
@@ -52,34 +56,93 @@ class Item:
     failure: Failure | None = None
 
 
-def iter_paths(paths: Sequence[str | Path], glob: str = "*.txt") -> list[Item]:
+@dataclass
+class Scan:
+    """The articles a list of paths names, and the folder entries skipped (with why)."""
+
+    items: list[Item] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """``(path, reason)`` of each folder entry not read: not a regular file, or a link out."""
+
+    def notes(self, shown: int = 5) -> list[str]:
+        """One note per skipped entry, the first ``shown`` of them, then a count."""
+        lines = [f"skipped {path}: {reason}" for path, reason in self.skipped[:shown]]
+        if len(self.skipped) > shown:
+            lines.append(f"skipped {len(self.skipped) - shown} more entries that are not regular files in the folder")
+        return lines
+
+
+def iter_paths(paths: Sequence[str | Path], glob: str = "*.txt", *, follow_symlinks: bool = False) -> list[Item]:
     """Articles from files and folders, in argument order; each folder's files sorted.
 
     A folder is searched recursively for files whose name (or, for a pattern with ``/``, whose
-    path relative to the folder) matches ``glob``; hidden files and folders are skipped. Ids:
-    the path relative to its folder, or a file argument's path as given. Missing paths become
-    articles that fail with "no such file".
+    path relative to the folder) matches ``glob``; hidden files and folders are skipped, and
+    so is anything that is not a regular file (a FIFO would block the run) and, unless
+    ``follow_symlinks``, every link that leads out of the folder (:func:`scan_paths` says
+    which). Ids: the path relative to its folder, or a file argument's path as given. Missing
+    paths become articles that fail with "no such file".
     """
-    items: list[Item] = []
+    return scan_paths(paths, glob, follow_symlinks=follow_symlinks).items
+
+
+def scan_paths(paths: Sequence[str | Path], glob: str = "*.txt", *, follow_symlinks: bool = False) -> Scan:
+    """:func:`iter_paths`, with the entries it skipped."""
+    scan = Scan()
     for given in paths:
         root = Path(given)
         if root.is_dir():
-            items += [Item(rel, path=root / rel) for rel in _walk(root, glob)]
+            for rel in _walk(root, glob, follow_symlinks, scan.skipped):
+                scan.items.append(Item(rel, path=root / rel))
         else:
-            items.append(Item(root.as_posix(), path=root))
-    return items
+            scan.items.append(Item(root.as_posix(), path=root))
+    return scan
 
 
-def _walk(root: Path, glob: str) -> list[str]:
+def _walk(root: Path, glob: str, follow: bool, skipped: list[tuple[str, str]]) -> list[str]:
     found: list[str] = []
-    for folder, dirs, files in os.walk(root):
+    inside = os.path.realpath(root)
+    seen: set[str] = set()
+    for folder, dirs, files in os.walk(root, followlinks=follow):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link loop (only with follow): each folder once
+            dirs[:] = []
+            continue
+        seen.add(real)
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         rel_folder = Path(folder).relative_to(root)
+        if not follow:
+            for name in list(dirs):
+                if os.path.islink(os.path.join(folder, name)) and not _within(os.path.join(folder, name), inside):
+                    skipped.append(((rel_folder / name).as_posix(), "a link to a folder outside the input folder"))
         for name in files:
             rel = (rel_folder / name).as_posix()
-            if not name.startswith(".") and fnmatch(rel if "/" in glob else name, glob):
+            if name.startswith(".") or not fnmatch(rel if "/" in glob else name, glob):
+                continue
+            why = _not_readable(os.path.join(folder, name), inside, follow)
+            if why is None:
                 found.append(rel)
+            else:
+                skipped.append((str(root / rel), why))
     return sorted(found)
+
+
+def _within(path: str, root_real: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def _not_readable(path: str, root_real: str, follow: bool) -> str | None:
+    """Why a folder entry is not read as an article, or None to read it."""
+    if not follow and os.path.islink(path) and not _within(path, root_real):
+        return "a link leading outside the input folder (--follow-symlinks reads it)"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device or special file"
+    return f"{kind}, not a regular file"
 
 
 def iter_jsonl(stream: BinaryIO, *, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Item]:
@@ -109,19 +172,66 @@ def _bad_line(lineno: int, message: str) -> Item:
     return Item(lineno, failure=Failure(InputError.exit_code, "InputError", message))
 
 
+class _NonFinite(ValueError):
+    """NaN, Infinity or a number too large for a float: not JSON, and not passed through."""
+
+
+def _non_finite(token: str) -> float:
+    raise _NonFinite(token)
+
+
+def _finite_float(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):
+        raise _NonFinite(token)
+    return value
+
+
+def _too_deep(obj: Any, limit: int) -> bool:
+    """True if arrays and objects nest more than ``limit`` deep (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _parse_line(line: bytes, lineno: int) -> Item:
+    """One line as an article, or as a failing article saying why the line cannot be used.
+
+    Non-finite numbers (``NaN``, ``Infinity``, ``1e999``) are rejected, not passed through:
+    the output must stay JSON. So are integers past Python's 4,300-digit limit and nesting
+    deeper than :data:`MAX_DEPTH`.
+    """
     try:
-        obj = json.loads(line.decode("utf-8"))
+        obj = json.loads(line.decode("utf-8"), parse_constant=_non_finite, parse_float=_finite_float)
     except UnicodeDecodeError as exc:
         return _bad_line(lineno, f"line {lineno}: invalid UTF-8 at byte offset {exc.start} of the line")
     except json.JSONDecodeError as exc:
         return _bad_line(lineno, f"line {lineno}: not JSON ({exc.msg} at column {exc.colno})")
+    except _NonFinite as exc:
+        return _bad_line(lineno, f"line {lineno}: the number {str(exc)[:20]} is not finite (NaN and Infinity are not JSON)")
+    except RecursionError:
+        return _bad_line(lineno, f"line {lineno}: nested deeper than {MAX_DEPTH} levels")
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return _bad_line(lineno, f"line {lineno}: unreadable value ({str(exc).split(';')[0]})")
+    if _too_deep(obj, MAX_DEPTH):
+        return _bad_line(lineno, f"line {lineno}: nested deeper than {MAX_DEPTH} levels")
     if not isinstance(obj, dict):
         return _bad_line(lineno, f"line {lineno}: expected a JSON object with an \"id\" and a \"text\"")
     ident = obj.get("id", lineno)
     if isinstance(ident, bool) or not isinstance(ident, (str, int)) or ident == "":
         return _bad_line(lineno, f"line {lineno}: \"id\" must be a non-empty string or an integer")
     extra = {k: v for k, v in obj.items() if k not in ("id", "text")}
+    try:  # passed-through fields go out as UTF-8: a lone surrogate (\ud800) cannot
+        json.dumps([ident, extra], ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return _bad_line(lineno, f"line {lineno}: a field other than \"text\" holds a lone surrogate, not Unicode text")
     text = obj.get("text")
     if not isinstance(text, str):
         failure = Failure(InputError.exit_code, "InputError", f"{ident}: no \"text\" string on line {lineno}")

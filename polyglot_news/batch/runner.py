@@ -63,13 +63,18 @@ def run_batch(
     chunk: int = DEFAULT_CHUNK,
     resume: bool = False,
     observe: Callable[[ArticleResult, Report], None] | None = None,
+    report: Report | None = None,
 ) -> Report:
     """Digest every article; write one output each, or emit one JSON Lines record each, in input order.
 
     Without ``output_dir`` each record (``{"id", ...passed-through fields, "digest", "batch"}``
     or ``{"id", ..., "error"}``) goes to ``emit`` as one line. With it, outputs are written
     atomically under ``output_dir`` and ``emit`` gets a short line per article (``output`` or
-    ``error``). A failing article never stops the run.
+    ``error``). A failing article never stops the run; an error reading the input stops it
+    only after every article read before it has been written.
+
+    ``report`` (a fresh one by default) is updated as articles finish, so a caller that is
+    interrupted still knows how many were written.
 
     Raises:
         ValueError: ``resume`` without ``output_dir``, or ``workers``/``chunk`` below 1.
@@ -82,7 +87,7 @@ def run_batch(
     translating = options.translation is not None
     window = chunk if translating else 1
     sign = options.signature()
-    report = Report()
+    report = report if report is not None else Report()
     folder = OutputFolder(output_dir, options.fmt, sign) if output_dir is not None else None
     run = _Run(options, sign, folder, resume, emit, observe, report)
     stop = threading.Event()
@@ -97,6 +102,7 @@ def run_batch(
         pending: deque[_Window] = deque()
         in_flight = 0
         eof = False
+        stopped: BaseException | None = None
         while True:
             while not eof and in_flight < max_in_flight:
                 try:
@@ -106,8 +112,9 @@ def run_batch(
                 if got is _EOF:
                     eof = True
                     break
-                if isinstance(got, BaseException):
-                    raise got
+                if isinstance(got, BaseException):  # finish what was read before, then stop
+                    stopped, eof = got, True
+                    break
                 executor = run.submit(got, executor, workers)
                 in_flight += len(got.slots)
                 pending.append(got)
@@ -116,6 +123,8 @@ def run_batch(
                 in_flight -= len(done.slots)
                 run.finish(done)
             if eof and not pending:
+                if stopped is not None:
+                    raise stopped
                 return report
             if pending and (eof or in_flight >= max_in_flight):
                 wait([s.future for s in pending[0].slots if s.future is not None], timeout=0.5)

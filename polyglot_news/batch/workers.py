@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -38,13 +41,55 @@ def summarize_task(task: Task) -> Summary | Failure:
         return Failure.of(error)
 
 
-def _init_worker() -> None:
+def _init_worker(batch_pid: int) -> None:
     # Ctrl-C reaches the whole process group: the main process decides, workers just finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with(batch_pid)
     try:  # load the detector's and summarizer's lazy imports and data before the first article
         summarize_article("The worker warms up before its first article. It loads every model it needs.")
     except Exception:  # noqa: S110 - warming up is optional
         pass
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with(batch_pid: int) -> None:
+    """End this worker when the batch process ends, even by ``kill -9``.
+
+    A forkserver worker's parent is the fork server, not the batch process, so two guards:
+    Linux's parent-death signal (SIGKILL when the fork server goes, which it does once the
+    batch process is gone), and a thread that waits for the batch process itself to exit
+    (a pidfd on Linux, else a poll every second).
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the watch thread alone
+        pass
+    threading.Thread(target=_watch, args=(batch_pid,), name="batch-watch", daemon=True).start()
+
+
+def _watch(batch_pid: int) -> None:
+    try:
+        handle = os.pidfd_open(batch_pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])  # readable once the process has exited
+        os._exit(1)
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(batch_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid was reused by someone else's process: ours is gone
+            os._exit(1)
 
 
 class _InProcess(Executor):
@@ -64,7 +109,9 @@ def make_pool(workers: int) -> Executor:
 
     # forkserver: workers never inherit the main process's threads (reader, CTranslate2).
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker)
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker, initargs=(os.getpid(),)
+    )
 
 
 def default_workers() -> int:

@@ -30,7 +30,7 @@ def detect(input: str, fmt: str, output: str | None) -> None:
     """Detect the language of INPUT (an ISO 639-1 code, or 'und' when unsure)."""
     from polyglot_news import pipeline, render
 
-    found = pipeline.detect_language(read_input(input))
+    found = pipeline.detect_language(read_input(input, output))
     emit(render.detection(found, fmt), output)
 
 
@@ -47,7 +47,7 @@ def summarize(
 
     check_length(sentences, ratio)
     result = pipeline.summarize_article(
-        read_input(input), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio
+        read_input(input, output), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio
     )
     emit(render.summary(result, fmt), output)
 
@@ -75,7 +75,7 @@ def digest(
     check_length(sentences, ratio)
     request = translation_request(targets, parts, models, beam_size, max_length, compute_type, glossary)
     result = pipeline.digest(
-        read_input(input), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
+        read_input(input, output), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
         translation=request,
     )
     for note in result.notes:
@@ -108,7 +108,7 @@ def translate(
     from polyglot_news.translation import sentences as translation
 
     result = pipeline.translate_text(
-        read_input(input), target, source_lang=source_lang, models=models,
+        read_input(input, output), target, source_lang=source_lang, models=models,
         options=decode_options(beam_size, max_length, compute_type), glossary=glossary_file(glossary),
     )
     emit(render.translation(result, fmt), output)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import time
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from polyglot_news.batch.outputs import FORMATS
+from polyglot_news.errors import InputError
+from polyglot_news.cli import streams
 from polyglot_news.cli.options import (
     check_length,
     report_library_errors,
@@ -25,15 +25,11 @@ from polyglot_news.cli.options import (
 if TYPE_CHECKING:
     from polyglot_news import batch as B
 
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
-EXIT_BROKEN_PIPE = 141
+EXIT_INTERRUPTED = streams.EXIT_INTERRUPTED
+EXIT_TERMINATED = streams.EXIT_TERMINATED
+EXIT_BROKEN_PIPE = streams.EXIT_BROKEN_PIPE
 MAX_NOTES = 5
 """Distinct notes shown without --verbose (each article's flag counts make many distinct ones)."""
-
-
-class _Terminated(BaseException):
-    """SIGTERM, raised in the main thread so that writes and workers end cleanly."""
 
 
 def progress_line(done: int, total: int | None, failed: int, elapsed: float) -> str:
@@ -94,11 +90,16 @@ class _Progress:
 @click.option("--resume", is_flag=True, help="Skip articles whose output in DIR exists with the same options.")
 @click.option(
     "-j", "--workers", type=click.IntRange(min=1), metavar="N",
-    help="Worker processes for reading and summarizing [default: the cores]; 1 runs in this process.",
+    help="Worker processes for reading and summarizing [default: the cores]; 1 runs in this process. "
+    "Capped at the cores and at the number of articles: more only cost memory.",
 )
 @click.option(
     "--chunk", type=click.IntRange(min=1), default=32, show_default=True, metavar="N",
     help="Articles translated together (one engine call per route); 1 for a live feed.",
+)
+@click.option(
+    "--follow-symlinks", is_flag=True,
+    help="In folders, also read links to files or folders outside the folder (skipped by default).",
 )
 @click.option("--shard", metavar="K/N", help="Take only articles K, K+N, K+2N, … (1-based) of the input.")
 @summary_options
@@ -109,7 +110,7 @@ class _Progress:
 @report_library_errors
 def batch(
     paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
-    chunk: int, shard: str | None, method: str, sentences: int | None, ratio: float | None,
+    chunk: int, follow_symlinks: bool, shard: str | None, method: str, sentences: int | None, ratio: float | None,
     source_lang: str | None, targets: str | None, parts: str, models: Path | None, beam_size: int,
     max_length: int, compute_type: str, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
 ) -> None:
@@ -120,7 +121,13 @@ def batch(
     Output: JSON Lines on standard output, one record per article in input order
     ({"id", ...other input fields, "digest", "batch"}), or with --output-dir one file per
     article, written atomically, and one {"id", "output"} line per article on stdout.
-    A failing article gives {"id", "error": {"code", "type", "message"}} and the run goes on.
+    A failing article gives {"id", "error": {"code", "type", "message"}} and the run goes on;
+    so does a JSON Lines line that cannot be read (id = its line number). Non-finite numbers
+    (NaN, Infinity) are not JSON: such a line is an error record too.
+
+    \b
+    In folders only regular files are read: FIFOs, devices and links leading out of the
+    folder (unless --follow-symlinks) are skipped with a note.
 
     \b
     Examples:
@@ -134,7 +141,7 @@ def batch(
     when interrupted (SIGINT/SIGTERM): rerun with --resume.
     """
     from polyglot_news import batch as B  # noqa: F811 - imported late: `--help` stays light
-    from polyglot_news.batch.inputs import iter_jsonl, iter_paths, parse_shard, select_shard
+    from polyglot_news.batch.inputs import iter_jsonl, parse_shard, scan_paths, select_shard
     from polyglot_news.batch.workers import default_workers
 
     if quiet and verbose:
@@ -154,13 +161,19 @@ def batch(
 
     total: int | None = None
     if from_stdin:
+        if streams.stdin_closed():
+            raise InputError("<stdin>: standard input is closed")
         stdin = sys.stdin.buffer
         if stdin.isatty() and not quiet:
             click.echo("Reading JSON Lines from standard input (end with Ctrl-D)…", err=True)
         items: Any = iter_jsonl(stdin)
     else:
-        items = iter_paths(paths, glob)
+        scan = scan_paths(paths, glob, follow_symlinks=follow_symlinks)
+        items = scan.items
         total = len(items)
+        if not quiet:
+            for note in scan.notes():
+                click.echo(f"Note: {note}", err=True)
         if not items and not quiet:
             click.echo(f"Note: no input articles (no file matches --glob {glob!r})", err=True)
     if shard is not None:
@@ -170,11 +183,14 @@ def batch(
 
     err = sys.stderr
     progress = _Progress(err, total, enabled=not quiet and err.isatty())
-    stdout = sys.stdout.buffer
+    cores = default_workers()
+    wanted = workers or cores
+    useful = max(1, min(wanted, cores, total if total is not None else wanted))
+    if workers is not None and useful < workers and not quiet:
+        click.echo(f"Note: --workers {workers} capped at {useful} (cores: {cores}, articles: {total})", err=True)
 
     def emit(line: str) -> None:
-        stdout.write(line.encode("utf-8"))
-        stdout.flush()
+        streams.write_stdout(line.encode("utf-8"))
 
     def observe(result: B.ArticleResult, report: B.Report) -> None:
         messages: list[str] = []
@@ -197,20 +213,20 @@ def batch(
 
     report: B.Report = B.Report()
     start = time.monotonic()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    previous = signal.signal(signal.SIGTERM, streams.on_sigterm)
     code = 0
     try:
-        report = B.run_batch(
-            items, options, emit=emit, output_dir=output_dir, workers=workers or default_workers(),
-            chunk=chunk, resume=resume, observe=observe,
+        B.run_batch(
+            items, options, emit=emit, output_dir=output_dir, workers=useful,
+            chunk=chunk, resume=resume, observe=observe, report=report,
         )
         code = report.exit_code
     except BrokenPipeError:  # stdout closed early (`| head`): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        streams.abandon_stdout()
         code = EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
-    except _Terminated:
+    except streams.Terminated:
         code = EXIT_TERMINATED
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -219,10 +235,6 @@ def batch(
         click.echo(_summary(report, code, time.monotonic() - start, output_dir is not None), err=True)
     if code:
         sys.exit(code)
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated()
 
 
 def _summary(report: B.Report, code: int, elapsed: float, to_files: bool) -> str:
@@ -247,5 +259,7 @@ def _check_output_dir(output_dir: Path, paths: tuple[str, ...]) -> None:
             raise click.UsageError(f"--output-dir {output_dir} is inside the input folder {given}; choose another")
 
 
-if __name__ == "__main__":
-    batch()
+if __name__ == "__main__":  # through the group: the same stream and error handling as `polyglot-news batch`
+    from polyglot_news.cli import cli
+
+    cli(["batch", *sys.argv[1:]], prog_name="polyglot-news")
