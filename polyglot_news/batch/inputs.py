@@ -113,7 +113,7 @@ def _walk(root: Path, glob: str, follow: bool, skipped: list[tuple[str, str]]) -
         if not follow:
             for name in list(dirs):
                 if os.path.islink(os.path.join(folder, name)) and not _within(os.path.join(folder, name), inside):
-                    skipped.append(((rel_folder / name).as_posix(), "a link to a folder outside the input folder"))
+                    skipped.append((str(root / rel_folder / name), "a link to a folder outside the input folder"))
         for name in files:
             rel = (rel_folder / name).as_posix()
             if name.startswith(".") or not fnmatch(rel if "/" in glob else name, glob):

@@ -28,6 +28,7 @@ from polyglot_news.batch.report import ArticleResult, Report
 from polyglot_news.batch.workers import Task, make_pool, summarize_task
 from polyglot_news.document import Digest, Summary
 from polyglot_news.errors import EXIT_PARTIAL, InputError, OutputError
+from polyglot_news.io import signals_deferred
 from polyglot_news.pipeline import assemble_digest, cited_references
 from polyglot_news.translation.summaries import Outcome, translate_summaries
 
@@ -288,11 +289,12 @@ class _Run:
                 self._done(item, ArticleResult(item.id, "ok", notes=notes), record)
                 return
             else:
-                failure = self._write(slot, digest)
-                if failure is None:
-                    result_ok = ArticleResult(item.id, "ok", output=slot.output, notes=notes)
-                    self._done(item, result_ok, {"output": slot.output})
-                    return
+                with signals_deferred():  # a file written is a file counted, even if Ctrl-C comes now
+                    failure = self._write(slot, digest)
+                    if failure is None:
+                        result_ok = ArticleResult(item.id, "ok", output=slot.output, notes=notes)
+                        self._done(item, result_ok, {"output": slot.output})
+                        return
         failure = failure or Failure(1, "RuntimeError", f"{item.id}: no result (a bug: please report it)")
         self._done(item, ArticleResult(item.id, "failed", failure=failure, notes=notes), {"error": failure.to_dict()})
 
@@ -307,18 +309,22 @@ class _Run:
         return None
 
     def _done(self, item: Item, result: ArticleResult, fields: dict[str, Any]) -> None:
-        """Emit the article's line, count it, tell the observer."""
+        """Emit the article's line, count it, tell the observer.
+
+        A line emitted is a line counted: SIGINT/SIGTERM wait until both are done.
+        """
         line: dict[str, Any] = {"id": item.id}
         if self.folder is None or result.status == "failed":
             line.update(item.extra)
         line.update(fields)
-        self.emit(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-        if result.status == "ok":
-            self.report.ok += 1
-        elif result.status == "failed":
-            self.report.failed += 1
-        else:
-            self.report.resumed += 1
+        with signals_deferred():
+            self.emit(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+            if result.status == "ok":
+                self.report.ok += 1
+            elif result.status == "failed":
+                self.report.failed += 1
+            else:
+                self.report.resumed += 1
         if self.observe is not None:
             self.observe(result, self.report)
 

@@ -28,8 +28,9 @@ def cli() -> None:
       polyglot-news detect --format json story.txt
 
     \b
-    Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input or output, 4 language unknown,
-    5 model problem, 6 citation invariant broken, 7 partial success, 8 no route for --to.
+    Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input or output (a full disk or a
+    closed stream too), 4 language unknown, 5 model problem, 6 citation invariant broken,
+    7 partial success, 8 no route for --to, 130 Ctrl-C, 143 SIGTERM.
     """
 
 
