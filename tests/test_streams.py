@@ -106,10 +106,10 @@ def test_closed_stdout_is_fine_with_an_output_file(tmp_path: Path) -> None:
 
 
 def test_dash_o_dev_stdout_into_a_pipe(tmp_path: Path) -> None:
-    for args in (["detect", "-o", "/dev/stdout", EXAMPLE], ["summarize", "-n", "1", "-o", "/dev/stdout", EXAMPLE]):
-        done = polyglot(args, tmp_path)
+    for command in (["detect"], ["summarize", "-n", "1"]):
+        done = polyglot([*command, "-o", "/dev/stdout", EXAMPLE], tmp_path)
         assert done.returncode == 0, done.stderr
-        assert done.stdout == polyglot(args[:1] + args[3:] if args[0] == "detect" else args[:3] + args[5:], tmp_path).stdout
+        assert done.stdout == polyglot([*command, EXAMPLE], tmp_path).stdout != ""
 
 
 # ---------------------------------------------------------------- Ctrl-C and SIGTERM

@@ -215,7 +215,8 @@ def _parse_line(line: bytes, lineno: int) -> Item:
     except json.JSONDecodeError as exc:
         return _bad_line(lineno, f"line {lineno}: not JSON ({exc.msg} at column {exc.colno})")
     except _NonFinite as exc:
-        return _bad_line(lineno, f"line {lineno}: the number {str(exc)[:20]} is not finite (NaN and Infinity are not JSON)")
+        number = str(exc)[:20]
+        return _bad_line(lineno, f"line {lineno}: the number {number} is not finite (NaN and Infinity are not JSON)")
     except RecursionError:
         return _bad_line(lineno, f"line {lineno}: nested deeper than {MAX_DEPTH} levels")
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits

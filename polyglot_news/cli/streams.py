@@ -205,7 +205,7 @@ def guarded() -> Iterator[None]:
         if sys.stdout is not original:
             with contextlib.suppress(OSError, ValueError):
                 sys.stdout.flush()
-            sys.stdout = original  # type: ignore[assignment]
+            sys.stdout = original
         _raw = None
 
 
