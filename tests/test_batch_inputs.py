@@ -306,3 +306,28 @@ def test_sigterm_summary_counts_the_files_written(tmp_path: Path) -> None:
     assert process.returncode == 143, stderr
     assert 5 <= written < 40
     assert f"batch: interrupted after {written} articles ({written} ok, 0 failed)" in stderr
+
+
+# ---------------------------------------------------------------- --batch-tokens
+
+
+def test_batch_tokens_is_settable_and_checked(install_packages: Any) -> None:
+    install_packages("echo-en_ru")
+    text = "The council met on Tuesday [1]. It voted for the plan [2]. The mayor spoke last."
+    default = CliRunner().invoke(cli, ["translate", "--to", "ru", "--source-lang", "en", "-"], input=text)
+    small = CliRunner().invoke(
+        cli, ["translate", "--to", "ru", "--source-lang", "en", "--batch-tokens", "8", "-"], input=text
+    )
+    assert default.exit_code == small.exit_code == 0, small.stderr
+    assert small.stdout == default.stdout
+    refused = CliRunner().invoke(cli, ["digest", "--batch-tokens", "0", "-"], input=text)
+    assert refused.exit_code == 2 and "--batch-tokens" in refused.stderr
+    for command in ("digest", "translate", "batch"):
+        assert "--batch-tokens" in CliRunner().invoke(cli, [command, "--help"]).stdout
+
+
+def test_batch_tokens_reaches_the_decoding_options() -> None:
+    from polyglot_news.cli.options import translation_request
+
+    request = translation_request("ru", "summary", None, 4, 256, "int8", None, batch_tokens=512)
+    assert request is not None and request.options.batch_tokens == 512

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from polyglot_news.translation.request import TranslationRequest
 
 FORMATS = ("text", "json", "markdown")
+DEFAULT_BATCH_TOKENS = 4096
+"""``--batch-tokens`` default: the library's (``DecodeOptions.batch_tokens``)."""
 MAX_BEAM_SIZE = 16
 """Widest ``--beam-size``: memory grows with the beam (100,000 took 12 GB); past ~8 news
 sentences gain nothing (Argos Translate uses 4)."""
@@ -165,6 +167,12 @@ def translation_options(func: F) -> F:
                 help="Most target tokens per sentence.",
             ),
             click.option(
+                "--batch-tokens", type=click.IntRange(min=1), default=DEFAULT_BATCH_TOKENS, show_default=True,
+                metavar="N",
+                help="Decoding batch size in source tokens (CTranslate2's max_batch_size): lower it to "
+                "bound memory on long inputs.",
+            ),
+            click.option(
                 "--compute-type", default="int8", show_default=True,
                 help="CTranslate2 compute type (int8, int8_float32, float32, …).",
             ),
@@ -183,10 +191,14 @@ def translation_options(func: F) -> F:
     )
 
 
-def decode_options(beam_size: int, max_length: int, compute_type: str) -> DecodeOptions:
+def decode_options(
+    beam_size: int, max_length: int, compute_type: str, batch_tokens: int = DEFAULT_BATCH_TOKENS
+) -> DecodeOptions:
     from polyglot_news.translation.decoding import DecodeOptions
 
-    return DecodeOptions(beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type)
+    return DecodeOptions(
+        beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type, batch_tokens=batch_tokens
+    )
 
 
 def glossary_file(path: Path | None) -> Glossary | None:
@@ -199,7 +211,7 @@ def glossary_file(path: Path | None) -> Glossary | None:
 
 def translation_request(
     targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
-    compute_type: str, glossary: Path | None,
+    compute_type: str, glossary: Path | None, batch_tokens: int = DEFAULT_BATCH_TOKENS,
 ) -> TranslationRequest | None:
     """The request the target and translation options describe; None for ``--to none``."""
     if (targets or "").strip().lower() == "none":
@@ -215,7 +227,7 @@ def translation_request(
         targets=codes,
         parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
         models=models,
-        options=decode_options(beam_size, max_length, compute_type),
+        options=decode_options(beam_size, max_length, compute_type, batch_tokens),
         glossary=glossary_file(glossary),
     )
 
