@@ -110,6 +110,12 @@ def write_atomic(path: str | Path, text: str) -> None:
     Raises:
         OutputError: the folder is missing or not writable, the target is a folder, the disk is full.
     """
+    try:  # a link to a pipe or terminal (/dev/stderr → /proc/self/fd/2 → pipe:[…]) resolves to no path
+        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
+            _write_directly(path, text)
+            return
+    except OSError:
+        pass
     target = Path(os.path.realpath(path))
     try:
         mode = target.stat().st_mode
@@ -120,11 +126,7 @@ def write_atomic(path: str | Path, text: str) -> None:
     if mode is not None and stat.S_ISDIR(mode):
         raise OutputError(f"{path}: is a directory")
     if mode is not None and not stat.S_ISREG(mode):
-        try:
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        _write_directly(target, text, name=str(path))
         return
     with signals_deferred():  # Ctrl-C between mkstemp and replace would leave the temp file behind
         try:
@@ -144,6 +146,15 @@ def write_atomic(path: str | Path, text: str) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _write_directly(path: str | Path, text: str, *, name: str | None = None) -> None:
+    """Write to something that is not a regular file (a FIFO, a terminal, a pipe's /dev/fd name)."""
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise OutputError(f"{name or path}: cannot write ({exc.strerror or exc})") from None
 
 
 @contextlib.contextmanager

@@ -159,3 +159,10 @@ def test_interrupted_article_command_exits_like_batch(
     assert process.returncode == code, stderr
     assert stderr.strip().splitlines() == [message]
     assert stdout == ""
+
+
+def test_dash_o_dev_stderr_into_a_pipe(tmp_path: Path) -> None:
+    done = polyglot(["detect", "-o", "/dev/stderr", EXAMPLE], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert done.stderr == polyglot(["detect", EXAMPLE], tmp_path).stdout
