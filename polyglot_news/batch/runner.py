@@ -27,7 +27,7 @@ from polyglot_news.batch.outputs import OutputFolder
 from polyglot_news.batch.report import ArticleResult, Report
 from polyglot_news.batch.workers import Task, make_pool, summarize_task
 from polyglot_news.document import Digest, Summary
-from polyglot_news.errors import EXIT_PARTIAL, InputError, OutputError
+from polyglot_news.errors import EXIT_PARTIAL, InputError, OutputError, exit_code_of
 from polyglot_news.pipeline import assemble_digest, cited_references
 from polyglot_news.translation.summaries import Outcome, translate_summaries
 
@@ -269,9 +269,9 @@ class _Run:
                 message = f"{item.id}: flagged translation into {', '.join(flagged)} and --strict is on"
                 failure = Failure(EXIT_PARTIAL, "FlaggedTranslation", message)
             elif digest.errors:
-                worst = max(digest.errors, key=lambda e: getattr(e, "exit_code", 1))
+                worst = max(digest.errors, key=exit_code_of)
                 failure = Failure(
-                    getattr(worst, "exit_code", 1), type(worst).__name__,
+                    exit_code_of(worst), type(worst).__name__,
                     f"{item.id}: " + "; ".join(str(e) for e in digest.errors),
                 )
             elif self.folder is None or slot.output is None:

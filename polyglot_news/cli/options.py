@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from polyglot_news.errors import OutputError, PolyglotNewsError
+from polyglot_news.errors import OutputError, PolyglotNewsError, exit_code_of
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
 
 if TYPE_CHECKING:
@@ -39,12 +39,12 @@ def library_errors() -> Iterator[None]:
         yield
     except PolyglotNewsError as error:
         click.echo(f"Error: {error}", err=True)
-        sys.exit(error.exit_code)
+        sys.exit(exit_code_of(error))
     except UnicodeError:
         raise
     except ValueError as error:
         click.echo(f"Error: {error}", err=True)
-        sys.exit(2)
+        sys.exit(exit_code_of(error))
 
 
 def report_library_errors(func: F) -> F:

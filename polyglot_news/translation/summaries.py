@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from polyglot_news import signature as signatures
 from polyglot_news.document import Reference, Sentence, Summary
 from polyglot_news.errors import PolyglotNewsError
 from polyglot_news.models.metadata import is_test_model
 from polyglot_news.models.store import Package, list_packages
 from polyglot_news.segment import split_sentences
+from polyglot_news.signature import Signature
 from polyglot_news.translation.engine import Translated, build_translator
 from polyglot_news.translation.glossary import GlossaryHit
 from polyglot_news.translation.request import DEFAULT_TARGETS, TranslationRequest
@@ -25,7 +27,7 @@ class Outcome:
     translations: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     errors: list[PolyglotNewsError] = field(default_factory=list)
-    signatures: list[str] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
 
 
 def translate_summaries(
@@ -63,10 +65,10 @@ def translate_summaries(
             batch = [sentence for i in members for _, sentence in units[i]]
             if translator:
                 results, hits = _translate_checked(translator, batch, source, target, request.glossary)
-                sign = f"mt:{target}={_signature(translator, request.glossary)}"
+                sign = signatures.translation(target, _signature(translator, request.glossary))
             else:
                 results, hits = [Translated(s) for s in batch], [[] for _ in batch]
-                sign = f"mt:{target}=identity"
+                sign = signatures.translation(target, "identity")
             done, found = iter(results), iter(hits)
             for i in members:
                 mine = [next(done) for _ in units[i]]
