@@ -10,6 +10,9 @@ from polyglot_news.io import to_json
 if TYPE_CHECKING:
     from polyglot_news.pipeline import TextTranslation
 
+FORMATS: dict[str, str] = {"text": ".txt", "json": ".json", "markdown": ".md"}
+"""Every output format, with the extension of a file written in it (``batch --output-dir``)."""
+
 
 def detection(found: Detection, fmt: str) -> str:
     """``en<TAB>0.9999<TAB>reason`` as text; an object as JSON or Markdown."""

@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from polyglot_news.batch.outputs import FORMATS
 from polyglot_news.languages import check_language_code
+from polyglot_news.render import FORMATS
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
 from polyglot_news.translation.request import TranslationRequest
 from polyglot_news.version import __version__
