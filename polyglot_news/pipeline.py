@@ -8,7 +8,7 @@ from pathlib import Path
 
 from polyglot_news import signature as signatures
 from polyglot_news.detect import detect
-from polyglot_news.document import Article, Detection, Digest, Reference, Sentence, Summary
+from polyglot_news.document import Article, Detection, Digest, GlossaryHit, Reference, Sentence, Summary
 from polyglot_news.errors import DetectionError, InputError
 from polyglot_news.languages import check_language_code
 from polyglot_news.parse import parse_article
@@ -17,7 +17,7 @@ from polyglot_news.signature import Signature
 from polyglot_news.summarize import DEFAULT_METHOD, summarize
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.engine import Translated
-from polyglot_news.translation.glossary import Glossary, GlossaryHit
+from polyglot_news.translation.glossary import Glossary
 from polyglot_news.translation.request import TranslationRequest
 from polyglot_news.translation.sentences import translate_sentences
 from polyglot_news.translation.summaries import Outcome, translate_summaries

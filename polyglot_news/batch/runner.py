@@ -263,7 +263,7 @@ class _Run:
         if failure is None and isinstance(result, Summary):
             digest = assemble_digest(result, self.options.method, outcome if isinstance(outcome, Outcome) else None)
             notes = self._new_notes(digest.notes)
-            flagged = sorted(lang for lang, t in digest.translations.items() if t.get("flags"))
+            flagged = sorted(lang for lang, t in digest.translations.items() if t.flags)
             self.report.flagged += bool(flagged)
             if self.options.strict and flagged and not digest.errors:
                 message = f"{item.id}: flagged translation into {', '.join(flagged)} and --strict is on"

@@ -85,7 +85,7 @@ def digest(
         for error in result.errors:
             click.echo(f"Error: {error}", err=True)
         sys.exit(max(exit_code_of(e) for e in result.errors))
-    if strict and any(t.get("flags") for t in result.translations.values()):
+    if strict and any(t.flags for t in result.translations.values()):
         click.echo("Error: flagged translations (see translations.LANG.flags) and --strict is on", err=True)
         sys.exit(EXIT_PARTIAL)
 

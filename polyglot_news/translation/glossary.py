@@ -41,7 +41,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from polyglot_news.errors import InputError
 
@@ -99,17 +98,6 @@ class Glossary:
     def signature(self) -> str:
         """``gloss:<first 8 hex digits of the file's sha256>`` for the output signature."""
         return f"gloss:{self.digest[:8]}"
-
-
-@dataclass(frozen=True)
-class GlossaryHit:
-    """One term of a sentence's source: ``hit``, ``fixed`` or ``miss`` in its translation."""
-
-    term: str
-    status: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"term": self.term, "status": self.status}
 
 
 def load_glossary(path: Path | str) -> Glossary:

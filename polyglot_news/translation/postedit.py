@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from polyglot_news.citations import check_invariant
-from polyglot_news.document import Marker, Sentence
+from polyglot_news.document import GlossaryHit, Marker, Sentence
 from polyglot_news.translation.engine import Translated
-from polyglot_news.translation.glossary import Glossary, GlossaryHit, Rule
+from polyglot_news.translation.glossary import Glossary, Rule
 
 MIN_STEM = 4
 """Shortest stem that may carry an ending; shorter terms match only uninflected (``ЕС``, ``Рада``)."""
