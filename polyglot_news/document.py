@@ -115,6 +115,8 @@ class Summary:
     sentences: tuple[Sentence, ...]
     summary: tuple[Sentence, ...]
     length: str
+    references: tuple[Reference, ...] = ()
+    """The references the summary cites, in the order of the article's reference list."""
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ def summarize_article(
         [s.plain for s in body], source.language, tokenizer, method=method, count=sentences, ratio=ratio
     )
     length = f"r{ratio:g}" if ratio is not None else str(len(chosen))
-    return Summary(article, source, tuple(body), tuple(body[i] for i in chosen), length)
+    summary = tuple(body[i] for i in chosen)
+    return Summary(article, source, tuple(body), summary, length, cited_references(summary, article.references))
 
 
 def digest(
@@ -76,8 +77,7 @@ def digest(
     result = summarize_article(text, source_lang=source_lang, method=method, sentences=sentences, ratio=ratio)
     if translation is None:
         return assemble_digest(result, method)
-    references = cited_references(result.summary, result.article.references)
-    outcome = translate_summaries([result], [references], translation)[0]
+    outcome = translate_summaries([result], translation)[0]
     return assemble_digest(result, method, outcome)
 
 
@@ -87,7 +87,7 @@ def assemble_digest(result: Summary, method: str, outcome: Outcome | None = None
     Batch callers summarize many articles, translate them together with
     :func:`polyglot_news.translation.translate_summaries`, then assemble each one here.
     """
-    references = cited_references(result.summary, result.article.references)
+    references = result.references
     sign = signatures.summary(result.source, method, result.length)
     if outcome is None:
         return Digest(result.source, result.article.headline, result.summary, references, str(sign))

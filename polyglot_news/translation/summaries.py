@@ -28,17 +28,15 @@ class Outcome:
     signatures: list[Signature] = field(default_factory=list)
 
 
-def translate_summaries(
-    summaries: Sequence[Summary], references: Sequence[tuple[Reference, ...]], request: TranslationRequest
-) -> list[Outcome]:
+def translate_summaries(summaries: Sequence[Summary], request: TranslationRequest) -> list[Outcome]:
     """Translate many summarized articles; one engine call per route covers all of them.
 
-    ``references[i]`` are the references shown with ``summaries[i]``. A target that fails for
-    an article (no route, a broken package) does not stop the other targets or articles.
+    Each summary's cited references are translated with it. A target that fails for an
+    article (no route, a broken package) does not stop the other targets or articles.
     """
     packages = list_packages(request.models)
     outcomes = [Outcome() for _ in summaries]
-    units = [_units(s, refs, request.parts) for s, refs in zip(summaries, references, strict=False)]
+    units = [_units(s, request.parts) for s in summaries]
     targets = request.targets if request.targets is not None else DEFAULT_TARGETS
     by_source: dict[str, list[int]] = {}
     for i, summary in enumerate(summaries):
@@ -85,7 +83,7 @@ def translate_summaries(
     return outcomes
 
 
-def _units(summary: Summary, references: tuple[Reference, ...], parts: tuple[str, ...]) -> list[tuple[str, Sentence]]:
+def _units(summary: Summary, parts: tuple[str, ...]) -> list[tuple[str, Sentence]]:
     """Every sentence to translate, tagged with its part (``reference:<id>`` for a title)."""
     units: list[tuple[str, Sentence]] = []
     if "headline" in parts and summary.article.headline:
@@ -93,7 +91,7 @@ def _units(summary: Summary, references: tuple[Reference, ...], parts: tuple[str
     if "summary" in parts:
         units += [("summary", s) for s in summary.summary]
     if "references" in parts:
-        units += [(f"reference:{r.id}", Sentence(r.title)) for r in references]
+        units += [(f"reference:{r.id}", Sentence(r.title)) for r in summary.references]
     if "full" in parts:
         units += [("full", s) for s in summary.sentences]
     return units
