@@ -14,7 +14,7 @@ from .errors import DetectionError, InputError
 from .glossary import Glossary, GlossaryHit
 from .parse import parse_article
 from .segment import Tokenizer, split_sentences
-from .summarize import DEFAULT_METHOD, summarize
+from .summarize import DEFAULT_METHOD, signature_name, summarize
 from .translate import DecodeOptions, Translated
 from .translation import (
     Outcome,
@@ -163,7 +163,7 @@ def signature(source: Detection, method: str, length: str) -> str:
         [
             _detection_signature(source),
             "seg:v1",
-            f"sum:{method}-{length}",
+            f"sum:{signature_name(method)}-{length}",
             f"sumy:{_version('sumy')}",
             f"v:{__version__}",
         ]
