@@ -166,13 +166,23 @@ def evaluate(articles: Sequence[Article], scorer: Callable[[Article], Sequence[f
     return {key: 100 * value / len(articles) for key, value in acc.items()}
 
 
+def stored(method: str) -> Callable[[Article], Sequence[float]]:
+    """A scorer that reads ``method``'s precomputed scores."""
+
+    def scorer(article: Article) -> Sequence[float]:
+        scores: Sequence[float] = article["scores"][method]
+        return scores
+
+    return scorer
+
+
 def run(explore: bool) -> tuple[Table, dict[str, list[Article]]]:
     data, seconds = score_all(explore)
     table: Table = {}
     for name, articles in data.items():
         table[name] = {}
         for m in articles[0]["scores"]:
-            table[name][m] = evaluate(articles, lambda a, m=m: a["scores"][m])
+            table[name][m] = evaluate(articles, stored(m))
             if m in seconds[name]:
                 table[name][m]["s"] = seconds[name][m]
     return table, data
