@@ -166,6 +166,17 @@ def evaluate(articles: Sequence[Article], scorer: Callable[[Article], Sequence[f
     return {key: 100 * value / len(articles) for key, value in acc.items()}
 
 
+def r1_per_article(articles: Sequence[Article], scorer: Callable[[Article], Sequence[float]]) -> list[float]:
+    """ROUGE-1 F1 x 100 of each article's summary, in order."""
+    return [100 * rouge_of(a, pick(scorer(a), a["k"]))["r1"] for a in articles]
+
+
+def groups(data: dict[str, list[Article]]) -> dict[str, list[Article]]:
+    """The sets, then issue 10's two kinds of request: long (BBC) and short (the rest, pooled)."""
+    pooled = [a for name, articles in data.items() if name != "bbc" for a in articles]
+    return {**data, "long=bbc": data["bbc"], "short=pooled": pooled}
+
+
 def stored(method: str) -> Callable[[Article], Sequence[float]]:
     """A scorer that reads ``method``'s precomputed scores."""
 
@@ -228,6 +239,14 @@ def derive(table: Table, data: dict[str, list[Article]]) -> tuple[float, float]:
         fold = max(margin, key=lambda c: (smoothed(c, keep), -c[0], c[1]))
         print(f"leave out {out:<9}: weight {fold[0]}, ratio {fold[1]}; on {out}: "
               f"{margin[fold][out]:+.1f} vs the best single method, chosen cell {margin[chosen][out]:+.1f}")
+    # Cross-check with issue 10's own grouping: long (BBC) and short requests (pooled articles).
+    kinds = {k: v for k, v in groups(data).items() if "=" in k}
+    kind_best = {k: max(sum(r1_per_article(v, stored(m))) / len(v) for m in SINGLE) for k, v in kinds.items()}
+    for cell in margin:
+        margin[cell].update({k: evaluate(v, auto(*cell))["r1"] - kind_best[k] for k, v in kinds.items()})
+    by_kind = max(margin, key=lambda c: (smoothed(c, list(kinds)), -c[0], c[1]))
+    print(f"same rule on the issue's two kinds of request: weight {by_kind[0]}, ratio {by_kind[1]}; "
+          + ", ".join(f"{k} {margin[chosen][k]:+.1f}" for k in kinds) + " vs their best single method")
     return chosen
 
 
@@ -272,7 +291,7 @@ def stemmer_check() -> None:
             print(f"{method:<10}{language:<6}" + "".join(f"{c:>13.3f}" for c in cells))
 
 
-def report(table: Table) -> None:
+def report(table: Table, data: dict[str, list[Article]]) -> None:
     sets = list(table)
     methods = list(next(iter(table.values())))
     print("ROUGE F1 x100 as R1/R2/RL; mean = mean over sets of (R1+R2+RL)/3; "
@@ -280,26 +299,28 @@ def report(table: Table) -> None:
     header = f"{'method':<22}" + "".join(f"{s:>20}" for s in sets) + f"{'mean':>8}{'art/s':>8}"
     print(header)
     means = {}
-    articles = {s: len(SETS_SEEN.get(s, ())) for s in sets}
+    total = sum(len(articles) for articles in data.values())
     for m in methods:
         cells = [table[s][m] for s in sets]
         means[m] = sum((c["r1"] + c["r2"] + c["rL"]) / 3 for c in cells) / len(cells)
         row = "".join(f"{c['r1']:>8.1f}/{c['r2']:>4.1f}/{c['rL']:>4.1f}" for c in cells)
         spent = sum(c.get("s", 0.0) for c in cells)
-        speed = f"{sum(articles.values()) / spent:>8.0f}" if spent else f"{'':>8}"
+        speed = f"{total / spent:>8.0f}" if spent else f"{'':>8}"
         print(f"{m:<22}{row}{means[m]:>8.2f}{speed}")
     print()
-    singles = [m for m in SINGLE if m in methods]
     default = S.DEFAULT_METHOD
-    for s in sets:
-        best = max(singles, key=lambda m: table[s][m]["r1"])
-        gap = table[s][default]["r1"] - table[s][best]["r1"]
-        print(f"{s:<9} best single method by ROUGE-1: {best} {table[s][best]['r1']:.1f}; "
-              f"default {default} {table[s][default]['r1']:.1f} ({gap:+.1f})")
+    print(f"default {default} vs the best single method by ROUGE-1 "
+          "(+- standard error of the mean paired difference over the articles)")
+    for name, articles in groups(data).items():
+        ours = r1_per_article(articles, stored(default))
+        best, theirs = max(((m, r1_per_article(articles, stored(m))) for m in SINGLE),
+                           key=lambda item: sum(item[1]))
+        diffs = [a - b for a, b in zip(ours, theirs, strict=True)]
+        mean = sum(diffs) / len(diffs)
+        spread = (sum((d - mean) ** 2 for d in diffs) / max(1, len(diffs) - 1)) ** 0.5
+        print(f"  {name:<13}{len(articles):>3} articles: {default} {sum(ours) / len(ours):5.1f}, "
+              f"{best} {sum(theirs) / len(theirs):5.1f}: {mean:+.1f} +- {spread / len(diffs) ** 0.5:.1f}")
     print(f"best mean: {max(methods, key=lambda m: means[m])}; default: {default}")
-
-
-SETS_SEEN: dict[str, list[Article]] = {}
 
 
 def main() -> None:
@@ -314,8 +335,7 @@ def main() -> None:
         stemmer_check()
         return
     table, data = run(args.explore)
-    SETS_SEEN.update(data)
-    report(table)
+    report(table, data)
     if args.derive:
         print()
         derive(table, data)
