@@ -29,7 +29,7 @@ from .batch_workers import Task, make_pool, summarize_task
 from .document import Digest, Summary
 from .errors import EXIT_PARTIAL, InputError, OutputError
 from .pipeline import assemble_digest, cited_references
-from .summarize import DEFAULT_METHOD, METHODS
+from .summarize import DEFAULT_METHOD, METHODS, signature_name
 from .translation import Outcome, TranslationRequest, check_language_code, translate_summaries
 
 DEFAULT_CHUNK = 32
@@ -68,7 +68,7 @@ class BatchOptions:
         """
         shape: dict[str, Any] = {
             "v": __version__,
-            "method": self.method,
+            "method": signature_name(self.method),  # auto's version: new constants, new outputs
             "sentences": self.sentences,
             "ratio": self.ratio,
             "source_lang": self.source_lang,
