@@ -13,6 +13,7 @@ from importlib import metadata
 
 from polyglot_news.detect import MODEL_VERSION
 from polyglot_news.document import Detection
+from polyglot_news.summarize import signature_name
 from polyglot_news.version import __version__
 
 SEGMENTER = "v1"
@@ -46,7 +47,7 @@ def summary(source: Detection, method: str, length: str) -> Signature:
     return (
         detection(source)
         .add("seg", SEGMENTER)
-        .add("sum", f"{method}-{length}")
+        .add("sum", f"{signature_name(method)}-{length}")
         .add("sumy", package_version("sumy"))
         .add("v", __version__)
     )

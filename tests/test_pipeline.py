@@ -31,6 +31,18 @@ def test_digest_of_a_russian_article_keeps_structure() -> None:
     assert "translations" not in result.to_dict()
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "part"),
+    [
+        ({"sentences": 3}, "|sum:auto.v1-3|"),
+        ({"ratio": 0.4}, "|sum:auto.v1-r0.4|"),
+        ({"sentences": 2, "method": "reduction-lead"}, "|sum:reduction-lead-2|"),
+    ],
+)
+def test_the_signature_names_the_summary_method_and_its_version(kwargs: dict[str, Any], part: str) -> None:
+    assert part in polyglot_news.digest(RU_ARTICLE, **kwargs).signature
+
+
 def test_default_targets_without_models_are_skipped_with_notes() -> None:
     result = polyglot_news.digest(RU_ARTICLE, translation=polyglot_news.TranslationRequest())
     # Russian needs no model for a Russian article; Belarusian does.

@@ -103,7 +103,10 @@ def summary_options(func: F) -> F:
         [
             click.option(
                 "--method", type=click.Choice(sorted(METHODS)), default=DEFAULT_METHOD, show_default=True,
-                help="Extractive algorithm ('lead' = the first sentences).",
+                help=(
+                    "Extractive algorithm ('lead' = the first sentences; 'auto' = Reduction with a lead prior "
+                    "that fades as the summary grows)."
+                ),
             ),
             click.option(
                 "--sentences", "-n", type=click.IntRange(min=1), help="Summary length in sentences [default: 3]."
