@@ -7,15 +7,38 @@ such as ``[citation needed]`` (no refs), optionally with a page suffix ``[1]: 20
 Runs ``[2][3]``, ``[1][1]`` and ``[3], [12]`` are one marker per bracket group; the later
 ones carry the separator (``""`` or ``", "``) as their ``lead``.
 
-Not markers (they stay text): anything outside the grammar (``[sic]``, ``[…]``, ``[0]``,
-``[i]`` glued to a word), and index expressions in code-like context. The code rule: a
-group glued to an identifier character (``x[1]``) is code when the text right after it
-continues the expression (``x[1]=``, ``a[1].b``, ``f[1](``, ``a[1]b``), when the next
-non-space character is an operator (``= + * / % < > ^ | &``), when its token holds
-code characters before it (``obj.items[1]``, ``my_list[1]``, a backtick; a domain such as
-``mozilla.org[4]`` is prose), when it sits inside a backtick span, or when it is a single
-letter (``array[i]``: letter notes count only after punctuation or space, ``citizens.[a]``).
-Prose keeps ``source[17] codec`` and ``Empire,[54] reflecting``.
+Context rules: a group of the grammar is a marker unless a *text* row applies; rows are
+tried in order and the first that applies decides. A run such as ``[1][2]`` is judged as
+one (``a[1][2] = 4`` is text throughout).
+
+| # | the group ...                                          | example                          | verdict |
+|---|--------------------------------------------------------|----------------------------------|---------|
+| 1 | sits inside a backtick span                            | ```a[1]```                       | text    |
+| 2 | is followed by ``= < > ≤ ≥`` and a number (statistics) | ``F[1,12] = 8.42``, ``t [23] < 2`` | text    |
+| 3 | is glued to a letter, digit, ``_`` or ``)`` and the    | ``x[1]=``, ``a[1].b``, ``f[1](``,  | text    |
+|   | expression goes on: glued text, ``.x``/``:x``, or an   | ``a[1]b``, ``f(x)[1] = 2``,      |         |
+|   | operator next (``= + * / % < > ^ &``, a pipe)          | ``a[1] + b``                     |         |
+| 4 | is a letter ``[a]`` glued to a word (not to a number)  | ``array[i]``, ``x[a]``           | text    |
+| 5 | is glued to a token holding code characters            | ``obj.items[1]``, ``my_list[1]``, | text    |
+|   | (``_ ` ( ) { } $ @ # ; < > =``, a backslash, ``->``,   | ``$x[1]``, ``f(a[1]``            |         |
+|   | ``::``, ``name.attr``) once the prose shapes of rows   |                                  |         |
+|   | 6-8 and opening quotes/parentheses are set aside       |                                  |         |
+| 6 | follows a number or an amount (``$ € £ ₽ ¥ ₹ ₴``,      | ``in 2012[3]``, ``2012[a]``,     | marker  |
+|   | ``US$``, ``Br``; ``bn``/``m``/``k``/``tn`` suffixes)   | ``US$2,500[7]``, ``$5bn[8]``,    |         |
+|   |                                                        | ``€5m[3]``, ``Br500[4]``         |         |
+| 7 | follows a hashtag or a handle                          | ``#MeToo[9]``, ``@mfa_by[3]``    | marker  |
+| 8 | follows an e-mail or a web address                     | ``press@mfa.gov.by[10]``,        | marker  |
+|   |                                                        | ``mozilla.org[4]``               |         |
+| 9 | follows a closing quote or parenthesis                 | ``"Godzilla"[5]``, ``(2001)[3]`` | marker  |
+| 10| follows a word, punctuation or a space                 | ``source[17] codec``,            | marker  |
+|   |                                                        | ``Empire,[54]``, ``citizens.[a]``|         |
+
+Outside the grammar a bracket group is always text: ``[sic]``, ``[…]``, ``[0]``,
+``[12345]``, ``[A]``. A bracket group that stays text is never lost either: the translation
+engine holds it out of the model like a marker (:func:`hold_out` / :func:`put_back`) and
+:func:`check_brackets` checks markers and these *verbatim* groups together. Verbatim
+groups are part of ``Sentence.plain``; they never appear among a sentence's markers and
+cite no reference.
 """
 
 from __future__ import annotations
@@ -68,6 +91,17 @@ _OPERATOR = "=+*/%<>^|&"
 _CODE_IN_TOKEN = re.compile(r"[_`(){}$@#\\;<>=]|->|::|[A-Za-z_]\w*\.[A-Za-z_]")
 _NEXT_NONSPACE = re.compile(r" *(\S)")
 _TOKEN_MAX = 200
+_STATISTIC = re.compile(r"[ \u00a0]*[=<>\u2264\u2265][ \u00a0]*[-+\u2212]?\.?\d")
+_OPENING = "([{\"'\u00ab\u201c\u201e\u2018"
+_CURRENCY = "$\u20ac\u00a3\u20bd\u00a5\u20b9\u20b4"  # $ € £ ₽ ¥ ₹ ₴
+_NUMBER = re.compile(rf"(?:[A-Z]{{0,3}}[{_CURRENCY}]|Br)?\d[\d,.\u00a0\u202f]*(?:[a-z]{{0,3}}|%|[{_CURRENCY}])")
+"""A number or an amount as one token: ``2012``, ``1,200``, ``US$2,500``, ``$5bn``, ``€5m``, ``5%``."""
+_PROSE_SHAPE = re.compile(
+    rf"(?<![\w{_CURRENCY}])(?:[A-Z]{{0,3}}[{_CURRENCY}]|Br)\d[\d,.]*(?:[a-z]{{0,3}}|%)"  # an amount
+    r"|(?<![\w#])#[^\W\d_]\w*"  # a hashtag
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
+    r"|(?<![\w@])@\w+"  # a handle
+)
 _TLDS = frozenset(
     {"com", "org", "net", "gov", "edu", "io", "by", "ru", "ua", "uk", "de", "fr", "info", "int", "eu", "co"}
 )
@@ -114,30 +148,47 @@ def is_marker(text: str) -> bool:
 
 
 def _is_code(text: str, start: int, end: int, group_end: int, in_ticks: bool) -> bool:
-    """Whether the group ``text[start:end]`` (its run ending at ``group_end``) is code."""
+    """Whether the group ``text[start:end]`` (its run ending at ``group_end``) is text, not a marker.
+
+    Rows 1-5 of the module's table; rows 6-10 are what remains.
+    """
     if in_ticks:
-        return True
-    if start == 0 or not _IDENT.match(text[start - 1]):
+        return True  # row 1
+    if _STATISTIC.match(text, group_end):
+        return True  # row 2
+    if start == 0:
         return False
+    before = text[start - 1]
+    glued = bool(_IDENT.match(before))
+    if not glued and before != ")":
+        return False
+    if _continues(text, group_end):
+        return True  # row 3
+    if not glued:
+        return False  # row 9: ``(2001)[3]``
+    token_start = start
+    while token_start > 0 and start - token_start < _TOKEN_MAX and not text[token_start - 1].isspace():
+        token_start -= 1
+    token = text[token_start:start].lstrip(_OPENING)
     if re.fullmatch(r"\[[a-z]\]", text[start:end]):
-        return True  # ``array[i]``: a letter glued to a word is an index, not a note
+        return not _NUMBER.fullmatch(token)  # row 4: ``array[i]``, but ``2012[a]`` is a note
+    rest = _PROSE_SHAPE.sub("", token)  # rows 6-8: amounts, hashtags, handles, addresses
+    found = _CODE_IN_TOKEN.search(rest)
+    if found is None:
+        return False
+    dotted = re.fullmatch(r"(?:[\w-]+\.)+([A-Za-z]+)", rest)
+    return not (dotted is not None and dotted.group(1).lower() in _TLDS and found.group(0)[-1:] != "_")
+
+
+def _continues(text: str, group_end: int) -> bool:
+    """Whether an expression goes on after a glued group: ``a[1]b``, ``a[1].b``, ``x[1] = 2``."""
     after = text[group_end : group_end + 2]
     if after[:1] and (_IDENT.match(after[0]) or after[0] in "([{"):
         return True
     if after[:1] in (".", ":") and len(after) > 1 and (_IDENT.match(after[1]) or after[1] in "_("):
         return True
     rest = _NEXT_NONSPACE.match(text, group_end)
-    if rest is not None and rest.group(1) in _OPERATOR:
-        return True
-    token_start = start
-    while token_start > 0 and start - token_start < _TOKEN_MAX and not text[token_start - 1].isspace():
-        token_start -= 1
-    token = text[token_start:start]
-    found = _CODE_IN_TOKEN.search(token)
-    if found is None:
-        return False
-    dotted = re.fullmatch(r"(?:[\w-]+\.)+([A-Za-z]+)", token)
-    return not (dotted is not None and dotted.group(1).lower() in _TLDS and found.group(0)[-1:] != "_")
+    return rest is not None and rest.group(1) in _OPERATOR
 
 
 def _groups(text: str) -> list[tuple[int, int]]:

@@ -86,6 +86,44 @@ def test_prose_markers(text: str, markers: list[str]) -> None:
     assert [m.text for m in extract(text)[1]] == markers
 
 
+# The context table of ``citations.py``, row by row: (row, text, markers found).
+GRAMMAR_TABLE = [
+    (1, "in code `a[1]` only", []),
+    (2, "a positive relation (F[1,12] = 8.42, p = 0.01)", []),
+    (2, "a spaced statistic t [23] < 2.1 here", []),
+    (2, "weak (χ2[2] ≥ 5.1)", []),
+    (3, "x[1] = 5", []),
+    (3, "value a[1].real is", []),
+    (3, "f(x)[1] = 2 holds", []),
+    (3, "g()[1].y is read", []),
+    (4, "loop over array[i] and stop", []),
+    (5, "call self.items[1] later", []),
+    (5, "print $x[1] now", []),
+    (5, "f(a[1] is odd", []),
+    (6, "paid US$2,500[7] in fees", ["[7]"]),
+    (6, "The loan totalled $5bn[8] last year [1].", ["[8]", "[1]"]),
+    (6, "cost €5m[3], or £1.2tn[2], Br500[4], ₽300[5], 5%[6].", ["[3]", "[2]", "[4]", "[5]", "[6]"]),
+    (6, "in 2012[3] and 1,200[4] and in 1998[a]", ["[3]", "[4]", "[a]"]),
+    (6, "founded (in 1998[3]) here", ["[3]"]),
+    (7, "the #MeToo[9] campaign", ["[9]"]),
+    (7, "posted by @mfa_by[3] today", ["[3]"]),
+    (8, "write to press@mfa.gov.by[10] now", ["[10]"]),
+    (8, "registered mozilla.org[4] later", ["[4]"]),
+    (9, 'of "Mosaic and Godzilla"[5] and', ["[5]"]),
+    (9, "the act (2001)[3] says", ["[3]"]),
+    (9, "назвал «партнёром»[2] страну", ["[2]"]),
+    (10, "source[17] codec and Empire,[54] reflecting", ["[17]", "[54]"]),
+    (10, "citizens.[a] Then", ["[a]"]),
+]
+
+
+@pytest.mark.parametrize(("row", "text", "markers"), GRAMMAR_TABLE)
+def test_grammar_table(row: int, text: str, markers: list[str]) -> None:
+    plain, found = extract(text)
+    assert [m.text for m in found] == markers, f"row {row}"
+    assert Sentence(plain, tuple(found)).text == text
+
+
 @pytest.mark.parametrize(
     ("marker", "refs"),
     [
