@@ -46,17 +46,23 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
-from .document import Marker
+from .document import Marker, Sentence, Verbatim
 from .errors import CitationError
 
 __all__ = [
+    "BRACKET_GROUP",
     "MARKER_PATTERN",
     "MAX_RANGE",
+    "check_brackets",
     "check_invariant",
+    "drop_brackets",
     "extract",
+    "hold_out",
     "is_marker",
     "parse_refs",
+    "put_back",
 ]
 
 MAX_RANGE = 100
@@ -83,6 +89,9 @@ MARKER_PATTERN: re.Pattern[str] = re.compile(
 )
 """One bracket group of the grammar (with its optional page suffix). Use :func:`extract`
 for the context rules (code, dash-joined pairs, separators)."""
+
+BRACKET_GROUP: re.Pattern[str] = re.compile(r"\[[^\[\]\n]*\]")
+"""Any bracket group (innermost, on one line): a marker, or text such as ``[sic]`` or ``x[1]``."""
 
 _JOIN = re.compile(rf"[ \u00a0]?[{_DASHES}][ \u00a0]?")
 _SEPARATOR = re.compile(r"\s*[,;]\s*|\s*")
@@ -256,7 +265,9 @@ def extract(text: str) -> tuple[str, list[Marker]]:
     return "".join(out), markers
 
 
-def check_invariant(expected: Sequence[Marker], actual: Sequence[Marker], where: str) -> None:
+def check_invariant(
+    expected: Sequence[Marker], actual: Sequence[Marker], where: str, what: str = "citation markers"
+) -> None:
     """Raise :class:`CitationError` unless both carry the same marker texts in the same order."""
     want = [m.text for m in expected]
     got = [m.text for m in actual]
@@ -265,4 +276,95 @@ def check_invariant(expected: Sequence[Marker], actual: Sequence[Marker], where:
     missing = [t for t in want if t not in got]
     extra = [t for t in got if t not in want]
     detail = f"missing {missing}" if missing else f"unexpected {extra}" if extra else f"order {got} != {want}"
-    raise CitationError(f"citation markers changed in {where}: {detail}")
+    raise CitationError(f"{what} changed in {where}: {detail}")
+
+
+def hold_out(sentence: Sentence) -> Sentence:
+    """The sentence with each bracket group of its plain text moved out, as a :class:`Verbatim`.
+
+    A held-out group travels like a marker (the whitespace before it is its ``lead``), merged
+    with the real markers in text order, so a translator never shows it to the model and
+    :mod:`.placement` re-anchors it. A group that holds a marker (``[see [3]]``) stays in the
+    text. :func:`put_back` undoes this: ``put_back(hold_out(s)) == s``.
+    """
+    plain = sentence.plain
+    if "[" not in plain:
+        return sentence
+    inside = [m.offset for m in sentence.markers]
+    cuts: list[tuple[int, int, int]] = []  # (lead start, group start, group end)
+    floor = 0
+    for found in BRACKET_GROUP.finditer(plain):
+        start, end = found.span()
+        lead = start
+        while lead > floor and plain[lead - 1].isspace():
+            lead -= 1
+        if any(lead < offset < end for offset in inside):
+            continue
+        cuts.append((lead, start, end))
+        floor = end
+    if not cuts:
+        return sentence
+    out: list[str] = []
+    merged: list[Marker] = []
+    pending = list(sentence.markers)
+    cursor = removed = 0
+    for lead, start, end in cuts:
+        while pending and pending[0].offset <= lead:
+            marker = pending.pop(0)
+            merged.append(replace(marker, offset=marker.offset - removed))
+        out.append(plain[cursor:lead])
+        merged.append(Verbatim(plain[start:end], (), lead - removed, plain[lead:start]))
+        removed += end - lead
+        cursor = end
+    out.append(plain[cursor:])
+    merged.extend(replace(m, offset=m.offset - removed) for m in pending)
+    return Sentence("".join(out), tuple(merged), sentence.index)
+
+
+def put_back(sentence: Sentence) -> Sentence:
+    """Write each :class:`Verbatim` group back into the plain text; only real markers stay markers."""
+    if not any(isinstance(m, Verbatim) for m in sentence.markers):
+        return sentence
+    out: list[str] = []
+    markers: list[Marker] = []
+    cursor = shift = 0
+    for marker in sentence.markers:
+        offset = min(max(marker.offset, cursor), len(sentence.plain))
+        if isinstance(marker, Verbatim):
+            out.append(sentence.plain[cursor:offset])
+            out.append(marker.lead + marker.text)
+            shift += len(marker.lead) + len(marker.text)
+            cursor = offset
+        else:
+            markers.append(replace(marker, offset=offset + shift))
+    out.append(sentence.plain[cursor:])
+    return Sentence("".join(out), tuple(markers), sentence.index)
+
+
+def check_brackets(source: Sentence, target: Sentence, where: str) -> None:
+    """Raise :class:`CitationError` unless ``target`` carries every bracket group of ``source``.
+
+    Markers and verbatim groups (``[sic]``, ``x[1]``) are compared together: same texts, same
+    order, none lost, none invented.
+    """
+    check_invariant(hold_out(source).markers, hold_out(target).markers, where, "bracket groups")
+
+
+def drop_brackets(text: str, source: str = "") -> str:
+    """``text`` without the bracket groups ``source`` lacks (and the whitespace before each).
+
+    For a model's output: its input (``source``) held its bracket groups out, so a group in
+    the output is invented, and would read as a citation.
+    """
+    if "[" not in text:
+        return text
+    allowed = [m.group(0) for m in BRACKET_GROUP.finditer(source)]
+
+    def drop(found: re.Match[str]) -> str:
+        group = found.group(0).lstrip()
+        if group in allowed:
+            allowed.remove(group)
+            return found.group(0)
+        return ""
+
+    return re.sub(r"\s*" + BRACKET_GROUP.pattern, drop, text)

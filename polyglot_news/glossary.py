@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .citations import check_invariant
+from .citations import BRACKET_GROUP, check_invariant
 from .document import Marker, Sentence
 from .errors import InputError
 from .translate import Translated
@@ -204,6 +204,12 @@ def parse_glossary(text: str, name: str = "glossary", digest: str = "") -> Gloss
         cells += [""] * (len(header) - len(cells))
         if not cells[0]:
             raise InputError(f"{where}: the first cell (the source term) is empty")
+        bracketed = next((cell for cell in cells if "[" in cell or "]" in cell), None)
+        if bracketed is not None:
+            raise InputError(
+                f"{where}: {bracketed!r} holds a square bracket, which in a translation would read as a "
+                "citation marker such as [1] or [citation needed]; write the term without brackets"
+            )
         spellings = {code: cell for code, cell in zip(header[1:], cells[1:], strict=True) if cell}
         if not spellings:
             raise InputError(f"{where}: {cells[0]!r} has no spelling in any language column")
@@ -392,9 +398,9 @@ def apply(
     for source, done in zip(source_sentences, translated, strict=True):
         hits: list[tuple[int, GlossaryHit]] = []
         edits: list[tuple[int, int, str]] = []
-        taken: list[tuple[int, int]] = []
-        claimed: list[tuple[int, int]] = []  # source spans of the (longer) terms already found
         plain = done.sentence.plain
+        taken = [m.span() for m in BRACKET_GROUP.finditer(plain)]  # text in brackets stays verbatim
+        claimed: list[tuple[int, int]] = []  # source spans of the (longer) terms already found
         for rule in rules:
             # "Minsk" inside "Minsk Region" is part of the longer term, not a term of its own.
             in_source = [
@@ -451,10 +457,12 @@ def protect(glossary: Glossary, sentences: Sequence[Sentence], source_lang: str,
         mine: dict[str, Rule] = {}
         edits: list[tuple[int, int, str]] = []
         spans: list[tuple[int, int, Rule]] = []
+        verbatim = [m.span() for m in BRACKET_GROUP.finditer(sentence.plain)]  # text in brackets stays as is
         if not _PLACEHOLDER_RE.search(sentence.plain):
             for rule in rules:
                 for match in _source_matches(sentence.plain, rule, source_lang):
-                    if not any(match.start < e and s < match.end for s, e, _ in spans):
+                    taken = [(s, e) for s, e, _ in spans] + verbatim
+                    if not any(match.start < e and s < match.end for s, e in taken):
                         spans.append((match.start, match.end, rule))
         for start, end, rule in sorted(spans, key=lambda span: span[0]):
             token = _PLACEHOLDER.format(len(mine))

@@ -8,12 +8,16 @@ from hypothesis import strategies as st
 
 from polyglot_news.citations import (
     MARKER_PATTERN,
+    check_brackets,
     check_invariant,
+    drop_brackets,
     extract,
+    hold_out,
     is_marker,
     parse_refs,
+    put_back,
 )
-from polyglot_news.document import Marker, Sentence
+from polyglot_news.document import Marker, Sentence, Verbatim
 from polyglot_news.errors import CitationError
 
 EXTRACT_CASES = [
@@ -190,3 +194,69 @@ def test_extract_is_lossless(text: str) -> None:
     offsets = [m.offset for m in markers]
     assert offsets == sorted(offsets)
     assert all(0 <= o <= len(plain) for o in offsets)
+
+
+# ------------------------------------------------ bracket groups that stay text (verbatim)
+
+
+def _sentence(text: str) -> Sentence:
+    plain, markers = extract(text)
+    return Sentence(plain, tuple(markers), 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain", "held"),
+    [
+        # text, plain the model sees, [(group, offset, lead, verbatim?)]
+        ("He wrote [sic] twice [1].", "He wrote twice.", [("[sic]", 8, " ", True), ("[1]", 14, " ", False)]),
+        ("x[1] = 5 [3].", "x = 5.", [("[1]", 1, "", True), ("[3]", 5, " ", False)]),
+        ("[Note] Text.", " Text.", [("[Note]", 0, "", True)]),
+        ("claim[3] [sic][4] end.", "claim end.", [("[3]", 5, "", False), ("[sic]", 5, " ", True), ("[4]", 5, "", False)]),
+        ("[see [3]] here", "[see] here", [("[3]", 4, " ", False)]),  # a group holding a marker stays text
+        ("no brackets [1].", "no brackets.", [("[1]", 11, " ", False)]),
+    ],
+)
+def test_hold_out_and_put_back(text: str, plain: str, held: list[tuple[str, int, str, bool]]) -> None:
+    sentence = _sentence(text)
+    out = hold_out(sentence)
+    assert out.plain == plain
+    assert [(m.text, m.offset, m.lead, isinstance(m, Verbatim)) for m in out.markers] == held
+    assert out.text == text
+    assert out.index == 3
+    assert put_back(out) == sentence
+
+
+@given(st.text(alphabet="ab []1234,-=.sic x", max_size=60))
+def test_put_back_undoes_hold_out(text: str) -> None:
+    sentence = _sentence(text)
+    held = hold_out(sentence)
+    assert held.text == text
+    assert put_back(held) == sentence
+    check_brackets(sentence, put_back(held), "test")
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "message"),
+    [
+        ("a [sic] b [1].", "a b [1].", "missing"),
+        ("a b [1].", "a [x] b [1].", "unexpected"),
+        ("a [sic] b [1].", "a b [1] [sic].", "order"),
+        ("F[1,12] = 8 [2].", "F = 8 [2].", "missing"),
+    ],
+)
+def test_check_brackets_raises(source: str, target: str, message: str) -> None:
+    with pytest.raises(CitationError, match=f"bracket groups changed in here: {message}"):
+        check_brackets(_sentence(source), _sentence(target), "here")
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "expected"),
+    [
+        ("Привет [x] мир [1].", "Hello world.", "Привет мир."),
+        ("[Note] Текст", "Text", " Текст"),
+        ("Привет [see] мир", "[see] here", "Привет [see] мир"),
+        ("без скобок", "", "без скобок"),
+    ],
+)
+def test_drop_brackets(text: str, source: str, expected: str) -> None:
+    assert drop_brackets(text, source) == expected
