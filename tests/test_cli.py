@@ -237,6 +237,16 @@ def test_translate_command(install_packages: Any, network_attempts: list[Any]) -
     assert network_attempts == []
 
 
+def test_translate_keeps_markers_after_amounts_and_text_brackets(install_packages: Any) -> None:
+    install_packages("echo-ru_be")
+    text = "Кредит составил $5bn[8] в прошлом году [1]. Он написал [sic] дважды: F[1,12] = 8.42."
+    result = run("translate", "--to", "be", "--source-lang", "ru", "--format", "json", "-", stdin=text.encode())
+    assert result.exit_code == 0, result.stderr
+    sentences = json.loads(result.stdout)["paragraphs"][0]
+    assert [[m["text"] for m in s["markers"]] for s in sentences] == [["[8]", "[1]"], []]
+    assert " ".join(s["text"] for s in sentences) == text
+
+
 def test_translate_without_route_exits_8() -> None:
     result = run("translate", "--to", "be", "--source-lang", "ru", "-", stdin="Просто текст.".encode())
     assert result.exit_code == 8
