@@ -211,7 +211,11 @@ def _sentence(text: str) -> Sentence:
         ("He wrote [sic] twice [1].", "He wrote twice.", [("[sic]", 8, " ", True), ("[1]", 14, " ", False)]),
         ("x[1] = 5 [3].", "x = 5.", [("[1]", 1, "", True), ("[3]", 5, " ", False)]),
         ("[Note] Text.", " Text.", [("[Note]", 0, "", True)]),
-        ("claim[3] [sic][4] end.", "claim end.", [("[3]", 5, "", False), ("[sic]", 5, " ", True), ("[4]", 5, "", False)]),
+        (
+            "claim[3] [sic][4] end.",
+            "claim end.",
+            [("[3]", 5, "", False), ("[sic]", 5, " ", True), ("[4]", 5, "", False)],
+        ),
         ("[see [3]] here", "[see] here", [("[3]", 4, " ", False)]),  # a group holding a marker stays text
         ("no brackets [1].", "no brackets.", [("[1]", 11, " ", False)]),
     ],
