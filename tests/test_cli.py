@@ -106,6 +106,7 @@ def test_detect_text_is_tab_separated() -> None:
         (b"", 3, "input is empty"),
         (b"   \n\n", 3, "input is empty"),
         (b"\x00\x01\x02binary", 3, "binary data"),
+        ("Текст.".encode("utf-16"), 3, "UTF-16 text, expected UTF-8: convert with `iconv -f UTF-16 -t UTF-8`"),
         (b"Bad \xc3\x28 bytes here.", 3, "invalid UTF-8 at byte offset 4"),
         (b"Hi.", 4, "pass --source-lang"),
     ],
