@@ -256,11 +256,11 @@ def main() -> None:
               f" {g['own']:4.0f} | {c['attach']:12.1%} {c['own']:4.0f} | {b:8.1%} {ms:6.0f}")
     print(f"(golden markers: {g['markers']:.0f}; e_citations markers: {c['markers']:.0f}; "
           f"bbc sent = share of {bbc_path.name} reference sentences split out exactly)")
-    g = grammar_scores(cites)
-    print(f"marker grammar on e_citations: {g['found']}/{g['labelled']} labelled markers recognised "
-          f"({g['found'] / max(g['labelled'], 1):.1%}), {g['extra']} extra; statistics expressions "
-          f"taken as markers: {g['stats_taken']}/{g['stats']} (labels on statistics set aside: "
-          f"{g['stats_labelled']})")
+    scores = grammar_scores(cites)
+    print(f"marker grammar on e_citations: {scores['found']}/{scores['labelled']} labelled markers recognised "
+          f"({scores['found'] / max(scores['labelled'], 1):.1%}), {scores['extra']} extra; statistics expressions "
+          f"taken as markers: {scores['stats_taken']}/{scores['stats']} (labels on statistics set aside: "
+          f"{scores['stats_labelled']})")
     print("command: .venv/bin/python benchmarks/segment_eval.py")
 
 
