@@ -26,9 +26,11 @@ one (``a[1][2] = 4`` is text throughout).
 | 6 | follows a number or an amount (``$ € £ ₽ ¥ ₹ ₴``,      | ``in 2012[3]``, ``2012[a]``,     | marker  |
 |   | ``US$``, ``Br``; ``bn``/``m``/``k``/``tn`` suffixes)   | ``US$2,500[7]``, ``$5bn[8]``,    |         |
 |   |                                                        | ``€5m[3]``, ``Br500[4]``         |         |
-| 7 | follows a hashtag or a handle                          | ``#MeToo[9]``, ``@mfa_by[3]``    | marker  |
+| 7 | follows a hashtag, a number sign or a handle           | ``#MeToo[9]``, ``#1[3]``,        | marker  |
+|   |                                                        | ``@mfa_by[3]``                   |         |
 | 8 | follows an e-mail or a web address                     | ``press@mfa.gov.by[10]``,        | marker  |
-|   |                                                        | ``mozilla.org[4]``               |         |
+|   |                                                        | ``mozilla.org[4]``,              |         |
+|   |                                                        | ``https://mfa.gov.by/en[2]``     |         |
 | 9 | follows a closing quote or parenthesis                 | ``"Godzilla"[5]``, ``(2001)[3]`` | marker  |
 | 10| follows a word, punctuation or a space                 | ``source[17] codec``,            | marker  |
 |   |                                                        | ``Empire,[54]``, ``citizens.[a]``|         |
@@ -105,14 +107,16 @@ _OPENING = "([{\"'\u00ab\u201c\u201e\u2018"
 _CURRENCY = "$\u20ac\u00a3\u20bd\u00a5\u20b9\u20b4"  # $ € £ ₽ ¥ ₹ ₴
 _NUMBER = re.compile(rf"(?:[A-Z]{{0,3}}[{_CURRENCY}]|Br)?\d[\d,.\u00a0\u202f]*(?:[a-z]{{0,3}}|%|[{_CURRENCY}])")
 """A number or an amount as one token: ``2012``, ``1,200``, ``US$2,500``, ``$5bn``, ``€5m``, ``5%``."""
-_PROSE_SHAPE = re.compile(
-    rf"(?<![\w{_CURRENCY}])(?:[A-Z]{{0,3}}[{_CURRENCY}]|Br)\d[\d,.]*(?:[a-z]{{0,3}}|%)"  # an amount
-    r"|(?<![\w#])#[^\W\d_]\w*"  # a hashtag
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
-    r"|(?<![\w@])@\w+"  # a handle
-)
 _TLDS = frozenset(
     {"com", "org", "net", "gov", "edu", "io", "by", "ru", "ua", "uk", "de", "fr", "info", "int", "eu", "co"}
+)
+_PROSE_SHAPE = re.compile(
+    rf"(?<![\w{_CURRENCY}])(?:[A-Z]{{0,3}}[{_CURRENCY}]|Br)\d[\d,.]*(?:[a-z]{{0,3}}|%)"  # an amount
+    r"|(?<![\w#])#\w+"  # a hashtag, a number sign (``#1``)
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
+    r"|(?<![\w@])@\w+"  # a handle
+    r"|(?:https?://|www\.)\S+"  # a web address
+    rf"|(?<![\w.])(?:[\w-]+\.)+(?i:{'|'.join(sorted(_TLDS))})/\S*"  # a domain with a path
 )
 
 
