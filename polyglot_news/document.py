@@ -29,6 +29,16 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class Verbatim(Marker):
+    """A bracket group that is text, not a citation (``[sic]``, ``x[1]``, ``F[1,12]``).
+
+    It belongs to ``Sentence.plain``. Only while a sentence is being translated is it held
+    out of the model like a marker (``citations.hold_out``), then put back into the text
+    (``citations.put_back``): it never appears among a result's markers, nor in the JSON.
+    """
+
+
+@dataclass(frozen=True)
 class Sentence:
     """A body sentence: its plain text, its markers and its position in the body (0-based)."""
 

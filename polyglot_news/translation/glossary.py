@@ -143,6 +143,12 @@ def parse_glossary(text: str, name: str = "glossary", digest: str = "") -> Gloss
         cells += [""] * (len(header) - len(cells))
         if not cells[0]:
             raise InputError(f"{where}: the first cell (the source term) is empty")
+        bracketed = next((cell for cell in cells if "[" in cell or "]" in cell), None)
+        if bracketed is not None:
+            raise InputError(
+                f"{where}: {bracketed!r} holds a square bracket, which in a translation would read as a "
+                "citation marker such as [1] or [citation needed]; write the term without brackets"
+            )
         spellings = {code: cell for code, cell in zip(header[1:], cells[1:], strict=True) if cell}
         if not spellings:
             raise InputError(f"{where}: {cells[0]!r} has no spelling in any language column")
