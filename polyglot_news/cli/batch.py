@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from polyglot_news.batch.outputs import FORMATS
 from polyglot_news.cli import streams
 from polyglot_news.cli.options import (
     check_length,
@@ -21,6 +20,7 @@ from polyglot_news.cli.options import (
     translation_request,
 )
 from polyglot_news.errors import InputError
+from polyglot_news.render import FORMATS
 
 if TYPE_CHECKING:
     from polyglot_news import batch as B
@@ -262,7 +262,6 @@ def _check_output_dir(output_dir: Path, paths: tuple[str, ...]) -> None:
             raise click.UsageError(f"--output-dir {output_dir} is inside the input folder {given}; choose another")
 
 
-if __name__ == "__main__":  # through the group: the same stream and error handling as `polyglot-news batch`
-    from polyglot_news.cli import cli
-
-    cli(["batch", *sys.argv[1:]], prog_name="polyglot-news")
+if __name__ == "__main__":  # the same stream handling as `polyglot-news batch`
+    with streams.guarded():
+        batch(prog_name="polyglot-news batch")

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from polyglot_news.cli import streams
-from polyglot_news.errors import InputError, PolyglotNewsError
+from polyglot_news.errors import InputError, PolyglotNewsError, exit_code_of
+from polyglot_news.render import FORMATS
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from polyglot_news.translation.glossary import Glossary
     from polyglot_news.translation.request import TranslationRequest
 
-FORMATS = ("text", "json", "markdown")
 DEFAULT_BATCH_TOKENS = 4096
 """``--batch-tokens`` default: the library's (``DecodeOptions.batch_tokens``)."""
 MAX_BEAM_SIZE = 16
@@ -46,12 +46,12 @@ def library_errors() -> Iterator[None]:
         yield
     except PolyglotNewsError as error:
         click.echo(f"Error: {error}", err=True)
-        sys.exit(error.exit_code)
+        sys.exit(exit_code_of(error))
     except UnicodeError:
         raise
     except ValueError as error:
         click.echo(f"Error: {error}", err=True)
-        sys.exit(2)
+        sys.exit(exit_code_of(error))
 
 
 def report_library_errors(func: F) -> F:
@@ -102,7 +102,7 @@ def output_options(default: str) -> Callable[[F], F]:
                     help="Write to FILE (replaced atomically) instead of standard output ('-': stdout).",
                 ),
                 click.option(
-                    "--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
+                    "--format", "fmt", type=click.Choice(tuple(FORMATS)), default=default, show_default=True,
                     help="Output format.",
                 ),
             ],
@@ -118,7 +118,10 @@ def summary_options(func: F) -> F:
         [
             click.option(
                 "--method", type=click.Choice(sorted(METHODS)), default=DEFAULT_METHOD, show_default=True,
-                help="Extractive algorithm ('lead' = the first sentences).",
+                help=(
+                    "Extractive algorithm ('lead' = the first sentences; 'auto' = Reduction with a lead prior "
+                    "that fades as the summary grows)."
+                ),
             ),
             click.option(
                 "--sentences", "-n", type=click.IntRange(min=1), help="Summary length in sentences [default: 3]."
@@ -150,14 +153,18 @@ def target_options(func: F) -> F:
     )
 
 
-def translation_options(func: F) -> F:
-    """Model store, decoding, glossary and ``--strict``."""
+def models_option(param: str = "models") -> Callable[[F], F]:
+    """``--models DIR``, declared once for every command that reads the model store."""
+    return click.option(
+        "--models", param, type=click.Path(file_okay=False, path_type=Path), metavar="DIR", default=None,
+        help="Model store [default: $POLYGLOT_NEWS_MODELS or the per-user store; see `models path`].",
+    )
+
+
+def decoding_options(func: F) -> F:
+    """``--beam-size``, ``--max-length`` and ``--compute-type`` (see :func:`decode_options`)."""
     return _stack(
         [
-            click.option(
-                "--models", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-                help="Model store [default: $POLYGLOT_NEWS_MODELS or the per-user store; see `models path`].",
-            ),
             click.option(
                 "--beam-size", type=click.IntRange(1, MAX_BEAM_SIZE), default=4, show_default=True,
                 help=f"Beam width (at most {MAX_BEAM_SIZE}: wider beams cost memory and time, not quality).",
@@ -167,14 +174,25 @@ def translation_options(func: F) -> F:
                 help="Most target tokens per sentence.",
             ),
             click.option(
+                "--compute-type", default="int8", show_default=True,
+                help="CTranslate2 compute type (int8, int8_float32, float32, …).",
+            ),
+        ],
+        func,
+    )
+
+
+def translation_options(func: F) -> F:
+    """Model store, decoding, glossary and ``--strict``."""
+    return _stack(
+        [
+            models_option(),
+            decoding_options,
+            click.option(
                 "--batch-tokens", type=click.IntRange(min=1), default=DEFAULT_BATCH_TOKENS, show_default=True,
                 metavar="N",
                 help="Decoding batch size in source tokens (CTranslate2's max_batch_size): lower it to "
                 "bound memory on long inputs.",
-            ),
-            click.option(
-                "--compute-type", default="int8", show_default=True,
-                help="CTranslate2 compute type (int8, int8_float32, float32, …).",
             ),
             click.option(
                 "--glossary", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
