@@ -135,3 +135,14 @@ def test_fetch_offline(monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> 
     assert result.stderr.startswith("Error: cannot reach raw.githubusercontent.com")
     assert "you appear to be offline" in result.stderr
     assert not (isolated_home / "models").exists()
+
+
+@pytest.mark.parametrize(("args", "bad"), [(("../x", "ru"), "'../x'"), (("en", "r u"), "'r u'")])
+def test_fetch_checks_codes_before_any_io(
+    network_attempts: list[tuple[Any, ...]], isolated_home: Path, args: tuple[str, str], bad: str
+) -> None:
+    result = run("fetch", *args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert f"takes language codes like 'en' or 'be', not {bad}" in result.stderr
+    assert network_attempts == []
+    assert not (isolated_home / "models").exists()

@@ -189,6 +189,16 @@ def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -
         ctx.exit(ModelError.exit_code)
 
 
+def _language_argument(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A FROM/TO argument checked (and lower-cased) before anything touches disk or network."""
+    from polyglot_news.languages import check_language_code
+
+    try:
+        return check_language_code(value, (param.name or "code").upper())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @models.command("fetch")
 @_models_option
 @click.option(
@@ -197,8 +207,8 @@ def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -
     show_default=True,
     help="The Argos package index to download from.",
 )
-@click.argument("from_code")
-@click.argument("to_code")
+@click.argument("from_code", callback=_language_argument)
+@click.argument("to_code", callback=_language_argument)
 def fetch_command(models_dir: Path | None, index_url: str, from_code: str, to_code: str) -> None:
     """Download FROM→TO from the Argos package index and install it (needs the network).
 
