@@ -7,6 +7,7 @@ done, warnings and ``Error: …`` lines go to stderr. Exit codes are the library
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,21 @@ from polyglot_news import models as store
 from polyglot_news.cli.options import ErrorGroup
 from polyglot_news.errors import ModelError, PolyglotNewsError
 
+_MODELS_ENV = "POLYGLOT_NEWS_MODELS"
+
+
+def _env_store(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Give $POLYGLOT_NEWS_MODELS the same check (and message) as --models."""
+    env = os.environ.get(_MODELS_ENV)
+    if value is not None or not env or ctx.command.name == "path":
+        return value
+    try:
+        return Path(click.Path(file_okay=False, path_type=Path).convert(env, param, ctx))
+    except click.BadParameter as exc:
+        raise click.BadParameter(
+            exc.message, ctx, param, param_hint=f"'--models' (${_MODELS_ENV})"
+        ) from None
+
 
 def _models_option(func: Any) -> Any:
     return click.option(
@@ -23,6 +39,7 @@ def _models_option(func: Any) -> Any:
         "models_dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
+        callback=_env_store,
         help="Model store folder (default: $POLYGLOT_NEWS_MODELS, else the per-user data dir).",
     )(func)
 

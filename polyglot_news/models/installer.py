@@ -26,12 +26,13 @@ from polyglot_news.models.archive import MANIFEST as MANIFEST
 from polyglot_news.models.archive import version_key as version_key
 from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
 from polyglot_news.models.store import Package, Problem, _swapped_out, load_package, scan_packages, store_dir
+from polyglot_news.models.store import prepare_store as prepare_store
 
 
 @contextlib.contextmanager
 def _locked(store: Path) -> Iterator[None]:
     """Hold the store's exclusive inter-process lock; tidy what a killed writer left."""
-    store.mkdir(parents=True, exist_ok=True)
+    prepare_store(store)
     fd = os.open(store / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
