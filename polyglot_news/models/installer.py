@@ -16,6 +16,7 @@ from polyglot_news.errors import ModelError
 from polyglot_news.models.archive import (
     CHUNK,
     MAX_UNPACKED_BYTES,
+    open_archive,
     plan_archive,
     plan_tree,
     sha256_stream,
@@ -105,12 +106,7 @@ def _install_archive(archive: Path, store: Path, label: str | None = None) -> Pa
     try:
         with open(archive, "rb") as handle:
             archive_sha = sha256_stream(handle)
-            handle.seek(0)
-            try:
-                zf = zipfile.ZipFile(handle)
-            except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-                raise ModelError(f"{where}: not a valid .argosmodel zip archive ({exc})") from None
-            with zf:
+            with open_archive(handle, where) as zf:
                 members, data = plan_archive(zf, where, MAX_UNPACKED_BYTES)
 
                 def extract(root: Path) -> dict[str, str]:
