@@ -87,6 +87,16 @@ def _table(rows: list[list[str]]) -> str:
     )
 
 
+def _report_leftovers(models_dir: Path | None) -> None:
+    """A warning line on stderr for what killed installs or fetches left in the store."""
+    from polyglot_news.models.temporaries import describe
+
+    folder = store.store_dir(models_dir)
+    found = store.stale_temporaries(folder)
+    if found:
+        click.echo(describe(found, folder), err=True)
+
+
 @click.group("models", cls=ErrorGroup)
 def models() -> None:
     """Manage the offline translation model packages (Argos .argosmodel format).
@@ -112,6 +122,7 @@ def list_command(models_dir: Path | None, as_json: bool) -> None:
     packages, problems = store.scan_packages(models_dir)
     for problem in problems:
         click.echo(f"Warning: skipped {problem.path}: {problem.message}", err=True)
+    _report_leftovers(models_dir)
     if as_json:
         click.echo(json.dumps([_package_dict(p) for p in packages], ensure_ascii=False, indent=2))
         return
@@ -187,6 +198,7 @@ def remove_command(models_dir: Path | None, package: str) -> None:
 def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -> None:
     """Check every package: structure, file checksums, and the archive against the catalog."""
     results = store.verify(models_dir)
+    _report_leftovers(models_dir)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     elif results:

@@ -28,6 +28,7 @@ from polyglot_news.models.archive import version_key as version_key
 from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
 from polyglot_news.models.store import Package, Problem, _swapped_out, load_package, scan_packages, store_dir
 from polyglot_news.models.store import prepare_store as prepare_store
+from polyglot_news.models.temporaries import remove_stale_fetches
 
 
 @contextlib.contextmanager
@@ -59,6 +60,7 @@ def _recover(store: Path) -> None:
                 continue
         if name.startswith((".old-", ".del-", ".tmp-install-")):
             shutil.rmtree(entry, ignore_errors=True)
+    remove_stale_fetches(store)
 
 
 def _publish(new: Path, dest: Path) -> None:
