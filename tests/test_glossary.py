@@ -208,6 +208,46 @@ def test_apply_nested_terms(
     assert [(h.term, h.status) for h in report[0]] == hits
 
 
+PUNCTUATED = (
+    "source\tru\tbe\n"
+    "Saint Petersburg\tСанкт-Петербург\tСанкт-Пецярбург\n"
+    "U.S.\tСША\tЗША\n"
+    "S-400s\tС-400\tС-400\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "source_lang", "expected", "hits"),
+    [
+        # Issue 11 item 4: a hyphen or inner dots in a term no longer hide it.
+        ("Форум прошёл в Санкт-Петербург [1].", "Форум прайшоў у Санкт-Петербург [1].", "ru",
+         "Форум прайшоў у Санкт-Пецярбург [1].", [("Saint Petersburg", "fixed")]),
+        ("Встреча в Санкт-Петербурге [1].", "Сустрэча ў Санкт-Петербурге [1].", "ru",
+         "Сустрэча ў Санкт-Пецярбургу [1].", [("Saint Petersburg", "fixed")]),
+        ("Встреча в Санкт-Петербурге [1].", "Сустрэча ў Санкт-Пецярбургу [1].", "ru",
+         "Сустрэча ў Санкт-Пецярбургу [1].", [("Saint Petersburg", "hit")]),
+        ("Встреча в Санкт-Петербурге [1].", "Сустрэча адбылася [1].", "ru",
+         "Сустрэча адбылася [1].", [("Saint Petersburg", "miss")]),
+        ("The U.S. sold S-400s [2].", "ЗША прадалі S-400s [2].", "en",
+         "ЗША прадалі С-400 [2].", [("U.S.", "hit"), ("S-400s", "fixed")]),
+        ("Talks with the U.S. [3].", "Перамовы з U.S. [3].", "en", "Перамовы з ЗША [3].", [("U.S.", "fixed")]),
+        ("Talks with the U.S.", "Перамовы з U.S.", "en", "Перамовы з ЗША.", [("U.S.", "fixed")]),
+        ("The U.S. [1] sold.", "The U.S. [1] sold.", "en", "The ЗША [1] sold.", [("U.S.", "fixed")]),
+        ("The U.S. sold S-400s [2].", "Яны прадалі [2].", "en",
+         "Яны прадалі [2].", [("U.S.", "miss"), ("S-400s", "miss")]),
+        # Not the term: other punctuation between the words, or only part of it.
+        ("A U-S deal, U S and the S 400 [4].", "A U-S deal [4].", "en", "A U-S deal [4].", []),
+    ],
+)  # fmt: skip
+def test_apply_terms_with_hyphens_and_dots(
+    source: str, output: str, source_lang: str, expected: str, hits: list[tuple[str, str]]
+) -> None:
+    glossary = parse_glossary(PUNCTUATED)
+    done, report = apply(glossary, [_sentence(source)], [Translated(_sentence(output))], source_lang, "be")
+    assert done[0].sentence.text == expected
+    assert [(h.term, h.status) for h in report[0]] == hits
+
+
 def test_apply_keeps_acronym_case_and_short_terms_exact() -> None:
     text, report = _post_edit("US and us, США.", "US and us, США, СШАх.", "ru")
     assert text == "US and us, ЗША, СШАх."
