@@ -224,6 +224,73 @@ def _rewrite(
     return "".join(out), tuple(moved)
 
 
+# --- index ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Index:
+    """A pair's rules (longest first) keyed by their source form's first word.
+
+    ``exact`` maps the casefolded first word, ``stems`` the stem an inflected occurrence starts
+    with, so the rules a sentence may hold are found from its words (a few dictionary lookups
+    each) instead of trying every term on every sentence.
+    """
+
+    rules: tuple[Rule, ...]
+    exact: dict[str, tuple[int, ...]]
+    stems: dict[str, tuple[int, ...]]
+
+
+_LONGEST_ENDING = max(len(e) for e in _ENDINGS)
+_INDEXES: dict[tuple[int, str, str], tuple[Glossary, _Index]] = {}
+_INDEXES_KEPT = 8
+
+
+def _build_index(glossary: Glossary, source_lang: str, target_lang: str) -> _Index:
+    rules = tuple(glossary.rules(source_lang, target_lang))
+    inflect = source_lang not in ("en",)
+    exact: dict[str, list[int]] = {}
+    stems: dict[str, list[int]] = {}
+    for number, rule in enumerate(rules):
+        words, _ = _tokens(rule.source_form)
+        if not words:
+            continue
+        first = words[0].casefold()
+        exact.setdefault(first, []).append(number)
+        stem = _stem(first)
+        if inflect and _CYRILLIC.search(first) and len(stem) >= MIN_STEM:
+            stems.setdefault(stem, []).append(number)
+    return _Index(
+        rules,
+        {k: tuple(v) for k, v in exact.items()},
+        {k: tuple(v) for k, v in stems.items()},
+    )
+
+
+def _index(glossary: Glossary, source_lang: str, target_lang: str) -> _Index:
+    """The (cached) index of ``glossary`` for one pair; built once per glossary and pair."""
+    key = (id(glossary), source_lang, target_lang)
+    cached = _INDEXES.get(key)
+    if cached is not None and cached[0] is glossary:
+        return cached[1]
+    index = _build_index(glossary, source_lang, target_lang)
+    _INDEXES[key] = (glossary, index)  # holding the glossary keeps its id from being reused
+    while len(_INDEXES) > _INDEXES_KEPT:
+        del _INDEXES[next(iter(_INDEXES))]
+    return index
+
+
+def _candidates(index: _Index, text: str) -> list[Rule]:
+    """The rules whose first word may occur in ``text``, in rule order (a superset of matches)."""
+    found: set[int] = set()
+    for match in _WORD.finditer(text):
+        word = match.group().casefold()
+        found.update(index.exact.get(word, ()))
+        for cut in range(1, min(_LONGEST_ENDING, len(word) - MIN_STEM) + 1):
+            found.update(index.stems.get(word[:-cut], ()))
+    return [index.rules[number] for number in sorted(found)]
+
+
 # --- post-edit ------------------------------------------------------------------------
 
 
@@ -242,7 +309,7 @@ def apply(
     Raises:
         CitationError: a rewrite would move a marker out of order (a bug, never expected).
     """
-    rules = glossary.rules(source_lang, target_lang)
+    index = _index(glossary, source_lang, target_lang)
     results: list[Translated] = []
     report: list[list[GlossaryHit]] = []
     for source, done in zip(source_sentences, translated, strict=True):
@@ -251,7 +318,7 @@ def apply(
         taken: list[tuple[int, int]] = []
         claimed: list[tuple[int, int]] = []  # source spans of the (longer) terms already found
         plain = done.sentence.plain
-        for rule in rules:
+        for rule in _candidates(index, source.plain):
             # "Minsk" inside "Minsk Region" is part of the longer term, not a term of its own.
             in_source = [
                 m
