@@ -84,5 +84,5 @@ def test_readme_sample_outputs_are_what_the_code_prints() -> None:
     second = digest["summary"][1]
     assert f'"markers": {json.dumps(second["markers"])},' in schema
     assert f'"index": {second["index"]}' in schema
-    method = re.search(r"\|sum:([a-z-]+-\d+)\|", digest["signature"])
+    method = re.search(r"\|sum:([a-z0-9.-]+-\d+)\|", digest["signature"])
     assert method is not None and f"|sum:{method.group(1)}|" in schema

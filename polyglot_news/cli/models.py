@@ -7,41 +7,17 @@ done, warnings and ``Error: …`` lines go to stderr. Exit codes are the library
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import click
 
 from polyglot_news import models as store
-from polyglot_news.cli.options import ErrorGroup
+from polyglot_news.cli.options import ErrorGroup, models_option
+from polyglot_news.cli.tables import table
 from polyglot_news.errors import ModelError, PolyglotNewsError
 
-_MODELS_ENV = "POLYGLOT_NEWS_MODELS"
-
-
-def _env_store(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """Give $POLYGLOT_NEWS_MODELS the same check (and message) as --models."""
-    env = os.environ.get(_MODELS_ENV)
-    if value is not None or not env or ctx.command.name == "path":
-        return value
-    try:
-        return Path(click.Path(file_okay=False, path_type=Path).convert(env, param, ctx))
-    except click.BadParameter as exc:
-        raise click.BadParameter(
-            exc.message, ctx, param, param_hint=f"'--models' (${_MODELS_ENV})"
-        ) from None
-
-
-def _models_option(func: Any) -> Any:
-    return click.option(
-        "--models",
-        "models_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        callback=_env_store,
-        help="Model store folder (default: $POLYGLOT_NEWS_MODELS, else the per-user data dir).",
-    )(func)
+_models_option = models_option("models_dir")
 
 
 def _size(n: int) -> str:
@@ -79,12 +55,6 @@ def _source(package: store.Package) -> str:
     return str(provenance.get("model", "-")) if isinstance(provenance, dict) else "-"
 
 
-def _table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return "\n".join(
-        "  ".join([cell.ljust(w) for cell, w in zip(row, widths, strict=False)] + [row[-1]]).rstrip()
-        for row in rows
-    )
 
 
 def _report_leftovers(models_dir: Path | None) -> None:
@@ -145,7 +115,7 @@ def list_command(models_dir: Path | None, as_json: bool) -> None:
         ]
         for p in packages
     ]
-    click.echo(_table(rows))
+    click.echo(table(rows))
 
 
 @models.command("path")
@@ -206,7 +176,7 @@ def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -
         rows += [
             ["ok" if r.ok else "FAILED", r.pair, r.version, r.origin, str(r.path)] for r in results
         ]
-        click.echo(_table(rows))
+        click.echo(table(rows))
     else:
         click.echo(f"No packages in {store.store_dir(models_dir)}.", err=True)
     failed = [r for r in results if not r.ok]
