@@ -2,4 +2,5 @@
 
 from polyglot_news.cli import main
 
-main()
+if __name__ == "__main__":  # batch workers re-import the main module: they must not run the CLI again
+    main()
