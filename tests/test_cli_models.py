@@ -40,13 +40,13 @@ def test_list_empty(args: tuple[str, ...], stdout: str) -> None:
 def test_install_list_verify_remove(isolated_home: Path, good: Path) -> None:
     result = run("install", str(good))
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr.startswith("Installed en→ru 1.0 into ")
+    assert result.stderr.startswith("Installed en→ru 1.0 (Argos package, licence not stated) into ")
 
     listed = run("list")
     lines = listed.stdout.splitlines()
-    assert lines[0].split() == ["PAIR", "VERSION", "SIZE", "ORIGIN", "LICENSE", "MODEL", "PATH"]
+    assert lines[0].split() == ["PAIR", "VERSION", "SIZE", "ORIGIN", "FORMAT", "LICENSE", "MODEL", "PATH"]
     assert lines[1].split()[:2] == ["en→ru", "1.0"]
-    assert lines[1].split()[-4:] == ["store", "-", "-", str(isolated_home / "models" / "translate-en_ru")]
+    assert lines[1].split()[-5:] == ["store", "argos", "-", "-", str(isolated_home / "models" / "translate-en_ru")]
 
     as_json = json.loads(run("list", "--json").stdout)
     assert [(p["pair"], p["version"], p["origin"]) for p in as_json] == [("en→ru", "1.0", "store")]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from polyglot_news.errors import RouteError
+from polyglot_news.models.metadata import PackageInfo, read_info
 from polyglot_news.models.store import Package
 from polyglot_news.translation.routing import (
     best_per_pair,
@@ -20,17 +22,19 @@ from polyglot_news.translation.routing import (
 )
 
 
+def info(data: dict[str, Any]) -> PackageInfo:
+    return read_info(data)  # not validated: the route tests use made-up one-letter codes
+
+
 def pkg(pair: str, version: str = "1.0", origin: str = "store", name: str | None = None) -> Package:
     from_code, to_code = pair.split(">")
     folder = name or f"translate-{from_code}_{to_code}"
     return Package(
         path=Path("/m") / origin / folder / version,
-        from_code=from_code,
-        to_code=to_code,
-        version=version,
         name=folder,
         size_bytes=1,
         origin=origin,
+        info=info({"from_code": from_code, "to_code": to_code, "package_version": version}),
     )
 
 
@@ -173,13 +177,17 @@ def multi(source: str, targets: str, version: str = "1.0", name: str = "opus-mt"
     codes = targets.split(",")
     return Package(
         path=Path("/m/store") / name,
-        from_code=source,
-        to_code=codes[0],
-        version=version,
         name=name,
         size_bytes=1,
         origin="store",
-        metadata={"targets": {code: {"source_prefix": f">>{code}<<"} for code in codes}},
+        info=info(
+            {
+                "from_code": source,
+                "to_code": codes[0],
+                "package_version": version,
+                "targets": {code: {"source_prefix": f">>{code}<<"} for code in codes},
+            }
+        ),
     )
 
 

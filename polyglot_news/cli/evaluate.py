@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from polyglot_news.cli.options import decode_options, library_errors
+from polyglot_news.cli.options import decode_options, library_errors, model_option
 from polyglot_news.errors import InputError
 
 if TYPE_CHECKING:
@@ -152,12 +152,13 @@ def _code(value: str, option: str) -> str:
 @click.option(
     "--compute-type", default="int8", show_default=True, help="CTranslate2 compute type (int8, float32, …)."
 )
+@model_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def evaluate_command(
     ctx: click.Context, file: str, source_column: str | None, source_lang: str | None, pairs: tuple[str, ...],
     to: str | None, limit: int | None, seed: int, models: Path | None, beam_size: int, max_length: int,
-    compute_type: str, fmt: str,
+    compute_type: str, model: str | None, fmt: str,
 ) -> None:
     """Score the installed translation routes on a parallel FILE ('-' for standard input).
 
@@ -184,7 +185,7 @@ def evaluate_command(
         source = _resolve_source(data, source_column, _code(source_lang, "--source-lang") if source_lang else None)
         targets, explicit = _resolve_targets(data, source, pairs, to)
         result = lib.evaluate(
-            data, source, targets, models=models, options=options, seed=seed, explicit=explicit,
+            data, source, targets, models=models, options=options, seed=seed, explicit=explicit, model=model,
             progress=lambda line: click.echo(f"Evaluating {line}…", err=True),
         )
     if fmt == "json":

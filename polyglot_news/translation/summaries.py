@@ -8,7 +8,6 @@ from typing import Any
 
 from polyglot_news.document import Reference, Sentence, Summary
 from polyglot_news.errors import PolyglotNewsError
-from polyglot_news.models.metadata import is_test_model
 from polyglot_news.models.store import Package, list_packages
 from polyglot_news.segment import split_sentences
 from polyglot_news.translation.engine import Translated, build_translator
@@ -46,7 +45,7 @@ def translate_summaries(
     for target in dict.fromkeys(targets):
         for source, members in sorted(by_source.items()):
             try:
-                route = find_route(source, target, packages)
+                route = find_route(source, target, packages, request.model)
                 translator = (
                     build_translator([p.path for p in route], request.options, targets=[p.to_code for p in route])
                     if route
@@ -76,7 +75,7 @@ def translate_summaries(
                     entry["glossary"] = _glossary_report(units[i], terms)
                 outcomes[i].translations[target] = entry
                 outcomes[i].signatures.append(sign)
-                if any(is_test_model(p.metadata) for p in route):
+                if any(p.info.test_model for p in route):
                     outcomes[i].notes.append(f"{target} comes from a TEST MODEL: its output is not a translation")
                 flagged = flag_summary(mine)
                 if flagged:
@@ -109,11 +108,12 @@ def _assemble(
         "route": describe(route) or f"{source} (no translation needed)",
         "models": [
             {
-                "name": str(p.metadata.get("name") or p.name),
+                "name": p.info.title or p.name,
                 "pair": p.pair,
                 "version": p.version,
                 "origin": p.origin,
-                "test_model": is_test_model(p.metadata),
+                "identity": p.identity,
+                "test_model": p.info.test_model,
             }
             for p in route
         ],
