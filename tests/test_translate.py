@@ -453,3 +453,86 @@ def test_marker_opening_a_sentence_keeps_its_space(packages: dict[str, Path], ro
     sentences = split_sentences(["[1] The talks opened in Minsk.", "[2][3] Both sides spoke."], "en")
     results = build_translator([packages[name] for name in route], DecodeOptions(retry=False)).translate(sentences)
     assert [r.sentence.text for r in results] == ["[1] The talks opened in Minsk.", "[2][3] Both sides spoke."]
+
+
+# ---------------------------------------------------------------- special tokens never reach the text
+
+
+def test_language_tags_unknown_to_the_tokenizer_are_dropped_before_decoding(packages: dict[str, Path]) -> None:
+    """Marian's ``>>bel<<`` and NLLB's ``bel_Cyrl`` are model tokens, not SentencePiece pieces:
+    decoded as they are, they come out literally."""
+    from polyglot_news.translation.engine import _clean_text, _drop_special
+
+    tokenizer = load(packages["echo-en_ru"]).target_tokenizer
+    emitted = [">>bel<<", "▁Talks", "▁resumed", "bel_Cyrl", "▁in", "▁Minsk", "<unk>", "."]
+    assert ">>bel<<" in tokenizer.decode([emitted])[0]  # the premise
+    tokens, _ = _drop_special(emitted, None)
+    assert _clean_text(tokenizer.decode([tokens])[0]) == "Talks resumed in Minsk."
+
+
+@pytest.mark.parametrize(
+    ("tokens", "kept"),
+    [
+        ([">>bel<<", "▁Пра", "цяг"], ["▁Пра", "цяг"]),
+        (["bel_Cyrl", "▁Пра"], ["▁Пра"]),
+        (["▁Пра", "<unk>", "</s>", "<s>", "<pad>"], ["▁Пра"]),
+        (["__be__", "▁a", "__en_US__"], ["▁a"]),
+        (["▁Пра", "_", "ru"], ["▁Пра", "_", "ru"]),  # ordinary pieces stay
+    ],
+)
+def test_drop_special(tokens: list[str], kept: list[str]) -> None:
+    from polyglot_news.translation.engine import _drop_special
+
+    rows = [[float(i)] for i in range(len(tokens))]
+    out, out_rows = _drop_special(tokens, rows)
+    assert out == kept
+    assert out_rows is not None and [tokens[int(r[0])] for r in out_rows] == kept  # attention rows follow
+
+
+def test_raw_sentencepiece_pieces_become_spaces(tmp_path: Path) -> None:
+    """A random-weight model emits pieces its tokenizer does not know; their ``▁`` must not show."""
+    from lang_models.build_test_packages import build_benchmark_package
+
+    archive = build_benchmark_package(tmp_path, layers=1, d_model=64, ffn=128, heads=2, vocab=1200)
+    with zipfile.ZipFile(archive) as zf:
+        top = zf.namelist()[0].split("/")[0]
+        zf.extractall(tmp_path / "unpacked")
+    translator = ArgosTranslator(tmp_path / "unpacked" / top, DecodeOptions(max_decoding_length=40, retry=False))
+    raw = translator.package.translator.translate_batch(
+        [translator.package.tokenizer.encode("Talks resumed in Minsk.", out_type=str)], max_decoding_length=40
+    )
+    assert "▁" in translator.package.target_tokenizer.decode([raw[0].hypotheses[0]])[0]  # the premise
+    [result] = translator.translate(marked_sentences("Talks resumed in Minsk."))
+    assert "▁" not in result.sentence.text and result.sentence.text == result.sentence.text.strip()
+
+
+# ---------------------------------------------------------------- a verdict where the detector has none
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Сустрэча ў Мінску [1].", "be"),  # ў, і
+        ("Пра з'езд NATO.", "be"),  # the apostrophe
+        ("Встреча в Минске [1].", "ru"),  # и
+        ("Зустріч у Києві.", "uk"),  # ї
+        ("NATO 2024", None),
+        ("Да.", None),
+    ],
+)
+def test_letter_verdict(text: str, verdict: str | None) -> None:
+    from polyglot_news.translation.sentences import letter_verdict
+
+    assert letter_verdict(text) == verdict
+
+
+def test_short_output_the_detector_cannot_call_still_gets_a_language_check() -> None:
+    from polyglot_news.detect import detect
+    from polyglot_news.translation.engine import Translated
+    from polyglot_news.translation.sentences import check_language
+
+    belarusian, russian = Sentence("Мінск, 1 мая."), Sentence("Минск, 1 мая.")
+    assert detect(belarusian.plain).language == detect(russian.plain).language == "und"  # too short to call
+    checked = check_language([Translated(belarusian), Translated(russian)], "be")
+    assert [r.flags for r in checked] == [(), ("language:ru",)]
+    assert [r.flags for r in check_language([Translated(belarusian)], "ru")] == [("language:be",)]

@@ -233,7 +233,9 @@ def fetch_command(models_dir: Path | None, index_url: str, from_code: str, to_co
 
 
 def _codes(value: str | None) -> list[str]:
-    return [c.strip().lower() for c in (value or "").split(",") if c.strip()]
+    from polyglot_news.languages import normalize_code
+
+    return [normalize_code(c) for c in (value or "").split(",") if c.strip()]
 
 
 @models.command("build")
@@ -287,7 +289,7 @@ def build_command(
     result = build_package(
         source,
         out,
-        from_code=from_code.strip().lower() if from_code else None,
+        from_code=_codes(from_code)[0] if _codes(from_code) else None,
         to_codes=_codes(to_codes) or None,
         license=license_,
         revision=revision,
