@@ -131,7 +131,8 @@ def test_argos_translates_our_packages_exactly_as_we_do(tmp_path: Path) -> None:
         tmp_path / "bench", layers=2, d_model=64, ffn=128, heads=2, vocab=1200, from_code="en", to_code="uk"
     )
     multi = _own_format(built["echo-en_ru"], tmp_path)
-    argos = _argos(tmp_path, [built["echo-en_ru"], built["echo-prefix-en_be"], random, multi], ["en_ru", "en_be", "en_uk"])
+    archives = [built["echo-en_ru"], built["echo-prefix-en_be"], random, multi]
+    argos = _argos(tmp_path, archives, ["en_ru", "en_be", "en_uk"])
     assert argos["translations"]["en_ru"] == _ours(built["echo-en_ru"], tmp_path) == SENTENCES
     assert argos["translations"]["en_be"] == _ours(built["echo-prefix-en_be"], tmp_path) == SENTENCES
     # Random weights: 256 tokens of noise per sentence, so every decoding option must agree.

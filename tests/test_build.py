@@ -169,6 +169,7 @@ def test_guess_languages(name: str, expected: tuple[str | None, list[str]]) -> N
                 "target_sentencepiece": "target_sentencepiece.model",
                 "targets": {"be": {"source_prefix": ">>bel<<"}, "ru": {"source_prefix": ">>rus<<"}},
                 "license": "CC-BY-4.0",
+                "type": "polyglot-news-translate",  # Argos would run it wrongly: it must not load it
             },
         ),
         (
@@ -186,6 +187,7 @@ def test_guess_languages(name: str, expected: tuple[str | None, list[str]]) -> N
                 "target_sentencepiece": "sentencepiece.model",
                 "targets": {"be": {"target_prefix": "bel_Cyrl"}, "ru": {"target_prefix": "rus_Cyrl"}},
                 "license": "CC-BY-NC-4.0",
+                "type": "polyglot-news-translate",
             },
         ),
     ],
@@ -303,6 +305,13 @@ def test_build_errors(
     assert not out.exists() or sorted(out.iterdir()) == []  # nothing half-written is left
 
 
+def test_build_codes_are_normalised() -> None:
+    from polyglot_news.models.build import _known_code
+
+    codes = ("bel", "RUS", "Be", "eng", "Russian", "")
+    assert [_known_code(c) for c in codes] == ["be", "ru", "be", "en", "Russian", ""]
+
+
 class _Converted(Exception):
     """Raised by the stand-in converter: the build got as far as converting."""
 
@@ -315,7 +324,8 @@ class _Converted(Exception):
         ({"to_codes": ["ru"], "version": ""}, "package_version '' is malformed"),
         ({"from_code": "english", "to_codes": ["ru"]}, "from_code 'english' is not a language code"),
         ({"to_codes": ["Russian"]}, "to_code 'Russian' is not a language code"),
-        ({"to_codes": ["ru", "BE"]}, "targets key 'BE' is not a target language"),
+        ({"to_codes": ["ru", "b_e"]}, "targets key 'b_e' is not a target language"),
+        ({"from_code": "ENG", "to_codes": ["bel", "RUS"]}, None),  # ISO 639-3, any case: en → be, ru
         ({"to_codes": ["ru"], "version": "2.1"}, None),  # valid: the build goes on to convert
         ({"from_code": "ru", "to_codes": ["be", "uk"]}, None),
     ],

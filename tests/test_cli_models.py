@@ -153,8 +153,8 @@ def test_install_refuses_a_test_model_over_a_real_one_without_replace(
     done = run("install", "--replace", str(test))
     assert done.exit_code == 0, done.stderr
     folder = isolated_home / "models" / "translate-en_ru"
-    real, test = "en→ru 1.0 (Argos package, licence not stated)", "en→ru 1.0 (TEST MODEL, licence not stated)"
-    replaced = f"Replaced {real} in {folder} with {test}"
+    real, fake = "en→ru 1.0 (Argos package, licence not stated)", "en→ru 1.0 (TEST MODEL, licence not stated)"
+    replaced = f"Replaced {real} in {folder} with {fake}"
     assert done.stderr.splitlines() == [
         replaced,
         f"Installed en→ru 1.0 (TEST MODEL, licence not stated) into {isolated_home / 'models' / 'translate-en_ru'}",

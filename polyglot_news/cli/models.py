@@ -233,9 +233,7 @@ def fetch_command(models_dir: Path | None, index_url: str, from_code: str, to_co
 
 
 def _codes(value: str | None) -> list[str]:
-    from polyglot_news.languages import normalize_code
-
-    return [normalize_code(c) for c in (value or "").split(",") if c.strip()]
+    return [c.strip() for c in (value or "").split(",") if c.strip()]  # normalised by build_package
 
 
 @models.command("build")
