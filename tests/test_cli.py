@@ -263,7 +263,10 @@ def test_translate_reports_flags_on_stderr(install_packages: Any) -> None:
     result = run("translate", "--to", "be", "--strict", "-", stdin=text.encode())
     assert result.exit_code == 7
     assert result.stdout == text + "\n"
-    assert result.stderr == "Note: be: 1 of 1 sentences flagged (language:ru 1)\n"
+    assert result.stderr == (
+        "Note: be comes from a TEST MODEL: its output is not a translation\n"
+        "Note: be: 1 of 1 sentences flagged (language:ru 1)\n"
+    )
 
 
 GLOSSARY = "source\tbe\nМинск\tМінск\nгорисполком\tгарвыканкам\n"
