@@ -810,7 +810,7 @@ def test_multilingual_package_installs_beside_a_dedicated_one(tmp_path: Path, st
     (multi,) = models.install(make_archive(tmp_path / "multi.argosmodel", extended_files()))
     (single,) = models.install(make_archive(tmp_path / "single.argosmodel", package_files(meta("en", "be"))))
     assert (multi.name, single.name) == ("translate-en_be_ru-opus-mt-en-zle", "translate-en_be")
-    assert [(p.name, p.metadata.get("license")) for p in models.list_packages()] == [
+    assert [(p.name, p.info.license) for p in models.list_packages()] == [
         ("translate-en_be", None),
         ("translate-en_be_ru-opus-mt-en-zle", "CC-BY-4.0"),
     ]

@@ -73,11 +73,6 @@ class Package:
         return (spec.target_prefix if spec else None) or None
 
     @property
-    def metadata(self) -> dict[str, Any]:
-        """The raw ``metadata.json`` (read :attr:`info` instead)."""
-        return self.info.raw
-
-    @property
     def pair(self) -> str:
         return f"{self.from_code}→{self.to_code}"
 
