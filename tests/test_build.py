@@ -227,7 +227,7 @@ def test_installed_package_translates_with_the_right_tokens(
     translator.package = dataclasses.replace(translator.package, translator=spy)
     texts = ("The minister met the envoy [1].", "Talks resumed [2][3] in Minsk.")
     results = translator.translate(marked_sentences(*texts))
-    assert (translator.to_code, translator.signature().split("|")[0]) == (target, f"en_{target}-1.0")
+    assert (translator.to_code, translator.signature().split("~")[0]) == (target, f"en_{target}-1.0")
     call = spy.calls[0]
     assert {tokens[0] for tokens in call["batch"]} == {source_head}
     assert call["target_prefix"] == ([[target_prefix]] * 2 if target_prefix else None)
@@ -248,7 +248,7 @@ def test_cli_build_install_and_list(hf_models: dict[str, Path], tmp_path: Path) 
     assert "Installed en→{be,ru} 1.0" in result.stderr
     listed = runner.invoke(models, ["list"])
     row = listed.stdout.splitlines()[1].split()
-    assert row[:2] + row[4:7] == ["en→{be,ru}", "1.0", "store", "CC-BY-4.0", "opus-mt-en-zle"]
+    assert row[:2] + row[4:8] == ["en→{be,ru}", "1.0", "store", "polyglot-news", "CC-BY-4.0", "opus-mt-en-zle"]
     as_json = json.loads(runner.invoke(models, ["list", "--json"]).stdout)
     assert [(p["targets"], p["license"], p["provenance"]["architecture"]) for p in as_json] == [
         (["be", "ru"], "CC-BY-4.0", "marian")
@@ -376,4 +376,4 @@ def test_digest_to_be_and_ru_through_one_multilingual_package(built: dict[str, A
         assert translation["route"] == f"en→{target}"
         source_markers = [[m["text"] for m in s["markers"]] for s in result["summary"]]
         assert [[m["text"] for m in s["markers"]] for s in translation["summary"]] == source_markers
-        assert f"mt:{target}=en_{target}-1.0|" in result["signature"]
+        assert f"mt:{target}=en_{target}-1.0~" in result["signature"]
