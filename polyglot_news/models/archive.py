@@ -19,7 +19,7 @@ from typing import IO
 
 from polyglot_news.errors import ModelError
 from polyglot_news.models.metadata import MAX_METADATA_BYTES as MAX_METADATA_BYTES
-from polyglot_news.models.metadata import TOKENIZERS, PackageInfo, parse_info
+from polyglot_news.models.metadata import TOKENIZERS, PackageInfo, named_tokenizers, parse_info
 from polyglot_news.models.metadata import parse_metadata as parse_metadata
 from polyglot_news.models.metadata import validate_metadata as validate_metadata
 
@@ -51,11 +51,11 @@ def check_required(names: set[str], where: str, info: PackageInfo) -> None:
     """Raise unless ``names`` (package-relative paths) hold the model and its tokenizer(s)."""
     if "model/model.bin" not in names:
         raise ModelError(f"{where}: missing model/model.bin (the CTranslate2 model)")
-    raw = info.raw
-    for key in ("source_sentencepiece", "target_sentencepiece"):
-        if raw.get(key) and raw[key] not in names:
-            raise ModelError(f"{where}: missing {raw[key]}, the {key} its metadata.json names")
-    if not raw.get("source_sentencepiece") and not any(t in names for t in TOKENIZERS):
+    named = named_tokenizers(info)
+    for key, file_name in named.items():
+        if file_name not in names:
+            raise ModelError(f"{where}: missing {file_name}, the {key} its metadata.json names")
+    if "source_sentencepiece" not in named and not any(t in names for t in TOKENIZERS):
         raise ModelError(f"{where}: missing the tokenizer (sentencepiece.model or bpe.model)")
 
 

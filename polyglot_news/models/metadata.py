@@ -299,3 +299,9 @@ def package_type(data: dict[str, Any]) -> str:
 def tokenizer_files(info: PackageInfo) -> tuple[str, ...]:
     """The tokenizer files the package needs (one name when shared)."""
     return tuple(dict.fromkeys((info.source_sentencepiece, info.target_sentencepiece)))
+
+
+def named_tokenizers(info: PackageInfo) -> dict[str, str]:
+    """The tokenizer files ``metadata.json`` names explicitly, by key; ``{}`` for a plain Argos
+    package (it holds ``sentencepiece.model`` or, in older packages, ``bpe.model``)."""
+    return {key: info.raw[key] for key in ("source_sentencepiece", "target_sentencepiece") if info.raw.get(key)}
