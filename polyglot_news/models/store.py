@@ -4,7 +4,10 @@ An Argos package (``.argosmodel``) is a zip holding ONE folder with ``metadata.j
 (``from_code``, ``to_code``, ``package_version``, …), a CTranslate2 model in ``model/`` and a
 tokenizer (``sentencepiece.model``, or ``bpe.model`` in older packages).
 
-Store layout (one folder per language pair, named like argospm's package codes)::
+Store layout (one folder per package: ``translate-<from>_<targets>`` like argospm's package
+codes, plus ``-<model>`` for a package built from a model, see
+:func:`polyglot_news.models.installer.package_folder_name`). What a package declares is parsed
+once, by :mod:`polyglot_news.models.metadata`, into the :class:`Package`'s ``info``::
 
     <store>/.lock                     every write holds an exclusive flock on it
     <store>/translate-en_ru/          an installed package, with our manifest
@@ -16,6 +19,8 @@ Writes (install, remove, fetch) validate first (:mod:`polyglot_news.archive`), t
 into a temporary folder inside the store and rename it into place under the lock, so a failed
 or interrupted install leaves the store as it was. Existing Argos package folders are
 discovered read-only. Only :func:`fetch` touches the network (through :mod:`polyglot_news.fetch`).
+An install never silently replaces a package of another model, a real one by a TEST MODEL, or a
+higher version (:func:`polyglot_news.models.installer.replacement_refusal`).
 """
 
 from __future__ import annotations
