@@ -133,7 +133,7 @@ def translate_text(
         DetectionError: the language cannot be determined and ``source_lang`` was not given.
         RouteError: no installed route from the source language to ``target``.
     """
-    target = check_language_code(target, "--to")
+    target = check_language_code(target, "`target`")
     lines = [line.strip() for line in text.strip().split("\n")]  # blank lines inside are kept
     source = _source_language(Article(None, tuple(line for line in lines if line)), source_lang)
     paragraphs = [split_sentences([line], source.language) if line else [] for line in lines]
@@ -162,11 +162,11 @@ def cited_references(summary: tuple[Sentence, ...], references: tuple[Reference,
 
 def _source_language(article: Article, source_lang: str | None) -> Detection:
     if source_lang is not None:
-        return Detection(check_language_code(source_lang, "--source-lang"), 1.0, "given")
+        return Detection(check_language_code(source_lang, "`source_lang`"), 1.0, "given")
     found = detect(_article_text(article))
     if found.language == "und":
         raise DetectionError(
-            f"cannot tell the article's language ({found.reason}); pass --source-lang CODE to set it"
+            f"cannot tell the article's language ({found.reason}); set `source_lang` to its code"
         )
     return found
 

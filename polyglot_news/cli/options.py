@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,6 +36,26 @@ sentences gain nothing (Argos Translate uses 4)."""
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+OPTION_OF = {
+    "source_lang": "--source-lang",
+    "target": "--to",
+    "targets": "--to",
+    "sentences": "--sentences",
+    "ratio": "--ratio",
+    "resume": "--resume",
+    "output_dir": "--output-dir",
+    "strict": "--strict",
+    "model": "--model",
+    "models": "--models",
+}
+"""Library parameters (named in messages in backticks) and the options that set them."""
+
+
+def in_cli_words(message: str) -> str:
+    """A library message with each backticked parameter replaced by its option: `source_lang` → --source-lang."""
+    return re.sub(r"`([a-z_]+)`", lambda m: OPTION_OF.get(m.group(1), m.group(0)), message)
+
+
 @contextlib.contextmanager
 def library_errors() -> Iterator[None]:
     """Turn a library error into one ``Error: …`` line on stderr and the error's exit code.
@@ -45,12 +66,12 @@ def library_errors() -> Iterator[None]:
     try:
         yield
     except PolyglotNewsError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {in_cli_words(str(error))}", err=True)
         sys.exit(exit_code_of(error))
     except UnicodeError:
         raise
     except ValueError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {in_cli_words(str(error))}", err=True)
         sys.exit(exit_code_of(error))
 
 
