@@ -21,11 +21,12 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from . import langdetect_fast
 from .document import Detection
 
 SEED = 0
@@ -48,12 +49,14 @@ _FUNCTION_WORD_BONUS = 4.0  # nats per word found in a language's function-word 
 _LD_WEIGHT = 0.5  # weight of langdetect's log-probability against the letter log-likelihood
 _LD_FLOOR = 1e-4  # langdetect probability floor, so that it never vetoes alone
 _LD_NEUTRAL = 0.25  # what langdetect "says" for a language it has no profile for
+_LD_LOW = _LD_WEIGHT * math.log(_LD_FLOOR)  # the least langdetect can add to a language's score
 _TEMPERATURE = 0.5  # scales the summed log-likelihoods into a calibrated confidence
 _MIXED_SHARE = 0.3  # a second script or language holding this share of the letters is "mixed"
 _MIN_CONFIDENCE = 0.5  # below this the answer is "und" (uncertain)
 _CHUNK_CONFIDENCE = 0.9  # only chunks decided at least this surely vote in the mixed check
 _CHUNK_LETTERS = 80  # a chunk for the mixed-language check holds at least this many letters
 _MAX_WORDS = 2000  # the n-gram model reads at most this many words (long articles)
+_LOG_CACHE_SIZE = 200_000  # (history, letter) events whose log-probabilities are kept (~40 MB at most)
 _MAX_CHUNKS = 12  # chunks the mixed-language check classifies at most: enough to see a 30 % share; costs ~10 ms each
 
 _LANGDETECT_CYRILLIC = ("bg", "mk", "ru", "uk")
@@ -183,23 +186,55 @@ def _script_words(text: str, script: str) -> list[str]:
     return [w for w in words if all(_script(ch) == script for ch in w)]
 
 
-def _classify(words: list[str], script: str) -> tuple[str, float]:
+def _classify(words: list[str], script: str, sure: float = 1.0) -> tuple[str, float]:
+    """The best language and its confidence.
+
+    With ``sure`` < 1 the caller only needs to know whether the confidence reaches ``sure``: the
+    Cyrillic classifier may then answer ``(language, sure)`` without running langdetect when the
+    n-gram scores alone prove that langdetect cannot change that verdict.
+    """
     if script == "CYRILLIC":
-        return _classify_cyrillic(words)
+        return _classify_cyrillic(words, sure)
     return _classify_langdetect(" ".join(words))
 
 
-def _classify_cyrillic(words: list[str]) -> tuple[str, float]:
+def _classify_cyrillic(words: list[str], sure: float = 1.0) -> tuple[str, float]:
     """Combine the n-gram model (all Cyrillic languages) with langdetect (those it knows)."""
     words = words[:_MAX_WORDS]
     scores = _cyrillic_model().log_likelihoods(_events(words))
     for lang, bonus in _orthography(words).items():
         scores[lang] += bonus
+    settled = _settled(scores, sure)
+    if settled is not None:
+        return settled, sure
     opinion = _langdetect_probabilities(_factory("cyrillic"), " ".join(words))
     for lang in scores:
         p = opinion.get(lang, _LD_FLOOR) if lang in _LANGDETECT_CYRILLIC else _LD_NEUTRAL
         scores[lang] += _LD_WEIGHT * math.log(max(p, _LD_FLOOR))
     return _best(scores)
+
+
+def _settled(scores: dict[str, float], sure: float) -> str | None:
+    """The language that wins with a confidence of at least ``sure`` whatever langdetect says.
+
+    langdetect adds ``_LD_WEIGHT * log(p)`` with ``p`` in [``_LD_FLOOR``, 1] to bg, mk, ru and uk
+    (a constant to the others), so each final score lies in a known interval. When the worst case
+    of the leader still beats every rival's best case by enough, the answer is known: for
+    ``sure == 1`` the margin makes every rival's softmax weight vanish below 2**-60, so
+    :func:`_best` would return exactly 1.0, and the result is bit-identical.
+    """
+    neutral = _LD_WEIGHT * math.log(max(_LD_NEUTRAL, _LD_FLOOR))
+    low = {lang: s + (_LD_LOW if lang in _LANGDETECT_CYRILLIC else neutral) for lang, s in scores.items()}
+    high = {lang: s + (0.0 if lang in _LANGDETECT_CYRILLIC else neutral) for lang, s in scores.items()}
+    top = max(sorted(low), key=low.__getitem__)
+    if sure >= 1.0:
+        need = 60 * math.log(2) / _TEMPERATURE
+    else:
+        need = math.log((len(scores) - 1) * sure / (1.0 - sure)) / _TEMPERATURE
+    need += 1e-6  # rounding slack
+    if all(low[top] - high[lang] >= need for lang in scores if lang != top):
+        return top
+    return None
 
 
 def _classify_langdetect(text: str) -> tuple[str, float]:
@@ -223,32 +258,37 @@ def _mixed_languages(text: str, script: str, language: str, letters: int) -> boo
 
     The text is cut into chunks of about :data:`_CHUNK_LETTERS` letters at sentence ends; at most
     :data:`_MAX_CHUNKS` of them, evenly spaced over the text, are classified, so that a very long
-    text costs no more than a long article (every chunk is a langdetect call).
+    text costs no more than a long article (every chunk is a langdetect call). Classification
+    stops as soon as the chunks left could no longer give a second language its share.
     """
     if letters < 2 * _CHUNK_LETTERS:
         return False
-    parts = _SENTENCE_END.split(text)
+    parts = [_script_words(part, script) for part in _SENTENCE_END.split(text)]
     spans: list[tuple[int, int, int]] = []  # (letters, first part, end part) of each chunk
     start, size = 0, 0
     for end, part in enumerate(parts, 1):
-        size += sum(len(w) for w in _script_words(part, script))
+        size += sum(len(w) for w in part)
         if size >= _CHUNK_LETTERS:
             spans.append((size, start, end))
             start, size = end, 0
     if len(spans) > _MAX_CHUNKS:
         # The middle chunk of each of _MAX_CHUNKS equal runs: deterministic, covers the whole text.
         spans = [spans[(2 * k + 1) * len(spans) // (2 * _MAX_CHUNKS)] for k in range(_MAX_CHUNKS)]
-    chunks: list[tuple[int, str]] = []
+    votes: Counter[str] = Counter()  # letters of the chunks decided at least _CHUNK_CONFIDENCE surely
+    left = sum(size for size, _, _ in spans)
+    decided = 0
     for size, first, end in spans:
-        words = [w for part in parts[first:end] for w in _script_words(part, script)]
-        lang, confidence = _classify(words, script)
+        left -= size
+        words = [w for part in parts[first:end] for w in part]
+        lang, confidence = _classify(words, script, _CHUNK_CONFIDENCE)
         if confidence >= _CHUNK_CONFIDENCE:  # close relatives (nl/af) are not a mixture
-            chunks.append((size, lang))
-    if len(chunks) < 2:
+            votes[lang] += size
+            decided += 1
+        rival = max((n for other, n in votes.items() if other != language), default=0)
+        if rival + left < _MIXED_SHARE * (sum(votes.values()) + left) - 1e-9:
+            return False  # even if every chunk left went to the strongest rival
+    if decided < 2:
         return False
-    votes: Counter[str] = Counter()
-    for weight, lang in chunks:
-        votes[lang] += weight
     total = sum(votes.values())
     return any(lang != language and n >= _MIXED_SHARE * total for lang, n in votes.items())
 
@@ -263,6 +303,7 @@ class _CharModel:
     # context -> (total count of n-grams extending it, number of distinct extensions)
     contexts: dict[str, dict[str, tuple[float, int]]]
     alphabet_size: int
+    log_cache: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_counts(cls, counts: dict[str, dict[str, float]]) -> _CharModel:
@@ -294,12 +335,23 @@ class _CharModel:
         return p
 
     def log_likelihoods(self, events: Counter[tuple[str, str]]) -> dict[str, float]:
-        """Sum of log P(letter | up to two previous letters) over ``(history, letter)`` events."""
-        ordered = sorted(events.items())
-        return {
-            lang: math.fsum(n * math.log(self._prob(lang, h, ch)) for (h, ch), n in ordered)
-            for lang in self.languages
-        }
+        """Sum of log P(letter | up to two previous letters) over ``(history, letter)`` events.
+
+        ``math.fsum`` is exact, so the order of the events does not matter; each event's
+        log-probabilities are computed once per process (:meth:`_logs`).
+        """
+        rows = [(n, self._logs(key)) for key, n in events.items()]
+        return {lang: math.fsum(n * logs[i] for n, logs in rows) for i, lang in enumerate(self.languages)}
+
+    def _logs(self, event: tuple[str, str]) -> tuple[float, ...]:
+        """log P(letter | history) for every language, cached (a bounded, deterministic memo)."""
+        logs = self.log_cache.get(event)
+        if logs is None:
+            history, ch = event
+            logs = tuple(math.log(self._prob(lang, history, ch)) for lang in self.languages)
+            if len(self.log_cache) < _LOG_CACHE_SIZE:
+                self.log_cache[event] = logs
+        return logs
 
 
 def _events(words: Iterable[str]) -> Counter[tuple[str, str]]:
@@ -360,16 +412,14 @@ def _factory(name: str) -> Any:
 
 
 def _langdetect_probabilities(factory: Any, text: str) -> dict[str, float]:
-    from langdetect.lang_detect_exception import LangDetectException  # type: ignore[import-untyped]
+    """langdetect's full probability vector (``get_probabilities()`` drops those under 0.1).
 
-    detector = factory.create()
-    detector.append(text)
-    try:
-        detector.get_probabilities()
-    except LangDetectException:  # no usable n-gram in the text
+    Computed by :mod:`.langdetect_fast`, which returns exactly what langdetect would, faster.
+    """
+    found = langdetect_fast.probabilities(factory, text)
+    if found is None:  # no usable n-gram in the text
         return {}
-    # The full vector: get_probabilities() drops every language under 0.1.
-    return {lang: float(p) for lang, p in zip(detector.langlist, detector.langprob, strict=False)}
+    return dict(zip(factory.langlist, found, strict=True))
 
 
 def _iso639_1(lang: str) -> str:
