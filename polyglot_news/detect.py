@@ -21,16 +21,17 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from . import langdetect_fast
+from . import detect_lingua, langdetect_fast
 from .document import Detection
 
 SEED = 0
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+DEFAULT_DETECTOR = "langdetect"
 MAX_ORDER = 3
 MODEL_FILE = "langid_cyrillic.json"
 
@@ -46,10 +47,11 @@ _SMOOTHING = 0.1  # additive smoothing of the letter (unigram) counts
 _WORD_END = 0.15  # base probability of a word end before the letter contexts refine it
 _FOREIGN_LETTER_PENALTY = 10.0  # nats per letter outside a language's alphabet
 _FUNCTION_WORD_BONUS = 4.0  # nats per word found in a language's function-word list
+_LEXICON_BONUS = 2.0  # nats per other word found in a language's training text
 _LD_WEIGHT = 0.5  # weight of langdetect's log-probability against the letter log-likelihood
 _LD_FLOOR = 1e-4  # langdetect probability floor, so that it never vetoes alone
 _LD_NEUTRAL = 0.25  # what langdetect "says" for a language it has no profile for
-_LD_LOW = _LD_WEIGHT * math.log(_LD_FLOOR)  # the least langdetect can add to a language's score
+_LINGUA_WEIGHT = 1.0  # the same for lingua, which knows all eight Cyrillic languages
 _TEMPERATURE = 0.5  # scales the summed log-likelihoods into a calibrated confidence
 _MIXED_SHARE = 0.3  # a second script or language holding this share of the letters is "mixed"
 _MIN_CONFIDENCE = 0.5  # below this the answer is "und" (uncertain)
@@ -80,7 +82,8 @@ _FUNCTION_WORDS = {
         "be": "і ў у не на з са што гэта як да ад але па ці так яго яна ён яны мы вы я мне было быў "
         "была ёсць таксама толькі калі дзе таму вельмі для пра пры пасля паміж які якая якое якія "
         "свой усё усе ўсё ўсе яшчэ адзін можна трэба бо каб нават цяпер сёння або ужо ўжо ня зь "
-        "гэтым гэтага гэты гэтая ім іх ёй яму сваё можа няма",
+        "гэтым гэтага гэты гэтая ім іх ёй яму сваё можа няма хто дзякуй вось чаму дзе сабе "
+        "таксама пакуль",
         "bg": "и в не на аз че той с това като а то по но към от за така го тя те ние вие би беше "
         "бил била е са съм само когато къде при след между който която които всички всичко още "
         "вече един може трябва да дори сега днес или също много ако ѝ им му мен ми себе този тази "
@@ -94,7 +97,8 @@ _FUNCTION_WORDS = {
         "ru": "и в не на я что он с это как а то по но к у из за от так его она они мы вы же бы "
         "было был была есть только когда где для о об при после между который которая которые "
         "все всё ещё уже еще один можно нужно чтобы даже теперь сегодня или тоже также очень если "
-        "её ее их ему меня мне себя этот эта эти того чем чего ничего тот там здесь вот да нет может",
+        "её ее их ему меня мне себя этот эта эти того чем чего ничего тот там здесь вот да нет может "
+        "кто сейчас спасибо пожалуйста привет почему тоже будет были",
         "sr": "и у не на ја да он са с то као а по али ка од за тако га она они ми ви би био била је "
         "су сам само када где при после између који која које сви све још већ један може треба "
         "чак сада данас или такође веома много ако јој им му мене овај ова ове тамо овде ће се си "
@@ -102,9 +106,71 @@ _FUNCTION_WORDS = {
         "uk": "і й в у не на я що він з із це як а та то по але до від за так його вона вони ми ви б "
         "би було був була є тільки лише коли де для про при після між який яка які все всі ще "
         "вже один можна треба щоб навіть тепер сьогодні або також дуже якщо її їх йому мене мені "
-        "себе цей ця ці того ніж нічого той там тут ось ні може",
+        "себе цей ця ці того ніж нічого той там тут ось ні може хто зараз дякую привіт чому "
+        "буде були",
     }.items()
 }
+# Frequent words of Latin-script languages (function words; for English also very common
+# content words), written for this module. They only weigh in on short text (under
+# _SHORT_LETTERS letters), where langdetect's character sampling sees too little.
+_LATIN_WORDS = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "en": "the of and to in is was for that with on as by at from it this be are were not or "
+        "an but have has had he she they we you i his her their its our my your which who what "
+        "when where why how there here will would can could should may might must do does did "
+        "done let us me him them been being after before over under about into out up down off "
+        "then than so if because while also just only very more most some any all each every no "
+        "new old good great first last next year years day days time people man men woman women "
+        "city government police president minister said says say told report reports news week "
+        "today yesterday tomorrow make made take took get got go went come came see saw know "
+        "think want need use used work world life state country system market company except "
+        "since until through during without within between against among again still never "
+        "always something nothing everything one two three four five these those such other "
+        "another same own many much few little less least well back even way thing things",
+        "de": "der die das und ist nicht ein eine einen einem einer den dem des zu mit auf für von "
+        "im in sich auch es sie er wir ich ihr wird werden wurde wurden hat haben hatte sind war "
+        "waren bei nach aus über unter vor um noch nur schon aber oder wenn weil dass als wie "
+        "kein keine mehr sehr heute gestern morgen jahr jahre stadt regierung gibt diese dieser "
+        "dieses zum zur vom beim am",
+        "fr": "le la les de des du un une et est en dans pour pas que qui sur au aux avec ce cette "
+        "ces il elle ils elles nous vous je tu ne se sont était été être avoir a ont plus mais ou "
+        "où donc car par leur leurs son sa ses mon ma mes très aussi comme tout tous sans sous "
+        "entre après avant aujourd'hui hier demain ans ville gouvernement c'est qu'il d'un d'une",
+        "es": "el la los las de del y en un una es que por para con no se su sus al lo como más "
+        "pero o sí muy ya también porque cuando donde este esta estos estas ese esa fue era son "
+        "está están ha han hay ser sin sobre entre hasta desde hoy ayer mañana años ciudad "
+        "gobierno nadie nada todo todos él ella ellos nosotros usted yo",
+        "it": "il lo la i gli le di del della dei delle e è un una uno per con non che si in nel "
+        "nella al alla da dal dalla sono era ha hanno ma anche come più molto questo questa "
+        "questi sua suo loro oggi ieri domani anni città governo perché quando dove tutto tutti "
+        "io lui lei noi voi sul sulla ci",
+        "pt": "o a os as de do da dos das e em no na nos nas um uma é que para com não se por "
+        "mais mas como ao aos à às foi são está estão tem têm ser muito também porque quando "
+        "onde este esta isso isto ele ela eles elas nós você eu hoje ontem amanhã anos cidade "
+        "governo sem sobre entre até já tu vais vai onde",
+        "nl": "de het een en van in is dat op te zijn niet met voor die er aan om ook als bij of "
+        "maar door naar dan nog wel worden wordt werd was waren heeft hebben had ze hij zij wij "
+        "ik je jij u we dit deze geen meer zeer vandaag gisteren morgen jaar stad regering uit "
+        "over tot onder",
+        "pl": "i w na z się nie do że to jest jak o po od za ale co tak jego jej ich przez dla "
+        "oraz czy był była było są być jestem już tylko bardzo może także który która które "
+        "dziś wczoraj jutro roku miasto rząd ten ta te tym tej go mu mi",
+        "cs": "a v na se je že to s z do o i by jako ale jsou byl byla bylo být jsem už jen velmi "
+        "také který která které kde když proto pro od po za při jeho její jejich dnes včera "
+        "zítra roku město vláda tento tato toto není nebo jak co kudy vede",
+        "sk": "a v na sa je že to s z do o i by ako ale sú bol bola bolo byť som už len veľmi "
+        "tiež ktorý ktorá ktoré kde keď preto pre od po za pri jeho jej ich dnes včera zajtra "
+        "roku mesto vláda tento táto toto nie alebo čo",
+        "tr": "ve bir bu da de için ile çok daha ne o ben sen biz siz onlar gibi ama var yok olan "
+        "olarak değil mi mı mu mü kadar sonra önce bugün dün yarın yıl şehir hükümet her şey",
+        "lt": "ir yra kad į iš su ar bet tai jis ji jie mes jūs aš buvo bus nėra kaip kur kai "
+        "dėl per prie po apie šiandien vakar rytoj metų miestas vyriausybė labai taip pat",
+    }.items()
+}
+_LATIN_WORD_BONUS = 3.0  # nats per frequent word, added to log(langdetect probability)
+_LATIN_FLOOR = 1e-4  # langdetect probability floor on short text: frequent words can outvote it
+_SHORT_LETTERS = 100  # texts with fewer letters are "short"
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
@@ -113,31 +179,86 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _HOMOGLYPHS = str.maketrans("abceijkmopthxy", "авсеіјкмортнху")
 
 
-def detect(text: str, *, min_chars: int = 12) -> Detection:
+def detect(text: str, *, min_chars: int = 3, detector: str = DEFAULT_DETECTOR) -> Detection:
     """Detect the language of ``text``.
 
     Returns a :class:`Detection` with an ISO 639-1 code and the reason ``detected``, or
     ``"und"`` with the reason ``too-short`` (fewer than ``min_chars`` letters), ``no-letters``,
     ``mixed`` (two scripts or two languages of comparable weight) or ``uncertain`` (the best
     guess has a confidence under 0.5). The same text always gets the same answer.
+
+    ``detector`` names the general-purpose detector (:data:`DETECTORS`): ``langdetect`` (the
+    default) or ``lingua`` (an optional extra); the Cyrillic model is combined with either.
+
+    Raises:
+        DetectorUnavailableError: ``detector`` is ``lingua`` and lingua is not installed.
+        ValueError: an unknown ``detector``.
     """
+    backend = _backend(detector)
     text = _URL.sub(" ", unicodedata.normalize("NFC", text))
     scripts = _script_counts(_unmix(word_tokens(text)))
     letters = sum(scripts.values())
     if letters == 0:
-        return Detection("und", 0.0, NO_LETTERS)
+        return Detection("und", 0.0, NO_LETTERS, detector)
     if letters < min_chars:
-        return Detection("und", 0.0, TOO_SHORT)
+        return Detection("und", 0.0, TOO_SHORT, detector)
     ranked = sorted(scripts.items(), key=lambda kv: (-kv[1], kv[0]))
     if len(ranked) > 1 and ranked[1][1] >= _MIXED_SHARE * letters:
-        return Detection("und", 0.0, MIXED)
+        return Detection("und", 0.0, MIXED, detector)
     script = ranked[0][0]
-    language, confidence = _classify(_script_words(text, script), script)
-    if _mixed_languages(text, script, language, letters):
-        return Detection("und", 0.0, MIXED)
+    language, confidence = _classify(_script_words(text, script), script, backend)
+    if _mixed_languages(text, script, language, letters, backend):
+        return Detection("und", 0.0, MIXED, detector)
     if confidence < _MIN_CONFIDENCE:
-        return Detection("und", confidence, UNCERTAIN)
-    return Detection(language, confidence, DETECTED)
+        return Detection("und", confidence, UNCERTAIN, detector)
+    return Detection(language, confidence, DETECTED, detector)
+
+
+def detector_signature(detector: str = DEFAULT_DETECTOR) -> str:
+    """What names a detector's outputs: ``langdetect-1.0.9+cyr2-s0`` or ``lingua-2.1.1+cyr2``."""
+    _backend(detector)
+    if detector == "lingua":
+        return f"lingua-{detect_lingua.version()}+cyr{MODEL_VERSION}"
+    from importlib import metadata
+
+    try:
+        version = metadata.version("langdetect")
+    except metadata.PackageNotFoundError:
+        version = "?"
+    return f"langdetect-{version}+cyr{MODEL_VERSION}-s{SEED}"
+
+
+@dataclass(frozen=True)
+class _Backend:
+    """How a general-purpose detector's opinion enters the Cyrillic scores."""
+
+    name: str
+    known: frozenset[str]  # Cyrillic languages it has a model of; the others get ``neutral``
+    weight: float  # weight of its log-probability against the letter log-likelihood
+    floor: float = _LD_FLOOR  # probability floor, so that it never vetoes alone
+    neutral: float = _LD_NEUTRAL  # what it "says" for a Cyrillic language it has no model of
+
+    def cyrillic_opinion(self, text: str) -> dict[str, float]:
+        """Its probability for each Cyrillic language it knows."""
+        if self.name == "lingua":
+            found = detect_lingua.probabilities(text)
+            return {lang: found.get(lang, 0.0) for lang in self.known}
+        return _langdetect_probabilities(_factory("cyrillic"), text)
+
+
+_BACKENDS = {
+    "langdetect": _Backend("langdetect", frozenset(_LANGDETECT_CYRILLIC), _LD_WEIGHT),
+    "lingua": _Backend("lingua", frozenset(_ALPHABETS), _LINGUA_WEIGHT),
+}
+DETECTORS = tuple(_BACKENDS)  # the names ``detector=`` and ``--detector`` accept
+
+
+def _backend(detector: str) -> _Backend:
+    if detector not in _BACKENDS:
+        raise ValueError(f"unknown detector {detector!r}; choose one of {', '.join(DETECTORS)}")
+    if detector == "lingua":
+        detect_lingua.require()
+    return _BACKENDS[detector]
 
 
 def word_tokens(text: str) -> list[str]:
@@ -186,46 +307,50 @@ def _script_words(text: str, script: str) -> list[str]:
     return [w for w in words if all(_script(ch) == script for ch in w)]
 
 
-def _classify(words: list[str], script: str, sure: float = 1.0) -> tuple[str, float]:
+def _classify(words: list[str], script: str, backend: _Backend, sure: float = 1.0) -> tuple[str, float]:
     """The best language and its confidence.
 
     With ``sure`` < 1 the caller only needs to know whether the confidence reaches ``sure``: the
-    Cyrillic classifier may then answer ``(language, sure)`` without running langdetect when the
-    n-gram scores alone prove that langdetect cannot change that verdict.
+    Cyrillic classifier may then answer ``(language, sure)`` without asking the backend when the
+    n-gram scores alone prove that its opinion cannot change that verdict.
     """
     if script == "CYRILLIC":
-        return _classify_cyrillic(words, sure)
-    return _classify_langdetect(" ".join(words))
+        return _classify_cyrillic(words, backend, sure)
+    if backend.name == "lingua":
+        return _classify_lingua(words)
+    return _classify_langdetect(words)
 
 
-def _classify_cyrillic(words: list[str], sure: float = 1.0) -> tuple[str, float]:
-    """Combine the n-gram model (all Cyrillic languages) with langdetect (those it knows)."""
+def _classify_cyrillic(words: list[str], backend: _Backend, sure: float = 1.0) -> tuple[str, float]:
+    """Combine the n-gram model (all Cyrillic languages) with the backend (those it knows)."""
     words = words[:_MAX_WORDS]
-    scores = _cyrillic_model().log_likelihoods(_events(words))
-    for lang, bonus in _orthography(words).items():
+    model = _cyrillic_model()
+    scores = model.log_likelihoods(_events(words))
+    for lang, bonus in _orthography(words, model.lexicon).items():
         scores[lang] += bonus
-    settled = _settled(scores, sure)
+    settled = _settled(scores, sure, backend)
     if settled is not None:
         return settled, sure
-    opinion = _langdetect_probabilities(_factory("cyrillic"), " ".join(words))
+    opinion = backend.cyrillic_opinion(" ".join(words))
     for lang in scores:
-        p = opinion.get(lang, _LD_FLOOR) if lang in _LANGDETECT_CYRILLIC else _LD_NEUTRAL
-        scores[lang] += _LD_WEIGHT * math.log(max(p, _LD_FLOOR))
+        p = opinion.get(lang, backend.floor) if lang in backend.known else backend.neutral
+        scores[lang] += backend.weight * math.log(max(p, backend.floor))
     return _best(scores)
 
 
-def _settled(scores: dict[str, float], sure: float) -> str | None:
-    """The language that wins with a confidence of at least ``sure`` whatever langdetect says.
+def _settled(scores: dict[str, float], sure: float, backend: _Backend) -> str | None:
+    """The language that wins with a confidence of at least ``sure`` whatever the backend says.
 
-    langdetect adds ``_LD_WEIGHT * log(p)`` with ``p`` in [``_LD_FLOOR``, 1] to bg, mk, ru and uk
+    The backend adds ``weight * log(p)`` with ``p`` in [``floor``, 1] to the languages it knows
     (a constant to the others), so each final score lies in a known interval. When the worst case
     of the leader still beats every rival's best case by enough, the answer is known: for
     ``sure == 1`` the margin makes every rival's softmax weight vanish below 2**-60, so
     :func:`_best` would return exactly 1.0, and the result is bit-identical.
     """
-    neutral = _LD_WEIGHT * math.log(max(_LD_NEUTRAL, _LD_FLOOR))
-    low = {lang: s + (_LD_LOW if lang in _LANGDETECT_CYRILLIC else neutral) for lang, s in scores.items()}
-    high = {lang: s + (0.0 if lang in _LANGDETECT_CYRILLIC else neutral) for lang, s in scores.items()}
+    lowest = backend.weight * math.log(backend.floor)
+    neutral = backend.weight * math.log(max(backend.neutral, backend.floor))
+    low = {lang: s + (lowest if lang in backend.known else neutral) for lang, s in scores.items()}
+    high = {lang: s + (0.0 if lang in backend.known else neutral) for lang, s in scores.items()}
     top = max(sorted(low), key=low.__getitem__)
     if sure >= 1.0:
         need = 60 * math.log(2) / _TEMPERATURE
@@ -237,23 +362,48 @@ def _settled(scores: dict[str, float], sure: float) -> str | None:
     return None
 
 
-def _classify_langdetect(text: str) -> tuple[str, float]:
-    opinion = _langdetect_probabilities(_factory("all"), text)
+def _classify_langdetect(words: list[str]) -> tuple[str, float]:
+    """langdetect over all its profiles; on short text, with the frequent-word evidence too."""
+    opinion = _langdetect_probabilities(_factory("all"), " ".join(words))
     if not opinion:
         return "und", 0.0
-    lang = max(sorted(opinion), key=opinion.__getitem__)
-    return _iso639_1(lang), opinion[lang]
+    if sum(len(w) for w in words) >= _SHORT_LETTERS:
+        lang = max(sorted(opinion), key=opinion.__getitem__)
+        return _iso639_1(lang), opinion[lang]
+    scores: dict[str, float] = {}
+    for lang, p in sorted(opinion.items()):  # zh-cn and zh-tw both count as zh
+        code = _iso639_1(lang)
+        scores[code] = max(scores.get(code, -math.inf), math.log(max(p, _LATIN_FLOOR)))
+    for lang, known in _LATIN_WORDS.items():
+        if lang in scores:
+            scores[lang] += _LATIN_WORD_BONUS * sum(1 for word in words if word in known)
+    return _best(scores, 1.0)
 
 
-def _best(scores: dict[str, float]) -> tuple[str, float]:
-    """The top language and its softmax probability at the calibration temperature."""
+def _classify_lingua(words: list[str]) -> tuple[str, float]:
+    """lingua over all its languages (it needs no help on short text).
+
+    The confidence is the leader's share of the top two: lingua spreads its own values over
+    related languages on short text, so only a near tie (about 0.5) means "cannot tell".
+    """
+    opinion = detect_lingua.probabilities(" ".join(words))
+    ranked = sorted(opinion.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or ranked[0][1] <= 0.0:
+        return "und", 0.0
+    top = ranked[0][1]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    return ranked[0][0], top / (top + second)
+
+
+def _best(scores: dict[str, float], temperature: float = _TEMPERATURE) -> tuple[str, float]:
+    """The top language and its softmax probability at the calibration ``temperature``."""
     top = max(scores.values())
-    weights = {lang: math.exp(_TEMPERATURE * (s - top)) for lang, s in sorted(scores.items())}
+    weights = {lang: math.exp(temperature * (s - top)) for lang, s in sorted(scores.items())}
     lang = max(sorted(weights), key=weights.__getitem__)
     return lang, weights[lang] / sum(weights.values())
 
 
-def _mixed_languages(text: str, script: str, language: str, letters: int) -> bool:
+def _mixed_languages(text: str, script: str, language: str, letters: int, backend: _Backend) -> bool:
     """Whether a second language holds a comparable share of the letters (long texts only).
 
     The text is cut into chunks of about :data:`_CHUNK_LETTERS` letters at sentence ends; at most
@@ -280,7 +430,7 @@ def _mixed_languages(text: str, script: str, language: str, letters: int) -> boo
     for size, first, end in spans:
         left -= size
         words = [w for part in parts[first:end] for w in part]
-        lang, confidence = _classify(words, script, _CHUNK_CONFIDENCE)
+        lang, confidence = _classify(words, script, backend, _CHUNK_CONFIDENCE)
         if confidence >= _CHUNK_CONFIDENCE:  # close relatives (nl/af) are not a mixture
             votes[lang] += size
             decided += 1
@@ -303,6 +453,7 @@ class _CharModel:
     # context -> (total count of n-grams extending it, number of distinct extensions)
     contexts: dict[str, dict[str, tuple[float, int]]]
     alphabet_size: int
+    lexicon: dict[str, frozenset[str]] = field(default_factory=dict)  # words of each training text
     log_cache: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -364,14 +515,25 @@ def _events(words: Iterable[str]) -> Counter[tuple[str, str]]:
     return out
 
 
-def _orthography(words: list[str]) -> dict[str, float]:
-    """Penalty for letters outside each alphabet, bonus for each frequent function word."""
+def _orthography(words: list[str], lexicon: dict[str, frozenset[str]]) -> dict[str, float]:
+    """Penalty for letters outside each alphabet; bonus for each known word.
+
+    A function word (:data:`_FUNCTION_WORDS`) earns :data:`_FUNCTION_WORD_BONUS`, any other word
+    of the language's training text :data:`_LEXICON_BONUS`. A word two languages share earns
+    both the bonus, so only the words that set a language apart count.
+    """
     letters = Counter(ch for word in words for ch in word)
     out: dict[str, float] = {}
     for lang, alphabet in _ALPHABETS.items():
         foreign = sum(n for ch, n in letters.items() if ch in _CYRILLIC_LETTERS and ch not in alphabet)
-        function = sum(1 for word in words if word in _FUNCTION_WORDS[lang])
-        out[lang] = _FUNCTION_WORD_BONUS * function - _FOREIGN_LETTER_PENALTY * foreign
+        known = lexicon.get(lang, frozenset())
+        bonus = 0.0
+        for word in words:
+            if word in _FUNCTION_WORDS[lang]:
+                bonus += _FUNCTION_WORD_BONUS
+            elif word in known:
+                bonus += _LEXICON_BONUS
+        out[lang] = bonus - _FOREIGN_LETTER_PENALTY * foreign
     return out
 
 
@@ -384,7 +546,8 @@ def _cyrillic_model() -> _CharModel:
         if "model" not in _CACHE:
             raw = resources.files("polyglot_news").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
             data = json.loads(raw)
-            _CACHE["model"] = _CharModel.from_counts(data["counts"])
+            lexicon = {lang: frozenset(words) for lang, words in data.get("words", {}).items()}
+            _CACHE["model"] = replace(_CharModel.from_counts(data["counts"]), lexicon=lexicon)
         model: _CharModel = _CACHE["model"]
         return model
 
