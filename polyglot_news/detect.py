@@ -46,12 +46,13 @@ UNCERTAIN = "uncertain"
 _SMOOTHING = 0.1  # additive smoothing of the letter (unigram) counts
 _WORD_END = 0.15  # base probability of a word end before the letter contexts refine it
 _FOREIGN_LETTER_PENALTY = 10.0  # nats per letter outside a language's alphabet
-_FUNCTION_WORD_BONUS = 4.0  # nats per word found in a language's function-word list
+_FUNCTION_WORD_BONUS = 8.0  # nats per word found in a language's function-word list
 _LEXICON_BONUS = 2.0  # nats per other word found in a language's training text
 _LD_WEIGHT = 0.5  # weight of langdetect's log-probability against the letter log-likelihood
 _LD_FLOOR = 1e-4  # langdetect probability floor, so that it never vetoes alone
 _LD_NEUTRAL = 0.25  # what langdetect "says" for a language it has no profile for
-_LINGUA_WEIGHT = 1.0  # the same for lingua, which knows all eight Cyrillic languages
+_LD_NEUTRAL_SR = 0.01  # the same for Serbian, whose closest profiles (mk, bg) langdetect does have
+_LINGUA_WEIGHT = 10.0  # the same for lingua, which knows all eight Cyrillic languages
 _TEMPERATURE = 0.5  # scales the summed log-likelihoods into a calibrated confidence
 _MIXED_SHARE = 0.3  # a second script or language holding this share of the letters is "mixed"
 _MIN_CONFIDENCE = 0.5  # below this the answer is "und" (uncertain)
@@ -237,6 +238,11 @@ class _Backend:
     weight: float  # weight of its log-probability against the letter log-likelihood
     floor: float = _LD_FLOOR  # probability floor, so that it never vetoes alone
     neutral: float = _LD_NEUTRAL  # what it "says" for a Cyrillic language it has no model of
+    neutral_sr: float = _LD_NEUTRAL_SR  # the same for Serbian, which it reads as mk or bg
+
+    def assumed(self, lang: str) -> float:
+        """The probability it is taken to give a Cyrillic language it has no model of."""
+        return self.neutral_sr if lang == "sr" else self.neutral
 
     def cyrillic_opinion(self, text: str) -> dict[str, float]:
         """Its probability for each Cyrillic language it knows."""
@@ -333,7 +339,7 @@ def _classify_cyrillic(words: list[str], backend: _Backend, sure: float = 1.0) -
         return settled, sure
     opinion = backend.cyrillic_opinion(" ".join(words))
     for lang in scores:
-        p = opinion.get(lang, backend.floor) if lang in backend.known else backend.neutral
+        p = opinion.get(lang, backend.floor) if lang in backend.known else backend.assumed(lang)
         scores[lang] += backend.weight * math.log(max(p, backend.floor))
     return _best(scores)
 
@@ -348,9 +354,9 @@ def _settled(scores: dict[str, float], sure: float, backend: _Backend) -> str | 
     :func:`_best` would return exactly 1.0, and the result is bit-identical.
     """
     lowest = backend.weight * math.log(backend.floor)
-    neutral = backend.weight * math.log(max(backend.neutral, backend.floor))
-    low = {lang: s + (lowest if lang in backend.known else neutral) for lang, s in scores.items()}
-    high = {lang: s + (0.0 if lang in backend.known else neutral) for lang, s in scores.items()}
+    neutral = {lang: backend.weight * math.log(max(backend.assumed(lang), backend.floor)) for lang in scores}
+    low = {lang: s + (lowest if lang in backend.known else neutral[lang]) for lang, s in scores.items()}
+    high = {lang: s + (0.0 if lang in backend.known else neutral[lang]) for lang, s in scores.items()}
     top = max(sorted(low), key=low.__getitem__)
     if sure >= 1.0:
         need = 60 * math.log(2) / _TEMPERATURE
