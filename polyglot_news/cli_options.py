@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
+from .detect import DEFAULT_DETECTOR, DETECTORS
 from .errors import OutputError, PolyglotNewsError
 from .summarize import DEFAULT_METHOD, METHODS
 
@@ -95,6 +96,15 @@ def output_options(default: str) -> Callable[[F], F]:
         )
 
     return decorate
+
+
+def detector_option(func: F) -> F:
+    """``--detector langdetect|lingua`` (lingua: ``pip install 'polyglot-news[lingua]'``)."""
+    return click.option(
+        "--detector", type=click.Choice(DETECTORS), default=DEFAULT_DETECTOR, show_default=True,
+        help="Language detector; the Cyrillic model refines either. lingua is an optional extra: "
+        "pip install 'polyglot-news[lingua]'.",
+    )(func)
 
 
 def summary_options(func: F) -> F:

@@ -56,6 +56,8 @@ _LINGUA_WEIGHT = 10.0  # the same for lingua, which knows all eight Cyrillic lan
 _TEMPERATURE = 0.5  # scales the summed log-likelihoods into a calibrated confidence
 _MIXED_SHARE = 0.3  # a second script or language holding this share of the letters is "mixed"
 _MIN_CONFIDENCE = 0.5  # below this the answer is "und" (uncertain)
+_FEW_LETTERS = 8  # a text with fewer letters (one short word or two) must be called more surely:
+_MIN_CONFIDENCE_FEW = 0.9  # below this it is "und" (uncertain)
 _CHUNK_CONFIDENCE = 0.9  # only chunks decided at least this surely vote in the mixed check
 _CHUNK_LETTERS = 80  # a chunk for the mixed-language check holds at least this many letters
 _MAX_WORDS = 2000  # the n-gram model reads at most this many words (long articles)
@@ -88,7 +90,7 @@ _FUNCTION_WORDS = {
         "bg": "и в не на аз че той с това като а то по но към от за така го тя те ние вие би беше "
         "бил била е са съм само когато къде при след между който която които всички всичко още "
         "вече един може трябва да дори сега днес или също много ако ѝ им му мен ми себе този тази "
-        "тези там тук ще се си ли във със най",
+        "тези там тук ще се си ли във със най какво защо кога ето нещо",
         "kk": "және бұл мен да де үшін деп бір осы ол бар жоқ еді болып туралы бойынша сол оның бірақ",
         "mk": "и во не на јас дека тој со ова како а тоа по но кон од за така го таа тие ние вие би "
         "беше бил била е се сум само кога каде при меѓу кој која кои сите сè уште веќе еден може "
@@ -128,11 +130,14 @@ _LATIN_WORDS = {
         "think want need use used work world life state country system market company except "
         "since until through during without within between against among again still never "
         "always something nothing everything one two three four five these those such other "
-        "another same own many much few little less least well back even way thing things",
+        "another same own many much few little less least well back even way thing things "
+        "price prices rise rises fall falls home school water money house family children "
+        "health war peace election elections court law month months night morning true",
         "de": "der die das und ist nicht ein eine einen einem einer den dem des zu mit auf für von "
         "im in sich auch es sie er wir ich ihr wird werden wurde wurden hat haben hatte sind war "
         "waren bei nach aus über unter vor um noch nur schon aber oder wenn weil dass als wie "
-        "kein keine mehr sehr heute gestern morgen jahr jahre stadt regierung gibt diese dieser "
+        "kein keine mehr sehr heute gestern morgen jahr jahre stadt regierung gibt diese dieser was "
+        "wer warum wo "
         "dieses zum zur vom beim am",
         "fr": "le la les de des du un une et est en dans pour pas que qui sur au aux avec ce cette "
         "ces il elle ils elles nous vous je tu ne se sont était été être avoir a ont plus mais ou "
@@ -141,7 +146,7 @@ _LATIN_WORDS = {
         "es": "el la los las de del y en un una es que por para con no se su sus al lo como más "
         "pero o sí muy ya también porque cuando donde este esta estos estas ese esa fue era son "
         "está están ha han hay ser sin sobre entre hasta desde hoy ayer mañana años ciudad "
-        "gobierno nadie nada todo todos él ella ellos nosotros usted yo",
+        "gobierno nadie nada todo todos él ella ellos nosotros usted yo qué cómo dónde cuándo",
         "it": "il lo la i gli le di del della dei delle e è un una uno per con non che si in nel "
         "nella al alla da dal dalla sono era ha hanno ma anche come più molto questo questa "
         "questi sua suo loro oggi ieri domani anni città governo perché quando dove tutto tutti "
@@ -169,7 +174,7 @@ _LATIN_WORDS = {
         "dėl per prie po apie šiandien vakar rytoj metų miestas vyriausybė labai taip pat",
     }.items()
 }
-_LATIN_WORD_BONUS = 3.0  # nats per frequent word, added to log(langdetect probability)
+_LATIN_WORD_BONUS = 5.0  # nats per frequent word, added to log(langdetect probability)
 _LATIN_FLOOR = 1e-4  # langdetect probability floor on short text: frequent words can outvote it
 _SHORT_LETTERS = 100  # texts with fewer letters are "short"
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
@@ -210,7 +215,7 @@ def detect(text: str, *, min_chars: int = 3, detector: str = DEFAULT_DETECTOR) -
     language, confidence = _classify(_script_words(text, script), script, backend)
     if _mixed_languages(text, script, language, letters, backend):
         return Detection("und", 0.0, MIXED, detector)
-    if confidence < _MIN_CONFIDENCE:
+    if confidence < (_MIN_CONFIDENCE if letters >= _FEW_LETTERS else _MIN_CONFIDENCE_FEW):
         return Detection("und", confidence, UNCERTAIN, detector)
     return Detection(language, confidence, DETECTED, detector)
 

@@ -8,7 +8,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .detect import MODEL_VERSION, detect
+from .detect import DEFAULT_DETECTOR, detect, detector_signature
 from .document import Article, Detection, Digest, Reference, Sentence, Summary
 from .errors import DetectionError, InputError
 from .glossary import Glossary, GlossaryHit
@@ -25,10 +25,13 @@ from .translation import (
 )
 
 
-def detect_language(text: str) -> Detection:
-    """Detect the language of an article's headline and body (references and boilerplate ignored)."""
+def detect_language(text: str, *, detector: str = DEFAULT_DETECTOR) -> Detection:
+    """Detect the language of an article's headline and body (references and boilerplate ignored).
+
+    ``detector`` is ``langdetect`` (default) or ``lingua`` (the optional extra).
+    """
     article = parse_article(text)
-    return detect(_article_text(article))
+    return detect(_article_text(article), detector=detector)
 
 
 def summarize_article(
@@ -38,8 +41,9 @@ def summarize_article(
     method: str = DEFAULT_METHOD,
     sentences: int | None = None,
     ratio: float | None = None,
+    detector: str = DEFAULT_DETECTOR,
 ) -> Summary:
-    """Parse, detect (unless ``source_lang`` is given) and summarize an article.
+    """Parse, detect (unless ``source_lang`` is given; with ``detector``) and summarize an article.
 
     Raises:
         InputError: the article has no body text (only a headline, references or boilerplate).
@@ -49,7 +53,7 @@ def summarize_article(
     article = parse_article(text)
     if not any(p.strip() for p in article.paragraphs):
         raise InputError("the article has no body text to summarize (only a headline, references or boilerplate)")
-    source = _source_language(article, source_lang)
+    source = _source_language(article, source_lang, detector)
     body = split_sentences(article.paragraphs, source.language)
     if not body:
         raise InputError("the article has no body sentences to summarize")
@@ -69,13 +73,16 @@ def digest(
     sentences: int | None = None,
     ratio: float | None = None,
     translation: TranslationRequest | None = None,
+    detector: str = DEFAULT_DETECTOR,
 ) -> Digest:
     """Summarize an article, translate it if asked, and return a :class:`Digest`.
 
     Translation problems of one target (no route, a broken package) do not stop the others:
     they land in ``Digest.errors`` and as ``translations[lang]["error"]``.
     """
-    result = summarize_article(text, source_lang=source_lang, method=method, sentences=sentences, ratio=ratio)
+    result = summarize_article(
+        text, source_lang=source_lang, method=method, sentences=sentences, ratio=ratio, detector=detector
+    )
     if translation is None:
         return assemble_digest(result, method)
     references = cited_references(result.summary, result.article.references)
@@ -126,6 +133,7 @@ def translate_text(
     text: str, target: str, *, source_lang: str | None = None, models: Path | None = None,
     options: DecodeOptions | None = None,
     glossary: Glossary | None = None,
+    detector: str = DEFAULT_DETECTOR,
 ) -> TextTranslation:
     """Translate any text (each line a paragraph, blank lines kept) into ``target``, markers kept.
 
@@ -135,7 +143,7 @@ def translate_text(
     """
     target = check_language_code(target, "--to")
     lines = [line.strip() for line in text.strip().split("\n")]  # blank lines inside are kept
-    source = _source_language(Article(None, tuple(line for line in lines if line)), source_lang)
+    source = _source_language(Article(None, tuple(line for line in lines if line)), source_lang, detector)
     paragraphs = [split_sentences([line], source.language) if line else [] for line in lines]
     flat = [s for paragraph in paragraphs for s in paragraph]
     routed = translate_sentences(flat, source.language, target, models=models, options=options, glossary=glossary)
@@ -173,13 +181,18 @@ def signature(source: Detection, method: str, length: str) -> str:
 def _detection_signature(source: Detection) -> str:
     if source.reason == "given":
         return "det:given"
-    return f"det:langdetect-{_version('langdetect')}+cyr{MODEL_VERSION}-s0"
+    return f"det:{_detector_signature(source.detector)}"
 
 
-def _source_language(article: Article, source_lang: str | None) -> Detection:
+@functools.cache  # reads package metadata from disk: once per process, not per article
+def _detector_signature(detector: str) -> str:
+    return detector_signature(detector)
+
+
+def _source_language(article: Article, source_lang: str | None, detector: str = DEFAULT_DETECTOR) -> Detection:
     if source_lang is not None:
-        return Detection(check_language_code(source_lang, "--source-lang"), 1.0, "given")
-    found = detect(_article_text(article))
+        return Detection(check_language_code(source_lang, "--source-lang"), 1.0, "given", detector)
+    found = detect(_article_text(article), detector=detector)
     if found.language == "und":
         raise DetectionError(
             f"cannot tell the article's language ({found.reason}); pass --source-lang CODE to set it"
