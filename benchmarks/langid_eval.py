@@ -175,7 +175,8 @@ def main() -> None:
     if not (args.detail or args.errors):
         return
     rows: list[dict[str, Any]] = []
-    for item, ld, ours in zip(items, results["langdetect (seeded)"], results["polyglot-news (langdetect)"], strict=True):
+    plain, ours_all = results["langdetect (seeded)"], results["polyglot-news (langdetect)"]
+    for item, ld, ours in zip(items, plain, ours_all, strict=True):
         found_ours = detect(item["text"])
         rows.append(
             {
@@ -201,7 +202,8 @@ def main() -> None:
     if args.errors:
         for r in rows:
             if r["ours"] != r["lang"]:
-                print(f"  {r['lang']}->{r['ours']} ({r['reason']}, {r['confidence']:.2f}) {r['id']}: {r['text'][:80]!r}")
+                where = f"{r['lang']}->{r['ours']} ({r['reason']}, {r['confidence']:.2f}) {r['id']}"
+                print(f"  {where}: {r['text'][:80]!r}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@ import sys
 
 import pytest
 
-HEAVY = ("ctranslate2", "sentencepiece", "sumy", "nltk", "langdetect", "numpy", "torch", "stanza", "argostranslate")
+HEAVY = (
+    "ctranslate2", "sentencepiece", "sumy", "nltk", "langdetect", "lingua", "numpy", "torch", "stanza",
+    "argostranslate",
+)
 
 HELP = "from polyglot_news.cli import cli\ntry:\n    cli({args!r})\nexcept SystemExit:\n    pass"
 
@@ -16,6 +19,7 @@ SCRIPTS = {
     "import": "import polyglot_news",
     "help": HELP.format(args=["--help"]),
     "digest-help": HELP.format(args=["digest", "--help"]),
+    "detect-help": HELP.format(args=["detect", "--help"]),
     "batch-help": HELP.format(args=["batch", "--help"]),
     "models-help": HELP.format(args=["models", "list", "--help"]),
 }
