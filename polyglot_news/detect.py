@@ -3,10 +3,17 @@
 langdetect has no Belarusian profile (it calls Belarusian ``uk`` or ``ru``) and none for Serbian,
 Kazakh or Mongolian. Text written mostly in Cyrillic is therefore scored by a small character
 n-gram model (``data/langid_cyrillic.json``, built by ``lang_models/build_langid_model.py`` from
-sentences the project wrote) over be, bg, kk, mk, mn, ru, sr and uk, combined with langdetect's
-own opinion on the four Cyrillic languages it knows. The n-gram model carries the orthography:
+sentences the project wrote) over be, bg, kk, mk, mn, ru, sr and uk, plus the words of those
+sentences and frequent function words (:mod:`.langid_words`), combined with langdetect's own
+opinion on the four Cyrillic languages it knows. The n-gram model carries the orthography:
 a letter a language never writes (``ў`` for Russian, ``и`` for Belarusian, ``ы`` for Ukrainian)
-costs that language dearly. Other scripts go to langdetect with its full profile set.
+costs that language dearly. Other scripts go to langdetect with its full profile set; on short
+Latin-script text, frequent words of the language weigh in too.
+
+Short strings are called from three letters on; a text under eight letters must be called at
+least 0.9 surely, anything longer 0.5, or it is ``und`` (uncertain). ``detector="lingua"``
+swaps langdetect for lingua (:mod:`.detect_lingua`, an optional extra), the Cyrillic model
+still on top.
 
 Everything is deterministic: langdetect is seeded and loaded in a fixed order, and nothing is
 loaded until the first call.
