@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from polyglot_news.cli import streams
+from polyglot_news.detect import DEFAULT_DETECTOR, DETECTORS
 from polyglot_news.errors import InputError, PolyglotNewsError, exit_code_of
 from polyglot_news.render import FORMATS
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
@@ -131,6 +132,15 @@ def output_options(default: str) -> Callable[[F], F]:
         )
 
     return decorate
+
+
+def detector_option(func: F) -> F:
+    """``--detector langdetect|lingua`` (lingua: ``pip install 'polyglot-news[lingua]'``)."""
+    return click.option(
+        "--detector", type=click.Choice(DETECTORS), default=DEFAULT_DETECTOR, show_default=True,
+        help="Language detector; the Cyrillic model refines either. lingua is an optional extra: "
+        "pip install 'polyglot-news[lingua]'.",
+    )(func)
 
 
 def summary_options(func: F) -> F:
