@@ -61,7 +61,7 @@ def summarize(
 def digest(
     input: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
     targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
-    compute_type: str, glossary: Path | None, strict: bool, fmt: str, output: str | None,
+    compute_type: str, batch_tokens: int | None, glossary: Path | None, strict: bool, fmt: str, output: str | None,
 ) -> None:
     """Digest INPUT: language, headline, summary with citations, the cited references, and
     their translations into Russian and Belarusian (or the --to languages).
@@ -73,7 +73,9 @@ def digest(
     from polyglot_news import pipeline, render
 
     check_length(sentences, ratio)
-    request = translation_request(targets, parts, models, beam_size, max_length, compute_type, glossary)
+    request = translation_request(
+        targets, parts, models, beam_size, max_length, compute_type, glossary, batch_tokens
+    )
     result = pipeline.digest(
         read_input(input), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
         translation=request,
@@ -98,7 +100,8 @@ def digest(
 @output_options("text")
 def translate(
     input: str, target: str, source_lang: str | None, models: Path | None, beam_size: int,
-    max_length: int, compute_type: str, glossary: Path | None, strict: bool, fmt: str, output: str | None,
+    max_length: int, compute_type: str, batch_tokens: int | None, glossary: Path | None, strict: bool, fmt: str,
+    output: str | None,
 ) -> None:
     """Translate INPUT (any text) into LANG offline, citation markers kept in place.
 
@@ -109,7 +112,7 @@ def translate(
 
     result = pipeline.translate_text(
         read_input(input), target, source_lang=source_lang, models=models,
-        options=decode_options(beam_size, max_length, compute_type), glossary=glossary_file(glossary),
+        options=decode_options(beam_size, max_length, compute_type, batch_tokens), glossary=glossary_file(glossary),
     )
     emit(render.translation(result, fmt), output)
     counted = translation.glossary_summary(result.terms)

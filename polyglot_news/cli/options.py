@@ -18,6 +18,7 @@ import click
 from polyglot_news.errors import OutputError, PolyglotNewsError, exit_code_of
 from polyglot_news.render import FORMATS
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
+from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS
 
 if TYPE_CHECKING:
     from polyglot_news.translation.decoding import DecodeOptions
@@ -147,7 +148,7 @@ def models_option(param: str = "models") -> Callable[[F], F]:
 
 
 def decoding_options(func: F) -> F:
-    """``--beam-size``, ``--max-length`` and ``--compute-type`` (see :func:`decode_options`)."""
+    """``--beam-size``, ``--max-length``, ``--compute-type`` and ``--batch-tokens`` (see :func:`decode_options`)."""
     return _stack(
         [
             click.option("--beam-size", type=click.IntRange(min=1), default=4, show_default=True, help="Beam width."),
@@ -158,6 +159,11 @@ def decoding_options(func: F) -> F:
             click.option(
                 "--compute-type", default="int8", show_default=True,
                 help="CTranslate2 compute type (int8, int8_float32, float32, …).",
+            ),
+            click.option(
+                "--batch-tokens", type=click.IntRange(min=1), default=None, metavar="N",
+                help=f"Source tokens per CTranslate2 batch: fewer use less memory; outputs do not change "
+                f"[default: {DEFAULT_BATCH_TOKENS}].",
             ),
         ],
         func,
@@ -185,10 +191,15 @@ def translation_options(func: F) -> F:
     )
 
 
-def decode_options(beam_size: int, max_length: int, compute_type: str) -> DecodeOptions:
+def decode_options(
+    beam_size: int, max_length: int, compute_type: str, batch_tokens: int | None = None
+) -> DecodeOptions:
     from polyglot_news.translation.decoding import DecodeOptions
 
-    return DecodeOptions(beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type)
+    return DecodeOptions(
+        beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type,
+        batch_tokens=batch_tokens or DEFAULT_BATCH_TOKENS,
+    )
 
 
 def glossary_file(path: Path | None) -> Glossary | None:
@@ -201,7 +212,7 @@ def glossary_file(path: Path | None) -> Glossary | None:
 
 def translation_request(
     targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
-    compute_type: str, glossary: Path | None,
+    compute_type: str, glossary: Path | None, batch_tokens: int | None = None,
 ) -> TranslationRequest | None:
     """The request the target and translation options describe; None for ``--to none``."""
     if (targets or "").strip().lower() == "none":
@@ -217,7 +228,7 @@ def translation_request(
         targets=codes,
         parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
         models=models,
-        options=decode_options(beam_size, max_length, compute_type),
+        options=decode_options(beam_size, max_length, compute_type, batch_tokens),
         glossary=glossary_file(glossary),
     )
 
