@@ -63,6 +63,7 @@ def run_batch(
     chunk: int = DEFAULT_CHUNK,
     resume: bool = False,
     observe: Callable[[ArticleResult, Report], None] | None = None,
+    dask: Any = None,
 ) -> Report:
     """Digest every article; write one output each, or emit one JSON Lines record each, in input order.
 
@@ -70,6 +71,10 @@ def run_batch(
     or ``{"id", ..., "error"}``) goes to ``emit`` as one line. With it, outputs are written
     atomically under ``output_dir`` and ``emit`` gets a short line per article (``output`` or
     ``error``). A failing article never stops the run.
+
+    ``dask`` (a scheduler address, ``local:N`` or a ``distributed.Client``) runs the windows
+    on a Dask cluster instead of local worker processes (``workers`` is then unused): same
+    outputs, see :mod:`polyglot_news.batch.cluster`.
 
     Raises:
         ValueError: ``resume`` without ``output_dir``, or ``workers``/``chunk`` below 1.
@@ -79,6 +84,13 @@ def run_batch(
         raise ValueError("--resume needs --output-dir")
     if workers < 1 or chunk < 1:
         raise ValueError("workers and chunk must be at least 1")
+    if dask is not None:
+        from polyglot_news.batch.cluster import run_on_dask
+
+        return run_on_dask(
+            items, options, scheduler=dask, emit=emit, output_dir=output_dir, chunk=chunk, resume=resume,
+            observe=observe,
+        )
     translating = options.translation is not None
     window = chunk if translating else 1
     sign = options.signature()

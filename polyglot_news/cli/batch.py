@@ -101,6 +101,12 @@ class _Progress:
     help="Articles translated together (one engine call per route); 1 for a live feed.",
 )
 @click.option("--shard", metavar="K/N", help="Take only articles K, K+N, K+2N, … (1-based) of the input.")
+@click.option(
+    "--dask", "dask_scheduler", metavar="SCHEDULER",
+    help="Run the windows on a Dask cluster: its scheduler address (tcp://host:8786), or local:N for N "
+    "worker processes here. Same outputs; --output-dir must be a folder every worker can write. "
+    "Needs pip install 'polyglot-news[dask]'.",
+)
 @summary_options
 @target_options
 @translation_options
@@ -109,7 +115,7 @@ class _Progress:
 @report_library_errors
 def batch(
     paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
-    chunk: int, shard: str | None, method: str, sentences: int | None, ratio: float | None,
+    chunk: int, shard: str | None, dask_scheduler: str | None, method: str, sentences: int | None, ratio: float | None,
     source_lang: str | None, targets: str | None, parts: str, models: Path | None, beam_size: int,
     max_length: int, compute_type: str, batch_tokens: int | None, glossary: Path | None, strict: bool, quiet: bool,
     verbose: bool,
@@ -128,6 +134,7 @@ def batch(
       polyglot-news batch feed/ --output-dir digests/ --to ru,be
       polyglot-news batch feed/ -o digests/ --resume          # after an interruption
       cat feed.jsonl | polyglot-news batch --to ru > digests.jsonl
+      polyglot-news batch feed/ -o /shared/digests/ --dask tcp://scheduler:8786
 
     \b
     Exit codes: 0 every article ok, 7 some failed (their error records say why), or the
@@ -205,7 +212,7 @@ def batch(
     try:
         report = B.run_batch(
             items, options, emit=emit, output_dir=output_dir, workers=workers or default_workers(),
-            chunk=chunk, resume=resume, observe=observe,
+            chunk=chunk, resume=resume, observe=observe, dask=dask_scheduler,
         )
         code = report.exit_code
     except BrokenPipeError:  # stdout closed early (`| head`): stop quietly
