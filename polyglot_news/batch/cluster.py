@@ -212,15 +212,15 @@ class _connect:  # noqa: N801 - used as a context manager, like a function
             count = spec.removeprefix("local:")
             if not count.isdigit() or int(count) < 1:
                 raise ValueError(f"--dask {spec}: write local:N with N the number of worker processes, e.g. local:4")
-            cluster = LocalCluster(
+            cluster = LocalCluster(  # type: ignore[no-untyped-call,unused-ignore]
                 n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None,
                 host="127.0.0.1",
             )
             self.owned.append(cluster)
-            client = Client(cluster)
+            client = Client(cluster)  # type: ignore[no-untyped-call,unused-ignore]
         elif spec:
             try:
-                client = Client(spec, timeout="30s")
+                client = Client(spec, timeout="30s")  # type: ignore[no-untyped-call,unused-ignore]
             except (OSError, ValueError) as error:
                 raise OutputError(f"--dask {spec}: cannot reach the Dask scheduler ({error})") from None
         else:
