@@ -20,6 +20,7 @@ Needs ``pip install 'polyglot-news[dask]'``; only this module imports Dask.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections import deque
@@ -67,14 +68,17 @@ def run_on_dask(
         report = Report()
         folder = OutputFolder(output_dir, options.fmt, sign) if output_dir is not None else None
         run = _Run(options, sign, folder, resume, emit, observe, report)
-        limit = max(2, WINDOWS_PER_THREAD * max(1, sum(client.nthreads().values())))
+        on_host: dict[str, int] = {}
+        for address, threads in client.nthreads().items():
+            on_host[_host(address)] = on_host.get(_host(address), 0) + int(threads)
+        limit = max(2, WINDOWS_PER_THREAD * max(1, sum(on_host.values())))
         pending: deque[tuple[_Window, Any]] = deque()
         for window in _windows(items, chunk, run):
             future = None
             if not window.skip:
                 payload = [(s.item, s.output, s.complete, s.failure) for s in window.slots]
                 future = client.submit(
-                    run_window, payload, options, sign, resume, output_dir, pure=False, retries=2
+                    run_window, payload, options, sign, resume, output_dir, on_host, pure=False, retries=2
                 )
             pending.append((window, future))
             while len(pending) >= limit:
@@ -121,11 +125,15 @@ def run_window(
     sign: str,
     resume: bool,
     output_dir: Path | None,
+    on_host: dict[str, int] | None = None,
 ) -> tuple[list[str], list[ArticleResult], int]:
     """One window on a worker: summarize, translate, write; return its lines, results and flag count.
 
     The same code as a local run's main process, with this process as the only worker.
+    CTranslate2 gets this machine's cores shared among the Dask threads on it (``on_host``:
+    threads per host), not the client's default: thread counts never change an output.
     """
+    options = _share_cores(options, on_host or {})
     folder = OutputFolder(output_dir, options.fmt, sign) if output_dir is not None else None
     lines: list[str] = []
     results: list[ArticleResult] = []
@@ -147,6 +155,27 @@ def run_window(
         slots.append(slot)
     run.finish(_Window(slots))
     return lines, results, report.flagged
+
+
+def _host(address: str) -> str:
+    """``tcp://10.0.0.5:40123`` → ``10.0.0.5``."""
+    return address.rsplit("://", 1)[-1].rsplit(":", 1)[0]
+
+
+def _share_cores(options: BatchOptions, on_host: dict[str, int]) -> BatchOptions:
+    request = options.translation
+    if request is None:
+        return options
+    try:
+        from distributed import get_worker
+
+        host = _host(get_worker().address)
+    except (ImportError, ValueError):  # not on a Dask worker (a direct call)
+        return options
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    threads = max(1, min(8, cores // max(1, on_host.get(host, 1))))
+    decode = dataclasses.replace(request.options, intra_threads=threads)
+    return dataclasses.replace(options, translation=dataclasses.replace(request, options=decode))
 
 
 # ---------------------------------------------------------------- models on every worker
