@@ -213,9 +213,10 @@ def test_bad_scheduler_specs_are_usage_errors() -> None:
 def test_workers_share_their_machines_cores_among_the_dask_threads_on_it(store: Path, client: Any) -> None:
     from polyglot_news.batch.cluster import _share_cores
 
-    options = B.BatchOptions(translation=_request(store))
+    request = _request(store)
+    options = B.BatchOptions(translation=request)
     cores = len(os.sched_getaffinity(0))
     shared = client.submit(_share_cores, options, {"127.0.0.1": 2}, pure=False).result()
     assert shared.translation.options.intra_threads == max(1, min(8, cores // 2))
-    assert shared.translation.options.signature() == options.translation.options.signature()
+    assert shared.translation.options.signature() == request.options.signature()
     assert _share_cores(options, {"127.0.0.1": 2}) == options  # not on a worker: unchanged
