@@ -220,3 +220,22 @@ def test_workers_share_their_machines_cores_among_the_dask_threads_on_it(store: 
     assert shared.translation.options.intra_threads == max(1, min(8, cores // 2))
     assert shared.translation.options.signature() == request.options.signature()
     assert _share_cores(options, {"127.0.0.1": 2}) == options  # not on a worker: unchanged
+
+
+def _lost_window() -> None:
+    raise MemoryError("the window's task ran out of memory on every worker")
+
+
+def test_a_window_that_fails_for_good_becomes_error_records(tmp_path: Path, client: Any) -> None:
+    from polyglot_news.batch.cluster import _finish, _windows
+    from polyglot_news.batch.runner import _Run
+
+    write_folder(tmp_path / "feed", 3)
+    lines: list[str] = []
+    report = B.Report()
+    run = _Run(B.BatchOptions(), "sig", None, False, lines.append, None, report)
+    [window] = _windows(iter_paths([tmp_path / "feed"]), 4, run)
+    _finish(run, window, client.submit(_lost_window, pure=False))
+    records = [json.loads(line) for line in lines]
+    assert [r["error"]["type"] for r in records] == ["MemoryError"] * 3
+    assert report.failed == 3 and report.exit_code == 7

@@ -104,7 +104,14 @@ def _finish(run: _Run, window: _Window, future: Any) -> None:
     if future is None:  # every article already done (--resume): nothing ran on the cluster
         run.finish(window)
         return
-    lines, results, flagged = future.result()
+    try:
+        lines, results, flagged = future.result()
+    except Exception as error:  # the window's task failed for good (e.g. it killed every worker it ran on)
+        name = type(error).__name__
+        for slot in window.slots:
+            failure = Failure(1, name, f"{slot.item.id}: the Dask task failed ({name}: {error})")
+            run._finish_one(slot, failure, None, False)
+        return
     run.report.flagged += flagged
     for line, result in zip(lines, results, strict=True):
         run.emit(line)
