@@ -36,7 +36,7 @@ Speed: each round runs raw, engine and naive back to back; the ratio of each pai
 taken within its round, and the **median of those paired ratios** is printed (the
 machine is shared: a ratio taken within one round cancels most of the disturbance).
 Memory: each path runs once more in a fresh process, and its peak resident set size
-(``ru_maxrss``, model load included) is printed. Guard retries are off: on random
+(``VmHWM``, model load included) is printed. Guard retries are off: on random
 weights every output is degenerate, and retrying all of it would time the retry.
 """
 
@@ -200,6 +200,13 @@ def _timed(fn: Callable[[], Any]) -> float:
 
 
 def _peak_mb() -> float:
+    """This process's peak resident set (``VmHWM``; ``ru_maxrss`` would carry the parent's peak over exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
