@@ -81,8 +81,8 @@ def run_on_dask(
                     run_window, payload, options, sign, resume, output_dir, on_host, pure=False, retries=2
                 )
             pending.append((window, future))
-            while len(pending) >= limit:
-                _finish(run, *pending.popleft())
+            while pending and (len(pending) >= limit or pending[0][1] is None or pending[0][1].done()):
+                _finish(run, *pending.popleft())  # in input order, as soon as the oldest window is back
         while pending:
             _finish(run, *pending.popleft())
         return report
