@@ -190,16 +190,33 @@ def test_resume_after_the_client_is_killed(tmp_path: Path, store: Path, client: 
     assert tree(out) == tree(clean)
 
 
-def test_workers_without_the_clients_models_stop_the_run_before_any_article(
-    tmp_path: Path, client: Any, install_packages: Any
+def _setenv(name: str, value: str | None) -> None:
+    """Set (or, for None, remove) a variable in a worker's environment."""
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+def test_workers_with_other_models_stop_the_run_before_any_article(
+    tmp_path: Path, store: Path, client: Any, test_packages: dict[str, Path]
 ) -> None:
-    install_packages("echo-en_ru", "echo-ru_be")  # this process's store only; the workers have an empty one
+    from polyglot_news.models.installer import install
+
+    extra = tmp_path / "worker-argos"  # an Argos packages folder only the workers read
+    install(test_packages["loop-en_ru"], extra)
+    before = client.run(os.environ.get, "ARGOS_PACKAGES_DIR")
+    client.run(_setenv, "ARGOS_PACKAGES_DIR", str(extra))
     write_folder(tmp_path / "feed", 3)
-    result = run(str(tmp_path / "feed"), "--to", "ru,be", "-o", str(tmp_path / "out"), "--dask",
-                 client.scheduler.address)
-    assert result.exit_code == 5
+    try:
+        result = run(str(tmp_path / "feed"), *TRANSLATE, "--models", str(store), "-o", str(tmp_path / "out"),
+                     "--dask", client.scheduler.address)
+    finally:
+        for worker, value in before.items():
+            client.run(_setenv, "ARGOS_PACKAGES_DIR", value, workers=[worker])
+    assert result.exit_code == 5, result.stderr
     assert "Error: Dask worker tcp://127.0.0.1:" in result.stderr
-    assert "missing test-echo-en_ru" in result.stderr or "missing" in result.stderr
+    assert "different version or files: translate-en_ru" in result.stderr
     assert not (tmp_path / "out").exists()
     assert result.stdout == ""
 
