@@ -329,6 +329,8 @@ def bench_size(args: argparse.Namespace, size: str, scratch: Path) -> Path:
             (f"engine (--batch-tokens {options.batch_tokens})", engine, memory["engine"]),
             ("naive, one call per sentence", naive, {})]
     for label, times, mem in rows:
+        if not times:
+            continue
         med = statistics.median(times) if times else 0.0
         rss = f"{mem['peak_mb']:.0f}" if "peak_mb" in mem else "-"
         print(f"{label:<40}{med:>10.2f}{(n / med if med else 0):>9.1f}{rss:>13}")
@@ -348,7 +350,8 @@ def bench_size(args: argparse.Namespace, size: str, scratch: Path) -> Path:
         print(f"engine peak RSS / raw: {ratio:.2f}  (goal <= 1.2); peak after loading the model: "
               f"{memory['raw']['loaded_mb']:.0f} MB")
     print(f"engine speed / raw, median of {len(speed)} paired ratios: {_median(speed)}  (goal >= 0.95)")
-    print(f"engine speed-up over naive, median of {len(over_naive)} paired ratios: {_median(over_naive)}x")
+    if over_naive:
+        print(f"engine speed-up over naive, median of {len(over_naive)} paired ratios: {_median(over_naive)}x")
     return package
 
 
