@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from polyglot_news.detect import MAX_ORDER, MODEL_VERSION, char_ngrams, word_tokens
+from polyglot_news.charmodel import MAX_ORDER, char_ngrams, word_tokens
+from polyglot_news.detect import MODEL_VERSION
 
 CORPUS = ROOT / "lang_models" / "langid_corpus"
 TARGET = ROOT / "polyglot_news" / "data" / "langid_cyrillic.json"
@@ -71,8 +72,11 @@ def profile_counts(name: str) -> Counter[str]:
 def build(corpus: Path = CORPUS) -> dict[str, object]:
     """Count every 1..MAX_ORDER-gram of each ``<lang>.txt`` in ``corpus``, plus the profiles."""
     counts: dict[str, dict[str, float]] = {}
+    words: dict[str, list[str]] = {}
     for path in sorted(corpus.glob("*.txt")):
-        grams: Counter[str] = Counter(char_ngrams(word_tokens(path.read_text(encoding="utf-8"))))
+        tokens = word_tokens(path.read_text(encoding="utf-8"))
+        words[path.stem] = sorted(set(tokens))
+        grams: Counter[str] = Counter(char_ngrams(tokens))
         if path.stem in PROFILES:
             grams.update(profile_counts(PROFILES[path.stem]))
         counts[path.stem] = {g: round(float(v), 3) for g, v in sorted(grams.items())}
@@ -82,6 +86,7 @@ def build(corpus: Path = CORPUS) -> dict[str, object]:
         "languages": sorted(counts),
         "sources": "lang_models/langid_corpus (project-written); langdetect profiles bg mk ru uk, hr->sr",
         "counts": counts,
+        "words": words,
     }
 
 

@@ -107,6 +107,7 @@ class Detection:
     language: str
     confidence: float
     reason: str
+    detector: str = "langdetect"  # the general-purpose detector that was used (in the signature)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -149,6 +150,8 @@ class ModelUsed:
     version: str
     origin: str
     test_model: bool
+    identity: str = ""
+    """``MODEL@SHA8``: the model's name and the start of its model.bin's sha256, as in the signature."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -156,6 +159,7 @@ class ModelUsed:
             "pair": self.pair,
             "version": self.version,
             "origin": self.origin,
+            "identity": self.identity,
             "test_model": self.test_model,
         }
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+import polyglot_news
 from polyglot_news.cli import cli
 from polyglot_news.parse import parse_article
 from polyglot_news.segment import split_sentences
@@ -108,7 +109,7 @@ def test_detect_text_is_tab_separated() -> None:
         (b"\x00\x01\x02binary", 3, "binary data"),
         ("Текст.".encode("utf-16"), 3, "UTF-16 text, expected UTF-8: convert with `iconv -f UTF-16 -t UTF-8`"),
         (b"Bad \xc3\x28 bytes here.", 3, "invalid UTF-8 at byte offset 4"),
-        (b"Hi.", 4, "pass --source-lang"),
+        (b"Hi.", 4, "set --source-lang to its code"),
     ],
 )
 @pytest.mark.parametrize("command", ["digest", "summarize"])
@@ -274,7 +275,10 @@ def test_translate_reports_flags_on_stderr(install_packages: Any) -> None:
     result = run("translate", "--to", "be", "--strict", "-", stdin=text.encode())
     assert result.exit_code == 7
     assert result.stdout == text + "\n"
-    assert result.stderr == "Note: be: 1 of 1 sentences flagged (language:ru 1)\n"
+    assert result.stderr == (
+        "Note: be comes from a TEST MODEL: its output is not a translation\n"
+        "Note: be: 1 of 1 sentences flagged (language:ru 1)\n"
+    )
 
 
 GLOSSARY = "source\tbe\nМинск\tМінск\nгорисполком\tгарвыканкам\n"
@@ -363,3 +367,62 @@ def test_closed_stdin_is_bad_input() -> None:
     )  # fmt: skip
     assert done.returncode == 3
     assert done.stderr == "Error: <stdin>: standard input is closed\n"
+
+
+def test_language_codes_in_any_case_and_three_letters(install_packages: Any) -> None:
+    install_packages("echo-en_ru", "echo-ru_be")
+    result = run("digest", "--to", "RU,Be", EXAMPLE)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(json.loads(result.stdout)["translations"]) == ["be", "ru"]
+    text = "Власти объявили о повышении тарифов [1]."
+    result = run("translate", "--to", "BEL", "--source-lang", "rus", "--format", "json", "-", stdin=text.encode())
+    assert result.exit_code == 0, result.stderr
+    assert (json.loads(result.stdout)["target"], json.loads(result.stdout)["route"]) == ("be", "ru→be")
+
+
+def test_model_option_forces_a_package(
+    install_packages: Any, test_packages: dict[str, Path], isolated_home: Path
+) -> None:
+    """Two en→be packages: ours in the store (preferred), another in an Argos dir (forced by --model)."""
+    import zipfile
+
+    install_packages("echo-en_be")
+    with zipfile.ZipFile(test_packages["echo-prefix-en_be"]) as zf:
+        zf.extractall(isolated_home / "argos-packages")
+    text = "Talks in Minsk resumed [1]."
+    args = ("translate", "--to", "be", "--source-lang", "en", "--format", "json", "-")
+    default = json.loads(run(*args, stdin=text.encode()).stdout)["signature"]
+    assert "~test-echo-en_be@" in default
+    for name in ("test-echo-prefix-en_be", "test-echo-prefix-en_be-1_0"):  # model name or folder name
+        forced = run(*args[:-1], "--model", name, "-", stdin=text.encode())
+        assert forced.exit_code == 0, forced.stderr
+        assert "~test-echo-prefix-en_be@" in json.loads(forced.stdout)["signature"]
+    digest = run("digest", "--to", "be", "--model", "test-echo-prefix-en_be", EXAMPLE)
+    assert "~test-echo-prefix-en_be@" in json.loads(digest.stdout)["signature"]
+    unknown = run(*args[:-1], "--model", "opus-mt-en-de", "-", stdin=text.encode())
+    assert unknown.exit_code == 5
+    assert unknown.stderr.startswith("Error: --model opus-mt-en-de: no installed package")
+    for command in (["batch"], ["models", "evaluate"]):
+        assert "--model NAME" in run(*command, "--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["digest", "--to", "none", "-"], "Short.", "Error: cannot tell the article's language"),
+        (["summarize", "--source-lang", "xx!", "-"], "Some text here.", "Error: --source-lang takes language codes"),
+        (["translate", "--to", "ru", "--source-lang", "r u", "-"], "Some text.", "Error: --source-lang takes"),
+    ],
+)
+def test_library_messages_name_options_on_the_command_line(args: list[str], stdin: str, message: str) -> None:
+    result = CliRunner().invoke(cli, args, input=stdin)
+    assert result.stderr.startswith(message)
+    assert "`" not in result.stderr  # the library's `parameter` names are translated
+
+
+def test_library_messages_name_parameters_in_python() -> None:
+    with pytest.raises(polyglot_news.DetectionError, match="set `source_lang` to its code"):
+        polyglot_news.digest("Short.")
+    with pytest.raises(ValueError, match="`source_lang` takes language codes"):
+        polyglot_news.summarize_article("Some text here.", source_lang="r u")
+

@@ -140,7 +140,7 @@ def run_window(
     CTranslate2 gets this machine's cores shared among the Dask threads on it (``on_host``:
     threads per host), not the client's default: thread counts never change an output.
     """
-    options = _share_cores(options, on_host or {})
+    options = _scanned_here(_share_cores(options, on_host or {}))
     folder = OutputFolder(output_dir, options.fmt, sign) if output_dir is not None else None
     lines: list[str] = []
     results: list[ArticleResult] = []
@@ -162,6 +162,21 @@ def run_window(
         slots.append(slot)
     run.finish(_Window(slots))
     return lines, results, report.flagged
+
+
+_SCANS: dict[tuple[str | None, ...], tuple[Any, ...]] = {}
+
+
+def _scanned_here(options: BatchOptions) -> BatchOptions:
+    """The request with this worker's own store scanned, once per process (as a local run does once per run)."""
+    request = options.translation
+    if request is None or request.packages is not None:
+        return options
+    key = (str(request.models), os.environ.get("POLYGLOT_NEWS_MODELS"), os.environ.get("ARGOS_PACKAGES_DIR"),
+           os.environ.get("ARGOS_TRANSLATE_PACKAGES_DIR"), os.environ.get("XDG_DATA_HOME"))
+    if key not in _SCANS:
+        _SCANS[key] = request.scanned().packages or ()
+    return dataclasses.replace(options, translation=dataclasses.replace(request, packages=_SCANS[key]))
 
 
 def _host(address: str) -> str:

@@ -35,9 +35,9 @@ class BatchOptions:
         if self.method not in METHODS:
             raise ValueError(f"unknown summary method {self.method!r}; choose one of: {', '.join(sorted(METHODS))}")
         if self.sentences is not None and self.ratio is not None:
-            raise ValueError("use --sentences or --ratio, not both")
+            raise ValueError("use `sentences` or `ratio`, not both")
         if self.source_lang is not None:
-            object.__setattr__(self, "source_lang", check_language_code(self.source_lang, "--source-lang"))
+            object.__setattr__(self, "source_lang", check_language_code(self.source_lang, "`source_lang`"))
 
     def signature(self) -> str:
         """A short hash of everything that changes an output file, installed models included.
@@ -54,15 +54,14 @@ class BatchOptions:
             "strict": self.strict,
         }
         if self.translation is not None:
-            from polyglot_news.models.store import list_packages
-
             request = self.translation
             shape["translation"] = {
                 "targets": list(request.targets) if request.targets is not None else None,
                 "parts": list(request.parts),
                 "decode": request.options.signature(),
                 "glossary": request.glossary.signature() if request.glossary is not None else None,
-                "models": sorted([p.name, p.pair, p.version] for p in list_packages(request.models)),
+                "models": sorted([p.name, p.pair, p.version] for p in request.installed()),
+                **({"model": request.model} if request.model else {}),
             }
         canonical = json.dumps(shape, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]

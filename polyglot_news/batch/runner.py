@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ def run_batch(
         ModelError: the model store cannot be read (when translating).
     """
     if resume and output_dir is None:
-        raise ValueError("--resume needs --output-dir")
+        raise ValueError("`resume` needs `output_dir`")
     if workers < 1 or chunk < 1:
         raise ValueError("workers and chunk must be at least 1")
     if dask is not None:
@@ -92,6 +92,8 @@ def run_batch(
             observe=observe,
         )
     translating = options.translation is not None
+    if options.translation is not None:  # the store is scanned once, here, for the whole run
+        options = replace(options, translation=options.translation.scanned())
     window = chunk if translating else 1
     sign = options.signature()
     report = Report()
@@ -277,7 +279,7 @@ class _Run:
             flagged = sorted(lang for lang, t in digest.translations.items() if t.flags)
             self.report.flagged += bool(flagged)
             if self.options.strict and flagged and not digest.errors:
-                message = f"{item.id}: flagged translation into {', '.join(flagged)} and --strict is on"
+                message = f"{item.id}: flagged translation into {', '.join(flagged)} and `strict` is on"
                 failure = Failure(EXIT_PARTIAL, "FlaggedTranslation", message)
             elif digest.errors:
                 worst = max(digest.errors, key=exit_code_of)

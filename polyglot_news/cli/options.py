@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
+from polyglot_news.detect import DEFAULT_DETECTOR, DETECTORS
 from polyglot_news.errors import OutputError, PolyglotNewsError, exit_code_of
 from polyglot_news.render import FORMATS
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
@@ -30,6 +32,26 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+OPTION_OF = {
+    "source_lang": "--source-lang",
+    "target": "--to",
+    "targets": "--to",
+    "sentences": "--sentences",
+    "ratio": "--ratio",
+    "resume": "--resume",
+    "output_dir": "--output-dir",
+    "strict": "--strict",
+    "model": "--model",
+    "models": "--models",
+}
+"""Library parameters (named in messages in backticks) and the options that set them."""
+
+
+def in_cli_words(message: str) -> str:
+    """A library message with each backticked parameter replaced by its option: `source_lang` → --source-lang."""
+    return re.sub(r"`([a-z_]+)`", lambda m: OPTION_OF.get(m.group(1), m.group(0)), message)
+
+
 @contextlib.contextmanager
 def library_errors() -> Iterator[None]:
     """Turn a library error into one ``Error: …`` line on stderr and the error's exit code.
@@ -40,12 +62,12 @@ def library_errors() -> Iterator[None]:
     try:
         yield
     except PolyglotNewsError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {in_cli_words(str(error))}", err=True)
         sys.exit(exit_code_of(error))
     except UnicodeError:
         raise
     except ValueError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {in_cli_words(str(error))}", err=True)
         sys.exit(exit_code_of(error))
 
 
@@ -99,6 +121,15 @@ def output_options(default: str) -> Callable[[F], F]:
     return decorate
 
 
+def detector_option(func: F) -> F:
+    """``--detector langdetect|lingua`` (lingua: ``pip install 'polyglot-news[lingua]'``)."""
+    return click.option(
+        "--detector", type=click.Choice(DETECTORS), default=DEFAULT_DETECTOR, show_default=True,
+        help="Language detector; the Cyrillic model refines either. lingua is an optional extra: "
+        "pip install 'polyglot-news[lingua]'.",
+    )(func)
+
+
 def summary_options(func: F) -> F:
     """``--method``, ``--sentences``, ``--ratio``, ``--source-lang``."""
     return _stack(
@@ -138,6 +169,17 @@ def target_options(func: F) -> F:
         ],
         func,
     )
+
+
+MODEL_HELP = (
+    "Use this installed package (its folder name, or the model it was built from, as `models list` shows) "
+    "for every language pair it serves, whatever the default preference (README: Choosing between packages)."
+)
+
+
+def model_option(func: F) -> F:
+    """``--model NAME``: force one installed package (declared here only; every command uses this)."""
+    return click.option("--model", "model", metavar="NAME", help=MODEL_HELP)(func)
 
 
 def models_option(param: str = "models") -> Callable[[F], F]:
@@ -184,10 +226,11 @@ def decoding_options(func: F) -> F:
 
 
 def translation_options(func: F) -> F:
-    """Model store, decoding, glossary and ``--strict``."""
+    """Model store, ``--model``, decoding, glossary and ``--strict``."""
     return _stack(
         [
             models_option(),
+            model_option,
             decoding_options,
             click.option(
                 "--glossary", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -225,7 +268,7 @@ def glossary_file(path: Path | None) -> Glossary | None:
 
 def translation_request(
     targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
-    compute_type: str, glossary: Path | None, batch_tokens: int | None = None,
+    compute_type: str, glossary: Path | None, model: str | None = None, batch_tokens: int | None = None,
 ) -> TranslationRequest | None:
     """The request the target and translation options describe; None for ``--to none``."""
     if (targets or "").strip().lower() == "none":
@@ -234,7 +277,12 @@ def translation_request(
 
     codes = None
     if targets is not None:
-        codes = tuple(c.strip() for c in targets.split(",") if c.strip())
+        from polyglot_news.languages import check_language_code
+
+        try:
+            codes = tuple(check_language_code(c, "--to") for c in targets.split(",") if c.strip())
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--to") from None
         if not codes:
             raise click.BadParameter("name at least one language code, e.g. --to ru,be", param_hint="--to")
     return TranslationRequest(
@@ -243,6 +291,7 @@ def translation_request(
         models=models,
         options=decode_options(beam_size, max_length, compute_type, batch_tokens),
         glossary=glossary_file(glossary),
+        model=model,
     )
 
 
