@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -38,6 +39,8 @@ def output_name(item: Item, fmt: str) -> str:
 def stamp(fmt: str, item_id: str | int, options: str) -> str:
     """The trailer line that names the article and the options in a text or Markdown output."""
     who = json.dumps(item_id, ensure_ascii=False)
+    if fmt == "html":  # escaped: an id holding "-->" cannot end the comment
+        return f"<!-- polyglot-news batch: id={html.escape(who)} options={html.escape(options)} -->\n"
     if fmt == "markdown":
         return f"<!-- polyglot-news batch: id={who} options={options} -->\n"
     return f"[polyglot-news batch: id={who} options={options}]\n"
