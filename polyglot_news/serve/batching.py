@@ -24,6 +24,7 @@ from polyglot_news.document import Sentence
 from polyglot_news.serve.config import ServeConfig
 
 T = TypeVar("T")
+PACKAGES_TTL_S = 5.0
 log = logging.getLogger("polyglot_news.serve")
 
 
@@ -77,6 +78,8 @@ class Engine:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="polyglot-engine")
         self._queue: asyncio.Queue[_Job] | None = None
         self._task: asyncio.Task[None] | None = None
+        self._installed: list[Any] = []
+        self._scanned = float("-inf")
 
     async def start(self) -> None:
         self._queue = asyncio.Queue(maxsize=self.config.queue_size)
@@ -145,6 +148,15 @@ class Engine:
                 else:
                     job.future.set_result(outcome)
 
+    def _packages(self) -> list[Any]:
+        """The installed packages, rescanned at most every few seconds (engine thread only)."""
+        from polyglot_news.models.store import list_packages
+
+        if time.monotonic() - self._scanned > PACKAGES_TTL_S:
+            self._installed = list_packages(self.config.models)
+            self._scanned = time.monotonic()
+        return self._installed
+
     def _run_batch(self, jobs: list[_Job]) -> list[Any]:
         """On the engine thread: translation jobs grouped by route, calls one by one."""
         outcomes: list[Any] = [None] * len(jobs)
@@ -160,7 +172,7 @@ class Engine:
         for (source, target), members in groups.items():
             try:
                 texts = [jobs[i].texts or [] for i in members]
-                done = translate_texts(texts, source, target, self.config)
+                done = translate_texts(texts, source, target, self.config, self._packages())
                 for i, result in zip(members, done, strict=True):
                     outcomes[i] = result
             except Exception as exc:
@@ -191,15 +203,26 @@ def split_text(text: str, language: str) -> list[list[Sentence]]:
 
 
 def translate_texts(
-    groups: list[list[str]], source: str, target: str, config: ServeConfig
+    groups: list[list[str]], source: str, target: str, config: ServeConfig, packages: list[Any] | None = None
 ) -> list[list[str]]:
-    """Every text of every job translated in one call; each job gets back its own texts."""
-    from polyglot_news.translation.sentences import translate_sentences
+    """Every text of every job translated in ONE engine call; each job gets back its own texts.
+
+    The engine path of ``translate_sentences`` (route, CTranslate2 batch, markers placed,
+    guard) without its output-language check: LibreTranslate's answer has no place for flags,
+    and that check (langdetect on every output sentence) would cost more than the translation.
+    """
+    from polyglot_news.models.store import list_packages
+    from polyglot_news.translation.engine import build_translator
+    from polyglot_news.translation.routing import find_route
 
     split = [[split_text(text, source) for text in texts] for texts in groups]
     flat = [s for texts in split for paragraphs in texts for paragraph in paragraphs for s in paragraph]
-    routed = translate_sentences(flat, source, target, models=config.models)
-    out = iter([t.sentence for t in routed.results])
+    route = find_route(source, target, packages if packages is not None else list_packages(config.models))
+    done = flat
+    if route and flat:
+        translator = build_translator([p.path for p in route], config.decoding, targets=[p.to_code for p in route])
+        done = [t.sentence for t in translator.translate(flat)]
+    out = iter(done)
     return [
         ["\n".join(" ".join(next(out).text for _ in paragraph) for paragraph in paragraphs) for paragraphs in texts]
         for texts in split

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from polyglot_news.errors import InputError
+from polyglot_news.translation.decoding import DecodeOptions
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -33,6 +34,7 @@ class ServeConfig:
     max_batch_sentences: int = 256
     cors_origins: tuple[str, ...] = ()
     digest_formats: tuple[str, ...] = field(default=("json", "html", "markdown", "text"))
+    decoding: DecodeOptions = field(default_factory=DecodeOptions)
 
     @property
     def needs_key(self) -> bool:

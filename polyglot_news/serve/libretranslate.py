@@ -84,8 +84,10 @@ async def translate(
     for item in items:
         if source == "auto":
             found = _detect(item)
+            if found["language"] == "und":
+                raise ApiError(400, "Cannot detect the language of q: pass a source language")
             if found["language"] not in known:
-                raise ApiError(400, f"{found['language']} is not supported (detected)")
+                raise ApiError(400, f"{found['language']} is not supported")
             detected.append(found)
             sources.append(found["language"])
         else:
