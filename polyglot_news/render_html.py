@@ -44,6 +44,7 @@ h1{font-size:1.6rem;line-height:1.25;margin:.2rem 0 .4rem}
 h2{font-size:1.15rem;margin:1.6rem 0 .4rem;border-bottom:1px solid var(--line)}
 .meta{color:var(--muted);margin:0 0 .8rem}
 .test-warning{border:2px solid var(--test);color:var(--test);padding:.4rem .7rem;font-weight:600}
+.test-badge{color:var(--test);font-weight:600}
 table.view{border-collapse:collapse;width:100%;table-layout:fixed}
 table.view th,table.view td{border:1px solid var(--line);padding:.45rem .6rem;vertical-align:top;text-align:left}
 table.view th{background:#f4f4f4;font-weight:600}
@@ -75,7 +76,7 @@ footer{page-break-before:avoid}
 """.strip()
 
 
-TEST_BADGE = ' <strong class="test-warning">TEST MODEL — not a translation</strong>'
+TEST_BADGE = ' <strong class="test-badge">TEST MODEL — not a translation</strong>'
 
 
 def digest_html(result: Digest, *, licences: Mapping[str, str | None] | None = None) -> str:

@@ -40,10 +40,10 @@ PAGE = f"""<!DOCTYPE html>
 <h1>polyglot-news review <small>{escape(__version__)}, offline</small></h1>
 <label for="article">Article (headline, blank line, body; a "References:" list at the end)</label>
 <textarea id="article" name="text" rows="12" required></textarea>
-<div class="row">
+<div class="line">
 <label>Or upload a text file <input id="upload" type="file" accept=".txt,.md,text/plain"></label>
 </div>
-<div class="row">
+<div class="line">
 <fieldset><legend>Translate into</legend>
 <label><input type="checkbox" name="target" value="ru" checked> ru</label>
 <label><input type="checkbox" name="target" value="be" checked> be</label>
@@ -58,7 +58,7 @@ PAGE = f"""<!DOCTYPE html>
 <label>API key <input id="api_key" name="api_key" type="password" size="14"></label>
 </fieldset>
 </div>
-<div class="row">
+<div class="line">
 <button id="submit" type="submit">Make the digest</button>
 <span class="downloads">Download:
 <button type="button" data-format="html" disabled>HTML</button>
@@ -79,7 +79,7 @@ STYLE = (
 form.controls{border-bottom:1px solid var(--line);padding-bottom:.8rem}
 form.controls h1 small{font-size:.8rem;color:var(--muted);font-weight:400}
 textarea{width:100%;font:14px/1.4 ui-monospace,monospace}
-.row{display:flex;flex-wrap:wrap;gap:.8rem;align-items:center;margin:.5rem 0}
+.line{display:flex;flex-wrap:wrap;gap:.8rem;align-items:center;margin:.5rem 0}
 fieldset{border:1px solid var(--line);padding:.3rem .6rem}
 #status{color:var(--muted)}
 #status.error{color:var(--test);font-weight:600}
