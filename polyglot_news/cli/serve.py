@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from polyglot_news.cli.options import models_option
+from polyglot_news.cli.options import decode_options, decoding_options, models_option
 
 
 @click.command()
@@ -19,6 +19,7 @@ from polyglot_news.cli.options import models_option
               help="Address to listen on. Anything but loopback needs --api-keys FILE or --no-auth.")
 @click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True, help="TCP port.")
 @models_option()
+@decoding_options
 @click.option("--api-keys", "api_keys", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Accept only requests carrying one of these keys (api_key parameter), one key a line.")
 @click.option("--no-auth", is_flag=True, help="Serve a non-loopback --host without keys (anyone who can reach it).")
@@ -37,7 +38,8 @@ from polyglot_news.cli.options import models_option
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info",
               show_default=True)
 def serve(
-    host: str, port: int, models: Path | None, api_keys: Path | None, no_auth: bool, max_chars: int,
+    host: str, port: int, models: Path | None, beam_size: int, max_length: int, compute_type: str,
+    api_keys: Path | None, no_auth: bool, max_chars: int,
     max_body: int, timeout: float, queue_size: int, batch_window: float, cors: tuple[str, ...], log_level: str,
 ) -> None:
     """Serve the review page (/) and a LibreTranslate-compatible API on http://HOST:PORT.
@@ -60,6 +62,7 @@ def serve(
         host=host, port=port, models=models, api_keys=load_api_keys(api_keys) if api_keys else frozenset(),
         no_auth=no_auth, max_body_bytes=max_body, max_chars=max_chars, timeout_s=timeout, queue_size=queue_size,
         window_s=batch_window / 1000, cors_origins=cors,
+        decoding=decode_options(beam_size, max_length, compute_type),
     )
     app = create_app(config)
     if no_auth and not is_loopback(host) and not config.api_keys:

@@ -89,6 +89,7 @@ def _request(params: dict[str, Any], config: ServeConfig) -> Any:
         targets=tuple(t.strip() for t in targets) if targets is not None else None,
         parts=tuple(p.strip() for p in parts),
         models=config.models,
+        options=config.decoding,
     )
 
 
