@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -37,11 +36,10 @@ def output_name(item: Item, fmt: str) -> str:
 
 
 def stamp(fmt: str, item_id: str | int, options: str) -> str:
-    """The trailer line that names the article and the options in a text or Markdown output."""
+    """The trailer line that names the article and the options in a text, Markdown or HTML output."""
     who = json.dumps(item_id, ensure_ascii=False)
-    if fmt == "html":  # escaped: an id holding "-->" cannot end the comment
-        return f"<!-- polyglot-news batch: id={html.escape(who)} options={html.escape(options)} -->\n"
-    if fmt == "markdown":
+    if fmt in ("markdown", "html"):  # an id holding "-->" must not end the comment: \u003e is the same JSON
+        who = who.replace("<", "\\u003c").replace(">", "\\u003e")
         return f"<!-- polyglot-news batch: id={who} options={options} -->\n"
     return f"[polyglot-news batch: id={who} options={options}]\n"
 

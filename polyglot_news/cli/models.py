@@ -57,6 +57,16 @@ def _source(package: store.Package) -> str:
 
 
 
+def _report_leftovers(models_dir: Path | None) -> None:
+    """A warning line on stderr for what killed installs or fetches left in the store."""
+    from polyglot_news.models.temporaries import describe
+
+    folder = store.store_dir(models_dir)
+    found = store.stale_temporaries(folder)
+    if found:
+        click.echo(describe(found, folder), err=True)
+
+
 @click.group("models", cls=ErrorGroup)
 def models() -> None:
     """Manage the offline translation model packages (Argos .argosmodel format).
@@ -82,6 +92,7 @@ def list_command(models_dir: Path | None, as_json: bool) -> None:
     packages, problems = store.scan_packages(models_dir)
     for problem in problems:
         click.echo(f"Warning: skipped {problem.path}: {problem.message}", err=True)
+    _report_leftovers(models_dir)
     if as_json:
         click.echo(json.dumps([_package_dict(p) for p in packages], ensure_ascii=False, indent=2))
         return
@@ -157,6 +168,7 @@ def remove_command(models_dir: Path | None, package: str) -> None:
 def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -> None:
     """Check every package: structure, file checksums, and the archive against the catalog."""
     results = store.verify(models_dir)
+    _report_leftovers(models_dir)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     elif results:
@@ -176,6 +188,16 @@ def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -
         ctx.exit(ModelError.exit_code)
 
 
+def _language_argument(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A FROM/TO argument checked (and lower-cased) before anything touches disk or network."""
+    from polyglot_news.languages import check_language_code
+
+    try:
+        return check_language_code(value, (param.name or "code").upper())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @models.command("fetch")
 @_models_option
 @click.option(
@@ -184,8 +206,8 @@ def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -
     show_default=True,
     help="The Argos package index to download from.",
 )
-@click.argument("from_code")
-@click.argument("to_code")
+@click.argument("from_code", callback=_language_argument)
+@click.argument("to_code", callback=_language_argument)
 def fetch_command(models_dir: Path | None, index_url: str, from_code: str, to_code: str) -> None:
     """Download FROM→TO from the Argos package index and install it (needs the network).
 
