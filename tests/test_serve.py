@@ -174,6 +174,18 @@ def test_limits_keys_and_no_traces(loopback: Any, install_packages: Any, tmp_pat
         assert status == 200 and "access-control-allow-origin" not in {h.lower() for h in headers}
 
 
+def test_rate_limit_answers_429(loopback: Any) -> None:
+    from polyglot_news.serve.app import running
+
+    with running(ServeConfig(port=0, req_limit=2)) as url:
+        q = {"q": "Прывітанне, як справы ў Мінску сёння?"}
+        assert [call(f"{url}/detect", q)[0] for _ in range(2)] == [200, 200]
+        status, headers, body = call(f"{url}/detect", q)
+        assert (status, body) == (429, {"error": "Too many requests, limit: 2 per 1 minute"})
+        assert int(headers["retry-after"]) >= 1
+        assert call(f"{url}/health")[0] == 200  # only work requests count
+
+
 def test_cors_only_when_configured(loopback: Any) -> None:
     from polyglot_news.serve.app import running
 

@@ -33,14 +33,16 @@ from polyglot_news.cli.options import decode_options, decoding_options, models_o
               help="Requests that may wait for the engine; more are answered 503 with Retry-After.")
 @click.option("--batch-window", type=click.FloatRange(min=0), default=5.0, show_default=True, metavar="MS",
               help="How long the engine waits for concurrent requests to batch with.")
+@click.option("--req-limit", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="Most translate/detect/digest requests per minute from one key or address (0: no limit).")
 @click.option("--cors-origin", "cors", multiple=True, metavar="ORIGIN",
               help="Allow browser pages from ORIGIN to call the API (repeatable; default: none).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info",
               show_default=True)
 def serve(
     host: str, port: int, models: Path | None, beam_size: int, max_length: int, compute_type: str,
-    api_keys: Path | None, no_auth: bool, max_chars: int,
-    max_body: int, timeout: float, queue_size: int, batch_window: float, cors: tuple[str, ...], log_level: str,
+    api_keys: Path | None, no_auth: bool, max_chars: int, max_body: int, timeout: float, queue_size: int,
+    batch_window: float, req_limit: int, cors: tuple[str, ...], log_level: str,
 ) -> None:
     """Serve the review page (/) and a LibreTranslate-compatible API on http://HOST:PORT.
 
@@ -61,7 +63,7 @@ def serve(
     config = ServeConfig(
         host=host, port=port, models=models, api_keys=load_api_keys(api_keys) if api_keys else frozenset(),
         no_auth=no_auth, max_body_bytes=max_body, max_chars=max_chars, timeout_s=timeout, queue_size=queue_size,
-        window_s=batch_window / 1000, cors_origins=cors,
+        window_s=batch_window / 1000, cors_origins=cors, req_limit=req_limit,
         decoding=decode_options(beam_size, max_length, compute_type),
     )
     app = create_app(config)

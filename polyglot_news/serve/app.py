@@ -20,7 +20,7 @@ from polyglot_news.errors import ModelError, PolyglotNewsError
 from polyglot_news.serve import libretranslate, native, page
 from polyglot_news.serve.batching import Busy, Engine, TimedOut
 from polyglot_news.serve.config import ServeConfig
-from polyglot_news.serve.requests import ApiError, check_key, parameters
+from polyglot_news.serve.requests import ApiError, RateLimit, check_key, parameters
 
 log = logging.getLogger("polyglot_news.serve")
 Handler = Callable[[Request], Awaitable[Response]]
@@ -50,13 +50,18 @@ def create_app(config: ServeConfig) -> Starlette:
     """The server for ``config`` (checked first: an exposed address needs keys or ``no_auth``)."""
     config.check()
     state = State(config)
+    limit = RateLimit(config.req_limit)
 
-    def api(handler: Callable[[Request, dict[str, Any]], Awaitable[Response]], *, key: bool = True) -> Handler:
+    def api(
+        handler: Callable[[Request, dict[str, Any]], Awaitable[Response]], *, key: bool = True, work: bool = False
+    ) -> Handler:
         async def endpoint(request: Request) -> Response:
             try:
                 params = await parameters(request, config)
                 if key:
                     check_key(params, config)
+                if work:
+                    limit.check(request, params)
                 return await handler(request, params)
             except ApiError as error:
                 return _error(error.status, error.message, error.headers)
@@ -119,10 +124,10 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/", review, methods=["GET"]),
         Route("/static/review.js", script, methods=["GET"]),
         Route("/static/review.css", style, methods=["GET"]),
-        Route("/translate", api(translate), methods=["POST"]),
-        Route("/detect", api(detect), methods=["POST"]),
+        Route("/translate", api(translate, work=True), methods=["POST"]),
+        Route("/detect", api(detect, work=True), methods=["POST"]),
         Route("/languages", api(languages), methods=["GET", "POST"]),
-        Route("/digest", api(digest), methods=["POST"]),
+        Route("/digest", api(digest, work=True), methods=["POST"]),
         Route("/models", api(models), methods=["GET"]),
         Route("/health", api(health, key=False), methods=["GET"]),
     ]

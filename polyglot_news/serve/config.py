@@ -33,6 +33,8 @@ class ServeConfig:
     """How long the batcher waits for more requests once one arrived."""
     max_batch_sentences: int = 256
     cors_origins: tuple[str, ...] = ()
+    req_limit: int = 0
+    """Most work requests (translate, detect, digest) per minute from one key or address; 0: no limit."""
     digest_formats: tuple[str, ...] = field(default=("json", "html", "markdown", "text"))
     decoding: DecodeOptions = field(default_factory=DecodeOptions)
 
@@ -50,6 +52,8 @@ class ServeConfig:
         for name in ("max_body_bytes", "max_chars", "queue_size", "max_batch_sentences"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name.replace('_', '-')} must be at least 1")
+        if self.req_limit < 0:
+            raise ValueError("--req-limit must be 0 (off) or more")
         if self.timeout_s <= 0:
             raise ValueError("--timeout must be positive")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections import deque
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -79,3 +81,31 @@ def text_param(params: dict[str, Any], name: str) -> str | None:
     if not isinstance(value, str):
         raise ApiError(400, f"Invalid request: {name} must be a string")
     return value
+
+
+class RateLimit:
+    """At most ``per_minute`` requests per client (its API key, else its address) in any 60 s."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[str, deque[float]] = {}
+
+    def check(self, request: Request, params: dict[str, Any]) -> None:
+        """429 with Retry-After once the client is over its limit (no-op when the limit is 0)."""
+        if self.per_minute <= 0:
+            return
+        key = params.get("api_key")
+        who = f"key:{key}" if isinstance(key, str) and key else f"addr:{request.client.host if request.client else '-'}"
+        now = time.monotonic()
+        times = self._seen.setdefault(who, deque())
+        while times and now - times[0] >= 60:
+            times.popleft()
+        if len(times) >= self.per_minute:
+            wait = max(1, int(60 - (now - times[0])) + 1)
+            raise ApiError(
+                429, f"Too many requests, limit: {self.per_minute} per 1 minute", {"Retry-After": str(wait)}
+            )
+        times.append(now)
+        if len(self._seen) > 10_000:  # forget idle clients
+            for name in [n for n, t in self._seen.items() if not t or now - t[-1] >= 60]:
+                del self._seen[name]
