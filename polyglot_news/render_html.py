@@ -220,9 +220,10 @@ def _footer(result: Digest, langs: list[str], licences: Mapping[str, str | None]
             for model in entry.models:
                 licence = licences.get(model.name) or "licence not recorded"
                 warning = TEST_BADGE if model.test_model else ""
+                identity = f", <code>{escape(model.identity)}</code>" if model.identity else ""
                 out.append(
                     f"<li>[{escape(lang)}] {escape(model.name)} — {escape(model.pair)}, version "
-                    f"{escape(model.version)}, {escape(licence)} ({escape(model.origin)}){warning}</li>"
+                    f"{escape(model.version)}, {escape(licence)} ({escape(model.origin)}{identity}){warning}</li>"
                 )
             if not entry.models:
                 out.append(f"<li>[{escape(lang)}] {escape(entry.route)}</li>")

@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from polyglot_news.errors import ModelError
+from polyglot_news.languages import check_language_code
 from polyglot_news.models.archive import validate_metadata
+from polyglot_news.models.metadata import package_type
 from polyglot_news.version import __version__
 
 __all__ = ["ARCHITECTURES", "LANGUAGES", "BuildResult", "build_package", "guess_languages"]
@@ -82,6 +84,14 @@ class BuildResult:
     path: Path
     metadata: dict[str, Any]
     notes: tuple[str, ...] = field(default=())
+
+
+def _known_code(code: str) -> str:
+    """``bel``/``BE`` → ``be``; anything that is no language code is left for validation to name."""
+    try:
+        return check_language_code(code, "--to") if code else code
+    except ValueError:
+        return code
 
 
 def guess_languages(name: str) -> tuple[str | None, list[str]]:
@@ -304,8 +314,8 @@ def build_package(
     _require_build_extras()
     folder, provenance = _resolve(str(source), revision)
     guessed_from, guessed_to = guess_languages(provenance["model"])
-    from_code = from_code or guessed_from
-    targets = list(dict.fromkeys(to_codes or guessed_to))
+    from_code = _known_code(from_code or guessed_from or "") or None
+    targets = list(dict.fromkeys(_known_code(c) for c in (to_codes or guessed_to)))
     if not from_code or not targets:
         raise ModelError(
             f"{provenance['model']}: name the languages with --from and --to (e.g. --from en --to be,ru)"
@@ -379,6 +389,7 @@ def build_package(
                 metadata["source_prefix"] = plan.source_prefix
             if "target_prefix" in plan.targets[targets[0]]:
                 metadata["target_prefix"] = plan.targets[targets[0]]["target_prefix"]
+            metadata["type"] = package_type(metadata)  # Argos must not run what it would run wrongly
             validate_metadata(metadata, str(destination))  # never write what install refuses
             (root / "metadata.json").write_text(
                 json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

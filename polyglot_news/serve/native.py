@@ -49,11 +49,11 @@ async def digest(params: dict[str, Any], config: ServeConfig, engine: Engine) ->
 
 
 def models(config: ServeConfig) -> list[dict[str, Any]]:
-    from polyglot_news.models.metadata import is_test_model
     from polyglot_news.models.store import list_packages
 
     return [
-        p.to_dict() | {"license": p.metadata.get("license"), "test_model": is_test_model(p.metadata)}
+        {k: v for k, v in p.to_dict().items() if k != "path"}  # no server paths to clients
+        | {"license": p.info.license, "test_model": p.info.test_model}
         for p in list_packages(config.models)
     ]
 
@@ -107,6 +107,6 @@ def _licences(config: ServeConfig) -> dict[str, str | None]:
     from polyglot_news.models.store import list_packages
 
     return {
-        str(p.metadata.get("name") or p.name): (str(p.metadata["license"]) if p.metadata.get("license") else None)
+        (p.info.title or p.name): p.info.license
         for p in list_packages(config.models)
     }
