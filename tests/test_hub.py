@@ -28,6 +28,7 @@ from polyglot_news.models.hub import HubFile, choose_weights
 from polyglot_news.models.store import list_packages
 
 from .hubstub import Repo, StandInHub
+from .test_build import hf_models  # noqa: F401  (the tiny Marian and NLLB models, made once)
 
 pytest.importorskip("huggingface_hub")
 
@@ -134,7 +135,7 @@ def test_fetch_en_be_from_the_catalog(
     assert config["add_source_eos"] is True and "add_source_eos" in meta["provenance"]["config_adjusted"]
     assert (package.path / "model" / "model.bin").read_bytes() == ct2_files["model.bin"]
     assert not (package.path.parent / ".fetch").exists()  # the staging folder is gone
-    assert hub.gets("model.bin") == [None]
+    assert hub.gets("model.bin") == [None], "\n".join(map(str, hub.requests))
 
 
 def test_fetched_package_translates_with_the_prefix(
@@ -192,11 +193,17 @@ def test_truncated_download_is_refused(
 
 
 def test_cut_connection_is_resumed_with_a_range_request(
-    stand_in: Callable[..., StandInHub], ct2_files: dict[str, bytes], tmp_path: Path
+    stand_in: Callable[..., StandInHub], ct2_files: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hub = stand_in({REPO: Repo(ct2_files, commit=COMMIT, cut_once={"model.bin": 5000})})
+    import huggingface_hub
+
+    # The client resumes from its last whole read chunk (10 MB); this model is 1.5 MB.
+    monkeypatch.setattr(huggingface_hub.constants, "DOWNLOAD_CHUNK_SIZE", 4096)
+    hub = stand_in({REPO: Repo(ct2_files, commit=COMMIT, cut_once={"model.bin": 50_000})})
     (package,) = fetcher.fetch("en", "be", catalog=_catalog(tmp_path))
-    assert hub.gets("model.bin") == [None, "bytes=5000-"]
+    first, second = hub.gets("model.bin")
+    assert first is None and second is not None
+    assert 0 < int(second.removeprefix("bytes=").rstrip("-")) <= 50_000
     assert (package.path / "model" / "model.bin").read_bytes() == ct2_files["model.bin"]
 
 
@@ -282,7 +289,7 @@ def test_wrap_local_folder_imports_no_torch(ct2_files: dict[str, bytes], tmp_pat
     folder = _folder(tmp_path / "opus-mt-en-zle-ct2", ct2_files)
     probe = (
         "import sys, json\nfrom pathlib import Path\nfrom polyglot_news.models.build import build_package\n"
-        f"r = build_package(Path({str(folder)!r}), Path({str(tmp_path / 'out')!r}), to_codes=['be', 'ru'])\n"
+        f"r = build_package(Path({str(folder)!r}), Path({str(tmp_path / 'out')!r}), from_code='en', to_codes=['be', 'ru'])\n"
         "print(json.dumps([r.metadata['license'], sorted(m for m in ('torch', 'transformers', 'huggingface_hub')"
         " if m in sys.modules)]))"
     )
@@ -293,9 +300,9 @@ def test_wrap_local_folder_imports_no_torch(ct2_files: dict[str, bytes], tmp_pat
 @pytest.mark.parametrize(
     ("drop", "kwargs", "message"),
     [
-        ("source.spm", {"to_codes": ["be"]}, "no SentencePiece model"),
+        ("source.spm", {"from_code": "en", "to_codes": ["be"]}, "no SentencePiece model"),
         ("shared_vocabulary.json", {"to_codes": ["be"]}, "no shared_vocabulary.json"),
-        (None, {"to_codes": ["uk"]}, "no language token for 'uk'"),
+        (None, {"from_code": "en", "to_codes": ["uk"]}, "no language token for 'uk'"),
     ],
 )
 def test_wrap_errors(
@@ -321,7 +328,7 @@ def test_install_cap_is_checked_at_build_time(
     folder = _folder(tmp_path / "opus-mt-en-zle-ct2", ct2_files)
     monkeypatch.setattr(archive, "MAX_UNPACKED_BYTES", 100_000)
     with pytest.raises(ModelError, match=r"would unpack to .* GiB, over the .* GiB that `models install` accepts"):
-        build_package(folder, tmp_path / "out", to_codes=["be", "ru"])
+        build_package(folder, tmp_path / "out", from_code="en", to_codes=["be", "ru"])
     assert list((tmp_path / "out").iterdir()) == []
 
 
@@ -341,7 +348,7 @@ def test_build_hub_id_of_a_ct2_repository_needs_no_torch(
 ) -> None:
     stand_in({REPO: Repo({**ct2_files, "tokenizer_config.json": b"{}"}, commit=COMMIT)})
     result = CliRunner().invoke(
-        models, ["build", REPO, "--revision", COMMIT, "--to", "be,ru", "--license", "apache-2.0", "--out", str(tmp_path)]
+        models, ["build", REPO, "--revision", COMMIT, "--from", "en", "--to", "be,ru", "--license", "apache-2.0", "--out", str(tmp_path)]
     )
     assert result.exit_code == 0, result.stderr
     with zipfile.ZipFile(result.stdout.strip()) as zf:
@@ -387,3 +394,51 @@ def list_store() -> Path:
     from polyglot_news.models.store import store_dir
 
     return store_dir(None)
+
+
+# ---------------------------------------------------------------- models build HUB_ID (needs torch)
+
+
+def _hf_files(folder: Path, weights: str) -> dict[str, bytes]:
+    """A tiny model's files in one of the layouts the real repositories have."""
+    files = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and p.name != "model.safetensors"}
+    if weights in ("safetensors", "all"):
+        files["model.safetensors"] = (folder / "model.safetensors").read_bytes()
+    if weights in ("bin", "all"):
+        import io
+
+        import torch
+        from safetensors.torch import load_file
+
+        buffer = io.BytesIO()
+        torch.save(load_file(str(folder / "model.safetensors")), buffer)
+        files["pytorch_model.bin"] = buffer.getvalue()
+    if weights == "all":
+        files["tf_model.h5"] = b"HDF5 weights the build must never download"
+    return files
+
+
+@pytest.mark.parametrize(
+    ("repo", "model", "weights", "kwargs", "expected"),
+    [
+        # main of Helsinki-NLP/opus-mt-tc-big-en-zle: model.safetensors + pytorch_model.bin + tf_model.h5
+        ("Helsinki-NLP/opus-mt-tc-big-en-zle", "marian", "all", {"to_codes": ["be", "ru"]}, "model.safetensors"),
+        # main of Helsinki-NLP/opus-mt-en-zle and facebook/nllb-200-distilled-600M: pytorch_model.bin only
+        ("Helsinki-NLP/opus-mt-en-zle", "marian", "bin", {"to_codes": ["be", "ru"]}, "pytorch_model.bin"),
+        ("facebook/nllb-200-distilled-600M", "nllb", "bin", {"from_code": "en", "to_codes": ["be"]},
+         "pytorch_model.bin"),
+    ],
+)  # fmt: skip
+def test_build_from_a_hub_id_downloads_one_weight_file(
+    stand_in: Callable[..., StandInHub], tmp_path: Path, repo: str, model: str, weights: str,
+    kwargs: dict[str, Any], expected: str, request: pytest.FixtureRequest,
+) -> None:  # fmt: skip
+    pytest.importorskip("torch")
+    hf_models = request.getfixturevalue("hf_models")
+    hub = stand_in({repo: Repo(_hf_files(hf_models[model], weights), commit=COMMIT)})
+    result = build_package(repo, tmp_path / "out", **kwargs)
+    fetched = {p.rsplit("/", 1)[-1] for m, p, _ in hub.requests if m == "GET" and "/resolve/" in p}
+    weight_files = {"model.safetensors", "pytorch_model.bin", "tf_model.h5"}
+    assert fetched & weight_files == {expected}
+    assert result.metadata["provenance"]["revision"] == COMMIT
+    assert result.path.is_file()

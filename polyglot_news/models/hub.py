@@ -71,6 +71,15 @@ def endpoint() -> str:
     return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
 
 
+def hub_cache() -> Path:
+    """Where ``models build HUB_ID`` downloads go: ``$HF_HUB_CACHE``, else ``$HF_HOME/hub``, else
+    ``~/.cache/huggingface/hub`` (read at call time; clear it with ``hf cache rm`` or by deleting it)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    home = os.environ.get("HF_HOME") or os.path.join(os.environ.get("XDG_CACHE_HOME") or "~/.cache", "huggingface")
+    return Path(home).expanduser() / "hub"
+
+
 def client(purpose: str) -> Any:
     """The ``huggingface_hub`` module, or a ModelError saying how to install it."""
     try:
@@ -167,12 +176,14 @@ def choose_weights(paths: Sequence[str]) -> list[str]:
 def snapshot(repo_id: str, revision: str | None, wanted: Sequence[str], *, progress: bool = False) -> Path:
     """Download exactly ``wanted`` files of ``repo_id`` at ``revision`` into the hub cache; its folder.
 
-    The hub cache is ``$HF_HUB_CACHE``, else ``$HF_HOME/hub``, else ``~/.cache/huggingface/hub``.
+    The hub cache is :func:`hub_cache`.
     """
     hf = client(f"downloading {repo_id}")
     try:
         with _progress(hf, progress):
-            local = hf.snapshot_download(repo_id, revision=revision, allow_patterns=list(wanted), endpoint=endpoint())
+            local = hf.snapshot_download(
+                repo_id, revision=revision, allow_patterns=list(wanted), endpoint=endpoint(), cache_dir=hub_cache()
+            )
     except Exception as exc:
         raise hub_error(f"cannot download {repo_id}", exc) from None
     return Path(local)
@@ -190,7 +201,8 @@ def download_files(
     """Download ``files`` of ``repo_id`` at ``commit`` into ``destination``, each checked.
 
     A file already there that matches its checksums is kept (a second run resumes where the
-    first stopped); a dropped connection is resumed by the client with a Range request. A file
+    first stopped); a dropped connection is resumed by the client with a Range request. Nothing
+    goes to the user's hub cache: the client's bookkeeping stays under ``destination/.cache``. A file
     that does not match is deleted and the download refused.
 
     Raises:
@@ -206,7 +218,7 @@ def download_files(
             try:
                 hf.hf_hub_download(
                     repo_id, item.path, revision=commit, local_dir=destination, endpoint=endpoint(),
-                    force_download=local.exists(),
+                    force_download=local.exists(), cache_dir=destination / ".cache" / "hub",
                 )  # fmt: skip
             except Exception as exc:
                 with contextlib.suppress(OSError):
