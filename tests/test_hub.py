@@ -289,7 +289,8 @@ def test_wrap_local_folder_imports_no_torch(ct2_files: dict[str, bytes], tmp_pat
     folder = _folder(tmp_path / "opus-mt-en-zle-ct2", ct2_files)
     probe = (
         "import sys, json\nfrom pathlib import Path\nfrom polyglot_news.models.build import build_package\n"
-        f"r = build_package(Path({str(folder)!r}), Path({str(tmp_path / 'out')!r}), from_code='en', to_codes=['be', 'ru'])\n"
+        f"r = build_package(Path({str(folder)!r}), Path({str(tmp_path / 'out')!r}),"
+        " from_code='en', to_codes=['be', 'ru'])\n"
         "print(json.dumps([r.metadata['license'], sorted(m for m in ('torch', 'transformers', 'huggingface_hub')"
         " if m in sys.modules)]))"
     )
@@ -347,9 +348,8 @@ def test_build_hub_id_of_a_ct2_repository_needs_no_torch(
     stand_in: Callable[..., StandInHub], ct2_files: dict[str, bytes], tmp_path: Path
 ) -> None:
     stand_in({REPO: Repo({**ct2_files, "tokenizer_config.json": b"{}"}, commit=COMMIT)})
-    result = CliRunner().invoke(
-        models, ["build", REPO, "--revision", COMMIT, "--from", "en", "--to", "be,ru", "--license", "apache-2.0", "--out", str(tmp_path)]
-    )
+    args = ["build", REPO, "--revision", COMMIT, "--from", "en", "--to", "be,ru", "--license", "apache-2.0"]
+    result = CliRunner().invoke(models, [*args, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.stderr
     with zipfile.ZipFile(result.stdout.strip()) as zf:
         meta = json.loads(zf.read(next(n for n in zf.namelist() if n.endswith("/metadata.json"))))
@@ -434,8 +434,8 @@ def test_build_from_a_hub_id_downloads_one_weight_file(
     kwargs: dict[str, Any], expected: str, request: pytest.FixtureRequest,
 ) -> None:  # fmt: skip
     pytest.importorskip("torch")
-    hf_models = request.getfixturevalue("hf_models")
-    hub = stand_in({repo: Repo(_hf_files(hf_models[model], weights), commit=COMMIT)})
+    made = request.getfixturevalue("hf_models")
+    hub = stand_in({repo: Repo(_hf_files(made[model], weights), commit=COMMIT)})
     result = build_package(repo, tmp_path / "out", **kwargs)
     fetched = {p.rsplit("/", 1)[-1] for m, p, _ in hub.requests if m == "GET" and "/resolve/" in p}
     weight_files = {"model.safetensors", "pytorch_model.bin", "tf_model.h5"}
