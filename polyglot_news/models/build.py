@@ -259,19 +259,24 @@ def build_package(
     version: str = "1.0",
     quantization: str = "int8",
 ) -> BuildResult:
-    """Convert a Marian or NLLB/M2M-100 model into a ``.argosmodel`` package.
+    """Convert a Marian or NLLB/M2M-100 model into a ``.argosmodel`` package, or wrap a CTranslate2 one.
+
+    A folder (or hub repository) holding a CTranslate2 model (``model.bin`` + vocabulary) is
+    wrapped as it is by :func:`polyglot_news.models.wrap.wrap_folder`: no conversion, no torch.
 
     Args:
-        source: a local Hugging Face model folder, or a model id (downloaded: needs the network).
+        source: a local model folder, or a model id (downloaded: needs the network).
         out: the ``.argosmodel`` file to write, or a folder for it (default: the current folder).
         from_code, to_codes: ISO 639-1 codes; read off OPUS-MT names such as ``opus-mt-en-ru``
             when not given. The first target is the package's default ``to_code``.
         license: the model's licence, when its model card does not state it.
-        revision: the hub revision to download (ignored for a local folder).
+        revision: the hub revision to download (ignored for a local folder); the package records
+            the commit it resolved to.
 
     Raises:
-        ModelError: missing build extras, an unreachable hub, an unsupported or incomplete
-            model, a language the model lacks, or an unwritable output.
+        ModelError: missing build extras (for a conversion), an unreachable hub, an unsupported
+            or incomplete model, a language the model lacks, a package over the install cap, or
+            an unwritable output.
     """
     local = Path(str(source)).expanduser()
     if local.is_dir() and not is_ct2_listing([p.name for p in local.iterdir()]):
