@@ -50,7 +50,7 @@ if str(REPO) not in sys.path:
 
 from glossary_protect import protect, restore  # noqa: I001 - beside this script
 from polyglot_news.citations import extract
-from polyglot_news.document import Sentence
+from polyglot_news.document import GlossaryHit, Sentence
 from polyglot_news.pipeline import summarize_article
 from polyglot_news.translation import glossary as gl
 from polyglot_news.translation import postedit as pe
@@ -153,7 +153,7 @@ def _score(
     sources: list[Sentence],
     plain: list[Translated],
     output: list[Translated],
-    hits: list[list[gl.GlossaryHit]],
+    hits: list[list[GlossaryHit]],
     expected: list[list[str]] | None,
     rules: Sequence[gl.Rule],
     source_lang: str,
@@ -221,7 +221,7 @@ def run() -> list[dict[str, Any]]:
             translator = build_translator([dirs[f"echo-{source_lang}_be"]], options)
             rules = glossary.rules(source_lang, "be")
             plain = translator.translate(sources)
-            empty: list[list[gl.GlossaryHit]] = [[] for _ in sources]
+            empty: list[list[GlossaryHit]] = [[] for _ in sources]
             rows.append(_score(name, "none", sources, plain, plain, empty, expected, rules, source_lang, 0.0))
 
             start = time.perf_counter()

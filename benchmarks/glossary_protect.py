@@ -10,9 +10,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from polyglot_news.document import Sentence
+from polyglot_news.citations import BRACKET_GROUP
+from polyglot_news.document import GlossaryHit, Sentence
 from polyglot_news.translation.engine import Translated
-from polyglot_news.translation.glossary import Glossary, GlossaryHit, Rule
+from polyglot_news.translation.glossary import Glossary, Rule
 from polyglot_news.translation.postedit import _CYRILLIC, _ENDINGS, _rewrite, _source_matches, _stem
 
 _PLACEHOLDER = "X{}GL"
@@ -42,10 +43,12 @@ def protect(glossary: Glossary, sentences: Sequence[Sentence], source_lang: str,
         mine: dict[str, Rule] = {}
         edits: list[tuple[int, int, str]] = []
         spans: list[tuple[int, int, Rule]] = []
+        verbatim = [m.span() for m in BRACKET_GROUP.finditer(sentence.plain)]  # text in brackets stays as is
         if not _PLACEHOLDER_RE.search(sentence.plain):
             for rule in rules:
                 for match in _source_matches(sentence.plain, rule, source_lang):
-                    if not any(match.start < e and s < match.end for s, e, _ in spans):
+                    taken = [(s, e) for s, e, _ in spans] + verbatim
+                    if not any(match.start < e and s < match.end for s, e in taken):
                         spans.append((match.start, match.end, rule))
         for start, end, rule in sorted(spans, key=lambda span: span[0]):
             token = _PLACEHOLDER.format(len(mine))

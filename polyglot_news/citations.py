@@ -7,15 +7,40 @@ such as ``[citation needed]`` (no refs), optionally with a page suffix ``[1]: 20
 Runs ``[2][3]``, ``[1][1]`` and ``[3], [12]`` are one marker per bracket group; the later
 ones carry the separator (``""`` or ``", "``) as their ``lead``.
 
-Not markers (they stay text): anything outside the grammar (``[sic]``, ``[…]``, ``[0]``,
-``[i]`` glued to a word), and index expressions in code-like context. The code rule: a
-group glued to an identifier character (``x[1]``) is code when the text right after it
-continues the expression (``x[1]=``, ``a[1].b``, ``f[1](``, ``a[1]b``), when the next
-non-space character is an operator (``= + * / % < > ^ | &``), when its token holds
-code characters before it (``obj.items[1]``, ``my_list[1]``, a backtick; a domain such as
-``mozilla.org[4]`` is prose), when it sits inside a backtick span, or when it is a single
-letter (``array[i]``: letter notes count only after punctuation or space, ``citizens.[a]``).
-Prose keeps ``source[17] codec`` and ``Empire,[54] reflecting``.
+Context rules: a group of the grammar is a marker unless a *text* row applies; rows are
+tried in order and the first that applies decides. A run such as ``[1][2]`` is judged as
+one (``a[1][2] = 4`` is text throughout).
+
+| # | the group ...                                          | example                          | verdict |
+|---|--------------------------------------------------------|----------------------------------|---------|
+| 1 | sits inside a backtick span                            | ```a[1]```                       | text    |
+| 2 | is followed by ``= < > ≤ ≥`` and a number (statistics) | ``F[1,12] = 8.42``, ``t [23] < 2`` | text    |
+| 3 | is glued to a letter, digit, ``_`` or ``)`` and the    | ``x[1]=``, ``a[1].b``, ``f[1](``,  | text    |
+|   | expression goes on: glued text, ``.x``/``:x``, or an   | ``a[1]b``, ``f(x)[1] = 2``,      |         |
+|   | operator next (``= + * / % < > ^ &``, a pipe)          | ``a[1] + b``                     |         |
+| 4 | is a letter ``[a]`` glued to a word (not to a number)  | ``array[i]``, ``x[a]``           | text    |
+| 5 | is glued to a token holding code characters            | ``obj.items[1]``, ``my_list[1]``, | text    |
+|   | (``_ ` ( ) { } $ @ # ; < > =``, a backslash, ``->``,   | ``$x[1]``, ``f(a[1]``            |         |
+|   | ``::``, ``name.attr``) once the prose shapes of rows   |                                  |         |
+|   | 6-8 and opening quotes/parentheses are set aside       |                                  |         |
+| 6 | follows a number or an amount (``$ € £ ₽ ¥ ₹ ₴``,      | ``in 2012[3]``, ``2012[a]``,     | marker  |
+|   | ``US$``, ``Br``; ``bn``/``m``/``k``/``tn`` suffixes)   | ``US$2,500[7]``, ``$5bn[8]``,    |         |
+|   |                                                        | ``€5m[3]``, ``Br500[4]``         |         |
+| 7 | follows a hashtag, a number sign or a handle           | ``#MeToo[9]``, ``#1[3]``,        | marker  |
+|   |                                                        | ``@mfa_by[3]``                   |         |
+| 8 | follows an e-mail or a web address                     | ``press@mfa.gov.by[10]``,        | marker  |
+|   |                                                        | ``mozilla.org[4]``,              |         |
+|   |                                                        | ``https://mfa.gov.by/en[2]``     |         |
+| 9 | follows a closing quote or parenthesis                 | ``"Godzilla"[5]``, ``(2001)[3]`` | marker  |
+| 10| follows a word, punctuation or a space                 | ``source[17] codec``,            | marker  |
+|   |                                                        | ``Empire,[54]``, ``citizens.[a]``|         |
+
+Outside the grammar a bracket group is always text: ``[sic]``, ``[…]``, ``[0]``,
+``[12345]``, ``[A]``. A bracket group that stays text is never lost either: the translation
+engine holds it out of the model like a marker (:func:`hold_out` / :func:`put_back`) and
+:func:`check_brackets` checks markers and these *verbatim* groups together. Verbatim
+groups are part of ``Sentence.plain``; they never appear among a sentence's markers and
+cite no reference.
 """
 
 from __future__ import annotations
@@ -23,17 +48,23 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
-from polyglot_news.document import Marker
+from polyglot_news.document import Marker, Sentence, Verbatim
 from polyglot_news.errors import CitationError
 
 __all__ = [
+    "BRACKET_GROUP",
     "MARKER_PATTERN",
     "MAX_RANGE",
+    "check_brackets",
     "check_invariant",
+    "drop_brackets",
     "extract",
+    "hold_out",
     "is_marker",
     "parse_refs",
+    "put_back",
 ]
 
 MAX_RANGE = 100
@@ -61,6 +92,9 @@ MARKER_PATTERN: re.Pattern[str] = re.compile(
 """One bracket group of the grammar (with its optional page suffix). Use :func:`extract`
 for the context rules (code, dash-joined pairs, separators)."""
 
+BRACKET_GROUP: re.Pattern[str] = re.compile(r"\[[^\[\]\n]*\]")
+"""Any bracket group (innermost, on one line): a marker, or text such as ``[sic]`` or ``x[1]``."""
+
 _JOIN = re.compile(rf"[ \u00a0]?[{_DASHES}][ \u00a0]?")
 _SEPARATOR = re.compile(r"\s*[,;]\s*|\s*")
 _IDENT = re.compile(r"[^\W]", re.UNICODE)
@@ -68,8 +102,21 @@ _OPERATOR = "=+*/%<>^|&"
 _CODE_IN_TOKEN = re.compile(r"[_`(){}$@#\\;<>=]|->|::|[A-Za-z_]\w*\.[A-Za-z_]")
 _NEXT_NONSPACE = re.compile(r" *(\S)")
 _TOKEN_MAX = 200
+_STATISTIC = re.compile(r"[ \u00a0]*[=<>\u2264\u2265][ \u00a0]*[-+\u2212]?\.?\d")
+_OPENING = "([{\"'\u00ab\u201c\u201e\u2018"
+_CURRENCY = "$\u20ac\u00a3\u20bd\u00a5\u20b9\u20b4"  # $ € £ ₽ ¥ ₹ ₴
+_NUMBER = re.compile(rf"(?:[A-Z]{{0,3}}[{_CURRENCY}]|Br)?\d[\d,.\u00a0\u202f]*(?:[a-z]{{0,3}}|%|[{_CURRENCY}])")
+"""A number or an amount as one token: ``2012``, ``1,200``, ``US$2,500``, ``$5bn``, ``€5m``, ``5%``."""
 _TLDS = frozenset(
     {"com", "org", "net", "gov", "edu", "io", "by", "ru", "ua", "uk", "de", "fr", "info", "int", "eu", "co"}
+)
+_PROSE_SHAPE = re.compile(
+    rf"(?<![\w{_CURRENCY}])(?:[A-Z]{{0,3}}[{_CURRENCY}]|Br)\d[\d,.]*(?:[a-z]{{0,3}}|%)"  # an amount
+    r"|(?<![\w#])#\w+"  # a hashtag, a number sign (``#1``)
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
+    r"|(?<![\w@])@\w+"  # a handle
+    r"|(?:https?://|www\.)\S+"  # a web address
+    rf"|(?<![\w.])(?:[\w-]+\.)+(?i:{'|'.join(sorted(_TLDS))})/\S*"  # a domain with a path
 )
 
 
@@ -114,30 +161,47 @@ def is_marker(text: str) -> bool:
 
 
 def _is_code(text: str, start: int, end: int, group_end: int, in_ticks: bool) -> bool:
-    """Whether the group ``text[start:end]`` (its run ending at ``group_end``) is code."""
+    """Whether the group ``text[start:end]`` (its run ending at ``group_end``) is text, not a marker.
+
+    Rows 1-5 of the module's table; rows 6-10 are what remains.
+    """
     if in_ticks:
-        return True
-    if start == 0 or not _IDENT.match(text[start - 1]):
+        return True  # row 1
+    if _STATISTIC.match(text, group_end):
+        return True  # row 2
+    if start == 0:
         return False
+    before = text[start - 1]
+    glued = bool(_IDENT.match(before))
+    if not glued and before != ")":
+        return False
+    if _continues(text, group_end):
+        return True  # row 3
+    if not glued:
+        return False  # row 9: ``(2001)[3]``
+    token_start = start
+    while token_start > 0 and start - token_start < _TOKEN_MAX and not text[token_start - 1].isspace():
+        token_start -= 1
+    token = text[token_start:start].lstrip(_OPENING)
     if re.fullmatch(r"\[[a-z]\]", text[start:end]):
-        return True  # ``array[i]``: a letter glued to a word is an index, not a note
+        return not _NUMBER.fullmatch(token)  # row 4: ``array[i]``, but ``2012[a]`` is a note
+    rest = _PROSE_SHAPE.sub("", token)  # rows 6-8: amounts, hashtags, handles, addresses
+    found = _CODE_IN_TOKEN.search(rest)
+    if found is None:
+        return False
+    dotted = re.fullmatch(r"(?:[\w-]+\.)+([A-Za-z]+)", rest)
+    return not (dotted is not None and dotted.group(1).lower() in _TLDS and found.group(0)[-1:] != "_")
+
+
+def _continues(text: str, group_end: int) -> bool:
+    """Whether an expression goes on after a glued group: ``a[1]b``, ``a[1].b``, ``x[1] = 2``."""
     after = text[group_end : group_end + 2]
     if after[:1] and (_IDENT.match(after[0]) or after[0] in "([{"):
         return True
     if after[:1] in (".", ":") and len(after) > 1 and (_IDENT.match(after[1]) or after[1] in "_("):
         return True
     rest = _NEXT_NONSPACE.match(text, group_end)
-    if rest is not None and rest.group(1) in _OPERATOR:
-        return True
-    token_start = start
-    while token_start > 0 and start - token_start < _TOKEN_MAX and not text[token_start - 1].isspace():
-        token_start -= 1
-    token = text[token_start:start]
-    found = _CODE_IN_TOKEN.search(token)
-    if found is None:
-        return False
-    dotted = re.fullmatch(r"(?:[\w-]+\.)+([A-Za-z]+)", token)
-    return not (dotted is not None and dotted.group(1).lower() in _TLDS and found.group(0)[-1:] != "_")
+    return rest is not None and rest.group(1) in _OPERATOR
 
 
 def _groups(text: str) -> list[tuple[int, int]]:
@@ -205,7 +269,9 @@ def extract(text: str) -> tuple[str, list[Marker]]:
     return "".join(out), markers
 
 
-def check_invariant(expected: Sequence[Marker], actual: Sequence[Marker], where: str) -> None:
+def check_invariant(
+    expected: Sequence[Marker], actual: Sequence[Marker], where: str, what: str = "citation markers"
+) -> None:
     """Raise :class:`CitationError` unless both carry the same marker texts in the same order."""
     want = [m.text for m in expected]
     got = [m.text for m in actual]
@@ -214,4 +280,95 @@ def check_invariant(expected: Sequence[Marker], actual: Sequence[Marker], where:
     missing = [t for t in want if t not in got]
     extra = [t for t in got if t not in want]
     detail = f"missing {missing}" if missing else f"unexpected {extra}" if extra else f"order {got} != {want}"
-    raise CitationError(f"citation markers changed in {where}: {detail}")
+    raise CitationError(f"{what} changed in {where}: {detail}")
+
+
+def hold_out(sentence: Sentence) -> Sentence:
+    """The sentence with each bracket group of its plain text moved out, as a :class:`Verbatim`.
+
+    A held-out group travels like a marker (the whitespace before it is its ``lead``), merged
+    with the real markers in text order, so a translator never shows it to the model and
+    :mod:`.placement` re-anchors it. A group that holds a marker (``[see [3]]``) stays in the
+    text. :func:`put_back` undoes this: ``put_back(hold_out(s)) == s``.
+    """
+    plain = sentence.plain
+    if "[" not in plain:
+        return sentence
+    inside = [m.offset for m in sentence.markers]
+    cuts: list[tuple[int, int, int]] = []  # (lead start, group start, group end)
+    floor = 0
+    for found in BRACKET_GROUP.finditer(plain):
+        start, end = found.span()
+        lead = start
+        while lead > floor and plain[lead - 1].isspace():
+            lead -= 1
+        if any(lead < offset < end for offset in inside):
+            continue
+        cuts.append((lead, start, end))
+        floor = end
+    if not cuts:
+        return sentence
+    out: list[str] = []
+    merged: list[Marker] = []
+    pending = list(sentence.markers)
+    cursor = removed = 0
+    for lead, start, end in cuts:
+        while pending and pending[0].offset <= lead:
+            marker = pending.pop(0)
+            merged.append(replace(marker, offset=marker.offset - removed))
+        out.append(plain[cursor:lead])
+        merged.append(Verbatim(plain[start:end], (), lead - removed, plain[lead:start]))
+        removed += end - lead
+        cursor = end
+    out.append(plain[cursor:])
+    merged.extend(replace(m, offset=m.offset - removed) for m in pending)
+    return Sentence("".join(out), tuple(merged), sentence.index)
+
+
+def put_back(sentence: Sentence) -> Sentence:
+    """Write each :class:`Verbatim` group back into the plain text; only real markers stay markers."""
+    if not any(isinstance(m, Verbatim) for m in sentence.markers):
+        return sentence
+    out: list[str] = []
+    markers: list[Marker] = []
+    cursor = shift = 0
+    for marker in sentence.markers:
+        offset = min(max(marker.offset, cursor), len(sentence.plain))
+        if isinstance(marker, Verbatim):
+            out.append(sentence.plain[cursor:offset])
+            out.append(marker.lead + marker.text)
+            shift += len(marker.lead) + len(marker.text)
+            cursor = offset
+        else:
+            markers.append(replace(marker, offset=offset + shift))
+    out.append(sentence.plain[cursor:])
+    return Sentence("".join(out), tuple(markers), sentence.index)
+
+
+def check_brackets(source: Sentence, target: Sentence, where: str) -> None:
+    """Raise :class:`CitationError` unless ``target`` carries every bracket group of ``source``.
+
+    Markers and verbatim groups (``[sic]``, ``x[1]``) are compared together: same texts, same
+    order, none lost, none invented.
+    """
+    check_invariant(hold_out(source).markers, hold_out(target).markers, where, "bracket groups")
+
+
+def drop_brackets(text: str, source: str = "") -> str:
+    """``text`` without the bracket groups ``source`` lacks (and the whitespace before each).
+
+    For a model's output: its input (``source``) held its bracket groups out, so a group in
+    the output is invented, and would read as a citation.
+    """
+    if "[" not in text:
+        return text
+    allowed = [m.group(0) for m in BRACKET_GROUP.finditer(source)]
+
+    def drop(found: re.Match[str]) -> str:
+        group = found.group(0).lstrip()
+        if group in allowed:
+            allowed.remove(group)
+            return found.group(0)
+        return ""
+
+    return re.sub(r"\s*" + BRACKET_GROUP.pattern, drop, text)

@@ -29,6 +29,16 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class Verbatim(Marker):
+    """A bracket group that is text, not a citation (``[sic]``, ``x[1]``, ``F[1,12]``).
+
+    It belongs to ``Sentence.plain``. Only while a sentence is being translated is it held
+    out of the model like a marker (``citations.hold_out``), then put back into the text
+    (``citations.put_back``): it never appears among a result's markers, nor in the JSON.
+    """
+
+
+@dataclass(frozen=True)
 class Sentence:
     """A body sentence: its plain text, its markers and its position in the body (0-based)."""
 
@@ -115,6 +125,93 @@ class Summary:
     sentences: tuple[Sentence, ...]
     summary: tuple[Sentence, ...]
     length: str
+    references: tuple[Reference, ...] = ()
+    """The references the summary cites, in the order of the article's reference list."""
+
+
+@dataclass(frozen=True)
+class GlossaryHit:
+    """One glossary term of a sentence's source: ``hit``, ``fixed`` or ``miss`` in its translation."""
+
+    term: str
+    status: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "status": self.status}
+
+
+@dataclass(frozen=True)
+class ModelUsed:
+    """One package of a translation route, as the digest names it."""
+
+    name: str
+    pair: str
+    version: str
+    origin: str
+    test_model: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "pair": self.pair,
+            "version": self.version,
+            "origin": self.origin,
+            "test_model": self.test_model,
+        }
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a translated sentence sits: its part and index, or the id of the reference it titles."""
+
+    part: str
+    index: int = 0
+    ref_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.ref_id is not None:
+            return {"part": self.part, "id": self.ref_id}
+        return {"part": self.part, "index": self.index}
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One target language of a digest (``translations.LANG``), or the error that stopped it."""
+
+    route: str = ""
+    models: tuple[ModelUsed, ...] = ()
+    headline: str | None = None
+    summary: tuple[Sentence, ...] | None = None
+    full: tuple[Sentence, ...] | None = None
+    references: tuple[Reference, ...] | None = None
+    flags: tuple[tuple[Place, tuple[str, ...]], ...] = ()
+    """The guard's flags per flagged sentence."""
+    glossary: tuple[tuple[Place, tuple[GlossaryHit, ...]], ...] | None = None
+    """Glossary terms per sentence that has any (``None``: no glossary was used)."""
+    error: str | None = None
+
+    @property
+    def test_model(self) -> bool:
+        return any(m.test_model for m in self.models)
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.error is not None:
+            return {"error": self.error}
+        out: dict[str, Any] = {"route": self.route, "models": [m.to_dict() for m in self.models]}
+        if self.headline is not None:
+            out["headline"] = self.headline
+        if self.summary is not None:
+            out["summary"] = [s.to_dict() for s in self.summary]
+        if self.full is not None:
+            out["full"] = [s.to_dict() for s in self.full]
+        if self.references is not None:
+            out["references"] = [r.to_dict() for r in self.references]
+        out["flags"] = [{**place.to_dict(), "flags": list(flags)} for place, flags in self.flags]
+        if self.glossary is not None:
+            out["glossary"] = [
+                {**place.to_dict(), "terms": [hit.to_dict() for hit in hits]} for place, hits in self.glossary
+            ]
+        return out
 
 
 @dataclass(frozen=True)
@@ -126,7 +223,7 @@ class Digest:
     summary: tuple[Sentence, ...]
     references: tuple[Reference, ...]
     signature: str
-    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    translations: dict[str, Translation] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     """Messages for the user (e.g. default targets skipped for want of a model); not data."""
     errors: tuple[Exception, ...] = ()
@@ -142,7 +239,7 @@ class Digest:
             "signature": self.signature,
         }
         if self.translations:
-            out["translations"] = self.translations
+            out["translations"] = {lang: t.to_dict() for lang, t in self.translations.items()}
         return out
 
 

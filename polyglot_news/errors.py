@@ -58,3 +58,18 @@ class CitationError(PolyglotNewsError):
 
 
 EXIT_PARTIAL = 7
+EXIT_USAGE = 2
+EXIT_INTERNAL = 1
+
+
+def exit_code_of(error: BaseException) -> int:
+    """The exit code an error maps to: its class's own, 2 for a bad value, 1 for anything else (a bug).
+
+    A ``ValueError`` the library raises names a bad argument (a usage error); encoding errors are
+    ``ValueError`` too, but they are bugs.
+    """
+    if isinstance(error, PolyglotNewsError):
+        return error.exit_code
+    if isinstance(error, ValueError) and not isinstance(error, UnicodeError):
+        return EXIT_USAGE
+    return EXIT_INTERNAL

@@ -20,6 +20,12 @@ MAX_BYTES = 5 * 1024 * 1024
 """Largest accepted input: 5 MiB of UTF-8, far above any news article (a long one is ~50 KB)."""
 
 _BOM = b"\xef\xbb\xbf"
+_WIDE_BOMS = (  # longest first: a UTF-32 LE mark starts like a UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 def read_article(
@@ -74,9 +80,18 @@ def decode_text(text: str, name: str = "<input>", *, max_bytes: int = MAX_BYTES)
 def decode(data: bytes, name: str = "<input>") -> str:
     """Decode bytes as UTF-8 (a leading BOM is dropped) and normalise line ends to ``\\n``.
 
+    UTF-16 and UTF-32 text (recognised by its byte-order mark) is refused, not guessed at,
+    with the ``iconv`` command that converts it: input is UTF-8, one rule for every command.
+
     Raises:
-        InputError: binary data (NUL bytes), invalid UTF-8 (with the byte offset), or no text.
+        InputError: UTF-16/32 text, binary data (NUL bytes), invalid UTF-8 (with the byte
+            offset), or no text.
     """
+    for mark, encoding in _WIDE_BOMS:
+        if data.startswith(mark):
+            raise InputError(
+                f"{name}: {encoding} text, expected UTF-8: convert with `iconv -f {encoding} -t UTF-8`"
+            )
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(f"{name}: binary data (NUL byte at offset {nul}), expected UTF-8 text")

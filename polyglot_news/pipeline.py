@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from polyglot_news.detect import MODEL_VERSION, detect
-from polyglot_news.document import Article, Detection, Digest, Reference, Sentence, Summary
+from polyglot_news import signature as signatures
+from polyglot_news.detect import detect
+from polyglot_news.document import Article, Detection, Digest, GlossaryHit, Reference, Sentence, Summary
 from polyglot_news.errors import DetectionError, InputError
 from polyglot_news.languages import check_language_code
 from polyglot_news.parse import parse_article
 from polyglot_news.segment import Tokenizer, split_sentences
+from polyglot_news.signature import Signature
 from polyglot_news.summarize import DEFAULT_METHOD, summarize
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.engine import Translated
-from polyglot_news.translation.glossary import Glossary, GlossaryHit
+from polyglot_news.translation.glossary import Glossary
 from polyglot_news.translation.request import TranslationRequest
 from polyglot_news.translation.sentences import translate_sentences
 from polyglot_news.translation.summaries import Outcome, translate_summaries
-from polyglot_news.version import __version__
 
 
 def detect_language(text: str) -> Detection:
@@ -56,7 +56,8 @@ def summarize_article(
         [s.plain for s in body], source.language, tokenizer, method=method, count=sentences, ratio=ratio
     )
     length = f"r{ratio:g}" if ratio is not None else str(len(chosen))
-    return Summary(article, source, tuple(body), tuple(body[i] for i in chosen), length)
+    summary = tuple(body[i] for i in chosen)
+    return Summary(article, source, tuple(body), summary, length, cited_references(summary, article.references))
 
 
 def digest(
@@ -76,8 +77,7 @@ def digest(
     result = summarize_article(text, source_lang=source_lang, method=method, sentences=sentences, ratio=ratio)
     if translation is None:
         return assemble_digest(result, method)
-    references = cited_references(result.summary, result.article.references)
-    outcome = translate_summaries([result], [references], translation)[0]
+    outcome = translate_summaries([result], translation)[0]
     return assemble_digest(result, method, outcome)
 
 
@@ -87,16 +87,16 @@ def assemble_digest(result: Summary, method: str, outcome: Outcome | None = None
     Batch callers summarize many articles, translate them together with
     :func:`polyglot_news.translation.translate_summaries`, then assemble each one here.
     """
-    references = cited_references(result.summary, result.article.references)
-    sign = signature(result.source, method, result.length)
+    references = result.references
+    sign = signatures.summary(result.source, method, result.length)
     if outcome is None:
-        return Digest(result.source, result.article.headline, result.summary, references, sign)
+        return Digest(result.source, result.article.headline, result.summary, references, str(sign))
     return Digest(
         source=result.source,
         headline=result.article.headline,
         summary=result.summary,
         references=references,
-        signature="|".join([sign, *outcome.signatures]),
+        signature=str(functools.reduce(Signature.extend, outcome.signatures, sign)),
         translations=outcome.translations,
         notes=tuple(outcome.notes),
         errors=tuple(outcome.errors),
@@ -145,7 +145,7 @@ def translate_text(
         paragraphs=tuple(tuple(next(out) for _ in paragraph) for paragraph in paragraphs),
         results=tuple(routed.results),
         terms=tuple(tuple(row) for row in routed.terms),
-        signature=f"{_detection_signature(source)}|seg:v1|mt:{target}={routed.signature}|v:{__version__}",
+        signature=str(signatures.text_translation(source, target, routed.signature)),
     )
 
 
@@ -153,25 +153,6 @@ def cited_references(summary: tuple[Sentence, ...], references: tuple[Reference,
     """The references the summary cites, in the order of the reference list."""
     cited = {ref for sentence in summary for marker in sentence.markers for ref in marker.refs}
     return tuple(r for r in references if r.id in cited)
-
-
-def signature(source: Detection, method: str, length: str) -> str:
-    """A sacrebleu-style string naming everything that shaped the output."""
-    return "|".join(
-        [
-            _detection_signature(source),
-            "seg:v1",
-            f"sum:{method}-{length}",
-            f"sumy:{_version('sumy')}",
-            f"v:{__version__}",
-        ]
-    )
-
-
-def _detection_signature(source: Detection) -> str:
-    if source.reason == "given":
-        return "det:given"
-    return f"det:langdetect-{_version('langdetect')}+cyr{MODEL_VERSION}-s0"
 
 
 def _source_language(article: Article, source_lang: str | None) -> Detection:
@@ -188,10 +169,3 @@ def _source_language(article: Article, source_lang: str | None) -> Detection:
 def _article_text(article: Article) -> str:
     return "\n".join(([article.headline] if article.headline else []) + list(article.paragraphs))
 
-
-@functools.cache  # reads package metadata from disk: once per process, not per article
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "?"

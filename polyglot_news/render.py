@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from polyglot_news.document import SCHEMA, Detection, Digest, Summary
+from polyglot_news.document import SCHEMA, Detection, Digest, Summary, Translation
 from polyglot_news.io import to_json
 
 if TYPE_CHECKING:
     from polyglot_news.pipeline import TextTranslation
+
+FORMATS: dict[str, str] = {"text": ".txt", "json": ".json", "markdown": ".md"}
+"""Every output format, with the extension of a file written in it (``batch --output-dir``)."""
 
 
 def detection(found: Detection, fmt: str) -> str:
@@ -47,21 +50,21 @@ def digest(result: Digest, fmt: str) -> str:
     return "\n".join(parts)
 
 
-def _translation(lang: str, entry: dict[str, Any], fmt: str) -> str:
+def _translation(lang: str, entry: Translation, fmt: str) -> str:
     """One ``translations.<lang>`` entry as a section: title line, headline, summary, references."""
-    if "error" in entry:
-        title = f"[{lang}] not translated: {entry['error']}"
+    if entry.error is not None:
+        title = f"[{lang}] not translated: {entry.error}"
         return f"## {title}\n" if fmt == "markdown" else f"=== {title}\n"
-    test = " — TEST MODEL, not a translation" if any(m.get("test_model") for m in entry["models"]) else ""
-    title = f"[{lang}] {entry['route']}{test}"
+    test = " — TEST MODEL, not a translation" if entry.test_model else ""
+    title = f"[{lang}] {entry.route}{test}"
     lines = [f"## {title}\n" if fmt == "markdown" else f"=== {title}\n"]
-    if entry.get("headline"):
-        lines.append(f"**{entry['headline']}**\n" if fmt == "markdown" else f"{entry['headline']}\n")
-    for part in ("summary", "full"):
-        if part in entry:
-            lines.append(_sentences([s["text"] for s in entry[part]], fmt))
-    if entry.get("references"):
-        lines.append(_references([(r["id"], r["title"]) for r in entry["references"]], fmt, level="###"))
+    if entry.headline:
+        lines.append(f"**{entry.headline}**\n" if fmt == "markdown" else f"{entry.headline}\n")
+    for part in (entry.summary, entry.full):
+        if part is not None:
+            lines.append(_sentences([s.text for s in part], fmt))
+    if entry.references:
+        lines.append(_references([(r.id, r.title) for r in entry.references], fmt, level="###"))
     return "\n".join(lines)
 
 

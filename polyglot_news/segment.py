@@ -12,9 +12,14 @@ dialogue dash before one. A period does not end a sentence after:
   initialism follows (``100 млн руб. Сделка`` ends; ``5 тыс. человек``, ``млн долл. США`` go on);
 * an initial (``Ф. Скарына``, ``J. K. Rowling``);
 * a list number that is all the sentence holds so far (``1. Title``);
-* an initialism or company suffix (``U.S.``, ``a.m.``, ``Inc.``; ``г.``/``р.`` after a year)
-  unless the next word is a common sentence opener (``The``, ``Он``…) or a citation marker
-  sat right after the period (``the U.S.[3] The``).
+* an address abbreviation before a number (``буд. 7``, ``кв. 3``, ``д. 4``; ``вул.``/``ул.``
+  always, ``пр.`` unless a sentence opener follows);
+* an initialism or company suffix (``U.S.``, ``a.m.``, ``Inc.``) unless the next word is a
+  common sentence opener (``The``, ``Он``…) or a citation marker sat right after the period
+  (``the U.S.[3] The``);
+* ``г.``/``р.`` after a year, unless a sentence opener, a marker or a capitalised word
+  follows (``в 1956 г. Сейчас``, ``1956 р. Зараз`` end); a sentence that so far is only
+  the date goes on (``В 1956 г. Москва …``).
 
 Citation markers are removed first (:func:`polyglot_news.citations.extract`) so they never
 split or become sentences; each is attached to the sentence whose text precedes it.
@@ -50,7 +55,7 @@ _BEFORE_NUMBER = frozenset(
         "no", "nos", "nr", "p", "pp", "vol", "vols", "ch", "chap", "sec", "art", "fig",
         "figs", "para", "pt", "ed", "eq", "tab", "op", "ca", "jan", "feb", "mar", "apr",
         "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "с", "стр", "т", "ч", "п",
-        "пп",
+        "пп", "д", "буд",
     }
 )
 # Slavic month abbreviations: not an end between a day and a year (``1 янв. 2024``,
@@ -114,6 +119,8 @@ _DOTTED_WORD = re.compile(r"(?:^|\s)([^\W\d_]{1,3}\.)\s*$")
 _NEXT_WORD = re.compile(r"[\W_]*([^\W_]+)")
 _DAY_BEFORE = re.compile(r"(?:^|\s)\d{1,2}\s*$")
 _YEAR_AFTER = re.compile(r"\d{4}(?!\d)")
+_DATE_OPENING = re.compile(r"(?:[^\W\d_]{1,5}\s+)?(?:\d{1,2}\s+)?(?:[^\W\d_]+\.?\s+)?\d{3,4}\s*(?:г|гг|р|рр)", re.I)
+"""A sentence that so far holds only a date: ``В 1956 г``, ``У мае 1956 г``, ``12 студз. 2024 г``."""
 
 
 def _token_before(text: str, dot: int) -> tuple[str, str]:
@@ -161,7 +168,15 @@ def _period_ends(text: str, dot: int, next_pos: int, sentence_start: int, hinted
             return False
     if key in _AFTER_YEAR:
         before = text[max(0, dot - len(token) - 8) : dot - len(token)].rstrip()
-        return bool(before) and before[-1].isdigit() and (starter or hinted)
+        if not before or not before[-1].isdigit():
+            return False
+        if starter or hinted:
+            return True
+        # ``в 1956 г. Сейчас``: a capitalised word (not an initialism) after a year ends the
+        # sentence, unless the sentence so far is only the date (``В 1956 г. Москва …``).
+        word = _next_word(text, next_pos, lower=False)
+        opening = _DATE_OPENING.fullmatch(text[sentence_start:dot].strip())
+        return word[:1].isupper() and word[1:2].islower() and opening is None
     if key in _BEFORE_NUMBER and text[next_pos : next_pos + 1].isdigit():
         return False
     if key in _MONTHS and text[next_pos : next_pos + 1].isdigit():

@@ -2,7 +2,9 @@
 
 The caller splits the text; this module only ranks the given sentences and returns the chosen
 indices in source order. sumy is imported lazily, on the first summary, never at import time.
-The default method was chosen by ROUGE on real news (see ``benchmarks/summary_bench.py``).
+The default, ``auto``, adapts its position prior to the requested length; its two constants
+were derived by ROUGE on real news (see :data:`AUTO_LEAD_WEIGHT` and
+``benchmarks/summary_bench.py --derive``).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from typing import Any, Protocol
 
 #: Method name -> ``"module:Class"`` of its sumy summarizer, imported only when used.
 #: ``lead`` (no class) is the Lead-N baseline; ``<algo>-lead`` blends ``<algo>``'s ranking with a
-#: position prior (see :data:`LEAD_PRIOR_WEIGHT`).
+#: position prior (see :data:`LEAD_PRIOR_WEIGHT`); ``auto`` blends Reduction's ranking with a
+#: position prior whose weight depends on the requested length (see :data:`AUTO_LEAD_WEIGHT`).
 METHODS: dict[str, str] = {
+    "auto": "sumy.summarizers.reduction:ReductionSummarizer",
     "lead": "",
     "lexrank": "sumy.summarizers.lex_rank:LexRankSummarizer",
     "textrank": "sumy.summarizers.text_rank:TextRankSummarizer",
@@ -35,9 +39,25 @@ METHODS: dict[str, str] = {
     "reduction-lead": "sumy.summarizers.reduction:ReductionSummarizer",
 }
 
-#: Chosen by ROUGE on news (benchmarks/summary_bench.py): beats Lead-N on every set and the
-#: best plain sumy method where the article keeps its lead (CNN); see the benchmark's notes.
-DEFAULT_METHOD: str = "reduction-lead"
+#: Chosen by ROUGE on news (``benchmarks/summary_bench.py``): a short request leans on the
+#: article's lead as Lead-N does, a long one ranks as Reduction does (the best long-summary method).
+DEFAULT_METHOD: str = "auto"
+
+#: ``auto``'s position-prior weight for a vanishingly short request (ratio -> 0). The weight
+#: falls linearly with the requested ratio ``r = wanted / sentences``:
+#: ``w = AUTO_LEAD_WEIGHT * max(0, 1 - r / AUTO_LEAD_UNTIL_RATIO)``, and the sentence score is
+#: ``-((1 - w) * reduction_rank + w * position)``. Both constants come from one coarse grid on
+#: eval-dev (``benchmarks/summary_bench.py --derive``): weight 0.50-1.00 and ratio 0.10-0.60 in
+#: steps of 0.05; each cell scored by the mean over the five sets (BBC, CNN, XL-Sum en/ru/uk) of
+#: its ROUGE-1 minus the best single method's; the cell kept is the best of the grid smoothed over
+#: its 3 x 3 neighbourhood (a plateau, not a spike); leave-one-set-out choices land beside it.
+AUTO_LEAD_WEIGHT: float = 0.8
+
+#: The requested ratio from which ``auto`` ignores position and ranks as Reduction does.
+AUTO_LEAD_UNTIL_RATIO: float = 0.35
+
+#: Bumped whenever ``auto``'s algorithm or constants change, so digest signatures change too.
+AUTO_VERSION: int = 1
 
 #: Summary length when neither ``count`` nor ``ratio`` is given (the Lead-3 convention).
 DEFAULT_COUNT: int = 3
@@ -113,7 +133,7 @@ def summarize(
     _check_method(method)
     if wanted >= len(sentences):
         return list(range(len(sentences)))
-    scores = sentence_scores(sentences, language, tokenizer, method=method)
+    scores = sentence_scores(sentences, language, tokenizer, method=method, wanted=wanted)
     order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
     return sorted(_pick_distinct(order, sentences, wanted))
 
@@ -141,11 +161,13 @@ def sentence_scores(
     tokenizer: WordTokenizer,
     *,
     method: str = DEFAULT_METHOD,
+    wanted: int | None = None,
 ) -> list[float]:
     """Score every sentence with ``method`` (higher is better), one score per position.
 
-    Sumy methods score only the first :data:`MAX_RANKED` sentences (:data:`MAX_RANKED_KL` for
-    ``kl``); the rest score below every ranked one, in source order.
+    ``wanted`` is the summary length the scores are for (default :data:`DEFAULT_COUNT`); only
+    ``auto`` depends on it. Sumy methods score only the first :data:`MAX_RANKED` sentences
+    (:data:`MAX_RANKED_KL` for ``kl``); the rest score below every ranked one, in source order.
     """
     _check_method(method)
     n = len(sentences)
@@ -157,11 +179,34 @@ def sentence_scores(
     limit = MAX_RANKED_KL if method == "kl" else MAX_RANKED
     algo_scores = _sumy_scores(sentences[:limit], language, tokenizer, METHODS[method])
     algo_scores += [-math.inf] * (n - len(algo_scores))
+    if method == "auto":
+        k = summary_length(n, count=DEFAULT_COUNT if wanted is None else wanted)
+        return position_blend(algo_scores, auto_lead_weight(k / n))
     if not method.endswith(_LEAD_SUFFIX):
         return algo_scores
+    return position_blend(algo_scores, LEAD_PRIOR_WEIGHT)
+
+
+def auto_lead_weight(ratio: float) -> float:
+    """``auto``'s position-prior weight for a summary of ``ratio`` of the sentences."""
+    return AUTO_LEAD_WEIGHT * max(0.0, 1.0 - ratio / AUTO_LEAD_UNTIL_RATIO)
+
+
+def position_blend(algo_scores: Sequence[float], weight: float) -> list[float]:
+    """Blend an algorithm's ranking with the position ranking: ``weight`` on position.
+
+    The score is minus the weighted mean of the two ranks (0 = best), so ``weight`` 0 keeps the
+    algorithm's order, 1 is Lead-N, 0.5 a Borda count. Unranked sentences (``-inf``, past the
+    cap) keep scoring below every ranked one.
+    """
     algo_rank = _ranks(algo_scores)
-    w = LEAD_PRIOR_WEIGHT
-    return [-((1.0 - w) * algo_rank[i] + w * i) for i in range(n)]
+    return [-((1.0 - weight) * algo_rank[i] + weight * i) for i in range(len(algo_scores))]
+
+
+def signature_name(method: str) -> str:
+    """The method's name in a digest signature: ``auto`` carries :data:`AUTO_VERSION`."""
+    _check_method(method)
+    return f"auto.v{AUTO_VERSION}" if method == "auto" else method
 
 
 def stop_words(language: str) -> frozenset[str]:

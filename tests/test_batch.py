@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 
 import polyglot_news
 from polyglot_news import batch as B
+from polyglot_news import summarize as S
 from polyglot_news.batch.inputs import Item, iter_jsonl, iter_paths, parse_shard, select_shard
 from polyglot_news.batch.outputs import output_name
 from polyglot_news.cli.batch import batch, progress_line
@@ -481,3 +482,11 @@ def test_empty_folder_is_a_successful_run_with_a_note(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr.startswith("Note: no input articles")
+
+
+def test_the_options_signature_follows_the_summary_algorithm(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Resume must not keep outputs of an older auto: a new AUTO_VERSION is a new signature.
+    before = B.BatchOptions(source_lang="en").signature()
+    assert B.BatchOptions(source_lang="en", method="reduction-lead").signature() != before
+    monkeypatch.setattr(S, "AUTO_VERSION", S.AUTO_VERSION + 1)
+    assert B.BatchOptions(source_lang="en").signature() != before

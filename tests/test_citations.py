@@ -8,12 +8,16 @@ from hypothesis import strategies as st
 
 from polyglot_news.citations import (
     MARKER_PATTERN,
+    check_brackets,
     check_invariant,
+    drop_brackets,
     extract,
+    hold_out,
     is_marker,
     parse_refs,
+    put_back,
 )
-from polyglot_news.document import Marker, Sentence
+from polyglot_news.document import Marker, Sentence, Verbatim
 from polyglot_news.errors import CitationError
 
 EXTRACT_CASES = [
@@ -86,6 +90,47 @@ def test_prose_markers(text: str, markers: list[str]) -> None:
     assert [m.text for m in extract(text)[1]] == markers
 
 
+# The context table of ``citations.py``, row by row: (row, text, markers found).
+GRAMMAR_TABLE = [
+    (1, "in code `a[1]` only", []),
+    (2, "a positive relation (F[1,12] = 8.42, p = 0.01)", []),
+    (2, "a spaced statistic t [23] < 2.1 here", []),
+    (2, "weak (χ2[2] ≥ 5.1)", []),
+    (3, "x[1] = 5", []),
+    (3, "value a[1].real is", []),
+    (3, "f(x)[1] = 2 holds", []),
+    (3, "g()[1].y is read", []),
+    (4, "loop over array[i] and stop", []),
+    (5, "call self.items[1] later", []),
+    (5, "print $x[1] now", []),
+    (5, "f(a[1] is odd", []),
+    (6, "paid US$2,500[7] in fees", ["[7]"]),
+    (6, "The loan totalled $5bn[8] last year [1].", ["[8]", "[1]"]),
+    (6, "cost €5m[3], or £1.2tn[2], Br500[4], ₽300[5], 5%[6].", ["[3]", "[2]", "[4]", "[5]", "[6]"]),
+    (6, "in 2012[3] and 1,200[4] and in 1998[a]", ["[3]", "[4]", "[a]"]),
+    (6, "founded (in 1998[3]) here", ["[3]"]),
+    (7, "the #MeToo[9] campaign", ["[9]"]),
+    (7, "posted by @mfa_by[3] today", ["[3]"]),
+    (7, "the song ranked #1[3] in May", ["[3]"]),
+    (8, "write to press@mfa.gov.by[10] now", ["[10]"]),
+    (8, "registered mozilla.org[4] later", ["[4]"]),
+    (8, "see https://mfa.gov.by/en/news[10] and mozilla.org/en-US[4] now", ["[10]", "[4]"]),
+    (5, "then a.b/c[1] runs", []),
+    (9, 'of "Mosaic and Godzilla"[5] and', ["[5]"]),
+    (9, "the act (2001)[3] says", ["[3]"]),
+    (9, "назвал «партнёром»[2] страну", ["[2]"]),
+    (10, "source[17] codec and Empire,[54] reflecting", ["[17]", "[54]"]),
+    (10, "citizens.[a] Then", ["[a]"]),
+]
+
+
+@pytest.mark.parametrize(("row", "text", "markers"), GRAMMAR_TABLE)
+def test_grammar_table(row: int, text: str, markers: list[str]) -> None:
+    plain, found = extract(text)
+    assert [m.text for m in found] == markers, f"row {row}"
+    assert Sentence(plain, tuple(found)).text == text
+
+
 @pytest.mark.parametrize(
     ("marker", "refs"),
     [
@@ -152,3 +197,73 @@ def test_extract_is_lossless(text: str) -> None:
     offsets = [m.offset for m in markers]
     assert offsets == sorted(offsets)
     assert all(0 <= o <= len(plain) for o in offsets)
+
+
+# ------------------------------------------------ bracket groups that stay text (verbatim)
+
+
+def _sentence(text: str) -> Sentence:
+    plain, markers = extract(text)
+    return Sentence(plain, tuple(markers), 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain", "held"),
+    [
+        # text, plain the model sees, [(group, offset, lead, verbatim?)]
+        ("He wrote [sic] twice [1].", "He wrote twice.", [("[sic]", 8, " ", True), ("[1]", 14, " ", False)]),
+        ("x[1] = 5 [3].", "x = 5.", [("[1]", 1, "", True), ("[3]", 5, " ", False)]),
+        ("[Note] Text.", " Text.", [("[Note]", 0, "", True)]),
+        (
+            "claim[3] [sic][4] end.",
+            "claim end.",
+            [("[3]", 5, "", False), ("[sic]", 5, " ", True), ("[4]", 5, "", False)],
+        ),
+        ("[see [3]] here", "[see] here", [("[3]", 4, " ", False)]),  # a group holding a marker stays text
+        ("no brackets [1].", "no brackets.", [("[1]", 11, " ", False)]),
+    ],
+)
+def test_hold_out_and_put_back(text: str, plain: str, held: list[tuple[str, int, str, bool]]) -> None:
+    sentence = _sentence(text)
+    out = hold_out(sentence)
+    assert out.plain == plain
+    assert [(m.text, m.offset, m.lead, isinstance(m, Verbatim)) for m in out.markers] == held
+    assert out.text == text
+    assert out.index == 3
+    assert put_back(out) == sentence
+
+
+@given(st.text(alphabet="ab []1234,-=.sic x", max_size=60))
+def test_put_back_undoes_hold_out(text: str) -> None:
+    sentence = _sentence(text)
+    held = hold_out(sentence)
+    assert held.text == text
+    assert put_back(held) == sentence
+    check_brackets(sentence, put_back(held), "test")
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "message"),
+    [
+        ("a [sic] b [1].", "a b [1].", "missing"),
+        ("a b [1].", "a [x] b [1].", "unexpected"),
+        ("a [sic] b [1].", "a b [1] [sic].", "order"),
+        ("F[1,12] = 8 [2].", "F = 8 [2].", "missing"),
+    ],
+)
+def test_check_brackets_raises(source: str, target: str, message: str) -> None:
+    with pytest.raises(CitationError, match=f"bracket groups changed in here: {message}"):
+        check_brackets(_sentence(source), _sentence(target), "here")
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "expected"),
+    [
+        ("Привет [x] мир [1].", "Hello world.", "Привет мир."),
+        ("[Note] Текст", "Text", " Текст"),
+        ("Привет [see] мир", "[see] here", "Привет [see] мир"),
+        ("без скобок", "", "без скобок"),
+    ],
+)
+def test_drop_brackets(text: str, source: str, expected: str) -> None:
+    assert drop_brackets(text, source) == expected

@@ -106,6 +106,7 @@ def test_detect_text_is_tab_separated() -> None:
         (b"", 3, "input is empty"),
         (b"   \n\n", 3, "input is empty"),
         (b"\x00\x01\x02binary", 3, "binary data"),
+        ("Текст.".encode("utf-16"), 3, "UTF-16 text, expected UTF-8: convert with `iconv -f UTF-16 -t UTF-8`"),
         (b"Bad \xc3\x28 bytes here.", 3, "invalid UTF-8 at byte offset 4"),
         (b"Hi.", 4, "pass --source-lang"),
     ],
@@ -235,6 +236,16 @@ def test_translate_command(install_packages: Any, network_attempts: list[Any]) -
     assert as_json["route"] == "ru→be"
     assert [[m["text"] for m in s["markers"]] for s in as_json["paragraphs"][0]] == [["[1]"], ["[2]"]]
     assert network_attempts == []
+
+
+def test_translate_keeps_markers_after_amounts_and_text_brackets(install_packages: Any) -> None:
+    install_packages("echo-ru_be")
+    text = "Кредит составил $5bn[8] в прошлом году [1]. Он написал [sic] дважды: F[1,12] = 8.42."
+    result = run("translate", "--to", "be", "--source-lang", "ru", "--format", "json", "-", stdin=text.encode())
+    assert result.exit_code == 0, result.stderr
+    sentences = json.loads(result.stdout)["paragraphs"][0]
+    assert [[m["text"] for m in s["markers"]] for s in sentences] == [["[8]", "[1]"], []]
+    assert " ".join(s["text"] for s in sentences) == text
 
 
 def test_translate_without_route_exits_8() -> None:

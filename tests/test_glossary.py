@@ -68,6 +68,10 @@ def test_parse_reads_terms_and_columns() -> None:
         ("source\tru\n\tМинск\n", "line 2: the first cell (the source term) is empty"),
         ("source\tru\tbe\nMinsk\t\t\n", "line 2: 'Minsk' has no spelling"),
         ("source\tru\n# c\nMinsk\tМинск\nminsk\tМинск\n", "line 4: 'minsk' is already defined on line 3"),
+        # A spelling that looks like a marker would put a fake citation into the translation.
+        ("source\tru\nunsourced\t[citation needed]\n", "line 2: '[citation needed]' holds a square bracket"),
+        ("source\tru\tbe\nnote\tприм.\t[1]\n", "line 2: '[1]' holds a square bracket"),
+        ("source\tru\n[sic]\tтак\n", "line 2: '[sic]' holds a square bracket"),
     ],
 )
 def test_parse_rejects_malformed(text: str, message: str) -> None:
@@ -261,3 +265,12 @@ def test_markers_follow_the_same_word(words: list[str], slots: list[int]) -> Non
         check_invariant(markers, done.sentence.markers, "test")
         words_before = [len(done.sentence.plain[: m.offset].split()) for m in done.sentence.markers]
         assert words_before == [len(plain[: m.offset].split()) for m in markers]
+
+
+def test_text_in_brackets_is_never_rewritten() -> None:
+    # A verbatim group ([the Minsk edition]) comes through translation as it stood: the
+    # glossary post-edit leaves it alone.
+    source = "Lukashenko spoke [the Minsk edition] in Minsk [1]."
+    text, hits = _post_edit(source, "Лукашенко говорил [the Minsk edition] в Минске [1].", "en")
+    assert text == "Лукашэнка говорил [the Minsk edition] в Мінску [1]."
+    assert [h["status"] for h in hits] == ["fixed", "fixed"]

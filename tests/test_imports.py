@@ -14,6 +14,7 @@ HELP = "from polyglot_news.cli import cli\ntry:\n    cli({args!r})\nexcept Syste
 
 SCRIPTS = {
     "import": "import polyglot_news",
+    "import-cli": "import polyglot_news.cli",
     "help": HELP.format(args=["--help"]),
     "digest-help": HELP.format(args=["digest", "--help"]),
     "batch-help": HELP.format(args=["batch", "--help"]),

@@ -33,6 +33,10 @@ def test_decode_accepts_utf8_with_bom_and_any_line_end(data: bytes, expected: st
         (b"caf\xe9 au lait", "invalid UTF-8 at byte offset 3 (byte 0xe9)"),
         (b"\xef\xbb\xbfok \xff", "invalid UTF-8 at byte offset 6 (byte 0xff)"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "binary data"),
+        ("Мінск, 5 мая.".encode("utf-16"), "UTF-16 text, expected UTF-8: convert with `iconv -f UTF-16 -t UTF-8`"),
+        (b"\xfe\xff" + "abc".encode("utf-16-be"), "UTF-16 text"),
+        ("Мінск".encode("utf-32"), "UTF-32 text, expected UTF-8: convert with `iconv -f UTF-32 -t UTF-8`"),
+        (b"\x00\x00\xfe\xff" + "abc".encode("utf-32-be"), "UTF-32 text"),
     ],
 )
 def test_decode_rejects_bad_input_naming_the_problem(data: bytes, message: str) -> None:

@@ -31,11 +31,23 @@ def test_digest_of_a_russian_article_keeps_structure() -> None:
     assert "translations" not in result.to_dict()
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "part"),
+    [
+        ({"sentences": 3}, "|sum:auto.v1-3|"),
+        ({"ratio": 0.4}, "|sum:auto.v1-r0.4|"),
+        ({"sentences": 2, "method": "reduction-lead"}, "|sum:reduction-lead-2|"),
+    ],
+)
+def test_the_signature_names_the_summary_method_and_its_version(kwargs: dict[str, Any], part: str) -> None:
+    assert part in polyglot_news.digest(RU_ARTICLE, **kwargs).signature
+
+
 def test_default_targets_without_models_are_skipped_with_notes() -> None:
     result = polyglot_news.digest(RU_ARTICLE, translation=polyglot_news.TranslationRequest())
     # Russian needs no model for a Russian article; Belarusian does.
     assert list(result.translations) == ["ru"]
-    assert result.translations["ru"]["route"] == "ru (no translation needed)"
+    assert result.translations["ru"].route == "ru (no translation needed)"
     assert result.errors == ()
     assert [n.split(":")[0] for n in result.notes] == ["not translated into be"]
 
@@ -69,11 +81,13 @@ def test_pivot_route_and_test_model_note(install_packages: Callable[..., None], 
     install_packages("echo-en_ru", "echo-ru_be")
     result = polyglot_news.digest(example_text, translation=polyglot_news.TranslationRequest(targets=("be",)))
     be = result.translations["be"]
-    assert be["route"] == "en→ru→be"
-    assert [m["pair"] for m in be["models"]] == ["en→ru", "ru→be"]
-    assert marker_texts(be["summary"]) == [[m.text for m in s.markers] for s in result.summary]
+    assert be.route == "en→ru→be"
+    assert [m.pair for m in be.models] == ["en→ru", "ru→be"]
+    assert be.test_model
+    assert be.summary is not None
+    assert [[m.text for m in s.markers] for s in be.summary] == [[m.text for m in s.markers] for s in result.summary]
     # English out of a "Belarusian" model is caught by the guard, never passed on silently.
-    assert {f["part"] for f in be["flags"]} >= {"summary"}
+    assert {place.part for place, _ in be.flags} >= {"summary"}
     assert any("TEST MODEL" in note for note in result.notes)
 
 
@@ -82,8 +96,9 @@ def test_missing_explicit_route_is_an_error_entry(install_packages: Callable[...
     result = polyglot_news.digest(
         RU_ARTICLE, translation=polyglot_news.TranslationRequest(targets=("be", "en"))
     )
-    assert "summary" in result.translations["be"]
-    assert result.translations["en"]["error"].startswith("no route ru→en: install")
+    assert result.translations["be"].summary is not None
+    assert (result.translations["en"].error or "").startswith("no route ru→en: install")
+    assert result.to_dict()["translations"]["en"] == {"error": result.translations["en"].error}
     assert [type(e) for e in result.errors] == [RouteError]
 
 

@@ -89,6 +89,10 @@ def test_count_above_the_sentence_count_returns_all(method: str) -> None:
         ("reduction-lead", "en", [0, 1, 2]),
         ("reduction-lead", "ru", [0, 1, 2]),
         ("reduction-lead", "be", [0, 1, 4]),
+        # 3 of 8 sentences is past AUTO_LEAD_UNTIL_RATIO: auto picks what Reduction picks.
+        ("auto", "en", [0, 1, 2]),
+        ("auto", "ru", [0, 1, 4]),
+        ("auto", "be", [0, 4, 7]),
     ],
 )
 def test_known_picks(method: str, language: str, expected: list[int]) -> None:
@@ -166,6 +170,7 @@ DUPLICATES = [
         ("lexrank-lead", [0, 1]),
         ("textrank-lead", [0, 1]),
         ("reduction-lead", [0, 1]),
+        ("auto", [0, 4]),  # 2 of 5: past AUTO_LEAD_UNTIL_RATIO, as reduction
     ],
 )
 def test_a_repeated_sentence_is_chosen_once(method: str, expected: list[int]) -> None:
@@ -260,6 +265,94 @@ def test_stop_words(language: str, present: tuple[str, ...], absent: tuple[str, 
 )
 def test_belarusian_stemmer(word: str, stem: str) -> None:
     assert S.stem_belarusian(word) == stem
+
+
+# A lead-heavy story written for these tests: the lede (0, 1) says what happened; the long
+# later sentences repeat its words (railway bridge, river, coast), which Reduction rewards.
+STORY = [
+    "Floods closed the main railway bridge in Riverton on Tuesday.",
+    "Trains between Riverton and the coast are cancelled until engineers inspect the bridge.",
+    "The river rose two metres overnight after three days of heavy rain.",
+    "Residents of the lower town were moved to the sports hall.",
+    "The town's flood wall was built in 1962 and raised once, in 1988.",
+    ("Local shops said the closure of the railway bridge would cost them customers in the busy "
+     "season before the holidays."),
+    ("Engineers said the inspection of the railway bridge and of the flood wall along the river "
+     "could take a week or more, depending on the rain."),
+    ("The council said it would pay for buses to replace the trains between Riverton and the coast "
+     "while the railway bridge stays closed."),
+    "A school trip to the coast was postponed.",
+    "Farmers upstream reported flooded fields and lost hay.",
+    ("The weather service expects more rain on the river and the coast over the weekend, and the "
+     "council has asked residents of the lower town to prepare."),
+    "The last flood of this size in Riverton was in 1988.",
+]
+
+
+def test_the_default_is_auto() -> None:
+    assert S.DEFAULT_METHOD == "auto"
+    assert S.METHODS["auto"] == S.METHODS["reduction"]
+
+
+def test_a_short_request_on_a_lead_heavy_story_keeps_the_lede() -> None:
+    # 2 of 12 sentences: Reduction alone skips the lede's second sentence; auto keeps it, as Lead-N.
+    assert S.summarize(STORY, "en", TOKENIZER, method="reduction", count=2) == [0, 6]
+    assert S.summarize(STORY, "en", TOKENIZER, count=2) == [0, 1]
+
+
+@pytest.mark.parametrize(("count", "ratio"), [(5, None), (6, None), (None, 0.5)])
+def test_a_long_request_ranks_as_reduction(count: int | None, ratio: float | None) -> None:
+    # At or past AUTO_LEAD_UNTIL_RATIO of the text, position no longer counts: the best
+    # long-summary method's picks, not the fixed Borda blend's.
+    auto = S.summarize(STORY, "en", TOKENIZER, count=count, ratio=ratio)
+    assert auto == S.summarize(STORY, "en", TOKENIZER, method="reduction", count=count, ratio=ratio)
+    assert auto != S.summarize(STORY, "en", TOKENIZER, method="reduction-lead", count=count, ratio=ratio)
+
+
+def test_auto_scores_depend_on_the_requested_length() -> None:
+    short = S.sentence_scores(STORY, "en", TOKENIZER, method="auto", wanted=1)
+    long = S.sentence_scores(STORY, "en", TOKENIZER, method="auto", wanted=6)
+    reduction = S.sentence_scores(STORY, "en", TOKENIZER, method="reduction")
+    assert S.sentence_scores(STORY, "en", TOKENIZER, method="auto") == S.sentence_scores(
+        STORY, "en", TOKENIZER, method="auto", wanted=S.DEFAULT_COUNT
+    )
+    by_rank = S._ranks
+    assert by_rank(long) == by_rank(reduction)
+    assert by_rank(short) != by_rank(reduction)
+    assert short.index(max(short)) == 0
+
+
+@pytest.mark.parametrize(
+    ("ratio", "weight"),
+    [(0.0, 0.8), (0.175, 0.4), (0.35, 0.0), (0.5, 0.0), (1.0, 0.0)],
+)
+def test_auto_position_weight_fades_with_the_ratio(ratio: float, weight: float) -> None:
+    assert (S.AUTO_LEAD_WEIGHT, S.AUTO_LEAD_UNTIL_RATIO) == (0.8, 0.35)
+    assert S.auto_lead_weight(ratio) == pytest.approx(weight)
+
+
+@pytest.mark.parametrize(
+    ("weight", "expected"),
+    [(0.0, [0, 6]), (1.0, [0, 1])],
+)
+def test_position_blend_ends_are_the_algorithm_and_lead(weight: float, expected: list[int]) -> None:
+    reduction = S.sentence_scores(STORY, "en", TOKENIZER, method="reduction")
+    blended = S.position_blend(reduction, weight)
+    assert sorted(sorted(range(len(STORY)), key=lambda i: (-blended[i], i))[:2]) == expected
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [("auto", "auto.v1"), ("reduction-lead", "reduction-lead"), ("lead", "lead")],
+)
+def test_signature_name(method: str, name: str) -> None:
+    assert S.AUTO_VERSION == 1
+    assert S.signature_name(method) == name
+
+
+def test_signature_name_rejects_unknown_methods() -> None:
+    with pytest.raises(ValueError):
+        S.signature_name("nope")
 
 
 def test_registry_and_default() -> None:

@@ -13,6 +13,7 @@ import shutil
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -446,3 +447,93 @@ def test_marker_opening_a_sentence_keeps_its_space(packages: dict[str, Path], ro
     sentences = split_sentences(["[1] The talks opened in Minsk.", "[2][3] Both sides spoke."], "en")
     results = build_translator([packages[name] for name in route], DecodeOptions(retry=False)).translate(sentences)
     assert [r.sentence.text for r in results] == ["[1] The talks opened in Minsk.", "[2][3] Both sides spoke."]
+
+
+# ------------------------------------------- bracket groups: every one survives, marker or text
+
+_BRACKETS = [
+    "[1]", "[2][3]", "[1, 4]", "[n 7]", "[citation needed]",  # markers
+    "[sic]", "[…]", "[0]", "[the mayor]", "[12345]", "[A]",  # text outside the grammar
+]  # fmt: skip
+_GLUED = ["x[1] = 5", "F[1,12] = 8.42,", "array[i]", "$5bn[8]", "US$2,500[7]", "#MeToo[9]", "(2001)[3]"]
+
+
+@st.composite
+def bracketed_text(draw: st.DrawFn, words: list[str]) -> str:
+    """A sentence with bracket groups anywhere: markers, text groups, code and amounts."""
+    parts = []
+    for _ in range(draw(st.integers(1, 10))):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            parts.append(draw(st.sampled_from(_BRACKETS)))
+        elif kind == 1:
+            parts.append(draw(st.sampled_from(_GLUED)))
+        else:
+            word = draw(st.sampled_from(words))
+            if draw(st.booleans()):
+                word += draw(st.sampled_from(_BRACKETS))
+            parts.append(word)
+    return " ".join(parts) + draw(st.sampled_from(["", ".", " [5].", ". [6]"]))
+
+
+def _groups(text: str) -> list[str]:
+    from polyglot_news.citations import BRACKET_GROUP
+
+    return BRACKET_GROUP.findall(text)
+
+
+@pytest.mark.parametrize(
+    ("route", "options"),
+    [
+        (["echo-en_ru"], DecodeOptions()),
+        (["echo-prefix-en_be"], DecodeOptions(retry=False)),
+        (["loop-en_ru"], DecodeOptions(max_decoding_length=24)),
+        (["echo-en_ru", "echo-ru_be"], DecodeOptions()),
+    ],
+    ids=["echo", "prefix", "loop", "pivot"],
+)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(bracketed_text(_EN_WORDS), min_size=1, max_size=5))
+def test_property_every_bracket_group_survives(
+    packages: dict[str, Path], route: list[str], options: DecodeOptions, texts: list[str]
+) -> None:
+    sentences = marked_sentences(*texts)
+    results = build_translator([packages[name] for name in route], options).translate(sentences)
+    for source, result in zip(sentences, results, strict=True):
+        # Every bracket group of the source, marker or text, in the same order, none invented.
+        assert _groups(result.sentence.text) == _groups(source.text)
+        # Markers stay markers (the JSON list is unchanged); text groups stay in the text.
+        assert [m.text for m in result.sentence.markers] == [m.text for m in source.markers]
+        assert all(type(m).__name__ == "Marker" for m in result.sentence.markers)
+        assert _groups(result.sentence.plain) == _groups(source.plain)
+
+
+def test_text_brackets_are_held_out_of_the_model(packages: dict[str, Path]) -> None:
+    translator = ArgosTranslator(packages["echo-ru_be"], DecodeOptions(retry=False))
+    spy = _spied(translator)
+    text = "Долг [sic] составил $5bn[8], а x[1] = 5 [1]."
+    (result,) = translator.translate(marked_sentences(text))
+    seen = "".join(piece for call in spy.calls for row in call["batch"] for piece in row)
+    assert "[" not in seen and "]" not in seen
+    assert result.sentence.text == text
+    assert [m.text for m in result.sentence.markers] == ["[8]", "[1]"]
+
+
+def test_bracket_invented_by_the_model_is_dropped(packages: dict[str, Path]) -> None:
+    translator = ArgosTranslator(packages["echo-ru_be"], DecodeOptions(retry=False))
+
+    class Inventive:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def translate_batch(self, batch: list[list[str]], **kwargs: Any) -> Any:
+            results = self.inner.translate_batch(batch, **kwargs)
+            return [
+                SimpleNamespace(hypotheses=[["▁[", "3", "]", *r.hypotheses[0]]], attention=r.attention)
+                for r in results
+            ]
+
+    translator.package = dataclasses.replace(translator.package, translator=Inventive(translator.package.translator))
+    (result,) = translator.translate(marked_sentences("Выдуманная скобка в Минске [1]."))
+    assert "[3]" not in result.sentence.text
+    assert [m.text for m in result.sentence.markers] == ["[1]"]

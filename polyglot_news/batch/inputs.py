@@ -11,7 +11,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from polyglot_news.errors import InputError, PolyglotNewsError
+from polyglot_news.errors import InputError, exit_code_of
 from polyglot_news.io import MAX_BYTES, decode_text, read_article
 
 MAX_LINE_BYTES = 2 * MAX_BYTES
@@ -28,11 +28,7 @@ class Failure:
 
     @classmethod
     def of(cls, error: BaseException) -> Failure:
-        if isinstance(error, PolyglotNewsError):
-            code = error.exit_code
-        else:
-            code = 2 if isinstance(error, ValueError) else 1
-        return cls(code, type(error).__name__, str(error))
+        return cls(exit_code_of(error), type(error).__name__, str(error))
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "type": self.type, "message": self.message}

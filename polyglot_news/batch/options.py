@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from polyglot_news.batch.outputs import FORMATS
 from polyglot_news.languages import check_language_code
-from polyglot_news.summarize import DEFAULT_METHOD, METHODS
+from polyglot_news.render import FORMATS
+from polyglot_news.summarize import DEFAULT_METHOD, METHODS, signature_name
 from polyglot_news.translation.request import TranslationRequest
 from polyglot_news.version import __version__
 
@@ -46,7 +46,7 @@ class BatchOptions:
         """
         shape: dict[str, Any] = {
             "v": __version__,
-            "method": self.method,
+            "method": signature_name(self.method),  # auto's version: new constants, new outputs
             "sentences": self.sentences,
             "ratio": self.ratio,
             "source_lang": self.source_lang,

@@ -13,9 +13,7 @@ from polyglot_news.batch.inputs import Item
 from polyglot_news.document import Digest
 from polyglot_news.errors import InputError, OutputError
 from polyglot_news.io import signals_deferred, to_json, write_atomic
-
-FORMATS: dict[str, str] = {"json": ".json", "text": ".txt", "markdown": ".md"}
-"""Output formats of ``--output-dir`` and the extension of their files."""
+from polyglot_news.render import FORMATS
 
 
 def output_name(item: Item, fmt: str) -> str:

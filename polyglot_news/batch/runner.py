@@ -27,8 +27,8 @@ from polyglot_news.batch.outputs import OutputFolder
 from polyglot_news.batch.report import ArticleResult, Report
 from polyglot_news.batch.workers import Task, make_pool, summarize_task
 from polyglot_news.document import Digest, Summary
-from polyglot_news.errors import EXIT_PARTIAL, InputError, OutputError
-from polyglot_news.pipeline import assemble_digest, cited_references
+from polyglot_news.errors import EXIT_PARTIAL, InputError, OutputError, exit_code_of
+from polyglot_news.pipeline import assemble_digest
 from polyglot_news.translation.summaries import Outcome, translate_summaries
 
 
@@ -234,14 +234,13 @@ class _Run:
         if request is None or not good:
             return outcomes
         summaries = [r for r in results if isinstance(r, Summary)]
-        references = [cited_references(s.summary, s.article.references) for s in summaries]
         try:
-            done: list[Outcome | Failure] = list(translate_summaries(summaries, references, request))
+            done: list[Outcome | Failure] = list(translate_summaries(summaries, request))
         except Exception:  # isolate the culprit: translate the window's articles one by one
             done = []
-            for summary, refs in zip(summaries, references, strict=True):
+            for summary in summaries:
                 try:
-                    done.append(translate_summaries([summary], [refs], request)[0])
+                    done.append(translate_summaries([summary], request)[0])
                 except Exception as error:  # one article's failure must not stop the others
                     done.append(Failure.of(error))
         for i, outcome in zip(good, done, strict=True):
@@ -263,15 +262,15 @@ class _Run:
         if failure is None and isinstance(result, Summary):
             digest = assemble_digest(result, self.options.method, outcome if isinstance(outcome, Outcome) else None)
             notes = self._new_notes(digest.notes)
-            flagged = sorted(lang for lang, t in digest.translations.items() if t.get("flags"))
+            flagged = sorted(lang for lang, t in digest.translations.items() if t.flags)
             self.report.flagged += bool(flagged)
             if self.options.strict and flagged and not digest.errors:
                 message = f"{item.id}: flagged translation into {', '.join(flagged)} and --strict is on"
                 failure = Failure(EXIT_PARTIAL, "FlaggedTranslation", message)
             elif digest.errors:
-                worst = max(digest.errors, key=lambda e: getattr(e, "exit_code", 1))
+                worst = max(digest.errors, key=exit_code_of)
                 failure = Failure(
-                    getattr(worst, "exit_code", 1), type(worst).__name__,
+                    exit_code_of(worst), type(worst).__name__,
                     f"{item.id}: " + "; ".join(str(e) for e in digest.errors),
                 )
             elif self.folder is None or slot.output is None:

@@ -20,7 +20,7 @@ from polyglot_news.cli.options import (
     translation_options,
     translation_request,
 )
-from polyglot_news.errors import EXIT_PARTIAL
+from polyglot_news.errors import EXIT_PARTIAL, exit_code_of
 
 
 @click.command()
@@ -84,8 +84,8 @@ def digest(
     if result.errors:
         for error in result.errors:
             click.echo(f"Error: {error}", err=True)
-        sys.exit(max(getattr(e, "exit_code", 1) for e in result.errors))
-    if strict and any(t.get("flags") for t in result.translations.values()):
+        sys.exit(max(exit_code_of(e) for e in result.errors))
+    if strict and any(t.flags for t in result.translations.values()):
         click.echo("Error: flagged translations (see translations.LANG.flags) and --strict is on", err=True)
         sys.exit(EXIT_PARTIAL)
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from polyglot_news.batch.outputs import FORMATS
 from polyglot_news.cli.options import (
     check_length,
     report_library_errors,
@@ -21,6 +20,7 @@ from polyglot_news.cli.options import (
     translation_options,
     translation_request,
 )
+from polyglot_news.render import FORMATS
 
 if TYPE_CHECKING:
     from polyglot_news import batch as B

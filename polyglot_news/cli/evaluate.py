@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from polyglot_news.cli.options import decode_options, library_errors
+from polyglot_news.cli.options import decode_options, decoding_options, library_errors, models_option
+from polyglot_news.cli.tables import table
 from polyglot_news.errors import InputError
 
 if TYPE_CHECKING:
@@ -48,8 +49,7 @@ def render_text(evaluation: Evaluation) -> str:
     from polyglot_news.evaluate import BLEU_NOTE
 
     rows = [HEADER] + [_row(r, evaluation.rows) for r in evaluation.results]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines = table(rows).split("\n")
     lines += [
         "",
         (
@@ -141,17 +141,8 @@ def _code(value: str, option: str) -> str:
 )
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Use only the first N rows.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the synthetic citation markers.")
-@click.option(
-    "--models", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-    help="Model store [default: $POLYGLOT_NEWS_MODELS or the per-user store].",
-)
-@click.option("--beam-size", type=click.IntRange(min=1), default=4, show_default=True, help="Beam width.")
-@click.option(
-    "--max-length", type=click.IntRange(min=1), default=256, show_default=True, help="Most target tokens per sentence."
-)
-@click.option(
-    "--compute-type", default="int8", show_default=True, help="CTranslate2 compute type (int8, float32, …)."
-)
+@models_option()
+@decoding_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def evaluate_command(

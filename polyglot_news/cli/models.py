@@ -13,18 +13,11 @@ from typing import Any
 import click
 
 from polyglot_news import models as store
-from polyglot_news.cli.options import ErrorGroup
+from polyglot_news.cli.options import ErrorGroup, models_option
+from polyglot_news.cli.tables import table
 from polyglot_news.errors import ModelError, PolyglotNewsError
 
-
-def _models_option(func: Any) -> Any:
-    return click.option(
-        "--models",
-        "models_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Model store folder (default: $POLYGLOT_NEWS_MODELS, else the per-user data dir).",
-    )(func)
+_models_option = models_option("models_dir")
 
 
 def _size(n: int) -> str:
@@ -62,12 +55,6 @@ def _source(package: store.Package) -> str:
     return str(provenance.get("model", "-")) if isinstance(provenance, dict) else "-"
 
 
-def _table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return "\n".join(
-        "  ".join([cell.ljust(w) for cell, w in zip(row, widths, strict=False)] + [row[-1]]).rstrip()
-        for row in rows
-    )
 
 
 @click.group("models", cls=ErrorGroup)
@@ -117,7 +104,7 @@ def list_command(models_dir: Path | None, as_json: bool) -> None:
         ]
         for p in packages
     ]
-    click.echo(_table(rows))
+    click.echo(table(rows))
 
 
 @models.command("path")
@@ -177,7 +164,7 @@ def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -
         rows += [
             ["ok" if r.ok else "FAILED", r.pair, r.version, r.origin, str(r.path)] for r in results
         ]
-        click.echo(_table(rows))
+        click.echo(table(rows))
     else:
         click.echo(f"No packages in {store.store_dir(models_dir)}.", err=True)
     failed = [r for r in results if not r.ok]
@@ -262,7 +249,7 @@ def fetch_command(
     import sys
 
     if list_only:
-        click.echo(_table(_catalog_rows()))
+        click.echo(table(_catalog_rows()))
         return
     target = (to_option or to_code or "").strip().lower()
     source = (from_code or "").strip().lower()

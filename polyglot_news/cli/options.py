@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from polyglot_news.errors import OutputError, PolyglotNewsError
+from polyglot_news.errors import OutputError, PolyglotNewsError, exit_code_of
+from polyglot_news.render import FORMATS
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from polyglot_news.translation.glossary import Glossary
     from polyglot_news.translation.request import TranslationRequest
 
-FORMATS = ("text", "json", "markdown")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,12 +39,12 @@ def library_errors() -> Iterator[None]:
         yield
     except PolyglotNewsError as error:
         click.echo(f"Error: {error}", err=True)
-        sys.exit(error.exit_code)
+        sys.exit(exit_code_of(error))
     except UnicodeError:
         raise
     except ValueError as error:
         click.echo(f"Error: {error}", err=True)
-        sys.exit(2)
+        sys.exit(exit_code_of(error))
 
 
 def report_library_errors(func: F) -> F:
@@ -87,7 +87,7 @@ def output_options(default: str) -> Callable[[F], F]:
                     help="Write to FILE (replaced atomically) instead of standard output ('-': stdout).",
                 ),
                 click.option(
-                    "--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
+                    "--format", "fmt", type=click.Choice(tuple(FORMATS)), default=default, show_default=True,
                     help="Output format.",
                 ),
             ],
@@ -103,7 +103,10 @@ def summary_options(func: F) -> F:
         [
             click.option(
                 "--method", type=click.Choice(sorted(METHODS)), default=DEFAULT_METHOD, show_default=True,
-                help="Extractive algorithm ('lead' = the first sentences).",
+                help=(
+                    "Extractive algorithm ('lead' = the first sentences; 'auto' = Reduction with a lead prior "
+                    "that fades as the summary grows)."
+                ),
             ),
             click.option(
                 "--sentences", "-n", type=click.IntRange(min=1), help="Summary length in sentences [default: 3]."
@@ -135,14 +138,18 @@ def target_options(func: F) -> F:
     )
 
 
-def translation_options(func: F) -> F:
-    """Model store, decoding, glossary and ``--strict``."""
+def models_option(param: str = "models") -> Callable[[F], F]:
+    """``--models DIR``, declared once for every command that reads the model store."""
+    return click.option(
+        "--models", param, type=click.Path(file_okay=False, path_type=Path), metavar="DIR", default=None,
+        help="Model store [default: $POLYGLOT_NEWS_MODELS or the per-user store; see `models path`].",
+    )
+
+
+def decoding_options(func: F) -> F:
+    """``--beam-size``, ``--max-length`` and ``--compute-type`` (see :func:`decode_options`)."""
     return _stack(
         [
-            click.option(
-                "--models", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-                help="Model store [default: $POLYGLOT_NEWS_MODELS or the per-user store; see `models path`].",
-            ),
             click.option("--beam-size", type=click.IntRange(min=1), default=4, show_default=True, help="Beam width."),
             click.option(
                 "--max-length", type=click.IntRange(min=1), default=256, show_default=True,
@@ -152,6 +159,17 @@ def translation_options(func: F) -> F:
                 "--compute-type", default="int8", show_default=True,
                 help="CTranslate2 compute type (int8, int8_float32, float32, …).",
             ),
+        ],
+        func,
+    )
+
+
+def translation_options(func: F) -> F:
+    """Model store, decoding, glossary and ``--strict``."""
+    return _stack(
+        [
+            models_option(),
+            decoding_options,
             click.option(
                 "--glossary", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
                 help="TSV of newsroom spellings (header: source<TAB>ru<TAB>be): terms are rewritten in the "

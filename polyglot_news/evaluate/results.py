@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from polyglot_news.evaluate.parallel import Target
+from polyglot_news.signature import Signature
 from polyglot_news.version import __version__
 
 SCHEMA = "polyglot-news/evaluate/v1"
@@ -122,9 +123,15 @@ class Evaluation:
     @property
     def signature(self) -> str:
         """E.g. ``eval:v1|src:eng=en|rows:452|markers:s0|chrF2++:nrefs:1|…|bleu:…|v:0.1.0``."""
-        return (
-            f"eval:v1|src:{self.source.column}={self.source.language}|rows:{self.rows}|markers:s{self.seed}"
-            f"|chrF2++:{self.chrf_signature}|bleu:{self.bleu_signature}|v:{__version__}"
+        return str(
+            Signature()
+            .add("eval", "v1")
+            .add("src", f"{self.source.column}={self.source.language}")
+            .add("rows", self.rows)
+            .add("markers", f"s{self.seed}")
+            .add("chrF2++", self.chrf_signature)
+            .add("bleu", self.bleu_signature)
+            .add("v", __version__)
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from polyglot_news import signature as signatures
 from polyglot_news.citations import check_invariant
 from polyglot_news.detect import detect
 from polyglot_news.document import Sentence
@@ -140,7 +141,7 @@ def evaluate(
                 target, reference, segments, marked, with_markers, done,
                 route_text if route else f"{source.language} (identity)",
                 tuple(_model_entry(p.metadata, p.name, p.pair, p.version) for p in route),
-                seconds, f"mt:{target.language}={signature}", chrf_metric, bleu_metric,
+                seconds, str(signatures.translation(target.language, signature)), chrf_metric, bleu_metric,
             )
         )
     return Evaluation(

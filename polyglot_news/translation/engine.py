@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from polyglot_news.citations import check_invariant
+from polyglot_news.citations import check_brackets, check_invariant, drop_brackets, hold_out, put_back
 from polyglot_news.document import Marker, Sentence
 from polyglot_news.errors import ModelError
 from polyglot_news.translation import guard
@@ -110,9 +110,22 @@ class ArgosTranslator:
     def translate(self, sentences: Sequence[Sentence]) -> list[Translated]:
         """Translate every sentence in one batched call; flagged ones are retried once.
 
+        Bracket groups that are text (``[sic]``, ``x[1]``) are held out of the model like
+        markers and put back verbatim; every bracket group is checked to have come through.
+
         Raises:
-            CitationError: a sentence's markers did not survive (a bug, never expected).
+            CitationError: a sentence's markers or bracket groups did not survive (a bug,
+                never expected).
         """
+        done = self._translate_held([hold_out(s) for s in sentences])
+        results: list[Translated] = []
+        for source, result in zip(sentences, done, strict=True):
+            target = put_back(result.sentence)
+            check_brackets(source, target, f"translation of sentence {source.index}")
+            results.append(Translated(target, result.flags))
+        return results
+
+    def _translate_held(self, sentences: Sequence[Sentence]) -> list[Translated]:
         # Each distinct text is translated once (a summary sentence is also in the full text),
         # and not again while it is in the package's memo.
         plains = list(dict.fromkeys(s.plain for s in sentences if s.plain.strip()))
@@ -139,8 +152,9 @@ class ArgosTranslator:
                 continue
             source, out = by_plain[sentence.plain]
             alignment = Alignment(source, out.tokens, out.attention) if out.attention else None
-            markers = place(sentence.markers, sentence.plain, out.text, alignment)
-            text, markers = _keep_leading_space(sentence.plain, out.text, markers)
+            output = drop_brackets(out.text, sentence.plain)  # a group the model saw none of is invented
+            markers = place(sentence.markers, sentence.plain, output, alignment)
+            text, markers = _keep_leading_space(sentence.plain, output, markers)
             results.append(Translated(Sentence(text, markers, sentence.index), out.flags))
         return results
 

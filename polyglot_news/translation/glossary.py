@@ -41,7 +41,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from polyglot_news.errors import InputError
 
@@ -101,17 +100,6 @@ class Glossary:
         return f"gloss:{self.digest[:8]}"
 
 
-@dataclass(frozen=True)
-class GlossaryHit:
-    """One term of a sentence's source: ``hit``, ``fixed`` or ``miss`` in its translation."""
-
-    term: str
-    status: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"term": self.term, "status": self.status}
-
-
 def load_glossary(path: Path | str) -> Glossary:
     """Read a glossary TSV file (strict UTF-8, at most :data:`MAX_BYTES`).
 
@@ -155,6 +143,12 @@ def parse_glossary(text: str, name: str = "glossary", digest: str = "") -> Gloss
         cells += [""] * (len(header) - len(cells))
         if not cells[0]:
             raise InputError(f"{where}: the first cell (the source term) is empty")
+        bracketed = next((cell for cell in cells if "[" in cell or "]" in cell), None)
+        if bracketed is not None:
+            raise InputError(
+                f"{where}: {bracketed!r} holds a square bracket, which in a translation would read as a "
+                "citation marker such as [1] or [citation needed]; write the term without brackets"
+            )
         spellings = {code: cell for code, cell in zip(header[1:], cells[1:], strict=True) if cell}
         if not spellings:
             raise InputError(f"{where}: {cells[0]!r} has no spelling in any language column")

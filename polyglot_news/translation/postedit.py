@@ -6,10 +6,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from polyglot_news.citations import check_invariant
-from polyglot_news.document import Marker, Sentence
+from polyglot_news.citations import BRACKET_GROUP, check_invariant
+from polyglot_news.document import GlossaryHit, Marker, Sentence
 from polyglot_news.translation.engine import Translated
-from polyglot_news.translation.glossary import Glossary, GlossaryHit, Rule
+from polyglot_news.translation.glossary import Glossary, Rule
 
 MIN_STEM = 4
 """Shortest stem that may carry an ending; shorter terms match only uninflected (``ЕС``, ``Рада``)."""
@@ -203,9 +203,9 @@ def apply(
     for source, done in zip(source_sentences, translated, strict=True):
         hits: list[tuple[int, GlossaryHit]] = []
         edits: list[tuple[int, int, str]] = []
-        taken: list[tuple[int, int]] = []
-        claimed: list[tuple[int, int]] = []  # source spans of the (longer) terms already found
         plain = done.sentence.plain
+        taken = [m.span() for m in BRACKET_GROUP.finditer(plain)]  # text in brackets stays verbatim
+        claimed: list[tuple[int, int]] = []  # source spans of the (longer) terms already found
         for rule in rules:
             # "Minsk" inside "Minsk Region" is part of the longer term, not a term of its own.
             in_source = [

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from polyglot_news.detect import detect
-from polyglot_news.document import Sentence
+from polyglot_news.document import GlossaryHit, Sentence
 from polyglot_news.models.store import list_packages
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.engine import Translated, Translator, build_translator
-from polyglot_news.translation.glossary import Glossary, GlossaryHit
+from polyglot_news.translation.glossary import Glossary
 from polyglot_news.translation.postedit import apply as apply_glossary
 from polyglot_news.translation.routing import describe, find_route
 

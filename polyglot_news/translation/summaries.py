@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from polyglot_news.document import Reference, Sentence, Summary
+from polyglot_news import signature as signatures
+from polyglot_news.document import GlossaryHit, ModelUsed, Place, Reference, Sentence, Summary, Translation
 from polyglot_news.errors import PolyglotNewsError
 from polyglot_news.models.metadata import is_test_model
 from polyglot_news.models.store import Package, list_packages
 from polyglot_news.segment import split_sentences
+from polyglot_news.signature import Signature
 from polyglot_news.translation.engine import Translated, build_translator
-from polyglot_news.translation.glossary import GlossaryHit
 from polyglot_news.translation.request import DEFAULT_TARGETS, TranslationRequest
 from polyglot_news.translation.routing import describe, find_route
 from polyglot_news.translation.sentences import _signature, _translate_checked, flag_summary, glossary_summary
@@ -22,23 +22,21 @@ from polyglot_news.translation.sentences import _signature, _translate_checked, 
 class Outcome:
     """What translation added to one article's digest."""
 
-    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    translations: dict[str, Translation] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     errors: list[PolyglotNewsError] = field(default_factory=list)
-    signatures: list[str] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
 
 
-def translate_summaries(
-    summaries: Sequence[Summary], references: Sequence[tuple[Reference, ...]], request: TranslationRequest
-) -> list[Outcome]:
+def translate_summaries(summaries: Sequence[Summary], request: TranslationRequest) -> list[Outcome]:
     """Translate many summarized articles; one engine call per route covers all of them.
 
-    ``references[i]`` are the references shown with ``summaries[i]``. A target that fails for
-    an article (no route, a broken package) does not stop the other targets or articles.
+    Each summary's cited references are translated with it. A target that fails for an
+    article (no route, a broken package) does not stop the other targets or articles.
     """
     packages = list_packages(request.models)
     outcomes = [Outcome() for _ in summaries]
-    units = [_units(s, refs, request.parts) for s, refs in zip(summaries, references, strict=False)]
+    units = [_units(s, request.parts) for s in summaries]
     targets = request.targets if request.targets is not None else DEFAULT_TARGETS
     by_source: dict[str, list[int]] = {}
     for i, summary in enumerate(summaries):
@@ -58,23 +56,21 @@ def translate_summaries(
                         outcomes[i].notes.append(f"not translated into {target}: {error}")
                     else:
                         outcomes[i].errors.append(error)
-                        outcomes[i].translations[target] = {"error": str(error)}
+                        outcomes[i].translations[target] = Translation(error=str(error))
                 continue
             batch = [sentence for i in members for _, sentence in units[i]]
             if translator:
                 results, hits = _translate_checked(translator, batch, source, target, request.glossary)
-                sign = f"mt:{target}={_signature(translator, request.glossary)}"
+                sign = signatures.translation(target, _signature(translator, request.glossary))
             else:
                 results, hits = [Translated(s) for s in batch], [[] for _ in batch]
-                sign = f"mt:{target}=identity"
+                sign = signatures.translation(target, "identity")
             done, found = iter(results), iter(hits)
             for i in members:
                 mine = [next(done) for _ in units[i]]
                 terms = [next(found) for _ in units[i]]
-                entry = _assemble(units[i], mine, route, source)
-                if translator and request.glossary is not None:
-                    entry["glossary"] = _glossary_report(units[i], terms)
-                outcomes[i].translations[target] = entry
+                glossary = terms if translator and request.glossary is not None else None
+                outcomes[i].translations[target] = _assemble(units[i], mine, route, source, glossary)
                 outcomes[i].signatures.append(sign)
                 if any(is_test_model(p.metadata) for p in route):
                     outcomes[i].notes.append(f"{target} comes from a TEST MODEL: its output is not a translation")
@@ -87,7 +83,7 @@ def translate_summaries(
     return outcomes
 
 
-def _units(summary: Summary, references: tuple[Reference, ...], parts: tuple[str, ...]) -> list[tuple[str, Sentence]]:
+def _units(summary: Summary, parts: tuple[str, ...]) -> list[tuple[str, Sentence]]:
     """Every sentence to translate, tagged with its part (``reference:<id>`` for a title)."""
     units: list[tuple[str, Sentence]] = []
     if "headline" in parts and summary.article.headline:
@@ -95,62 +91,49 @@ def _units(summary: Summary, references: tuple[Reference, ...], parts: tuple[str
     if "summary" in parts:
         units += [("summary", s) for s in summary.summary]
     if "references" in parts:
-        units += [(f"reference:{r.id}", Sentence(r.title)) for r in references]
+        units += [(f"reference:{r.id}", Sentence(r.title)) for r in summary.references]
     if "full" in parts:
         units += [("full", s) for s in summary.sentences]
     return units
 
 
 def _assemble(
-    units: list[tuple[str, Sentence]], done: list[Translated], route: list[Package], source: str
-) -> dict[str, Any]:
-    """The ``translations.<lang>`` object of the digest JSON."""
-    out: dict[str, Any] = {
-        "route": describe(route) or f"{source} (no translation needed)",
-        "models": [
-            {
-                "name": str(p.metadata.get("name") or p.name),
-                "pair": p.pair,
-                "version": p.version,
-                "origin": p.origin,
-                "test_model": is_test_model(p.metadata),
-            }
+    units: list[tuple[str, Sentence]],
+    done: list[Translated],
+    route: list[Package],
+    source: str,
+    terms: list[list[GlossaryHit]] | None,
+) -> Translation:
+    """One target's :class:`Translation` of an article from its translated units."""
+    parts = [part for part, _ in units]
+    places = [_place(part, sentence) for part, sentence in units]
+    pick = [t.sentence for t in done]
+
+    def sentences(name: str) -> tuple[Sentence, ...] | None:
+        return tuple(s for part, s in zip(parts, pick, strict=True) if part == name) if name in parts else None
+
+    headline = [s.text for part, s in zip(parts, pick, strict=True) if part == "headline"]
+    titles = [
+        Reference(place.ref_id, s.text) for place, s in zip(places, pick, strict=True) if place.ref_id is not None
+    ]
+    return Translation(
+        route=describe(route) or f"{source} (no translation needed)",
+        models=tuple(
+            ModelUsed(str(p.metadata.get("name") or p.name), p.pair, p.version, p.origin, is_test_model(p.metadata))
             for p in route
-        ],
-    }
-    pairs = [(part, t) for (part, _), t in zip(units, done, strict=False)]
-    headline = [t.sentence.text for part, t in pairs if part == "headline"]
-    if headline:
-        out["headline"] = " ".join(headline)
-    for name in ("summary", "full"):
-        if any(part == name for part, _ in pairs):
-            out[name] = [t.sentence.to_dict() for part, t in pairs if part == name]
-    if any(part.startswith("reference:") for part, _ in pairs):
-        out["references"] = [
-            {"id": part.split(":", 1)[1], "title": t.sentence.text}
-            for part, t in pairs
-            if part.startswith("reference:")
-        ]
-    out["flags"] = [
-        _flag(part, source_sentence, t) for (part, source_sentence), t in zip(units, done, strict=False) if t.flags
-    ]
-    return out
+        ),
+        headline=" ".join(headline) if headline else None,
+        summary=sentences("summary"),
+        full=sentences("full"),
+        references=tuple(titles) if titles else None,
+        flags=tuple((place, t.flags) for place, t in zip(places, done, strict=True) if t.flags),
+        glossary=None
+        if terms is None
+        else tuple((place, tuple(row)) for place, row in zip(places, terms, strict=True) if row),
+    )
 
 
-def _glossary_report(units: list[tuple[str, Sentence]], terms: list[list[GlossaryHit]]) -> list[dict[str, Any]]:
-    """``[{"part", "index" | "id", "terms": [{"term", "status"}]}]`` for sentences with glossary terms."""
-    return [
-        {**_where(part, sentence), "terms": [hit.to_dict() for hit in row]}
-        for (part, sentence), row in zip(units, terms, strict=True)
-        if row
-    ]
-
-
-def _where(part: str, sentence: Sentence) -> dict[str, Any]:
+def _place(part: str, sentence: Sentence) -> Place:
     if part.startswith("reference:"):
-        return {"part": "references", "id": part.split(":", 1)[1]}
-    return {"part": part, "index": sentence.index}
-
-
-def _flag(part: str, sentence: Sentence, result: Translated) -> dict[str, Any]:
-    return {**_where(part, sentence), "flags": list(result.flags)}
+        return Place("references", ref_id=part.split(":", 1)[1])
+    return Place(part, sentence.index)
