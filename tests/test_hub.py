@@ -442,3 +442,40 @@ def test_build_from_a_hub_id_downloads_one_weight_file(
     assert fetched & weight_files == {expected}
     assert result.metadata["provenance"]["revision"] == COMMIT
     assert result.path.is_file()
+
+
+# ---------------------------------------------------------------- install hints
+
+
+def test_missing_torch_hint_gives_the_cpu_wheel_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "torch", None)  # as on a machine without torch
+    folder = tmp_path / "opus-mt-en-ru"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"model_type": "marian"}')
+    with pytest.raises(ModelError) as caught:
+        build_package(folder, tmp_path / "out")
+    text = str(caught.value)
+    cpu = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
+    assert text.startswith(f"models build needs torch: on Linux `{cpu}`")
+    assert "on macOS/Windows `pip install torch`" in text and "`pip install -e '.[build]'` in a checkout" in text
+    assert "polyglot-news[build]" not in text and "\n" not in text
+
+
+def test_missing_hub_client_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "huggingface_hub", None)
+    hint = r"needs the hub client: pip install huggingface_hub \(from a checkout: pip install -e '\.\[fetch\]'"
+    with pytest.raises(ModelError, match=hint):
+        fetcher.fetch("en", "be", catalog=_catalog(tmp_path))
+    assert _installed() == []
+
+
+def test_fetch_a_subfolder_of_a_repository(
+    stand_in: Callable[..., StandInHub], ct2_files: dict[str, bytes], tmp_path: Path
+) -> None:
+    files = {f"ct2-int8/{name}": data for name, data in ct2_files.items()}
+    files["pytorch_model.bin"] = b"the original weights: never downloaded by fetch"
+    hub = stand_in({REPO: Repo({**files, "README.md": CARD.encode()}, commit=COMMIT)})
+    (package,) = fetcher.fetch("en", "be", catalog=_catalog(tmp_path, subfolder="ct2-int8"))
+    fetched = {p.split("/resolve/")[1].split("/", 1)[1] for m, p, _ in hub.requests if m == "GET" and "/resolve/" in p}
+    assert fetched == {f"ct2-int8/{name}" for name in ct2_files}
+    assert package.metadata["provenance"]["model"] == f"{REPO}/ct2-int8"
