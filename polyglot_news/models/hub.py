@@ -111,6 +111,8 @@ def hub_error(what: str, exc: BaseException) -> ModelError:
         return ModelError(f"{what}: no such revision on {host}")
     if "EntryNotFoundError" in names:
         return ModelError(f"{what}: no such file on {host}")
+    if "FileMetadataError" in names:
+        return ModelError(f"{what}: {host} does not answer like a model hub ({_first_line(exc)}); check HF_ENDPOINT")
     if "HfHubHTTPError" in names:
         return ModelError(f"{what}: the hub answered with an error ({_first_line(exc)})")
     if names & {"ConnectError", "TimeoutException", "LocalEntryNotFoundError", "ConnectionError", "OSError"}:
