@@ -479,3 +479,21 @@ def test_fetch_a_subfolder_of_a_repository(
     fetched = {p.split("/resolve/")[1].split("/", 1)[1] for m, p, _ in hub.requests if m == "GET" and "/resolve/" in p}
     assert fetched == {f"ct2-int8/{name}" for name in ct2_files}
     assert package.metadata["provenance"]["model"] == f"{REPO}/ct2-int8"
+
+
+def test_fetch_in_a_fresh_process_fails_clearly_when_the_hub_is_down(tmp_path: Path) -> None:
+    """The command as a user runs it: a new process, the client imported for the first time."""
+    env = {
+        **{k: v for k, v in __import__("os").environ.items() if not k.startswith("HF_")},
+        "HF_ENDPOINT": "http://127.0.0.1:9",  # loopback, nothing listening
+        "HF_HOME": str(tmp_path / "hf-home"),
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "POLYGLOT_NEWS_CATALOG": str(_catalog(tmp_path)),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "polyglot_news", "models", "fetch", "en", "be"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (5, ""), done.stderr
+    assert done.stderr.startswith(f"Error: cannot download {REPO}@{COMMIT}: cannot reach 127.0.0.1:9 (")
+    assert done.stderr.count("\n") == 1

@@ -84,6 +84,8 @@ def client(purpose: str) -> Any:
     """The ``huggingface_hub`` module, or a ModelError saying how to install it."""
     try:
         import huggingface_hub
+        import huggingface_hub.constants  # submodules: the package's own attributes are lazy
+        import huggingface_hub.utils
     except ImportError:
         raise ModelError(f"{purpose} needs the hub client: {FETCH_HINT}") from None
     # The client's telemetry (``HF_HUB_DISABLE_TELEMETRY``) adds a request of its own to
