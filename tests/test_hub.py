@@ -497,3 +497,18 @@ def test_fetch_in_a_fresh_process_fails_clearly_when_the_hub_is_down(tmp_path: P
     assert (done.returncode, done.stdout) == (5, ""), done.stderr
     assert done.stderr.startswith(f"Error: cannot download {REPO}@{COMMIT}: cannot reach 127.0.0.1:9 (")
     assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("progress", [True, False])
+def test_progress_bars_only_when_asked(
+    stand_in: Callable[..., StandInHub], ct2_files: dict[str, bytes], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, progress: bool,
+) -> None:  # fmt: skip
+    """The CLI asks for them when stderr is a terminal; the library never prints otherwise."""
+    monkeypatch.setenv("TQDM_POSITION", "-1")  # the client's switch: bars even without a terminal
+    stand_in({REPO: Repo(ct2_files, commit=COMMIT)})
+    fetcher.fetch("en", "be", catalog=_catalog(tmp_path), progress=progress)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert ("model.bin" in captured.err and "100%" in captured.err) is progress
+    assert captured.err == "" or progress
