@@ -1,7 +1,12 @@
-"""Turning results into text, JSON or Markdown for output."""
+"""Turning results into text, JSON or Markdown for output.
+
+Markdown files are often rendered (a CMS, a wiki, GitHub), so every piece of an article's text
+in them is made inert first (:func:`markdown_text`): no HTML tag, no link of its own.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from polyglot_news.document import SCHEMA, Detection, Digest, Summary, Translation
@@ -12,6 +17,23 @@ if TYPE_CHECKING:
 
 FORMATS: dict[str, str] = {"text": ".txt", "json": ".json", "markdown": ".md"}
 """Every output format, with the extension of a file written in it (``batch --output-dir``)."""
+
+
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML_CHARS = re.compile("[&<>]")
+# "[text](url)" and "[label]: url" (a reference definition, which would turn citation
+# markers such as [1] into links): the "(" or ":" after "]" is backslash-escaped.
+_LINK = re.compile(r"\]([(:])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` (article content) made inert for Markdown: HTML escaped, link syntax broken.
+
+    ``<script>`` → ``&lt;script&gt;``, ``[x](javascript:…)`` → ``[x]\\(javascript:…)``.
+    Citation markers (``[1]``) and ordinary punctuation are unchanged, and every renderer
+    shows the text as written.
+    """
+    return _LINK.sub(r"]\\\1", _HTML_CHARS.sub(lambda m: _HTML[m.group()], text))
 
 
 def detection(found: Detection, fmt: str) -> str:
@@ -42,7 +64,7 @@ def digest(result: Digest, fmt: str) -> str:
         return to_json(result.to_dict())
     parts: list[str] = []
     if result.headline:
-        parts.append(f"# {result.headline}\n" if fmt == "markdown" else f"{result.headline}\n")
+        parts.append(f"# {markdown_text(result.headline)}\n" if fmt == "markdown" else f"{result.headline}\n")
     parts.append(_sentences([s.text for s in result.summary], fmt))
     if result.references:
         parts.append(_references([(r.id, r.title) for r in result.references], fmt))
@@ -54,12 +76,12 @@ def _translation(lang: str, entry: Translation, fmt: str) -> str:
     """One ``translations.<lang>`` entry as a section: title line, headline, summary, references."""
     if entry.error is not None:
         title = f"[{lang}] not translated: {entry.error}"
-        return f"## {title}\n" if fmt == "markdown" else f"=== {title}\n"
+        return f"## {markdown_text(title)}\n" if fmt == "markdown" else f"=== {title}\n"
     test = " — TEST MODEL, not a translation" if entry.test_model else ""
     title = f"[{lang}] {entry.route}{test}"
     lines = [f"## {title}\n" if fmt == "markdown" else f"=== {title}\n"]
     if entry.headline:
-        lines.append(f"**{entry.headline}**\n" if fmt == "markdown" else f"{entry.headline}\n")
+        lines.append(f"**{markdown_text(entry.headline)}**\n" if fmt == "markdown" else f"{entry.headline}\n")
     for part in (entry.summary, entry.full):
         if part is not None:
             lines.append(_sentences([s.text for s in part], fmt))
@@ -69,18 +91,23 @@ def _translation(lang: str, entry: Translation, fmt: str) -> str:
 
 
 def _sentences(texts: list[str], fmt: str) -> str:
-    bullet = "- " if fmt == "markdown" else ""
-    return "".join(f"{bullet}{text}\n" for text in texts)
+    if fmt == "markdown":
+        return "".join(f"- {markdown_text(text)}\n" for text in texts)
+    return "".join(f"{text}\n" for text in texts)
 
 
 def _references(references: list[tuple[str, str]], fmt: str, level: str = "##") -> str:
     if fmt == "markdown":
-        return f"{level} References\n\n" + "".join(f"{ref_id}. {title}\n" for ref_id, title in references)
+        return f"{level} References\n\n" + "".join(
+            f"{markdown_text(ref_id)}. {markdown_text(title)}\n" for ref_id, title in references
+        )
     return "References:\n" + "".join(f"[{ref_id}] {title}\n" for ref_id, title in references)
 
 
 def translation(result: TextTranslation, fmt: str) -> str:
     """Translated text as lines (text, Markdown), or sentences with markers and flags (JSON)."""
+    if fmt == "markdown":
+        return markdown_text(result.text)
     if fmt != "json":
         return result.text
     flags = iter(t.flags for t in result.results)

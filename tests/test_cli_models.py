@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,73 @@ def test_fetch_offline(monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> 
     assert result.stderr.startswith("Error: cannot reach raw.githubusercontent.com")
     assert "you appear to be offline" in result.stderr
     assert not (isolated_home / "models").exists()
+
+
+@pytest.mark.parametrize(("args", "bad"), [(("../x", "ru"), "'../x'"), (("en", "r u"), "'r u'")])
+def test_fetch_checks_codes_before_any_io(
+    network_attempts: list[tuple[Any, ...]], isolated_home: Path, args: tuple[str, str], bad: str
+) -> None:
+    result = run("fetch", *args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert f"takes language codes like 'en' or 'be', not {bad}" in result.stderr
+    assert network_attempts == []
+    assert not (isolated_home / "models").exists()
+
+
+@pytest.mark.parametrize("command", [("list",), ("list", "--json"), ("verify",), ("install", "x.argosmodel")])
+@pytest.mark.parametrize("how", ["env", "option"])
+def test_store_that_is_a_file_is_refused_alike(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: tuple[str, ...], how: str
+) -> None:
+    a_file = tmp_path / "store.txt"
+    a_file.write_text("not a folder\n")
+    if how == "env":
+        monkeypatch.setenv("POLYGLOT_NEWS_MODELS", str(a_file))
+        result = run(*command)
+    else:
+        result = run(*command, "--models", str(a_file))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert f"Directory '{a_file}' is a file." in result.stderr
+    assert "No packages" not in result.stderr and "File exists" not in result.stderr
+
+
+def test_store_below_a_file_names_the_store_not_the_package(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, good: Path
+) -> None:
+    a_file = tmp_path / "store.txt"
+    a_file.write_text("not a folder\n")
+    monkeypatch.setenv("POLYGLOT_NEWS_MODELS", str(a_file / "models"))
+    for command in (("install", str(good)), ("list",)):
+        result = run(*command)
+        assert (result.exit_code, result.stdout) == (5, ""), command
+        assert result.stderr == (
+            f"Error: model store {a_file / 'models'} (from $POLYGLOT_NEWS_MODELS): {a_file} is a "
+            "file, not a folder; point --models or $POLYGLOT_NEWS_MODELS at a folder you can write\n"
+        )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_store_is_refused_naming_the_store(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, good: Path
+) -> None:
+    read_only = tmp_path / "ro"
+    read_only.mkdir()
+    read_only.chmod(0o555)
+    monkeypatch.setenv("POLYGLOT_NEWS_MODELS", str(read_only))
+    result = run("install", str(good))
+    assert result.exit_code == 5
+    assert result.stderr.startswith(f"Error: model store {read_only} (from $POLYGLOT_NEWS_MODELS) is read-only")
+    assert str(good) not in result.stderr
+    read_only.chmod(0o000)
+    listed = run("list")
+    assert listed.exit_code == 5 and "is not readable" in listed.stderr
+
+
+def test_library_scan_refuses_a_file_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from polyglot_news import models as store
+    from polyglot_news.errors import ModelError
+
+    (tmp_path / "store.txt").write_text("x")
+    monkeypatch.setenv("POLYGLOT_NEWS_MODELS", str(tmp_path / "store.txt"))
+    with pytest.raises(ModelError, match=r"store\.txt \(from \$POLYGLOT_NEWS_MODELS\) is a file"):
+        store.list_packages()

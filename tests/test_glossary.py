@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from polyglot_news.citations import check_invariant, extract
@@ -105,6 +105,43 @@ def test_load_rejects_bad_files(tmp_path: Path, data: bytes, message: str) -> No
 def test_load_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read glossary"):
         load_glossary(tmp_path / "nope.tsv")
+
+
+_CELLS = st.one_of(
+    st.sampled_from(["source", "ru", "be", "RU", "en", "Russian", "", " ", "#", "Minsk", "Мінск",
+                     "U.S.", "Санкт-Петербург", "\ufeffsource", "x" * 40]),
+    st.text(max_size=8),
+)
+_LINES = st.lists(st.lists(_CELLS, max_size=5).map("\t".join), max_size=8)
+
+
+@seed(20261130)
+@settings(max_examples=300, deadline=None, database=None)
+@given(lines=_LINES, ending=st.sampled_from(["\n", "\r\n", "\r", "\u2028"]))
+def test_fuzz_glossary_parser_gives_a_glossary_or_an_input_error(lines: list[str], ending: str) -> None:
+    """Whatever the text: a Glossary whose rules are usable, or one InputError line."""
+    try:
+        glossary = parse_glossary(ending.join(lines), "fuzz.tsv")
+    except InputError as exc:
+        assert str(exc).startswith("fuzz.tsv") and "\n" not in str(exc)
+        return
+    for term in glossary.terms:
+        assert term.source and term.spellings
+        assert set(term.spellings) <= set(glossary.languages)
+    for target in glossary.languages:
+        apply(glossary, [_sentence("Minsk U.S. [1].")], [Translated(_sentence("Мінск [1]."))], "ru", target)
+
+
+@seed(20261130)
+@settings(max_examples=150, deadline=None, database=None)
+@given(data=st.binary(max_size=200) | _LINES.map(lambda lines: "\n".join(lines).encode("utf-8", "surrogatepass")))
+def test_fuzz_glossary_file_gives_a_glossary_or_an_input_error(tmp_path_factory: Any, data: bytes) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "g.tsv"
+    path.write_bytes(data)
+    try:
+        load_glossary(path)
+    except InputError as exc:
+        assert "\n" not in str(exc)
 
 
 # --- post-edit ---------------------------------------------------------------------------
@@ -212,6 +249,46 @@ def test_apply_nested_terms(
     assert [(h.term, h.status) for h in report[0]] == hits
 
 
+PUNCTUATED = (
+    "source\tru\tbe\n"
+    "Saint Petersburg\tСанкт-Петербург\tСанкт-Пецярбург\n"
+    "U.S.\tСША\tЗША\n"
+    "S-400s\tС-400\tС-400\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "source_lang", "expected", "hits"),
+    [
+        # Issue 11 item 4: a hyphen or inner dots in a term no longer hide it.
+        ("Форум прошёл в Санкт-Петербург [1].", "Форум прайшоў у Санкт-Петербург [1].", "ru",
+         "Форум прайшоў у Санкт-Пецярбург [1].", [("Saint Petersburg", "fixed")]),
+        ("Встреча в Санкт-Петербурге [1].", "Сустрэча ў Санкт-Петербурге [1].", "ru",
+         "Сустрэча ў Санкт-Пецярбургу [1].", [("Saint Petersburg", "fixed")]),
+        ("Встреча в Санкт-Петербурге [1].", "Сустрэча ў Санкт-Пецярбургу [1].", "ru",
+         "Сустрэча ў Санкт-Пецярбургу [1].", [("Saint Petersburg", "hit")]),
+        ("Встреча в Санкт-Петербурге [1].", "Сустрэча адбылася [1].", "ru",
+         "Сустрэча адбылася [1].", [("Saint Petersburg", "miss")]),
+        ("The U.S. sold S-400s [2].", "ЗША прадалі S-400s [2].", "en",
+         "ЗША прадалі С-400 [2].", [("U.S.", "hit"), ("S-400s", "fixed")]),
+        ("Talks with the U.S. [3].", "Перамовы з U.S. [3].", "en", "Перамовы з ЗША [3].", [("U.S.", "fixed")]),
+        ("Talks with the U.S.", "Перамовы з U.S.", "en", "Перамовы з ЗША.", [("U.S.", "fixed")]),
+        ("The U.S. [1] sold.", "The U.S. [1] sold.", "en", "The ЗША [1] sold.", [("U.S.", "fixed")]),
+        ("The U.S. sold S-400s [2].", "Яны прадалі [2].", "en",
+         "Яны прадалі [2].", [("U.S.", "miss"), ("S-400s", "miss")]),
+        # Not the term: other punctuation between the words, or only part of it.
+        ("A U-S deal, U S and the S 400 [4].", "A U-S deal [4].", "en", "A U-S deal [4].", []),
+    ],
+)  # fmt: skip
+def test_apply_terms_with_hyphens_and_dots(
+    source: str, output: str, source_lang: str, expected: str, hits: list[tuple[str, str]]
+) -> None:
+    glossary = parse_glossary(PUNCTUATED)
+    done, report = apply(glossary, [_sentence(source)], [Translated(_sentence(output))], source_lang, "be")
+    assert done[0].sentence.text == expected
+    assert [(h.term, h.status) for h in report[0]] == hits
+
+
 def test_apply_keeps_acronym_case_and_short_terms_exact() -> None:
     text, report = _post_edit("US and us, США.", "US and us, США, СШАх.", "ru")
     assert text == "US and us, ЗША, СШАх."
@@ -265,6 +342,53 @@ def test_markers_follow_the_same_word(words: list[str], slots: list[int]) -> Non
         check_invariant(markers, done.sentence.markers, "test")
         words_before = [len(done.sentence.plain[: m.offset].split()) for m in done.sentence.markers]
         assert words_before == [len(plain[: m.offset].split()) for m in markers]
+
+
+def _big_glossary(count: int) -> str:
+    """GLOSSARY plus ``count`` made-up names that occur in no sentence (Latin, ru, be)."""
+    syllables = [("ka", "ка", "ка"), ("ro", "ро", "ра"), ("vi", "ви", "ві"), ("le", "ле", "ле"),
+                 ("su", "су", "су"), ("ma", "ма", "ма"), ("to", "то", "та"), ("ne", "не", "не")]
+    rows = [GLOSSARY.rstrip("\n")]
+    for i in range(count):
+        k, parts = i + 8**4, []
+        while k:
+            k, r = divmod(k, 8)
+            parts.append(syllables[r])
+        rows.append("\t".join("".join(p[j] for p in parts).capitalize() for j in range(3)))
+    return "\n".join(rows) + "\n"
+
+
+BIG_CASES = [
+    ("Лукашенко встретился в Минске с послом США [1].", "Лукашенко встретился в Минске с послом США [1].", "ru"),
+    ("Власти Беларуси и Европейского союза [2].", "Власти Беларуси и Европейского союза [2].", "ru"),
+    ("Lukashenko met the United States envoy in Minsk [3].", "Lukashenko met the envoy in Minsk [3].", "en"),
+]
+
+
+@pytest.mark.parametrize(("source", "output", "source_lang"), BIG_CASES)
+def test_big_glossary_tries_only_the_terms_a_sentence_may_hold(
+    monkeypatch: pytest.MonkeyPatch, source: str, output: str, source_lang: str
+) -> None:
+    """Issue 11 item 22: 40,000 terms cost a few lookups per word, not a scan per term."""
+    import polyglot_news.translation.postedit as postedit
+
+    big = parse_glossary(_big_glossary(40_000))
+    small = parse_glossary(GLOSSARY)
+    sentences, outputs = [_sentence(source)], [Translated(_sentence(output))]
+    apply(big, sentences, outputs, source_lang, "be")  # builds the index once
+    calls: list[str] = []
+    real_find = postedit._find
+
+    def counting(text: str, variant: str, inflect: bool = True) -> Any:
+        calls.append(variant)
+        return real_find(text, variant, inflect)
+
+    monkeypatch.setattr(postedit, "_find", counting)
+    done_big, hits_big = apply(big, sentences, outputs, source_lang, "be")
+    assert len(calls) < 40, calls  # a few terms, each with its variants; never 40,000
+    done_small, hits_small = apply(small, sentences, outputs, source_lang, "be")
+    assert [d.sentence.text for d in done_big] == [d.sentence.text for d in done_small]
+    assert hits_big == hits_small and hits_big[0]
 
 
 def test_text_in_brackets_is_never_rewritten() -> None:

@@ -252,6 +252,16 @@ def _member(name: str, data: bytes = b"x") -> Callable[[zipfile.ZipFile], None]:
     return lambda zf: zf.writestr(name, data)
 
 
+def _members(count: int, size: int) -> Callable[[zipfile.ZipFile], None]:
+    """``count`` members of ``size`` zero bytes each."""
+
+    def add(zf: zipfile.ZipFile) -> None:
+        for i in range(count):
+            zf.writestr(f"translate-en_ru-1_0/pad/{i:05d}.bin", bytes(size))
+
+    return add
+
+
 def _without(name: str, **changes: Any) -> dict[str, bytes]:
     files = package_files(meta(**changes)) if changes else package_files()
     files.pop(name, None)
@@ -321,6 +331,9 @@ HOSTILE: list[
     ("no-model", _without("model/model.bin"), None, "missing model/model.bin"),
     ("no-tokenizer", _without("sentencepiece.model"), None, "missing the tokenizer"),
     ("ratio-bomb", None, _member("translate-en_ru-1_0/zeros.bin", bytes(4 * 1024**2)), "zip bomb"),
+    # Issue 11 item 3: no member is over 1 MiB, together they inflate 1000:1.
+    ("many-small-bombs", None, _members(24, 1024**2), "above 100:1 for the whole archive; zip bomb"),
+    ("too-many-members", None, _members(2_001, 0), "2008 members, more than the cap of 2000"),
 ]
 
 

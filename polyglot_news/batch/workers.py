@@ -58,7 +58,7 @@ class _InProcess(Executor):
 
 def make_pool(workers: int) -> Executor:
     """Worker processes that read and summarize, or with ``workers`` <= 1 this process."""
-    if workers <= 1:
+    if workers <= 1 or _unguarded(workers):
         return _InProcess()
     import multiprocessing
 
@@ -70,3 +70,22 @@ def make_pool(workers: int) -> Executor:
 def default_workers() -> int:
     """The cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _unguarded(workers: int) -> bool:
+    """Warn and say so when workers would re-run an unguarded script (see batch/mainguard.py)."""
+    from polyglot_news.batch.mainguard import FIX, unguarded_script
+
+    script = unguarded_script()
+    if script is None:
+        return False
+    import warnings
+
+    warnings.warn(
+        f"{script}: run_batch(workers={workers}) is called at the script's top level, which worker "
+        f"processes would run again; the articles are processed in this process instead (same "
+        f"output, one core): {FIX} to use {workers} workers",
+        RuntimeWarning,
+        stacklevel=4,
+    )
+    return True

@@ -57,6 +57,16 @@ def _source(package: store.Package) -> str:
 
 
 
+def _report_leftovers(models_dir: Path | None) -> None:
+    """A warning line on stderr for what killed installs or fetches left in the store."""
+    from polyglot_news.models.temporaries import describe
+
+    folder = store.store_dir(models_dir)
+    found = store.stale_temporaries(folder)
+    if found:
+        click.echo(describe(found, folder), err=True)
+
+
 @click.group("models", cls=ErrorGroup)
 def models() -> None:
     """Manage the offline translation model packages (Argos .argosmodel format).
@@ -82,6 +92,7 @@ def list_command(models_dir: Path | None, as_json: bool) -> None:
     packages, problems = store.scan_packages(models_dir)
     for problem in problems:
         click.echo(f"Warning: skipped {problem.path}: {problem.message}", err=True)
+    _report_leftovers(models_dir)
     if as_json:
         click.echo(json.dumps([_package_dict(p) for p in packages], ensure_ascii=False, indent=2))
         return
@@ -157,6 +168,7 @@ def remove_command(models_dir: Path | None, package: str) -> None:
 def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -> None:
     """Check every package: structure, file checksums, and the archive against the catalog."""
     results = store.verify(models_dir)
+    _report_leftovers(models_dir)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     elif results:
@@ -207,6 +219,18 @@ def _catalog_rows() -> list[list[str]]:
     return rows
 
 
+def _language_argument(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A FROM/TO argument checked (and lower-cased) before anything touches disk or network."""
+    from polyglot_news.languages import check_language_code
+
+    if value is None:
+        return None
+    try:
+        return check_language_code(value, (param.name or "code").upper())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @models.command("fetch")
 @_models_option
 @click.option(
@@ -215,12 +239,18 @@ def _catalog_rows() -> list[list[str]]:
     show_default=True,
     help="The Argos package index to download from.",
 )
-@click.option("--to", "to_option", default=None, help="Target language (instead of the second argument).")
+@click.option(
+    "--to",
+    "to_option",
+    default=None,
+    callback=_language_argument,
+    help="Target language (instead of the second argument).",
+)
 @click.option("--list", "list_only", is_flag=True, help="Show what can be fetched (offline: reads the catalog).")
 @click.option("--name", default=None, help="Fetch this catalog entry (a NAME from --list).")
 @click.option("--revision", default=None, help="Commit to fetch a hub model at, when the catalog pins none.")
-@click.argument("from_code", required=False)
-@click.argument("to_code", required=False)
+@click.argument("from_code", required=False, callback=_language_argument)
+@click.argument("to_code", required=False, callback=_language_argument)
 def fetch_command(
     models_dir: Path | None,
     index_url: str,
@@ -251,8 +281,8 @@ def fetch_command(
     if list_only:
         click.echo(table(_catalog_rows()))
         return
-    target = (to_option or to_code or "").strip().lower()
-    source = (from_code or "").strip().lower()
+    target = to_option or to_code or ""
+    source = from_code or ""
     if (not target or not source) and name is None:
         raise click.UsageError("name the pair (models fetch en be, or en --to be), or a --name from --list")
     if to_option and to_code:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -142,8 +143,20 @@ def models_option(param: str = "models") -> Callable[[F], F]:
     """``--models DIR``, declared once for every command that reads the model store."""
     return click.option(
         "--models", param, type=click.Path(file_okay=False, path_type=Path), metavar="DIR", default=None,
+        callback=_env_store,
         help="Model store [default: $POLYGLOT_NEWS_MODELS or the per-user store; see `models path`].",
     )
+
+
+def _env_store(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Give $POLYGLOT_NEWS_MODELS the same check (and message) as --models (`models path` excepted)."""
+    env = os.environ.get("POLYGLOT_NEWS_MODELS")
+    if value is not None or not env or ctx.command.name == "path":
+        return value
+    try:
+        return Path(click.Path(file_okay=False, path_type=Path).convert(env, param, ctx))
+    except click.BadParameter as exc:
+        raise click.BadParameter(exc.message, ctx, param, param_hint="'--models' ($POLYGLOT_NEWS_MODELS)") from None
 
 
 def decoding_options(func: F) -> F:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from polyglot_news.models.fetcher import fetch
     from polyglot_news.models.installer import install, remove
     from polyglot_news.models.store import Package, Problem, argos_dirs, list_packages, scan_packages, store_dir
+    from polyglot_news.models.temporaries import Temporary, stale_temporaries
     from polyglot_news.models.verifier import VerifyResult, verify
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "MANIFEST",
     "Package",
     "Problem",
+    "Temporary",
     "VerifyResult",
     "argos_dirs",
     "fetch",
@@ -28,6 +30,7 @@ __all__ = [
     "load_catalog",
     "remove",
     "scan_packages",
+    "stale_temporaries",
     "store_dir",
     "verify",
     "version_key",
@@ -50,6 +53,8 @@ __getattr__, __dir__ = lazy_names(
         "list_packages": "store",
         "scan_packages": "store",
         "store_dir": "store",
+        "Temporary": "temporaries",
+        "stale_temporaries": "temporaries",
         "VerifyResult": "verifier",
         "verify": "verifier",
     },

@@ -12,7 +12,9 @@ import json
 import os
 import re
 import stat
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -22,9 +24,15 @@ from polyglot_news.errors import ModelError
 # Caps against hostile archives. The official en→ru package is about 100 MB; an NLLB-1.3B
 # conversion in float16 about 2.7 GB. Anything past these is refused as a zip bomb.
 MAX_UNPACKED_BYTES = 4 * 1024**3
-MAX_RATIO = 100  # uncompressed/compressed, for members above RATIO_MIN_BYTES
+# Expansion (declared unpacked bytes over compressed bytes) is capped per member above
+# RATIO_MIN_BYTES and for the whole archive once it declares more than RATIO_MIN_BYTES in all:
+# many members of just under 1 MiB each must not add up to a bomb. Model weights barely
+# compress (about 1.1:1); text files such as vocabularies reach 5-10:1.
+MAX_RATIO = 100
 RATIO_MIN_BYTES = 1024**2
-MAX_ENTRIES = 10_000
+# A package holds a few dozen files; the count is checked from the end-of-archive record
+# before the central directory is read, so a million-entry listing is never loaded.
+MAX_ENTRIES = 2_000
 MAX_METADATA_BYTES = 1024**2
 
 MANIFEST = ".polyglot-news.json"
@@ -197,12 +205,76 @@ def _member_parts(info: zipfile.ZipInfo, where: str) -> list[str]:
     return parts
 
 
+_EOCD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_EOCD = b"PK\x06\x06"
+
+
+def declared_entries(handle: IO[bytes]) -> int | None:
+    """The member count the end-of-archive record declares (zip64 too), or None if not found.
+
+    Reads only the archive's tail, so it is safe before :class:`zipfile.ZipFile` parses a
+    central directory of any size.
+    """
+    size = handle.seek(0, os.SEEK_END)
+    start = max(0, size - (22 + 0xFFFF))
+    handle.seek(start)
+    tail = handle.read()
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < 22:
+        return None
+    count = int(struct.unpack_from("<H", tail, at + 10)[0])
+    if count != 0xFFFF or at < 20 or tail[at - 20 : at - 16] != _ZIP64_LOCATOR:
+        return count
+    (offset,) = struct.unpack_from("<Q", tail, at - 20 + 8)
+    if offset + 56 > size:
+        return None
+    handle.seek(offset)
+    record = handle.read(56)
+    if len(record) < 40 or record[:4] != _ZIP64_EOCD:
+        return None
+    return int(struct.unpack_from("<Q", record, 32)[0])
+
+
+def open_archive(handle: IO[bytes], where: str) -> zipfile.ZipFile:
+    """Open ``handle`` as a zip after checking the declared member count; ModelError if not a zip."""
+    count = declared_entries(handle)
+    if count is not None and count > MAX_ENTRIES:
+        raise ModelError(f"{where}: {count} members, more than the cap of {MAX_ENTRIES}")
+    handle.seek(0)
+    try:
+        return zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OverflowError) as exc:
+        raise ModelError(f"{where}: not a valid .argosmodel zip archive ({exc})") from None
+    except (UnicodeDecodeError, struct.error) as exc:  # mangled names or records
+        raise ModelError(f"{where}: not a valid .argosmodel zip archive ({exc})") from None
+
+
+def _archive_bytes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> int:
+    """The compressed bytes behind the members: their declared sizes, at most the file's size.
+
+    Bounding by the file size defeats members that overlap (all pointing at the same data).
+    """
+    declared = sum(info.compress_size for info in infos)
+    fp = zf.fp
+    if fp is None or not fp.seekable():
+        return declared
+    here = fp.tell()
+    try:
+        return min(declared, fp.seek(0, os.SEEK_END))
+    finally:
+        fp.seek(here)
+
+
 def plan_archive(
     zf: zipfile.ZipFile, where: str, limit: int
 ) -> tuple[list[tuple[zipfile.ZipInfo, str]], dict[str, Any]]:
     """Validate the archive's listing and metadata; return (members with inner paths, metadata).
 
-    ``limit`` caps the declared unpacked size of all members together.
+    Everything is decided from the listing before a byte is extracted: at most
+    :data:`MAX_ENTRIES` members; ``limit`` caps their declared unpacked size together; and
+    :data:`MAX_RATIO` caps the expansion of each big member and of the archive as a whole.
+    Raises ModelError (nothing else) for any archive it refuses.
     """
     infos = zf.infolist()
     if not infos:
@@ -232,6 +304,12 @@ def plan_archive(
             )
         if inner and inner != MANIFEST:
             members.append((info, inner))
+    packed = max(_archive_bytes(zf, infos), 1)
+    if total > RATIO_MIN_BYTES and total / packed > MAX_RATIO:
+        raise ModelError(
+            f"{where}: {packed} bytes unpack to {total} ({total / packed:.0f}:1, above "
+            f"{MAX_RATIO}:1 for the whole archive; zip bomb?)"
+        )
     if len(tops) != 1:
         raise ModelError(f"{where}: holds {len(tops)} top-level folders; a package has exactly one")
     files = {inner for info, inner in members if not info.is_dir()}
@@ -241,7 +319,11 @@ def plan_archive(
     meta_info = zf.getinfo(f"{top}/metadata.json")
     if meta_info.file_size > MAX_METADATA_BYTES:
         raise ModelError(f"{where}: metadata.json is larger than {MAX_METADATA_BYTES} bytes")
-    data = parse_metadata(zf.read(meta_info), where)
+    try:
+        raw = zf.read(meta_info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
+        raise ModelError(f"{where}: corrupt archive ({exc}); not installed") from None
+    data = parse_metadata(raw, where)
     check_required(files, where, data)
     return members, data
 

@@ -39,6 +39,7 @@ from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
 from polyglot_news.models.catalog import load_catalog, load_hub_models
 from polyglot_news.models.installer import _install_archive
 from polyglot_news.models.store import Package, store_dir
+from polyglot_news.models.temporaries import hold
 
 
 def _offline(url: str, exc: BaseException) -> ModelError:
@@ -253,6 +254,7 @@ def fetch(
     target = store_dir(store)
     target.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".fetch-", suffix=".argosmodel", dir=target)
+    hold(fd)  # a later writer sees this download is alive (models/temporaries.py)
     try:
         with os.fdopen(fd, "wb") as out:
             sha = download(link, out, MAX_UNPACKED_BYTES, timeout)

@@ -16,6 +16,7 @@ from polyglot_news.errors import ModelError
 from polyglot_news.models.archive import (
     CHUNK,
     MAX_UNPACKED_BYTES,
+    open_archive,
     plan_archive,
     plan_tree,
     sha256_stream,
@@ -26,12 +27,14 @@ from polyglot_news.models.archive import MANIFEST as MANIFEST
 from polyglot_news.models.archive import version_key as version_key
 from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
 from polyglot_news.models.store import Package, Problem, _swapped_out, load_package, scan_packages, store_dir
+from polyglot_news.models.store import prepare_store as prepare_store
+from polyglot_news.models.temporaries import remove_stale_fetches
 
 
 @contextlib.contextmanager
 def _locked(store: Path) -> Iterator[None]:
     """Hold the store's exclusive inter-process lock; tidy what a killed writer left."""
-    store.mkdir(parents=True, exist_ok=True)
+    prepare_store(store)
     fd = os.open(store / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
@@ -57,6 +60,7 @@ def _recover(store: Path) -> None:
                 continue
         if name.startswith((".old-", ".del-", ".tmp-install-")):
             shutil.rmtree(entry, ignore_errors=True)
+    remove_stale_fetches(store)
 
 
 def _publish(new: Path, dest: Path) -> None:
@@ -104,12 +108,7 @@ def _install_archive(archive: Path, store: Path, label: str | None = None) -> Pa
     try:
         with open(archive, "rb") as handle:
             archive_sha = sha256_stream(handle)
-            handle.seek(0)
-            try:
-                zf = zipfile.ZipFile(handle)
-            except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-                raise ModelError(f"{where}: not a valid .argosmodel zip archive ({exc})") from None
-            with zf:
+            with open_archive(handle, where) as zf:
                 members, data = plan_archive(zf, where, MAX_UNPACKED_BYTES)
 
                 def extract(root: Path) -> dict[str, str]:

@@ -194,6 +194,7 @@ def scan_packages(
 
     Sorted by pair, then origin (store before argos), then name and path.
     """
+    check_store(store_dir(store))
     sources: list[tuple[str, list[Path]]] = [("store", _store_entries(store_dir(store)))]
     packages: list[Package] = []
     problems: list[Problem] = []
@@ -232,3 +233,48 @@ def list_packages(store: Path | None = None, *, include_argos: bool = True) -> l
 # ---------------------------------------------------------------- locking and journal
 
 
+
+
+# ---------------------------------------------------------------- store checks
+
+
+def _named(store: Path) -> str:
+    """How an error names the store: where its path came from, then the path."""
+    env = os.environ.get("POLYGLOT_NEWS_MODELS")
+    if env and Path(env).expanduser() == store:
+        return f"model store {store} (from $POLYGLOT_NEWS_MODELS)"
+    return f"model store {store}"
+
+
+def check_store(store: Path, *, write: bool = False) -> None:
+    """Raise ModelError if ``store`` cannot serve as the model store.
+
+    A missing store is fine (the first install creates it). One that is a file, that cannot be
+    read, or (with ``write``) cannot be written is refused with the same words whether it came
+    from ``--models`` or ``$POLYGLOT_NEWS_MODELS``, naming the fix instead of a package.
+    """
+    hint = "point --models or $POLYGLOT_NEWS_MODELS at a folder you can write"
+    if not store.exists():
+        parent = store.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if not parent.is_dir():
+            raise ModelError(f"{_named(store)}: {parent} is a file, not a folder; {hint}")
+        if write and not os.access(parent, os.W_OK | os.X_OK):
+            raise ModelError(f"{_named(store)}: cannot create it, {parent} is read-only; {hint}")
+        return
+    if not store.is_dir():
+        raise ModelError(f"{_named(store)} is a file, not a folder; {hint}")
+    if not os.access(store, os.R_OK | os.X_OK):
+        raise ModelError(f"{_named(store)} is not readable; {hint}")
+    if write and not os.access(store, os.W_OK):
+        raise ModelError(f"{_named(store)} is read-only; {hint}")
+
+
+def prepare_store(store: Path) -> None:
+    """Check ``store`` for writing and create it; ModelError (naming the store) if impossible."""
+    check_store(store, write=True)
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"{_named(store)}: cannot create it: {exc.strerror or exc}") from None

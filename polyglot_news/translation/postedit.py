@@ -50,6 +50,7 @@ class _Match:
     words: tuple[tuple[str, str], ...]  # per word: (text as found, ending kept; "" = exact)
     variant: str
     exact: bool
+    tail: str = ""  # the term's closing punctuation, when the match covers it
 
 
 def _stem(word: str) -> str:
@@ -82,9 +83,40 @@ def _word_ending(found: str, variant: str, inflect: bool) -> str | None:
     return found[len(stem) :] if ending in _ENDINGS else None
 
 
+def _tokens(variant: str) -> tuple[list[str], list[str]]:
+    """The words of a term and what joins them: ``U.S.`` → ``(["U", "S"], ["."])``.
+
+    Punctuation before the first word and after the last (the final dot of ``U.S.``) is not
+    part of the match: the sentence's own punctuation may stand there.
+    """
+    spans = list(_WORD.finditer(variant))
+    words = [m.group() for m in spans]
+    seps = [variant[a.end() : b.start()] for a, b in zip(spans, spans[1:], strict=False)]
+    return words, seps
+
+
+def _tail(term: str) -> str:
+    """What follows a term's last word (the final dot of ``U.S.``); ``""`` for most terms."""
+    words = list(_WORD.finditer(term))
+    return term[words[-1].end() :].strip() if words else ""
+
+
+def _joined(between: str, sep: str) -> bool:
+    """Whether the text ``between`` two words joins them as the term's ``sep`` does.
+
+    A space or hyphen in the term accepts any run of spaces and hyphens (``Санкт-Петербург``,
+    ``Санкт Петербург``); other punctuation (the dots of ``U.S.``) must be there as written.
+    """
+    if _JOINER.fullmatch(sep):
+        return _JOINER.fullmatch(between) is not None
+    return between == sep.strip()
+
+
 def _find(text: str, variant: str, inflect: bool = True) -> list[_Match]:
     """Every occurrence of ``variant`` (one or more words) in ``text``, inflected or not."""
-    parts = variant.split()
+    parts, seps = _tokens(variant)
+    if not parts:
+        return []
     words = list(_WORD.finditer(text))
     found: list[_Match] = []
     i = 0
@@ -92,7 +124,7 @@ def _find(text: str, variant: str, inflect: bool = True) -> list[_Match]:
         endings: list[tuple[str, str]] = []
         for k, part in enumerate(parts):
             word = words[i + k]
-            if k and not _JOINER.fullmatch(text[words[i + k - 1].end() : word.start()]):
+            if k and not _joined(text[words[i + k - 1].end() : word.start()], seps[k - 1]):
                 break
             ending = _word_ending(word.group(), part, inflect)
             if ending is None:
@@ -100,7 +132,12 @@ def _find(text: str, variant: str, inflect: bool = True) -> list[_Match]:
             endings.append((word.group(), ending))
         if len(endings) == len(parts):
             exact = all(f.casefold() == p.casefold() for (f, _), p in zip(endings, parts, strict=True))
-            found.append(_Match(words[i].start(), words[i + len(parts) - 1].end(), tuple(endings), variant, exact))
+            end = words[i + len(parts) - 1].end()
+            # The final dot of "U.S." belongs to the term, unless it also ends the sentence.
+            tail = _tail(variant)
+            if not (tail and text.startswith(tail, end) and text[end + len(tail) :].strip()):
+                tail = ""
+            found.append(_Match(words[i].start(), end + len(tail), tuple(endings), variant, exact, tail))
             i += len(parts)
         else:
             i += 1
@@ -135,11 +172,19 @@ def _map_ending(ending: str, stem: str, variant: str, target: str, language: str
 
 
 def _spell(match: _Match, rule: Rule, language: str) -> str:
-    """The glossary spelling for one occurrence, keeping its endings where that is safe."""
+    """The glossary spelling for one occurrence, keeping its endings where that is safe.
+
+    Only the words, what joins them and the closing punctuation the match covered are
+    written (``U.S.`` → ``ЗША``; at the end of a sentence the dot stays the sentence's).
+    """
     found_text = " ".join(f for f, _ in match.words)
-    targets = rule.target.split()
-    if match.exact or len(targets) != len(match.words):
+    targets, seps = _tokens(rule.target)
+    if not targets:
         return _match_case(found_text, rule.target)
+    core = rule.target[rule.target.find(targets[0]) : rule.target.rfind(targets[-1]) + len(targets[-1])]
+    closing = _tail(rule.target) if match.tail else ""
+    if match.exact or len(targets) != len(match.words):
+        return _match_case(found_text, core) + closing
     out = []
     for (found, ending), word in zip(match.words, targets, strict=True):
         if not ending:
@@ -150,7 +195,7 @@ def _spell(match: _Match, rule: Rule, language: str) -> str:
             out.append(_match_case(found, word))
             continue
         out.append(_match_case(found, stem + _map_ending(ending, stem, match.variant, rule.target, language)))
-    return " ".join(out)
+    return "".join(word + sep for word, sep in zip(out, [*seps, ""], strict=True)) + closing
 
 
 def _rewrite(
@@ -179,6 +224,73 @@ def _rewrite(
     return "".join(out), tuple(moved)
 
 
+# --- index ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Index:
+    """A pair's rules (longest first) keyed by their source form's first word.
+
+    ``exact`` maps the casefolded first word, ``stems`` the stem an inflected occurrence starts
+    with, so the rules a sentence may hold are found from its words (a few dictionary lookups
+    each) instead of trying every term on every sentence.
+    """
+
+    rules: tuple[Rule, ...]
+    exact: dict[str, tuple[int, ...]]
+    stems: dict[str, tuple[int, ...]]
+
+
+_LONGEST_ENDING = max(len(e) for e in _ENDINGS)
+_INDEXES: dict[tuple[int, str, str], tuple[Glossary, _Index]] = {}
+_INDEXES_KEPT = 8
+
+
+def _build_index(glossary: Glossary, source_lang: str, target_lang: str) -> _Index:
+    rules = tuple(glossary.rules(source_lang, target_lang))
+    inflect = source_lang not in ("en",)
+    exact: dict[str, list[int]] = {}
+    stems: dict[str, list[int]] = {}
+    for number, rule in enumerate(rules):
+        words, _ = _tokens(rule.source_form)
+        if not words:
+            continue
+        first = words[0].casefold()
+        exact.setdefault(first, []).append(number)
+        stem = _stem(first)
+        if inflect and _CYRILLIC.search(first) and len(stem) >= MIN_STEM:
+            stems.setdefault(stem, []).append(number)
+    return _Index(
+        rules,
+        {k: tuple(v) for k, v in exact.items()},
+        {k: tuple(v) for k, v in stems.items()},
+    )
+
+
+def _index(glossary: Glossary, source_lang: str, target_lang: str) -> _Index:
+    """The (cached) index of ``glossary`` for one pair; built once per glossary and pair."""
+    key = (id(glossary), source_lang, target_lang)
+    cached = _INDEXES.get(key)
+    if cached is not None and cached[0] is glossary:
+        return cached[1]
+    index = _build_index(glossary, source_lang, target_lang)
+    _INDEXES[key] = (glossary, index)  # holding the glossary keeps its id from being reused
+    while len(_INDEXES) > _INDEXES_KEPT:
+        del _INDEXES[next(iter(_INDEXES))]
+    return index
+
+
+def _candidates(index: _Index, text: str) -> list[Rule]:
+    """The rules whose first word may occur in ``text``, in rule order (a superset of matches)."""
+    found: set[int] = set()
+    for match in _WORD.finditer(text):
+        word = match.group().casefold()
+        found.update(index.exact.get(word, ()))
+        for cut in range(1, min(_LONGEST_ENDING, len(word) - MIN_STEM) + 1):
+            found.update(index.stems.get(word[:-cut], ()))
+    return [index.rules[number] for number in sorted(found)]
+
+
 # --- post-edit ------------------------------------------------------------------------
 
 
@@ -197,7 +309,7 @@ def apply(
     Raises:
         CitationError: a rewrite would move a marker out of order (a bug, never expected).
     """
-    rules = glossary.rules(source_lang, target_lang)
+    index = _index(glossary, source_lang, target_lang)
     results: list[Translated] = []
     report: list[list[GlossaryHit]] = []
     for source, done in zip(source_sentences, translated, strict=True):
@@ -206,7 +318,7 @@ def apply(
         plain = done.sentence.plain
         taken = [m.span() for m in BRACKET_GROUP.finditer(plain)]  # text in brackets stays verbatim
         claimed: list[tuple[int, int]] = []  # source spans of the (longer) terms already found
-        for rule in rules:
+        for rule in _candidates(index, source.plain):
             # "Minsk" inside "Minsk Region" is part of the longer term, not a term of its own.
             in_source = [
                 m
