@@ -149,6 +149,8 @@ class ModelUsed:
     version: str
     origin: str
     test_model: bool
+    identity: str = ""
+    """``MODEL@SHA8``: the model's name and the start of its model.bin's sha256, as in the signature."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -156,6 +158,7 @@ class ModelUsed:
             "pair": self.pair,
             "version": self.version,
             "origin": self.origin,
+            "identity": self.identity,
             "test_model": self.test_model,
         }
 

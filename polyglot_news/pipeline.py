@@ -114,6 +114,7 @@ class TextTranslation:
     results: tuple[Translated, ...]
     terms: tuple[tuple[GlossaryHit, ...], ...]
     signature: str
+    notes: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -124,6 +125,7 @@ def translate_text(
     text: str, target: str, *, source_lang: str | None = None, models: Path | None = None,
     options: DecodeOptions | None = None,
     glossary: Glossary | None = None,
+    model: str | None = None,
 ) -> TextTranslation:
     """Translate any text (each line a paragraph, blank lines kept) into ``target``, markers kept.
 
@@ -136,7 +138,9 @@ def translate_text(
     source = _source_language(Article(None, tuple(line for line in lines if line)), source_lang)
     paragraphs = [split_sentences([line], source.language) if line else [] for line in lines]
     flat = [s for paragraph in paragraphs for s in paragraph]
-    routed = translate_sentences(flat, source.language, target, models=models, options=options, glossary=glossary)
+    routed = translate_sentences(
+        flat, source.language, target, models=models, options=options, glossary=glossary, model=model
+    )
     out = iter([t.sentence for t in routed.results])
     return TextTranslation(
         source=source,
@@ -146,6 +150,7 @@ def translate_text(
         results=tuple(routed.results),
         terms=tuple(tuple(row) for row in routed.terms),
         signature=str(signatures.text_translation(source, target, routed.signature)),
+        notes=(f"{target} comes from a TEST MODEL: its output is not a translation",) if routed.test_model else (),
     )
 
 

@@ -122,7 +122,7 @@ def test_fuzz_archive_validator_plans_or_refuses(data: bytes) -> None:
         event("refused")
         return
     event("planned")
-    assert metadata["from_code"] != metadata["to_code"]
+    assert metadata.from_code != metadata.to_code
     inner = {name for _, name in members}
     assert "metadata.json" in inner and "model/model.bin" in inner
     assert all(".." not in name.split("/") and not name.startswith("/") for name in inner)

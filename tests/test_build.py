@@ -169,6 +169,7 @@ def test_guess_languages(name: str, expected: tuple[str | None, list[str]]) -> N
                 "target_sentencepiece": "target_sentencepiece.model",
                 "targets": {"be": {"source_prefix": ">>bel<<"}, "ru": {"source_prefix": ">>rus<<"}},
                 "license": "CC-BY-4.0",
+                "type": "polyglot-news-translate",  # Argos would run it wrongly: it must not load it
             },
         ),
         (
@@ -186,6 +187,7 @@ def test_guess_languages(name: str, expected: tuple[str | None, list[str]]) -> N
                 "target_sentencepiece": "sentencepiece.model",
                 "targets": {"be": {"target_prefix": "bel_Cyrl"}, "ru": {"target_prefix": "rus_Cyrl"}},
                 "license": "CC-BY-NC-4.0",
+                "type": "polyglot-news-translate",
             },
         ),
     ],
@@ -225,7 +227,7 @@ def test_installed_package_translates_with_the_right_tokens(
     translator.package = dataclasses.replace(translator.package, translator=spy)
     texts = ("The minister met the envoy [1].", "Talks resumed [2][3] in Minsk.")
     results = translator.translate(marked_sentences(*texts))
-    assert (translator.to_code, translator.signature().split("|")[0]) == (target, f"en_{target}-1.0")
+    assert (translator.to_code, translator.signature().split("~")[0]) == (target, f"en_{target}-1.0")
     call = spy.calls[0]
     assert {tokens[0] for tokens in call["batch"]} == {source_head}
     assert call["target_prefix"] == ([[target_prefix]] * 2 if target_prefix else None)
@@ -246,7 +248,7 @@ def test_cli_build_install_and_list(hf_models: dict[str, Path], tmp_path: Path) 
     assert "Installed en→{be,ru} 1.0" in result.stderr
     listed = runner.invoke(models, ["list"])
     row = listed.stdout.splitlines()[1].split()
-    assert row[:2] + row[4:7] == ["en→{be,ru}", "1.0", "store", "CC-BY-4.0", "opus-mt-en-zle"]
+    assert row[:2] + row[4:8] == ["en→{be,ru}", "1.0", "store", "polyglot-news", "CC-BY-4.0", "opus-mt-en-zle"]
     as_json = json.loads(runner.invoke(models, ["list", "--json"]).stdout)
     assert [(p["targets"], p["license"], p["provenance"]["architecture"]) for p in as_json] == [
         (["be", "ru"], "CC-BY-4.0", "marian")
@@ -303,6 +305,13 @@ def test_build_errors(
     assert not out.exists() or sorted(out.iterdir()) == []  # nothing half-written is left
 
 
+def test_build_codes_are_normalised() -> None:
+    from polyglot_news.models.build import _known_code
+
+    codes = ("bel", "RUS", "Be", "eng", "Russian", "")
+    assert [_known_code(c) for c in codes] == ["be", "ru", "be", "en", "Russian", ""]
+
+
 class _Converted(Exception):
     """Raised by the stand-in converter: the build got as far as converting."""
 
@@ -315,7 +324,8 @@ class _Converted(Exception):
         ({"to_codes": ["ru"], "version": ""}, "package_version '' is malformed"),
         ({"from_code": "english", "to_codes": ["ru"]}, "from_code 'english' is not a language code"),
         ({"to_codes": ["Russian"]}, "to_code 'Russian' is not a language code"),
-        ({"to_codes": ["ru", "BE"]}, "targets key 'BE' is not a target language"),
+        ({"to_codes": ["ru", "b_e"]}, "targets key 'b_e' is not a target language"),
+        ({"from_code": "ENG", "to_codes": ["bel", "RUS"]}, None),  # ISO 639-3, any case: en → be, ru
         ({"to_codes": ["ru"], "version": "2.1"}, None),  # valid: the build goes on to convert
         ({"from_code": "ru", "to_codes": ["be", "uk"]}, None),
     ],
@@ -366,4 +376,4 @@ def test_digest_to_be_and_ru_through_one_multilingual_package(built: dict[str, A
         assert translation["route"] == f"en→{target}"
         source_markers = [[m["text"] for m in s["markers"]] for s in result["summary"]]
         assert [[m["text"] for m in s["markers"]] for s in translation["summary"]] == source_markers
-        assert f"mt:{target}=en_{target}-1.0|" in result["signature"]
+        assert f"mt:{target}=en_{target}-1.0~" in result["signature"]

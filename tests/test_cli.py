@@ -274,7 +274,10 @@ def test_translate_reports_flags_on_stderr(install_packages: Any) -> None:
     result = run("translate", "--to", "be", "--strict", "-", stdin=text.encode())
     assert result.exit_code == 7
     assert result.stdout == text + "\n"
-    assert result.stderr == "Note: be: 1 of 1 sentences flagged (language:ru 1)\n"
+    assert result.stderr == (
+        "Note: be comes from a TEST MODEL: its output is not a translation\n"
+        "Note: be: 1 of 1 sentences flagged (language:ru 1)\n"
+    )
 
 
 GLOSSARY = "source\tbe\nМинск\tМінск\nгорисполком\tгарвыканкам\n"
@@ -363,3 +366,40 @@ def test_closed_stdin_is_bad_input() -> None:
     )  # fmt: skip
     assert done.returncode == 3
     assert done.stderr == "Error: <stdin>: standard input is closed\n"
+
+
+def test_language_codes_in_any_case_and_three_letters(install_packages: Any) -> None:
+    install_packages("echo-en_ru", "echo-ru_be")
+    result = run("digest", "--to", "RU,Be", EXAMPLE)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(json.loads(result.stdout)["translations"]) == ["be", "ru"]
+    text = "Власти объявили о повышении тарифов [1]."
+    result = run("translate", "--to", "BEL", "--source-lang", "rus", "--format", "json", "-", stdin=text.encode())
+    assert result.exit_code == 0, result.stderr
+    assert (json.loads(result.stdout)["target"], json.loads(result.stdout)["route"]) == ("be", "ru→be")
+
+
+def test_model_option_forces_a_package(
+    install_packages: Any, test_packages: dict[str, Path], isolated_home: Path
+) -> None:
+    """Two en→be packages: ours in the store (preferred), another in an Argos dir (forced by --model)."""
+    import zipfile
+
+    install_packages("echo-en_be")
+    with zipfile.ZipFile(test_packages["echo-prefix-en_be"]) as zf:
+        zf.extractall(isolated_home / "argos-packages")
+    text = "Talks in Minsk resumed [1]."
+    args = ("translate", "--to", "be", "--source-lang", "en", "--format", "json", "-")
+    default = json.loads(run(*args, stdin=text.encode()).stdout)["signature"]
+    assert "~test-echo-en_be@" in default
+    for name in ("test-echo-prefix-en_be", "test-echo-prefix-en_be-1_0"):  # model name or folder name
+        forced = run(*args[:-1], "--model", name, "-", stdin=text.encode())
+        assert forced.exit_code == 0, forced.stderr
+        assert "~test-echo-prefix-en_be@" in json.loads(forced.stdout)["signature"]
+    digest = run("digest", "--to", "be", "--model", "test-echo-prefix-en_be", EXAMPLE)
+    assert "~test-echo-prefix-en_be@" in json.loads(digest.stdout)["signature"]
+    unknown = run(*args[:-1], "--model", "opus-mt-en-de", "-", stdin=text.encode())
+    assert unknown.exit_code == 5
+    assert unknown.stderr.startswith("Error: --model opus-mt-en-de: no installed package")
+    for command in (["batch"], ["models", "evaluate"]):
+        assert "--model NAME" in run(*command, "--help").stdout

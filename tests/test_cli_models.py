@@ -41,13 +41,13 @@ def test_list_empty(args: tuple[str, ...], stdout: str) -> None:
 def test_install_list_verify_remove(isolated_home: Path, good: Path) -> None:
     result = run("install", str(good))
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr.startswith("Installed en→ru 1.0 into ")
+    assert result.stderr.startswith("Installed en→ru 1.0 (Argos package, licence not stated) into ")
 
     listed = run("list")
     lines = listed.stdout.splitlines()
-    assert lines[0].split() == ["PAIR", "VERSION", "SIZE", "ORIGIN", "LICENSE", "MODEL", "PATH"]
+    assert lines[0].split() == ["PAIR", "VERSION", "SIZE", "ORIGIN", "FORMAT", "LICENSE", "MODEL", "PATH"]
     assert lines[1].split()[:2] == ["en→ru", "1.0"]
-    assert lines[1].split()[-4:] == ["store", "-", "-", str(isolated_home / "models" / "translate-en_ru")]
+    assert lines[1].split()[-5:] == ["store", "argos", "-", "-", str(isolated_home / "models" / "translate-en_ru")]
 
     as_json = json.loads(run("list", "--json").stdout)
     assert [(p["pair"], p["version"], p["origin"]) for p in as_json] == [("en→ru", "1.0", "store")]
@@ -136,6 +136,47 @@ def test_fetch_offline(monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> 
     assert result.stderr.startswith("Error: cannot reach raw.githubusercontent.com")
     assert "you appear to be offline" in result.stderr
     assert not (isolated_home / "models").exists()
+
+
+def test_install_refuses_a_test_model_over_a_real_one_without_replace(
+    tmp_path: Path, isolated_home: Path, good: Path
+) -> None:
+    assert run("install", str(good)).exit_code == 0
+    test = make_archive(
+        tmp_path / "test.argosmodel",
+        package_files(meta(polyglot_news={"test_model": True, "package": "echo-en_ru"})),
+    )
+    refused = run("install", str(test))
+    assert refused.exit_code == 5
+    assert refused.stderr.count("\n") == 1 and refused.stderr.startswith("Error: ")
+    assert "would replace translate-en_ru (en→ru 1.0 (Argos package, licence not stated))" in refused.stderr
+    assert "a TEST MODEL would replace a real translation model; pass --replace" in refused.stderr
+    done = run("install", "--replace", str(test))
+    assert done.exit_code == 0, done.stderr
+    folder = isolated_home / "models" / "translate-en_ru"
+    real, fake = "en→ru 1.0 (Argos package, licence not stated)", "en→ru 1.0 (TEST MODEL, licence not stated)"
+    replaced = f"Replaced {real} in {folder} with {fake}"
+    assert done.stderr.splitlines() == [
+        replaced,
+        f"Installed en→ru 1.0 (TEST MODEL, licence not stated) into {isolated_home / 'models' / 'translate-en_ru'}",
+    ]
+    row = run("list").stdout.splitlines()[1]
+    assert "TEST MODEL (echo-en_ru)" in row
+    assert json.loads(run("list", "--json").stdout)[0]["test_model"] is True
+
+
+def test_list_shows_which_packages_argos_would_run_wrongly(tmp_path: Path, isolated_home: Path) -> None:
+    multi = meta(
+        "en", "be",
+        targets={"be": {"source_prefix": ">>bel<<"}, "ru": {"source_prefix": ">>rus<<"}},
+        type="polyglot-news-translate", license="CC-BY-4.0",
+        provenance={"model": "Helsinki-NLP/opus-mt-tc-big-en-zle"},
+    )  # fmt: skip
+    assert run("install", str(make_archive(tmp_path / "m.argosmodel", package_files(multi)))).exit_code == 0
+    lines = run("list").stdout.splitlines()
+    assert lines[1].split()[:2] == ["en→{be,ru}", "1.0"] and lines[1].split()[4] == "store"
+    assert lines[1].split()[5:8] == ["polyglot-news", "CC-BY-4.0", "Helsinki-NLP/opus-mt-tc-big-en-zle"]
+    assert lines[1].endswith("translate-en_be_ru-opus-mt-tc-big-en-zle")
 
 
 @pytest.mark.parametrize(("args", "bad"), [(("../x", "ru"), "'../x'"), (("en", "r u"), "'r u'")])

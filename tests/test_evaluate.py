@@ -173,7 +173,9 @@ def test_echo_routes_scored_as_json(install_packages: Any, tmp_path: Path) -> No
     same, rus, ukr, bel = out["results"]  # --target ones first, then --to ones
     assert (same["column"], same["route"], same["chrf"], same["bleu"]) == ("same", "en→ru", 100.0, 100.0)
     assert rus["chrf"] < 10 and bel["chrf"] < 10
-    assert bel["route"] == "en→ru→be" and bel["signature"].startswith("mt:be=en_ru-1.0+ru_be-1.0|beam4")
+    assert bel["route"] == "en→ru→be" and bel["signature"].startswith(
+        "mt:be=en_ru-1.0~test-echo-en_ru@"
+    )
     for scored in (same, rus, bel):
         assert scored["test_model"] is True
         assert scored["markers"] == {"fidelity": 100.0, "identical": 7, "end_in_place": 7, "citation_errors": 0}

@@ -498,7 +498,7 @@ def test_swap_interrupted_between_renames_is_recovered(
 
 def _install_many(archives: list[str], store: str) -> None:
     for archive in archives:
-        models.install(Path(archive), Path(store))
+        models.install(Path(archive), Path(store), replace=True)  # versions go down too
 
 
 def test_concurrent_installs_leave_a_valid_store(tmp_path: Path, store: Path) -> None:
@@ -822,10 +822,10 @@ def extended_files(**changes: Any) -> dict[str, bytes]:
 def test_multilingual_package_installs_beside_a_dedicated_one(tmp_path: Path, store: Path) -> None:
     (multi,) = models.install(make_archive(tmp_path / "multi.argosmodel", extended_files()))
     (single,) = models.install(make_archive(tmp_path / "single.argosmodel", package_files(meta("en", "be"))))
-    assert (multi.name, single.name) == ("translate-en_be_ru", "translate-en_be")
-    assert [(p.name, p.metadata.get("license")) for p in models.list_packages()] == [
+    assert (multi.name, single.name) == ("translate-en_be_ru-opus-mt-en-zle", "translate-en_be")
+    assert [(p.name, p.info.license) for p in models.list_packages()] == [
         ("translate-en_be", None),
-        ("translate-en_be_ru", "CC-BY-4.0"),
+        ("translate-en_be_ru-opus-mt-en-zle", "CC-BY-4.0"),
     ]
     assert all(r.ok for r in models.verify())
 
@@ -856,3 +856,98 @@ def test_bad_extended_metadata_refused(
         models.install(make_archive(tmp_path / "bad.argosmodel", files))
     assert message in str(caught.value)
     assert not store.exists() or snapshot(store) == {}
+
+
+# ---------------------------------------------------------------- identity: names, replacement, format
+
+OPUS = {"provenance": {"model": "Helsinki-NLP/opus-mt-en-zle"}, "license": "Apache-2.0"}
+NLLB = {"provenance": {"model": "facebook/nllb-200-distilled-600M"}, "license": "CC-BY-NC-4.0"}
+TEST = {"polyglot_news": {"test_model": True, "package": "echo-en_be"}}
+
+
+def _archive(tmp_path: Path, label: str, **fields: Any) -> Path:
+    version = str(fields.pop("version", "1.0"))
+    return make_archive(tmp_path / f"{label}.argosmodel", package_files(meta("en", "be", version, **fields)))
+
+
+def test_built_packages_are_named_after_their_model_and_sit_side_by_side(tmp_path: Path, store: Path) -> None:
+    (opus,) = models.install(_archive(tmp_path, "opus", **OPUS))
+    (nllb,) = models.install(_archive(tmp_path, "nllb", **NLLB))
+    assert (opus.name, nllb.name) == ("translate-en_be-opus-mt-en-zle", "translate-en_be-nllb-200-distilled-600m")
+    assert sorted(p.name for p in models.list_packages()) == sorted([opus.name, nllb.name])
+    # Both serve en→be: removing by pair is ambiguous, by folder name it is not.
+    with pytest.raises(ModelError, match=r"2 installed packages match .*name the one to remove"):
+        models.remove("en→be")
+    assert models.remove(nllb.name) == nllb
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "reason"),
+    [
+        ({}, TEST, "a TEST MODEL would replace a real translation model"),
+        ({"version": "1.9"}, {"version": "1.0"}, "version 1.0 is lower than the installed 1.9"),
+        (
+            {"provenance": {"model": "/home/me/opus-mt-en-zle"}, "license": "CC-BY-4.0"},
+            OPUS,
+            "it comes from a different model",
+        ),
+    ],
+    ids=["test-over-real", "downgrade", "other-model-same-folder"],
+)
+def test_replacing_another_model_a_real_one_or_a_newer_version_needs_replace(
+    tmp_path: Path, store: Path, first: dict[str, Any], second: dict[str, Any], reason: str
+) -> None:
+    (old,) = models.install(_archive(tmp_path, "first", **first))
+    before = snapshot(store)
+    with pytest.raises(ModelError) as refused:
+        models.install(_archive(tmp_path, "second", **second))
+    message = str(refused.value)
+    # Says what would be replaced, with its licence, and how to do it anyway.
+    assert f"would replace {old.name} ({old.info.describe()})" in message
+    assert "licence" in message and reason in message and "--replace" in message
+    assert snapshot(store) == before
+    replaced: list[tuple[str, str]] = []
+    (new,) = models.install(
+        _archive(tmp_path, "second", **second),
+        replace=True,
+        on_replace=lambda was, now: replaced.append((was.info.describe(), now.info.describe())),
+    )
+    assert replaced == [(old.info.describe(), new.info.describe())]
+    assert new.path == old.path and new.version == str(second.get("version", "1.0"))
+
+
+def test_a_real_package_replaces_a_test_model_and_upgrades_need_no_flag(tmp_path: Path, store: Path) -> None:
+    models.install(_archive(tmp_path, "test", **TEST))
+    (real,) = models.install(_archive(tmp_path, "real"))
+    assert not real.info.test_model
+    (newer,) = models.install(_archive(tmp_path, "newer", version="1.1"))
+    assert newer.version == "1.1"
+
+
+def test_three_letter_and_upper_case_codes_in_metadata_are_normalised(tmp_path: Path, store: Path) -> None:
+    files = package_files(meta("ENG", "bel", targets={"bel": {"source_prefix": ">>bel<<"}, "rus": {}}))
+    (package,) = models.install(make_archive(tmp_path / "x.argosmodel", files))
+    assert (package.from_code, package.to_code, package.info.target_codes) == ("en", "be", ("be", "ru"))
+    assert package.name == "translate-en_be_ru"
+    assert package.info.targets["be"].source_prefix == (">>bel<<",)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, "argos"),
+        ({"target_prefix": "__be__"}, "argos"),  # Argos forces a package-level target prefix too
+        ({"source_prefix": ">>bel<<"}, "polyglot-news"),
+        ({"targets": {"be": {}, "ru": {}}}, "polyglot-news"),
+        ({"source_sentencepiece": "source.spm", "target_sentencepiece": "target.spm"}, "polyglot-news"),
+        ({"type": "polyglot-news-translate"}, "polyglot-news"),
+    ],
+)
+def test_format_says_whether_argos_runs_the_package_as_we_do(fields: dict[str, Any], expected: str) -> None:
+    from polyglot_news.models.metadata import OWN_TYPE, package_type, read_info, validate_metadata
+
+    data = meta("en", "be", **fields)
+    assert read_info(validate_metadata(dict(data), "x")).format == expected
+    # What `models build` writes: Argos only loads type "translate", so it skips the others.
+    if "type" not in fields:
+        assert package_type(data) == (OWN_TYPE if expected == "polyglot-news" else "translate")

@@ -74,7 +74,7 @@ def test_translation_into_ru_and_be_keeps_every_marker(install_packages: Callabl
     assert {tuple(f["flags"]) for f in be["flags"]} == {("language:ru",)}
     assert len(be["flags"]) == 1 + 3 + len(result["references"]) + 6
     assert result["translations"]["ru"]["route"] == "ru (no translation needed)"
-    assert "mt:be=ru_be-1.0|beam4" in result["signature"]
+    assert "mt:be=ru_be-1.0~test-echo-ru_be@" in result["signature"]
 
 
 def test_pivot_route_and_test_model_note(install_packages: Callable[..., None], example_text: str) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from polyglot_news.errors import RouteError
+from polyglot_news.errors import ModelError, RouteError
+from polyglot_news.models.metadata import PackageInfo, read_info
 from polyglot_news.models.store import Package
 from polyglot_news.translation.routing import (
     best_per_pair,
@@ -16,8 +18,13 @@ from polyglot_news.translation.routing import (
     is_multilingual,
     pivots,
     served_pairs,
+    step_signature,
     targets_of,
 )
+
+
+def info(data: dict[str, Any]) -> PackageInfo:
+    return read_info(data)  # not validated: the route tests use made-up one-letter codes
 
 
 def pkg(pair: str, version: str = "1.0", origin: str = "store", name: str | None = None) -> Package:
@@ -25,12 +32,10 @@ def pkg(pair: str, version: str = "1.0", origin: str = "store", name: str | None
     folder = name or f"translate-{from_code}_{to_code}"
     return Package(
         path=Path("/m") / origin / folder / version,
-        from_code=from_code,
-        to_code=to_code,
-        version=version,
         name=folder,
         size_bytes=1,
         origin=origin,
+        info=info({"from_code": from_code, "to_code": to_code, "package_version": version}),
     )
 
 
@@ -173,13 +178,17 @@ def multi(source: str, targets: str, version: str = "1.0", name: str = "opus-mt"
     codes = targets.split(",")
     return Package(
         path=Path("/m/store") / name,
-        from_code=source,
-        to_code=codes[0],
-        version=version,
         name=name,
         size_bytes=1,
         origin="store",
-        metadata={"targets": {code: {"source_prefix": f">>{code}<<"} for code in codes}},
+        info=info(
+            {
+                "from_code": source,
+                "to_code": codes[0],
+                "package_version": version,
+                "targets": {code: {"source_prefix": f">>{code}<<"} for code in codes},
+            }
+        ),
     )
 
 
@@ -222,3 +231,60 @@ def test_targets_of(package: Package, targets: tuple[str, ...], multilingual: bo
 def test_missing_route_counts_multilingual_pairs() -> None:
     with pytest.raises(RouteError, match=r"ru→be \(to pivot through the installed en→ru\)"):
         find_route("en", "be", [multi("en", "ru,uk")])
+
+
+# ---------------------------------------------------------------- preference between packages of one pair
+
+
+def built(pair: str, model: str, licence: str, *, test: bool = False, origin: str = "store") -> Package:
+    """A package built from ``model`` (``provenance.model``), or a test package."""
+    from_code, to_code = pair.split(">")
+    data: dict[str, Any] = {"from_code": from_code, "to_code": to_code, "package_version": "1.0", "license": licence}
+    if test:
+        data["polyglot_news"] = {"test_model": True, "package": model}
+    else:
+        data["provenance"] = {"model": model}
+    folder = f"translate-{from_code}_{to_code}-{model.rsplit('/', 1)[-1].lower()}"
+    return Package(path=Path("/m") / origin / folder, name=folder, size_bytes=1, origin=origin, info=info(data))
+
+
+OPUS = built("en>be", "Helsinki-NLP/opus-mt-tc-big-en-zle", "CC-BY-4.0")
+NLLB = built("en>be", "facebook/nllb-200-distilled-600M", "CC-BY-NC-4.0")
+ECHO = built("en>be", "echo-en_be", "", test=True)
+ARGOS_OPUS = built("en>be", "Helsinki-NLP/opus-mt-en-zle", "Apache-2.0", origin="argos")
+
+
+@pytest.mark.parametrize(
+    ("packages", "prefer", "chosen"),
+    [
+        ([ECHO, NLLB], None, NLLB),  # a real model before a TEST MODEL
+        ([NLLB, OPUS], None, OPUS),  # a licence that allows commercial use before CC-BY-NC
+        ([OPUS, NLLB], None, OPUS),  # ... whatever the order they are listed in
+        ([ARGOS_OPUS, NLLB], None, NLLB),  # our store before an Argos dir
+        ([OPUS, NLLB], "facebook/nllb-200-distilled-600M", NLLB),  # --model: the source model
+        ([OPUS, NLLB], "nllb-200-distilled-600M", NLLB),  # ... or its last part
+        ([OPUS, NLLB], NLLB.name, NLLB),  # ... or the folder name
+        ([OPUS, ECHO], ECHO.name, ECHO),  # --model can force a test package
+    ],
+    ids=["real-before-test", "commercial-before-nc", "order-independent", "store-before-argos",
+         "model-id", "model-basename", "folder-name", "force-test"],
+)  # fmt: skip
+def test_preference_between_packages_of_one_pair(packages: list[Package], prefer: str | None, chosen: Package) -> None:
+    assert find_route("en", "be", packages, prefer) == [chosen]
+
+
+def test_model_forces_only_the_pairs_it_serves() -> None:
+    packages = [pkg("en>ru"), pkg("ru>be"), OPUS, NLLB]
+    route = find_route("en", "be", packages, "translate-en_ru")
+    assert route == [OPUS]  # a direct route still wins; the forced en→ru package is not on it
+    assert find_route("en", "ru", packages, NLLB.name) == [pkg("en>ru")]
+
+
+def test_model_must_name_an_installed_package() -> None:
+    with pytest.raises(ModelError, match=r"--model opus-mt-en-de: no installed package has that name"):
+        find_route("en", "be", [OPUS, NLLB], "opus-mt-en-de")
+
+
+def test_step_signature_names_the_model() -> None:
+    assert step_signature(OPUS).startswith("en_be-1.0~Helsinki-NLP/opus-mt-tc-big-en-zle@")
+    assert step_signature(ECHO).startswith("en_be-1.0~test-echo-en_be@")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 from lang_models.build_test_packages import PACKAGES, build
 from polyglot_news.document import Sentence
 from polyglot_news.errors import CitationError, ModelError
+from polyglot_news.models.store import content_hash
 from polyglot_news.segment import split_sentences
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.engine import ArgosTranslator, PivotTranslator, build_translator
@@ -85,13 +87,18 @@ def test_signature_and_codes(packages: dict[str, Path]) -> None:
     pivot = build_translator([packages["echo-en_ru"], packages["echo-ru_be"]], options)
     assert isinstance(pivot, PivotTranslator)
     assert (direct.from_code, direct.to_code, pivot.from_code, pivot.to_code) == ("en", "ru", "en", "be")
-    assert direct.signature() == "en_ru-1.0|beam2|lp0.2|max256|int8"
-    assert pivot.signature() == "en_ru-1.0+ru_be-1.0|beam2|lp0.2|max256|int8"
+    en_ru, ru_be = (content_hash(packages[name]) for name in ("echo-en_ru", "echo-ru_be"))
+    # Pair, version, then the model's identity: its name and the sha256 of model.bin (8 hex).
+    assert direct.signature() == f"en_ru-1.0~test-echo-en_ru@{en_ru}|beam2|lp0.2|max256|int8"
+    assert pivot.signature() == (
+        f"en_ru-1.0~test-echo-en_ru@{en_ru}+ru_be-1.0~test-echo-ru_be@{ru_be}|beam2|lp0.2|max256|int8"
+    )
+    assert re.fullmatch("[0-9a-f]{8}", en_ru)  # the echo weights are language-blind: ru_be has the same bytes
 
 
 def test_target_prefix_is_forced_and_stripped(packages: dict[str, Path]) -> None:
     translator = ArgosTranslator(packages["echo-prefix-en_be"])
-    assert translator.package.target_prefix == "__be__"
+    assert translator.package.spec().target_prefix == "__be__"
     spy = _spied(translator)
     [result] = translator.translate(marked_sentences("Talks in Minsk [1] resumed."))
     assert result.sentence.text == "Talks in Minsk [1] resumed."
@@ -189,10 +196,10 @@ def _broken(tmp_path: Path, source: Path, change: str) -> Path:
     ("change", "message"),
     [
         ("no-metadata", "metadata.json is missing"),
-        ("bad-json", "cannot read"),
-        ("no-codes", "lacks a 'to_code' string"),
-        ("no-model", "has no CTranslate2 model"),
-        ("no-tokenizer", "has no sentencepiece.model"),
+        ("bad-json", "metadata.json is not valid JSON"),
+        ("no-codes", "lacks the required field 'to_code'"),
+        ("no-model", "missing model/model.bin"),
+        ("no-tokenizer", "missing the tokenizer"),
         ("corrupt-model", "cannot load the model"),
     ],
 )
@@ -330,7 +337,7 @@ def _batch_spied(translator: Any) -> Spy:
 
 @pytest.mark.parametrize(
     ("target", "to_code", "prefix", "route"),
-    [(None, "be", "__be__", "en_be-1.0"), ("be", "be", "__be__", "en_be-1.0"), ("ru", "ru", "__ru__", "en_ru-1.0")],
+    [(None, "be", "__be__", "en_be-1.0~"), ("be", "be", "__be__", "en_be-1.0~"), ("ru", "ru", "__ru__", "en_ru-1.0~")],
 )
 def test_one_package_serves_several_targets(
     packages: dict[str, Path], tmp_path: Path, target: str | None, to_code: str, prefix: str, route: str
@@ -339,7 +346,7 @@ def test_one_package_serves_several_targets(
     translator = ArgosTranslator(folder, target=target)
     spy = _batch_spied(translator)
     [result] = translator.translate(marked_sentences("Talks in Minsk [1] resumed."))
-    assert (translator.to_code, translator.route) == (to_code, route)
+    assert (translator.to_code, translator.route.startswith(route)) == (to_code, True)
     assert result.sentence.text == "Talks in Minsk [1] resumed."
     assert spy.calls[0]["target_prefix"] == [[prefix]]
 
@@ -381,10 +388,10 @@ def test_pivot_through_a_multilingual_package(
     ("fields", "target", "message"),
     [
         ({"targets": MULTI_TARGETS}, "uk", r"translates en into be, ru, not into 'uk'"),
-        ({"targets": ["be", "ru"]}, None, "'targets' must map language codes to objects"),
+        ({"targets": ["be", "ru"]}, None, "'targets' is not a non-empty object"),
         ({"targets": {"ru": "__ru__"}}, None, r"targets\['ru'\] is not an object"),
         ({"target_sentencepiece": "../escape.model"}, None, "is not a plain file name"),
-        ({"target_sentencepiece": "target.spm"}, None, "has no target.spm"),
+        ({"target_sentencepiece": "target.spm"}, None, "missing target.spm"),
     ],
 )
 def test_bad_extended_metadata(
@@ -447,6 +454,89 @@ def test_marker_opening_a_sentence_keeps_its_space(packages: dict[str, Path], ro
     sentences = split_sentences(["[1] The talks opened in Minsk.", "[2][3] Both sides spoke."], "en")
     results = build_translator([packages[name] for name in route], DecodeOptions(retry=False)).translate(sentences)
     assert [r.sentence.text for r in results] == ["[1] The talks opened in Minsk.", "[2][3] Both sides spoke."]
+
+
+# ---------------------------------------------------------------- special tokens never reach the text
+
+
+def test_language_tags_unknown_to_the_tokenizer_are_dropped_before_decoding(packages: dict[str, Path]) -> None:
+    """Marian's ``>>bel<<`` and NLLB's ``bel_Cyrl`` are model tokens, not SentencePiece pieces:
+    decoded as they are, they come out literally."""
+    from polyglot_news.translation.engine import _clean_text, _drop_special
+
+    tokenizer = load(packages["echo-en_ru"]).target_tokenizer
+    emitted = [">>bel<<", "▁Talks", "▁resumed", "bel_Cyrl", "▁in", "▁Minsk", "<unk>", "."]
+    assert ">>bel<<" in tokenizer.decode([emitted])[0]  # the premise
+    tokens, _ = _drop_special(emitted, None)
+    assert _clean_text(tokenizer.decode([tokens])[0]) == "Talks resumed in Minsk."
+
+
+@pytest.mark.parametrize(
+    ("tokens", "kept"),
+    [
+        ([">>bel<<", "▁Пра", "цяг"], ["▁Пра", "цяг"]),
+        (["bel_Cyrl", "▁Пра"], ["▁Пра"]),
+        (["▁Пра", "<unk>", "</s>", "<s>", "<pad>"], ["▁Пра"]),
+        (["__be__", "▁a", "__en_US__"], ["▁a"]),
+        (["▁Пра", "_", "ru"], ["▁Пра", "_", "ru"]),  # ordinary pieces stay
+    ],
+)
+def test_drop_special(tokens: list[str], kept: list[str]) -> None:
+    from polyglot_news.translation.engine import _drop_special
+
+    rows = [[float(i)] for i in range(len(tokens))]
+    out, out_rows = _drop_special(tokens, rows)
+    assert out == kept
+    assert out_rows is not None and [tokens[int(r[0])] for r in out_rows] == kept  # attention rows follow
+
+
+def test_raw_sentencepiece_pieces_become_spaces(tmp_path: Path) -> None:
+    """A random-weight model emits pieces its tokenizer does not know; their ``▁`` must not show."""
+    from lang_models.build_test_packages import build_benchmark_package
+
+    archive = build_benchmark_package(tmp_path, layers=1, d_model=64, ffn=128, heads=2, vocab=1200)
+    with zipfile.ZipFile(archive) as zf:
+        top = zf.namelist()[0].split("/")[0]
+        zf.extractall(tmp_path / "unpacked")
+    translator = ArgosTranslator(tmp_path / "unpacked" / top, DecodeOptions(max_decoding_length=40, retry=False))
+    raw = translator.package.translator.translate_batch(
+        [translator.package.tokenizer.encode("Talks resumed in Minsk.", out_type=str)], max_decoding_length=40
+    )
+    assert "▁" in translator.package.target_tokenizer.decode([raw[0].hypotheses[0]])[0]  # the premise
+    [result] = translator.translate(marked_sentences("Talks resumed in Minsk."))
+    assert "▁" not in result.sentence.text and result.sentence.text == result.sentence.text.strip()
+
+
+# ---------------------------------------------------------------- a verdict where the detector has none
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Сустрэча ў Мінску [1].", "be"),  # ў, і
+        ("Пра з'езд NATO.", "be"),  # the apostrophe
+        ("Встреча в Минске [1].", "ru"),  # и
+        ("Зустріч у Києві.", "uk"),  # ї
+        ("NATO 2024", None),
+        ("Да.", None),
+    ],
+)
+def test_letter_verdict(text: str, verdict: str | None) -> None:
+    from polyglot_news.translation.sentences import letter_verdict
+
+    assert letter_verdict(text) == verdict
+
+
+def test_short_output_the_detector_cannot_call_still_gets_a_language_check() -> None:
+    from polyglot_news.detect import detect
+    from polyglot_news.translation.engine import Translated
+    from polyglot_news.translation.sentences import check_language
+
+    belarusian, russian = Sentence("Мінск, 1 мая."), Sentence("Минск, 1 мая.")
+    assert detect(belarusian.plain).language == detect(russian.plain).language == "und"  # too short to call
+    checked = check_language([Translated(belarusian), Translated(russian)], "be")
+    assert [r.flags for r in checked] == [(), ("language:ru",)]
+    assert [r.flags for r in check_language([Translated(belarusian)], "ru")] == [("language:be",)]
 
 
 # ------------------------------------------- bracket groups: every one survives, marker or text

@@ -63,6 +63,7 @@ class BatchOptions:
                 "decode": request.options.signature(),
                 "glossary": request.glossary.signature() if request.glossary is not None else None,
                 "models": sorted([p.name, p.pair, p.version] for p in list_packages(request.models)),
+                **({"model": request.model} if request.model else {}),
             }
         canonical = json.dumps(shape, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]

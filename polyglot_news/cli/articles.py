@@ -60,7 +60,7 @@ def summarize(
 @output_options("json")
 def digest(
     input: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
-    targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
+    targets: str | None, parts: str, models: Path | None, model: str | None, beam_size: int, max_length: int,
     compute_type: str, glossary: Path | None, strict: bool, fmt: str, output: str | None,
 ) -> None:
     """Digest INPUT: language, headline, summary with citations, the cited references, and
@@ -73,7 +73,7 @@ def digest(
     from polyglot_news import pipeline, render
 
     check_length(sentences, ratio)
-    request = translation_request(targets, parts, models, beam_size, max_length, compute_type, glossary)
+    request = translation_request(targets, parts, models, beam_size, max_length, compute_type, glossary, model)
     result = pipeline.digest(
         read_input(input), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
         translation=request,
@@ -97,7 +97,7 @@ def digest(
 @translation_options
 @output_options("text")
 def translate(
-    input: str, target: str, source_lang: str | None, models: Path | None, beam_size: int,
+    input: str, target: str, source_lang: str | None, models: Path | None, model: str | None, beam_size: int,
     max_length: int, compute_type: str, glossary: Path | None, strict: bool, fmt: str, output: str | None,
 ) -> None:
     """Translate INPUT (any text) into LANG offline, citation markers kept in place.
@@ -109,9 +109,11 @@ def translate(
 
     result = pipeline.translate_text(
         read_input(input), target, source_lang=source_lang, models=models,
-        options=decode_options(beam_size, max_length, compute_type), glossary=glossary_file(glossary),
+        options=decode_options(beam_size, max_length, compute_type), glossary=glossary_file(glossary), model=model,
     )
     emit(render.translation(result, fmt), output)
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
     counted = translation.glossary_summary(result.terms)
     if counted:
         click.echo(f"Note: {target} glossary: {counted}", err=True)

@@ -110,7 +110,7 @@ class _Progress:
 def batch(
     paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
     chunk: int, shard: str | None, method: str, sentences: int | None, ratio: float | None,
-    source_lang: str | None, targets: str | None, parts: str, models: Path | None, beam_size: int,
+    source_lang: str | None, targets: str | None, parts: str, models: Path | None, model: str | None, beam_size: int,
     max_length: int, compute_type: str, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
 ) -> None:
     """Digest many articles: the files of folders (recursively, --glob), several files, or
@@ -146,7 +146,7 @@ def batch(
     if "-" in paths and len(paths) > 1:
         raise click.UsageError("read either standard input ('-') or paths, not both")
     check_length(sentences, ratio)
-    request = translation_request(targets, parts, models, beam_size, max_length, compute_type, glossary)
+    request = translation_request(targets, parts, models, beam_size, max_length, compute_type, glossary, model)
     options = B.BatchOptions(method, sentences, ratio, source_lang, request, fmt, strict=strict)
     from_stdin = not paths or paths == ("-",)
     if output_dir is not None and not from_stdin:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from polyglot_news.cli.options import decode_options, decoding_options, library_errors, models_option
+from polyglot_news.cli.options import decode_options, decoding_options, library_errors, model_option, models_option
 from polyglot_news.cli.tables import table
 from polyglot_news.errors import InputError
 
@@ -142,13 +142,14 @@ def _code(value: str, option: str) -> str:
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Use only the first N rows.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the synthetic citation markers.")
 @models_option()
+@model_option
 @decoding_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def evaluate_command(
     ctx: click.Context, file: str, source_column: str | None, source_lang: str | None, pairs: tuple[str, ...],
     to: str | None, limit: int | None, seed: int, models: Path | None, beam_size: int, max_length: int,
-    compute_type: str, fmt: str,
+    compute_type: str, model: str | None, fmt: str,
 ) -> None:
     """Score the installed translation routes on a parallel FILE ('-' for standard input).
 
@@ -175,7 +176,7 @@ def evaluate_command(
         source = _resolve_source(data, source_column, _code(source_lang, "--source-lang") if source_lang else None)
         targets, explicit = _resolve_targets(data, source, pairs, to)
         result = lib.evaluate(
-            data, source, targets, models=models, options=options, seed=seed, explicit=explicit,
+            data, source, targets, models=models, options=options, seed=seed, explicit=explicit, model=model,
             progress=lambda line: click.echo(f"Evaluating {line}…", err=True),
         )
     if fmt == "json":

@@ -29,30 +29,29 @@ def _size(n: int) -> str:
     raise AssertionError("unreachable")
 
 
-def _targets(package: store.Package) -> list[str]:
-    extra = package.metadata.get("targets")
-    codes = [package.to_code] + (sorted(extra) if isinstance(extra, dict) else [])
-    return list(dict.fromkeys(codes))
-
-
 def _package_dict(package: store.Package) -> dict[str, Any]:
-    """``models list --json``: the store's fields plus targets, licence and provenance."""
+    """``models list --json``: the store's fields plus targets, format, licence, provenance, identity."""
+    info = package.info
     data = package.to_dict()
-    data["targets"] = _targets(package)
-    data["license"] = package.metadata.get("license")
-    provenance = package.metadata.get("provenance")
-    data["provenance"] = provenance if isinstance(provenance, dict) else None
+    data["targets"] = list(info.target_codes)
+    data["format"] = info.format
+    data["test_model"] = info.test_model
+    data["license"] = info.license
+    data["model"] = info.model_name
+    data["identity"] = package.identity
+    data["provenance"] = info.provenance
     return data
 
 
 def _pair(package: store.Package) -> str:
-    targets = _targets(package)
+    targets = package.info.target_codes
     return package.pair if len(targets) == 1 else f"{package.from_code}→{{{','.join(targets)}}}"
 
 
 def _source(package: store.Package) -> str:
-    provenance = package.metadata.get("provenance")
-    return str(provenance.get("model", "-")) if isinstance(provenance, dict) else "-"
+    if package.info.test_model:
+        return f"TEST MODEL ({package.info.test_package or 'not a translation'})"
+    return package.info.source_model or "-"
 
 
 
@@ -84,10 +83,14 @@ def models() -> None:
 @_models_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_command(models_dir: Path | None, as_json: bool) -> None:
-    """List installed packages: pair, version, size, origin, licence, model and folder.
+    """List installed packages: pair, version, size, origin, format, licence, model and folder.
 
     A multilingual package shows all its targets (en→{be,ru}). Packages of an existing
     Argos Translate install are listed too (origin "argos"); polyglot-news uses them read-only.
+    FORMAT is "argos" for a package Argos Translate runs as polyglot-news does, and
+    "polyglot-news" for one only polyglot-news runs right (separate source/target tokenizers,
+    a source prefix token or several targets). MODEL says TEST MODEL for the project's test
+    packages: their output is not a translation.
     """
     packages, problems = store.scan_packages(models_dir)
     for problem in problems:
@@ -102,14 +105,15 @@ def list_command(models_dir: Path | None, as_json: bool) -> None:
             err=True,
         )
         return
-    rows = [["PAIR", "VERSION", "SIZE", "ORIGIN", "LICENSE", "MODEL", "PATH"]]
+    rows = [["PAIR", "VERSION", "SIZE", "ORIGIN", "FORMAT", "LICENSE", "MODEL", "PATH"]]
     rows += [
         [
             _pair(p),
             p.version,
             _size(p.size_bytes),
             p.origin,
-            str(p.metadata.get("license") or "-"),
+            p.info.format,
+            p.info.license or "-",
             _source(p),
             str(p.path),
         ]
@@ -125,26 +129,43 @@ def path_command(models_dir: Path | None) -> None:
     click.echo(str(store.store_dir(models_dir)))
 
 
+def _replaced(old: store.Package, new: store.Package) -> None:
+    click.echo(f"Replaced {old.info.describe()} in {old.path} with {new.info.describe()}", err=True)
+
+
+def installed_line(package: store.Package) -> str:
+    """``Installed en→ru 1.0 (TEST MODEL …) into PATH``: what a install or fetch reports."""
+    return f"Installed {package.info.describe()} into {package.path}"
+
+
 @models.command("install")
 @_models_option
+@click.option(
+    "--replace", is_flag=True,
+    help="Replace an installed package even if it comes from a different model, is a real model "
+    "replaced by a TEST MODEL, or has a higher version.",
+)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
-def install_command(ctx: click.Context, models_dir: Path | None, sources: tuple[Path, ...]) -> None:
+def install_command(ctx: click.Context, models_dir: Path | None, replace: bool, sources: tuple[Path, ...]) -> None:
     """Install packages from .argosmodel files, or from folders of them (e.g. a USB stick).
 
     Each package is checked before anything is written and is renamed into place whole, so
-    a bad file leaves the store as it was; the other files are still installed.
+    a bad file leaves the store as it was; the other files are still installed. Packages
+    built from different models sit side by side (see `models list`); one that would
+    replace a package of another model, replace a real model by a TEST MODEL, or lower the
+    version is refused unless --replace is given, and what is replaced is reported.
     """
     failures: list[PolyglotNewsError] = []
     for source in sources:
         try:
-            installed = store.install(source, models_dir)
+            installed = store.install(source, models_dir, replace=replace, on_replace=_replaced)
         except PolyglotNewsError as error:
             failures.append(error)
             click.echo(f"Error: {error}", err=True)
             continue
         for package in installed:
-            click.echo(f"Installed {package.pair} {package.version} into {package.path}", err=True)
+            click.echo(installed_line(package), err=True)
     if failures:
         ctx.exit(failures[0].exit_code)
 
@@ -153,7 +174,9 @@ def install_command(ctx: click.Context, models_dir: Path | None, sources: tuple[
 @_models_option
 @click.argument("package")
 def remove_command(models_dir: Path | None, package: str) -> None:
-    """Remove PACKAGE (a pair such as en→ru or en->ru, or a folder name) from the store."""
+    """Remove PACKAGE (a pair such as en→ru or en->ru, or a folder name) from the store.
+
+    When several packages serve the pair, name the folder (see `models list`)."""
     removed = store.remove(package, models_dir)
     if isinstance(removed, store.Problem):
         click.echo(f"Removed the damaged package folder {removed.path}", err=True)
@@ -295,7 +318,7 @@ def fetch_command(
 
 
 def _codes(value: str | None) -> list[str]:
-    return [c.strip().lower() for c in (value or "").split(",") if c.strip()]
+    return [c.strip() for c in (value or "").split(",") if c.strip()]  # normalised by build_package
 
 
 @models.command("build")
@@ -353,7 +376,7 @@ def build_command(
     result = build_package(
         source,
         out,
-        from_code=from_code.strip().lower() if from_code else None,
+        from_code=_codes(from_code)[0] if _codes(from_code) else None,
         to_codes=_codes(to_codes) or None,
         license=license_,
         revision=revision,

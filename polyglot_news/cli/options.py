@@ -139,6 +139,17 @@ def target_options(func: F) -> F:
     )
 
 
+MODEL_HELP = (
+    "Use this installed package (its folder name, or the model it was built from, as `models list` shows) "
+    "for every language pair it serves, whatever the default preference (README: Choosing between packages)."
+)
+
+
+def model_option(func: F) -> F:
+    """``--model NAME``: force one installed package (declared here only; every command uses this)."""
+    return click.option("--model", "model", metavar="NAME", help=MODEL_HELP)(func)
+
+
 def models_option(param: str = "models") -> Callable[[F], F]:
     """``--models DIR``, declared once for every command that reads the model store."""
     return click.option(
@@ -178,10 +189,11 @@ def decoding_options(func: F) -> F:
 
 
 def translation_options(func: F) -> F:
-    """Model store, decoding, glossary and ``--strict``."""
+    """Model store, ``--model``, decoding, glossary and ``--strict``."""
     return _stack(
         [
             models_option(),
+            model_option,
             decoding_options,
             click.option(
                 "--glossary", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -214,7 +226,7 @@ def glossary_file(path: Path | None) -> Glossary | None:
 
 def translation_request(
     targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
-    compute_type: str, glossary: Path | None,
+    compute_type: str, glossary: Path | None, model: str | None = None,
 ) -> TranslationRequest | None:
     """The request the target and translation options describe; None for ``--to none``."""
     if (targets or "").strip().lower() == "none":
@@ -223,7 +235,12 @@ def translation_request(
 
     codes = None
     if targets is not None:
-        codes = tuple(c.strip() for c in targets.split(",") if c.strip())
+        from polyglot_news.languages import check_language_code
+
+        try:
+            codes = tuple(check_language_code(c, "--to") for c in targets.split(",") if c.strip())
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--to") from None
         if not codes:
             raise click.BadParameter("name at least one language code, e.g. --to ru,be", param_hint="--to")
     return TranslationRequest(
@@ -232,6 +249,7 @@ def translation_request(
         models=models,
         options=decode_options(beam_size, max_length, compute_type),
         glossary=glossary_file(glossary),
+        model=model,
     )
 
 

@@ -8,27 +8,13 @@ from pathlib import Path
 
 from polyglot_news.errors import InputError
 from polyglot_news.io import read_article
+from polyglot_news.languages import ISO639_3 as ISO639_3
+from polyglot_news.languages import KNOWN_TWO_LETTER
 
 MAX_BYTES = 256 * 1024 * 1024
 """Largest parallel file accepted (NTREX-128 with all 128 languages is about 60 MB)."""
 
-ISO639_3: dict[str, str] = {
-    "eng": "en", "rus": "ru", "bel": "be", "ukr": "uk", "pol": "pl", "lit": "lt", "lav": "lv",
-    "est": "et", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it",
-    "por": "pt", "nld": "nl", "dut": "nl", "ces": "cs", "cze": "cs", "slk": "sk", "slv": "sl",
-    "hrv": "hr", "srp": "sr", "bos": "bs", "bul": "bg", "mkd": "mk", "ron": "ro", "rum": "ro",
-    "hun": "hu", "fin": "fi", "swe": "sv", "dan": "da", "nob": "nb", "nor": "no", "isl": "is",
-    "ell": "el", "gre": "el", "tur": "tr", "aze": "az", "kaz": "kk", "kir": "ky", "tgk": "tg",
-    "uzb": "uz", "kat": "ka", "geo": "ka", "hye": "hy", "arm": "hy", "heb": "he", "ara": "ar",
-    "fas": "fa", "per": "fa", "pes": "fa", "urd": "ur", "hin": "hi", "zho": "zh", "chi": "zh",
-    "cmn": "zh", "jpn": "ja", "kor": "ko", "vie": "vi", "mon": "mn", "sqi": "sq", "alb": "sq",
-    "cat": "ca", "eus": "eu", "glg": "gl", "gle": "ga", "cym": "cy", "epo": "eo",
-}  # fmt: skip
-"""ISO 639-3 (and 639-2/B) column names mapped to the ISO 639-1 codes packages use.
-
-Indonesian (``ind``/``id``) is left out on purpose: ``id`` is the usual name of a row-id column."""
-
-_LANG_2 = frozenset(ISO639_3.values())
+_LANG_2 = KNOWN_TWO_LETTER
 # ---------------------------------------------------------------- the file
 
 

@@ -35,8 +35,7 @@ from polyglot_news.errors import CitationError, ModelError, PolyglotNewsError, R
 from polyglot_news.evaluate.markers import _end_in_place, _marker_texts, _tolerant, inject_markers
 from polyglot_news.evaluate.parallel import ParallelFile, Target
 from polyglot_news.evaluate.results import Evaluation, RouteScore
-from polyglot_news.models.metadata import is_test_model
-from polyglot_news.models.store import list_packages
+from polyglot_news.models.store import Package, list_packages
 from polyglot_news.segment import split_sentences
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.engine import Translated
@@ -92,6 +91,7 @@ def evaluate(
     seed: int = 0,
     explicit: bool = True,
     progress: Callable[[str], None] | None = None,
+    model: str | None = None,
 ) -> Evaluation:
     """Score the route into every target on ``data`` (see the module docstring).
 
@@ -116,10 +116,12 @@ def evaluate(
         if progress:
             progress(f"{source.language}→{target.language}: {len(source_texts)} rows, {len(flat)} sentences")
         try:
-            route = find_route(source.language, target.language, packages)
+            route = find_route(source.language, target.language, packages, model)
 
             def translate(batch: Sequence[Sentence], language: str = target.language) -> list[Translated]:
-                return translate_sentences(batch, source.language, language, models=models, options=options).results
+                return translate_sentences(
+                    batch, source.language, language, models=models, options=options, model=model
+                ).results
 
             # The marker pass goes first: it also loads the models, so the timed pass below
             # measures translation alone.
@@ -129,7 +131,9 @@ def evaluate(
             for package in route:
                 load(package.path, options).memo.clear()
             started = time.perf_counter()
-            routed = translate_sentences(flat, source.language, target.language, models=models, options=options)
+            routed = translate_sentences(
+                flat, source.language, target.language, models=models, options=options, model=model
+            )
             done, route_text, signature = routed.results, routed.route, routed.signature
             seconds = time.perf_counter() - started
         except PolyglotNewsError as error:
@@ -140,7 +144,7 @@ def evaluate(
             _score(
                 target, reference, segments, marked, with_markers, done,
                 route_text if route else f"{source.language} (identity)",
-                tuple(_model_entry(p.metadata, p.name, p.pair, p.version) for p in route),
+                tuple(_model_entry(p) for p in route),
                 seconds, str(signatures.translation(target.language, signature)), chrf_metric, bleu_metric,
             )
         )
@@ -156,12 +160,13 @@ def evaluate(
     )
 
 
-def _model_entry(metadata: dict[str, Any], name: str, pair: str, version: str) -> dict[str, Any]:
+def _model_entry(package: Package) -> dict[str, Any]:
     return {
-        "name": str(metadata.get("name") or name),
-        "pair": pair,
-        "version": version,
-        "test_model": is_test_model(metadata),
+        "name": package.info.title or package.name,
+        "pair": package.pair,
+        "version": package.version,
+        "identity": package.identity,
+        "test_model": package.info.test_model,
     }
 
 

@@ -17,9 +17,13 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from polyglot_news.errors import ModelError
+from polyglot_news.models.metadata import MAX_METADATA_BYTES as MAX_METADATA_BYTES
+from polyglot_news.models.metadata import TOKENIZERS, PackageInfo, named_tokenizers, parse_info
+from polyglot_news.models.metadata import parse_metadata as parse_metadata
+from polyglot_news.models.metadata import validate_metadata as validate_metadata
 
 # Caps against hostile archives. The official en→ru package is about 100 MB; an NLLB-1.3B
 # conversion in float16 about 2.7 GB. Anything past these is refused as a zip bomb.
@@ -33,16 +37,11 @@ RATIO_MIN_BYTES = 1024**2
 # A package holds a few dozen files; the count is checked from the end-of-archive record
 # before the central directory is read, so a million-entry listing is never loaded.
 MAX_ENTRIES = 2_000
-MAX_METADATA_BYTES = 1024**2
 
 MANIFEST = ".polyglot-news.json"
 INSTALL_HINT = "polyglot-news models install FILE"
 CHUNK = 1024 * 1024
 
-_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
-_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$")
-_FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$")
-_TOKENIZERS = ("sentencepiece.model", "bpe.model")
 
 
 def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
@@ -53,84 +52,18 @@ def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
     )
 
 
-# ---------------------------------------------------------------- metadata
+# ---------------------------------------------------------------- required files
 
 
-def validate_metadata(data: object, where: str) -> dict[str, Any]:
-    """Check a parsed ``metadata.json``; return it, or raise ModelError naming ``where``."""
-    if not isinstance(data, dict):
-        raise ModelError(f"{where}: metadata.json is not a JSON object")
-    for key in ("from_code", "to_code", "package_version"):
-        if key not in data:
-            raise ModelError(f"{where}: metadata.json lacks the required field {key!r}")
-        if not isinstance(data[key], str):
-            raise ModelError(f"{where}: metadata.json field {key!r} is not a string")
-    for key in ("from_code", "to_code"):
-        if not _CODE.match(data[key]):
-            raise ModelError(f"{where}: metadata.json {key} {data[key]!r} is not a language code")
-    if data["from_code"] == data["to_code"]:
-        raise ModelError(f"{where}: metadata.json translates {data['from_code']!r} into itself")
-    if not _VERSION.match(data["package_version"]):
-        raise ModelError(
-            f"{where}: metadata.json package_version {data['package_version']!r} is malformed"
-        )
-    for key in ("argos_version", "from_name", "to_name", "target_prefix", "type"):
-        if key in data and data[key] is not None and not isinstance(data[key], str):
-            raise ModelError(f"{where}: metadata.json field {key!r} is not a string")
-    if data.get("type", "translate") not in (None, "translate"):
-        raise ModelError(f"{where}: not a translation package (type {data['type']!r})")
-    _validate_extended(data, where)
-    return data
-
-
-def _validate_extended(data: dict[str, Any], where: str) -> None:
-    """The fields of packages built by ``models build`` (see lang_models/README.md)."""
-    for key in ("source_prefix", "license", "source_sentencepiece", "target_sentencepiece"):
-        if key in data and data[key] is not None and not isinstance(data[key], str):
-            raise ModelError(f"{where}: metadata.json field {key!r} is not a string")
-    for key in ("source_sentencepiece", "target_sentencepiece"):
-        if data.get(key) and not _FILE_NAME.match(data[key]):
-            raise ModelError(f"{where}: metadata.json {key} {data[key]!r} is not a plain file name")
-    if "provenance" in data and not isinstance(data["provenance"], dict):
-        raise ModelError(f"{where}: metadata.json field 'provenance' is not an object")
-    targets = data.get("targets")
-    if targets is None:
-        return
-    if not isinstance(targets, dict) or not targets:
-        raise ModelError(f"{where}: metadata.json 'targets' is not a non-empty object")
-    for code, entry in targets.items():
-        if not _CODE.match(code) or code == data["from_code"]:
-            raise ModelError(f"{where}: metadata.json targets key {code!r} is not a target language")
-        if entry is not None and not isinstance(entry, dict):
-            raise ModelError(f"{where}: metadata.json targets[{code!r}] is not an object")
-        for key, value in (entry or {}).items():
-            if key in ("source_prefix", "target_prefix") and not isinstance(value, str):
-                raise ModelError(f"{where}: metadata.json targets[{code!r}].{key} is not a string")
-    if data["to_code"] not in targets:
-        raise ModelError(f"{where}: metadata.json to_code {data['to_code']!r} is not among its targets")
-
-
-def parse_metadata(raw: bytes, where: str) -> dict[str, Any]:
-    """Decode and validate the bytes of a ``metadata.json`` (size-capped)."""
-    if len(raw) > MAX_METADATA_BYTES:
-        raise ModelError(f"{where}: metadata.json is larger than {MAX_METADATA_BYTES} bytes")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelError(f"{where}: metadata.json is not valid JSON: {exc}") from None
-    except RecursionError:  # json raises it for deep nesting such as 100,000 '['
-        raise ModelError(f"{where}: metadata.json is not valid JSON: nested too deeply") from None
-    return validate_metadata(data, where)
-
-
-def check_required(names: set[str], where: str, data: dict[str, Any]) -> None:
+def check_required(names: set[str], where: str, info: PackageInfo) -> None:
     """Raise unless ``names`` (package-relative paths) hold the model and its tokenizer(s)."""
     if "model/model.bin" not in names:
         raise ModelError(f"{where}: missing model/model.bin (the CTranslate2 model)")
-    for key in ("source_sentencepiece", "target_sentencepiece"):
-        if data.get(key) and data[key] not in names:
-            raise ModelError(f"{where}: missing {data[key]}, the {key} its metadata.json names")
-    if not data.get("source_sentencepiece") and not any(t in names for t in _TOKENIZERS):
+    named = named_tokenizers(info)
+    for key, file_name in named.items():
+        if file_name not in names:
+            raise ModelError(f"{where}: missing {file_name}, the {key} its metadata.json names")
+    if "source_sentencepiece" not in named and not any(t in names for t in TOKENIZERS):
         raise ModelError(f"{where}: missing the tokenizer (sentencepiece.model or bpe.model)")
 
 
@@ -154,7 +87,7 @@ def sha256_stream(stream: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-def plan_tree(folder: Path, where: str, limit: int) -> tuple[list[tuple[str, int]], dict[str, Any]]:
+def plan_tree(folder: Path, where: str, limit: int) -> tuple[list[tuple[str, int]], PackageInfo]:
     """Validate an unpacked package folder; return (files to copy with their sizes, metadata).
 
     Refuses links, special files and more than ``limit`` bytes; our manifest is not copied.
@@ -173,13 +106,13 @@ def plan_tree(folder: Path, where: str, limit: int) -> tuple[list[tuple[str, int
                 raise ModelError(f"{where}: {rel} is not a regular file or folder")
             if total > limit:
                 raise ModelError(f"{where}: larger than {limit} bytes")
-        data = parse_metadata((folder / "metadata.json").read_bytes(), where)
+        info = parse_info((folder / "metadata.json").read_bytes(), where)
     except FileNotFoundError:
         raise ModelError(f"{where}: no metadata.json") from None
     except OSError as exc:
         raise ModelError(f"{where}: unreadable: {exc.strerror or exc}") from None
-    check_required({rel for rel, _ in files}, where, data)
-    return files, data
+    check_required({rel for rel, _ in files}, where, info)
+    return files, info
 
 
 # ---------------------------------------------------------------- archives
@@ -268,7 +201,7 @@ def _archive_bytes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> int:
 
 def plan_archive(
     zf: zipfile.ZipFile, where: str, limit: int
-) -> tuple[list[tuple[zipfile.ZipInfo, str]], dict[str, Any]]:
+) -> tuple[list[tuple[zipfile.ZipInfo, str]], PackageInfo]:
     """Validate the archive's listing and metadata; return (members with inner paths, metadata).
 
     Everything is decided from the listing before a byte is extracted: at most
@@ -323,9 +256,9 @@ def plan_archive(
         raw = zf.read(meta_info)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
         raise ModelError(f"{where}: corrupt archive ({exc}); not installed") from None
-    data = parse_metadata(raw, where)
-    check_required(files, where, data)
-    return members, data
+    package_info = parse_info(raw, where)
+    check_required(files, where, package_info)
+    return members, package_info
 
 
 # ---------------------------------------------------------------- our manifest

@@ -27,9 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from polyglot_news.errors import ModelError
+from polyglot_news.languages import check_language_code
 from polyglot_news.models import hub
 from polyglot_news.models.archive import validate_metadata
 from polyglot_news.models.bundle import card_license, destination_for, spdx, write_package
+from polyglot_news.models.metadata import package_type
 from polyglot_news.version import __version__
 
 __all__ = ["ARCHITECTURES", "LANGUAGES", "BuildResult", "build_package", "guess_languages"]
@@ -85,6 +87,14 @@ class BuildResult:
     path: Path
     metadata: dict[str, Any]
     notes: tuple[str, ...] = field(default=())
+
+
+def _known_code(code: str) -> str:
+    """``bel``/``BE`` → ``be``; anything that is no language code is left for validation to name."""
+    try:
+        return check_language_code(code, "--to") if code else code
+    except ValueError:
+        return code
 
 
 def guess_languages(name: str) -> tuple[str | None, list[str]]:
@@ -339,8 +349,8 @@ def _languages(
 ) -> tuple[str, list[str]]:
     """The source and targets asked for (or read off an OPUS-MT name), checked before any work."""
     guessed_from, guessed_to = guess_languages(model)
-    from_code = from_code or guessed_from
-    targets = list(dict.fromkeys(to_codes or guessed_to))
+    from_code = _known_code(from_code or guessed_from or "") or None
+    targets = list(dict.fromkeys(_known_code(c) for c in (to_codes or guessed_to)))
     if not from_code or not targets:
         raise ModelError(f"{model}: name the languages with --from and --to (e.g. --from en --to be,ru)")
     if from_code in targets:
@@ -382,4 +392,5 @@ def package_metadata(
         metadata["source_prefix"] = plan.source_prefix
     if "target_prefix" in plan.targets[targets[0]]:
         metadata["target_prefix"] = plan.targets[targets[0]]["target_prefix"]
+    metadata["type"] = package_type(metadata)  # Argos must not run what it would run wrongly
     return metadata

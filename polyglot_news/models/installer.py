@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from polyglot_news.errors import ModelError
+from polyglot_news.languages import normalize_code
 from polyglot_news.models.archive import (
     CHUNK,
     MAX_UNPACKED_BYTES,
@@ -26,6 +28,7 @@ from polyglot_news.models.archive import INSTALL_HINT as INSTALL_HINT
 from polyglot_news.models.archive import MANIFEST as MANIFEST
 from polyglot_news.models.archive import version_key as version_key
 from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
+from polyglot_news.models.metadata import PackageInfo
 from polyglot_news.models.store import Package, Problem, _swapped_out, load_package, scan_packages, store_dir
 from polyglot_news.models.store import prepare_store as prepare_store
 from polyglot_news.models.temporaries import remove_stale_fetches
@@ -103,13 +106,19 @@ def _copy_hashed(src: IO[bytes], dest: Path, limit: int, where: str) -> str:
     return digest.hexdigest()
 
 
-def _install_archive(archive: Path, store: Path, label: str | None = None) -> Package:
+Replaced = Callable[[Package, Package], None]
+"""Called with (the package that was replaced, the new one) after an install replaced one."""
+
+
+def _install_archive(
+    archive: Path, store: Path, label: str | None = None, *, replace: bool = False, on_replace: Replaced | None = None
+) -> Package:
     where = label or str(archive)
     try:
         with open(archive, "rb") as handle:
             archive_sha = sha256_stream(handle)
             with open_archive(handle, where) as zf:
-                members, data = plan_archive(zf, where, MAX_UNPACKED_BYTES)
+                members, info = plan_archive(zf, where, MAX_UNPACKED_BYTES)
 
                 def extract(root: Path) -> dict[str, str]:
                     hashes: dict[str, str] = {}
@@ -123,7 +132,9 @@ def _install_archive(archive: Path, store: Path, label: str | None = None) -> Pa
                             hashes[inner] = _copy_hashed(src, target, info.file_size, where)
                     return hashes
 
-                return _stage_and_publish(store, data, extract, where, archive.name, archive_sha)
+                return _stage_and_publish(
+                    store, info, extract, where, archive.name, archive_sha, replace=replace, on_replace=on_replace
+                )
     except ModelError:
         raise
     except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError) as exc:
@@ -132,9 +143,9 @@ def _install_archive(archive: Path, store: Path, label: str | None = None) -> Pa
         raise ModelError(f"{where}: cannot install: {exc.strerror or exc}") from None
 
 
-def _install_tree(folder: Path, store: Path) -> Package:
+def _install_tree(folder: Path, store: Path, *, replace: bool = False, on_replace: Replaced | None = None) -> Package:
     where = str(folder)
-    files, data = plan_tree(folder, where, MAX_UNPACKED_BYTES)
+    files, info = plan_tree(folder, where, MAX_UNPACKED_BYTES)
 
     def copy(root: Path) -> dict[str, str]:
         hashes: dict[str, str] = {}
@@ -145,47 +156,101 @@ def _install_tree(folder: Path, store: Path) -> Package:
         return hashes
 
     try:
-        return _stage_and_publish(store, data, copy, where, folder.name, None)
+        return _stage_and_publish(store, info, copy, where, folder.name, None, replace=replace, on_replace=on_replace)
     except OSError as exc:
         raise ModelError(f"{where}: cannot install: {exc.strerror or exc}") from None
 
 
-def package_folder_name(data: dict[str, Any]) -> str:
-    """``translate-en_ru``; a multilingual package names all its targets (``translate-en_be_ru``)."""
-    targets = sorted(data.get("targets") or ())
-    codes = targets if len(targets) > 1 else [data["to_code"]]
-    return f"translate-{data['from_code']}_{'_'.join(codes)}"
+def package_folder_name(info: PackageInfo) -> str:
+    """The store folder of a package: ``translate-en_ru`` for an Argos (or test) package.
+
+    A multilingual package names all its targets; a package built from a model also names that
+    model (``translate-en_be_ru-opus-mt-tc-big-en-zle``), so packages of different models for
+    the same languages sit side by side and routing chooses (see :mod:`..translation.routing`).
+    """
+    codes = sorted(info.targets) if info.multilingual else [info.to_code]
+    name = f"translate-{info.from_code}_{'_'.join(codes)}"
+    if info.source_model and not info.test_model:
+        slug = re.sub(r"[^a-z0-9._-]+", "-", info.source_model.rsplit("/", 1)[-1].lower()).strip(".-")
+        if slug:
+            name += f"-{slug[:80]}"
+    return name
+
+
+def replacement_refusal(old: PackageInfo, new: PackageInfo) -> str | None:
+    """Why installing ``new`` over ``old`` needs ``--replace`` (``None`` when it does not).
+
+    A package of another model (or a TEST MODEL over a real one) or a lower version is never
+    replaced silently. A newer or equal version of the same model is, and so is a TEST MODEL
+    by a real package.
+    """
+    reasons = []
+    if new.test_model and not old.test_model:
+        reasons.append("a TEST MODEL would replace a real translation model")
+    elif old.provenance_key != new.provenance_key and not old.test_model:
+        reasons.append("it comes from a different model")
+    if version_key(new.version) < version_key(old.version):
+        reasons.append(f"version {new.version} is lower than the installed {old.version}")
+    return "; ".join(reasons) or None
 
 
 def _stage_and_publish(
     store: Path,
-    data: dict[str, Any],
+    info: PackageInfo,
     fill: Callable[[Path], dict[str, str]],
     where: str,
     source: str,
     archive_sha: str | None,
+    *,
+    replace: bool = False,
+    on_replace: Replaced | None = None,
 ) -> Package:
     """Under the lock: fill a temp folder inside the store, write the manifest, rename it in."""
-    name = package_folder_name(data)
+    name = package_folder_name(info)
     with _locked(store):
+        dest = store / name
+        old = _installed(dest)
+        if old is not None and not replace:
+            refusal = replacement_refusal(old.info, info)
+            if refusal:
+                raise ModelError(
+                    f"{where}: not installed: it would replace {dest.name} ({old.info.describe()}) with "
+                    f"{info.describe()}, and {refusal}; pass --replace to replace it"
+                )
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-install-", dir=store))
         try:
             root = tmp / name
             root.mkdir()
             write_manifest(root, source, archive_sha, fill(root))
             load_package(root, "store")  # re-check exactly what will go live
-            dest = store / name
             _publish(root, dest)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    return load_package(dest, "store")
+    new = load_package(dest, "store")
+    if old is not None and on_replace is not None:
+        on_replace(old, new)
+    return new
 
 
-def install(source: Path, store: Path | None = None) -> list[Package]:
+def _installed(dest: Path) -> Package | None:
+    """The readable package at ``dest`` (``None``: nothing there, or a damaged folder we may overwrite)."""
+    if not dest.is_dir():
+        return None
+    try:
+        return load_package(dest, "store")
+    except ModelError:
+        return None
+
+
+def install(
+    source: Path, store: Path | None = None, *, replace: bool = False, on_replace: Replaced | None = None
+) -> list[Package]:
     """Install a ``.argosmodel`` file, an unpacked package folder, or a folder of archives.
 
     Each package is validated before anything is written, staged in a temporary folder inside
-    the store and renamed into place under the store lock; a same-pair package is replaced.
+    the store and renamed into place under the store lock. It goes into the folder
+    :func:`package_folder_name` gives; a package already there is replaced only if
+    :func:`replacement_refusal` has no objection or ``replace`` is true (``on_replace`` is told).
     For a folder of archives they are installed in name order, stopping at the first bad one
     (those before it stay installed).
 
@@ -196,14 +261,14 @@ def install(source: Path, store: Path | None = None) -> list[Package]:
     target = store_dir(store)
     if source.is_dir():
         if (source / "metadata.json").exists():
-            return [_install_tree(source, target)]
+            return [_install_tree(source, target, replace=replace, on_replace=on_replace)]
         archives = sorted(p for p in source.iterdir() if p.suffix == ".argosmodel" and p.is_file())
         if not archives:
             raise ModelError(f"{source}: no .argosmodel files and no metadata.json in this folder")
-        return [_install_archive(a, target) for a in archives]
+        return [_install_archive(a, target, replace=replace, on_replace=on_replace) for a in archives]
     if not source.exists():
         raise ModelError(f"{source}: no such file")
-    return [_install_archive(source, target)]
+    return [_install_archive(source, target, replace=replace, on_replace=on_replace)]
 
 
 # ---------------------------------------------------------------- remove
@@ -211,7 +276,10 @@ def install(source: Path, store: Path | None = None) -> list[Package]:
 
 def _matches(package: Package, wanted: str) -> bool:
     spelled = wanted.strip().replace("->", "→")
-    return package.pair == spelled or package.name in (spelled, f"translate-{spelled}")
+    if "→" in spelled:
+        source, _, target = spelled.partition("→")
+        return normalize_code(source) == package.from_code and normalize_code(target) in package.info.targets
+    return package.name in (spelled, f"translate-{spelled}")
 
 
 def remove(pair_or_name: str, store: Path | None = None) -> Package | Problem:
@@ -238,6 +306,9 @@ def remove(pair_or_name: str, store: Path | None = None) -> Package | Problem:
         raise ModelError(
             f"{pair_or_name}: no such package in {target} (see `polyglot-news models list`)"
         )
+    if len({p.path for p in ours}) > 1:
+        names = ", ".join(sorted(p.path.name for p in ours))
+        raise ModelError(f"{pair_or_name}: {len(ours)} installed packages match ({names}); name the one to remove")
     doomed_package = ours[0]
     with _locked(target):
         if doomed_package.path.exists():

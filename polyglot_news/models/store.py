@@ -4,7 +4,10 @@ An Argos package (``.argosmodel``) is a zip holding ONE folder with ``metadata.j
 (``from_code``, ``to_code``, ``package_version``, …), a CTranslate2 model in ``model/`` and a
 tokenizer (``sentencepiece.model``, or ``bpe.model`` in older packages).
 
-Store layout (one folder per language pair, named like argospm's package codes)::
+Store layout (one folder per package: ``translate-<from>_<targets>`` like argospm's package
+codes, plus ``-<model>`` for a package built from a model, see
+:func:`polyglot_news.models.installer.package_folder_name`). What a package declares is parsed
+once, by :mod:`polyglot_news.models.metadata`, into the :class:`Package`'s ``info``::
 
     <store>/.lock                     every write holds an exclusive flock on it
     <store>/translate-en_ru/          an installed package, with our manifest
@@ -16,6 +19,8 @@ Writes (install, remove, fetch) validate first (:mod:`polyglot_news.archive`), t
 into a temporary folder inside the store and rename it into place under the lock, so a failed
 or interrupted install leaves the store as it was. Existing Argos package folders are
 discovered read-only. Only :func:`fetch` touches the network (through :mod:`polyglot_news.fetch`).
+An install never silently replaces a package of another model, a real one by a TEST MODEL, or a
+higher version (:func:`polyglot_news.models.installer.replacement_refusal`).
 """
 
 from __future__ import annotations
@@ -30,14 +35,10 @@ from typing import Any
 from polyglot_news.errors import ModelError
 from polyglot_news.models.archive import INSTALL_HINT as INSTALL_HINT
 from polyglot_news.models.archive import MANIFEST as MANIFEST
-from polyglot_news.models.archive import (
-    MAX_METADATA_BYTES,
-    check_required,
-    parse_metadata,
-    walk_files,
-)
+from polyglot_news.models.archive import check_required, sha256_stream, walk_files
 from polyglot_news.models.archive import version_key as version_key
 from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
+from polyglot_news.models.metadata import TYPES, PackageInfo, declared_type, parse_info
 
 # Names imported "as" themselves are re-exported: the CLI and tests use them as models.NAME.
 # ORIGIN_RANK: how listings order the same pair, our store's copy before an Argos dir's.
@@ -46,21 +47,49 @@ ORIGIN_RANK = {"store": 0, "argos": 1}
 
 @dataclass(frozen=True)
 class Package:
-    """An installed translation package (a folder on disk)."""
+    """An installed translation package (a folder on disk) and its parsed ``metadata.json``.
+
+    ``to_code`` is the target this view of the package serves: its ``info.to_code`` unless
+    routing made one view per target of a multilingual package.
+    """
 
     path: Path
-    from_code: str
-    to_code: str
-    version: str
     name: str
     size_bytes: int
     origin: str  # "store" (ours, writable) or "argos" (an Argos packages dir, read-only)
-    target_prefix: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    info: PackageInfo = field(compare=False, repr=False)
+    to_code: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.to_code:
+            object.__setattr__(self, "to_code", self.info.to_code)
+
+    @property
+    def from_code(self) -> str:
+        return self.info.from_code
+
+    @property
+    def version(self) -> str:
+        return self.info.version
+
+    @property
+    def target_prefix(self) -> str | None:
+        spec = self.info.targets.get(self.to_code)
+        return (spec.target_prefix if spec else None) or None
 
     @property
     def pair(self) -> str:
         return f"{self.from_code}→{self.to_code}"
+
+    @property
+    def model_name(self) -> str:
+        """The model's name in signatures and listings: its source model, else the folder name."""
+        return self.info.model_name or self.name
+
+    @property
+    def identity(self) -> str:
+        """``NAME@HASH8``: which model, down to its bytes (see :func:`content_hash`)."""
+        return f"{self.model_name}@{content_hash(self.path)}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +103,35 @@ class Package:
             "path": str(self.path),
             "target_prefix": self.target_prefix,
         }
+
+
+_HASHES: dict[tuple[str, int, int], str] = {}
+
+
+def content_hash(path: Path) -> str:
+    """The first 8 hex digits of the sha256 of the package's ``model/model.bin``.
+
+    Read from our install manifest when it has it (recorded at install time), else computed
+    (once per process and file version: Argos-dir packages have no manifest).
+    """
+    model = Path(path) / "model" / "model.bin"
+    try:
+        st = model.stat()
+    except OSError:
+        return "unknown"
+    key = (str(model), st.st_mtime_ns, st.st_size)
+    if key not in _HASHES:
+        recorded = None
+        try:
+            manifest = json.loads((Path(path) / MANIFEST).read_text(encoding="utf-8"))
+            recorded = manifest["files"]["model/model.bin"]
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            recorded = None
+        if not isinstance(recorded, str) or len(recorded) < 8:
+            with open(model, "rb") as handle:
+                recorded = sha256_stream(handle)
+        _HASHES[key] = recorded[:8]
+    return _HASHES[key]
 
 
 @dataclass(frozen=True)
@@ -130,7 +188,7 @@ def load_package(path: Path, origin: str = "store", name: str | None = None) -> 
         meta_file = path / "metadata.json"
         if meta_file.is_symlink() or not meta_file.is_file():
             raise ModelError(f"{where}: no metadata.json")
-        data = parse_metadata(meta_file.read_bytes(), where)
+        info = parse_info(meta_file.read_bytes(), where)
         names: set[str] = set()
         size = 0
         for rel, st in walk_files(path):
@@ -139,27 +197,17 @@ def load_package(path: Path, origin: str = "store", name: str | None = None) -> 
                 size += st.st_size
     except OSError as exc:
         raise ModelError(f"{where}: unreadable: {exc.strerror or exc}") from None
-    check_required(names, where, data)
-    return Package(
-        path=path,
-        from_code=data["from_code"],
-        to_code=data["to_code"],
-        version=data["package_version"],
-        name=name or path.name,
-        size_bytes=size,
-        origin=origin,
-        target_prefix=data.get("target_prefix") or None,
-        metadata=data,
-    )
+    check_required(names, where, info)
+    return Package(path=path, name=name or path.name, size_bytes=size, origin=origin, info=info)
 
 
 def _is_argos_sbd(path: Path) -> bool:
     """An Argos sentence-boundary package: valid for Argos, not a translation package."""
     try:
-        data = json.loads((path / "metadata.json").read_bytes()[:MAX_METADATA_BYTES])
-    except (OSError, ValueError, RecursionError):
+        kind = declared_type((path / "metadata.json").read_bytes())
+    except OSError:
         return False
-    return isinstance(data, dict) and data.get("type") not in (None, "translate")
+    return kind is not None and kind not in TYPES
 
 
 def _swapped_out(name: str) -> str:

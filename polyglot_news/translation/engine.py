@@ -18,6 +18,7 @@ sentencepiece are imported the first time a package is loaded.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -100,9 +101,10 @@ class ArgosTranslator:
 
     @property
     def route(self) -> str:
-        """The package as a route step, e.g. ``en_ru-1.9``."""
+        """The package as a route step: pair, version and the model's identity (name and content
+        hash), e.g. ``en_be-1.0~Helsinki-NLP/opus-mt-tc-big-en-zle@1a2b3c4d``."""
         version = f"-{self.package.version}" if self.package.version else ""
-        return f"{self.from_code}_{self.to_code}{version}"
+        return f"{self.from_code}_{self.to_code}{version}~{self.package.package.identity}"
 
     def signature(self) -> str:
         return f"{self.route}|{self.options.signature()}"
@@ -211,6 +213,7 @@ class ArgosTranslator:
             raise ModelError(f"translation failed with {self.package.path}: {exc}") from None
         hypotheses: list[list[str]] = [[] for _ in sources]
         attentions: list[list[list[float]] | None] = [None for _ in sources]
+        counts = [0 for _ in sources]
         for position, result in zip(order, raw, strict=False):
             tokens = list(result.hypotheses[0])
             rows = list(result.attention[0]) if attention and result.attention else None
@@ -220,19 +223,49 @@ class ArgosTranslator:
                 tokens = tokens[1:]
                 if rows is not None and len(rows) > len(tokens):
                     rows = rows[1:]
-            hypotheses[position] = tokens
-            attentions[position] = rows
-        texts: list[str] = self.package.target_tokenizer.decode(hypotheses)
+            counts[position] = len(tokens)
+            hypotheses[position], attentions[position] = _drop_special(tokens, rows)
+        texts = [_clean_text(text) for text in self.package.target_tokenizer.decode(hypotheses)]
         limit = options.max_decoding_length - (1 if prefix_token else 0)
         return [
             _Output(
                 tokens,
                 text,
                 rows,
-                guard.check(plain, text, self.to_code) + _cut(skip + len(source), len(tokens), limit, options),
+                guard.check(plain, text, self.to_code) + _cut(skip + len(source), count, limit, options),
             )
-            for tokens, text, rows, plain, source in zip(hypotheses, texts, attentions, plains, sources, strict=True)
+            for tokens, text, rows, plain, source, count in zip(
+                hypotheses, texts, attentions, plains, sources, counts, strict=True
+            )
         ]
+
+
+SPECIAL_TOKEN = re.compile(
+    r"^▁?(?:>>[A-Za-z0-9_-]{2,12}<<|__[a-z]{2,3}(?:_[A-Za-z]{2,8})?__|[a-z]{2,3}_[A-Z][a-z]{3}|<unk>|<s>|</s>|<pad>|<mask>)$"
+)
+"""Tokens that must never reach the text: language tags (``>>bel<<``, ``__be__``, NLLB's
+``bel_Cyrl``) a model may emit anywhere, and control tokens (``<unk>`` decodes to ``⁇``)."""
+
+
+def _drop_special(
+    tokens: list[str], rows: list[list[float]] | None
+) -> tuple[list[str], list[list[float]] | None]:
+    """``tokens`` without :data:`SPECIAL_TOKEN` ones (and their attention rows)."""
+    keep = [i for i, token in enumerate(tokens) if not SPECIAL_TOKEN.match(token)]
+    if len(keep) == len(tokens):
+        return tokens, rows
+    if rows is not None and len(rows) == len(tokens):
+        rows = [rows[i] for i in keep]
+    elif rows is not None:
+        rows = None  # cannot tell which rows belong to the dropped tokens: no alignment
+    return [tokens[i] for i in keep], rows
+
+
+def _clean_text(text: str) -> str:
+    """Decoded text without raw SentencePiece ``▁`` (pieces the tokenizer did not know)."""
+    if "▁" not in text:
+        return text
+    return re.sub(" {2,}", " ", text.replace("▁", " ")).strip()
 
 
 def _keep_leading_space(source: str, text: str, markers: tuple[Marker, ...]) -> tuple[str, tuple[Marker, ...]]:

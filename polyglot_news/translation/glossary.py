@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from polyglot_news.errors import InputError
+from polyglot_news.languages import normalize_code
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest glossary file accepted."""
@@ -165,7 +166,7 @@ def parse_glossary(text: str, name: str = "glossary", digest: str = "") -> Gloss
 def _header(cells: list[str], where: str) -> list[str]:
     if len(cells) < 2 or not all(cells):
         raise InputError(f"{where}: the header needs a source column and language columns, e.g. 'source<TAB>ru<TAB>be'")
-    codes = [c.lower() for c in cells[1:]]
+    codes = [normalize_code(c) for c in cells[1:]]  # "BEL", "rus" → be, ru
     for code in codes:
         if not _CODE.match(code):
             raise InputError(f"{where}: header column {code!r} is not a language code such as 'ru' or 'be'")

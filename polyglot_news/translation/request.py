@@ -31,12 +31,15 @@ class TranslationRequest:
     models: Path | None = None
     options: DecodeOptions = field(default_factory=DecodeOptions)
     glossary: Glossary | None = None
+    model: str | None = None
+    """``--model NAME``: force this package (folder name or source model) wherever it serves a hop."""
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.parts) - set(PARTS))
         if unknown:
             raise ValueError(f"cannot translate {', '.join(unknown)}: choose from {', '.join(PARTS)}")
-        for code in self.targets or ():
-            check_language_code(code, "--to")
+        if self.targets is not None:
+            codes = tuple(check_language_code(code, "--to") for code in self.targets)
+            object.__setattr__(self, "targets", tuple(dict.fromkeys(codes)))
 
 

@@ -5,9 +5,12 @@ The rule, deterministic for any set of packages:
 0. A multilingual package (metadata ``targets``, e.g. OPUS-MT en→{be, ru, uk}) serves every
    pair it lists: it takes part as one package per pair, each with that pair's ``to_code``
    and ``target_prefix``, so the engine is told which language to produce.
-1. For each language pair keep one package: our store before an Argos dir, then a package
-   made for that one pair before a multilingual one, then the higher ``package_version``,
-   then the smaller folder name, then the smaller path.
+1. For each language pair keep one package. ``--model NAME`` (``prefer``) forces it: a
+   package whose folder name or source model is NAME wins every pair it serves. Otherwise,
+   in this order (:func:`preference`): a real model before a TEST MODEL; our store before an
+   Argos dir; a licence that allows commercial use before a non-commercial one (NLLB's
+   CC-BY-NC); a package made for that one pair before a multilingual one; the higher
+   ``package_version``; then the smaller folder name, then the smaller path.
 2. A direct package wins, multilingual or not. Otherwise the shortest chain (at most
    ``MAX_HOPS`` packages), which :func:`pivots` names.
 3. Among chains of the same length, pivots are compared in order, each by its rank in
@@ -22,7 +25,7 @@ import dataclasses
 import itertools
 from collections.abc import Sequence
 
-from polyglot_news.errors import RouteError
+from polyglot_news.errors import ModelError, RouteError
 from polyglot_news.models.archive import INSTALL_HINT, version_key
 from polyglot_news.models.store import ORIGIN_RANK, Package
 
@@ -31,53 +34,70 @@ MAX_HOPS = 3
 
 
 def targets_of(package: Package) -> tuple[str, ...]:
-    """Every language ``package`` produces: its ``to_code`` first, then its ``targets`` keys."""
-    extra = package.metadata.get("targets")
-    codes = [package.to_code] + (sorted(str(c) for c in extra) if isinstance(extra, dict) else [])
-    return tuple(dict.fromkeys(c for c in codes if c != package.from_code))
+    """Every language ``package`` produces: its ``to_code`` first, then its other targets."""
+    return package.info.target_codes
 
 
 def served_pairs(package: Package) -> list[Package]:
     """One view of ``package`` per target it serves (itself alone for a one-pair package)."""
-    codes = targets_of(package)
-    if codes == (package.to_code,):
+    if not package.info.multilingual:
         return [package]
-    extra = package.metadata.get("targets")
-    views = []
-    for code in codes:
-        entry = extra.get(code) if isinstance(extra, dict) else None
-        prefix = entry.get("target_prefix") if isinstance(entry, dict) else None
-        if code == package.to_code and prefix is None:
-            prefix = package.target_prefix
-        views.append(dataclasses.replace(package, to_code=code, target_prefix=prefix or None))
-    return views
+    return [dataclasses.replace(package, to_code=code) for code in package.info.target_codes]
 
 
 def is_multilingual(package: Package) -> bool:
     """True when ``package`` serves more than one target language."""
-    return len(targets_of(package)) > 1
+    return package.info.multilingual
 
 
-def best_per_pair(packages: Sequence[Package]) -> dict[tuple[str, str], Package]:
+def matches_model(package: Package, name: str) -> bool:
+    """True when ``name`` names ``package``: its folder name, its source model (or that model's last part)."""
+    wanted = name.strip()
+    model = package.info.model_name or ""
+    return wanted in (package.name, str(package.path), model) or (
+        bool(model) and "/" in model and wanted == model.rsplit("/", 1)[-1]
+    )
+
+
+def preference(package: Package) -> tuple[int, int, int, int]:
+    """Sort key of rule 1 (before version and name): smaller is preferred."""
+    info = package.info
+    return (
+        int(info.test_model),
+        ORIGIN_RANK.get(package.origin, len(ORIGIN_RANK)),
+        int(info.non_commercial),
+        int(info.multilingual),
+    )
+
+
+def best_per_pair(packages: Sequence[Package], prefer: str | None = None) -> dict[tuple[str, str], Package]:
     """The preferred package for every (from, to) pair (rules 0 and 1 of the module docstring)."""
     ordered = sorted(
         (view for package in packages for view in served_pairs(package)),
         key=lambda p: (p.name, str(p.path)),
     )
     ordered.sort(key=lambda p: version_key(p.version), reverse=True)  # stable: ties keep name order
-    ordered.sort(key=is_multilingual)
-    ordered.sort(key=lambda p: ORIGIN_RANK.get(p.origin, len(ORIGIN_RANK)))
+    ordered.sort(key=preference)
+    if prefer:
+        ordered.sort(key=lambda p: not matches_model(p, prefer))
     best: dict[tuple[str, str], Package] = {}
     for package in ordered:
         best.setdefault((package.from_code, package.to_code), package)
     return best
 
 
+def check_model(prefer: str | None, packages: Sequence[Package]) -> None:
+    """Raise ModelError unless ``prefer`` (``--model``) names an installed package."""
+    if prefer and not any(matches_model(p, prefer) for p in packages):
+        names = ", ".join(sorted({p.name for p in packages})) or "none installed"
+        raise ModelError(f"--model {prefer}: no installed package has that name or source model ({names})")
+
+
 def _pivot_rank(code: str) -> tuple[int, str]:
     return (PIVOTS.index(code), "") if code in PIVOTS else (len(PIVOTS), code)
 
 
-def find_route(source: str, target: str, packages: Sequence[Package]) -> list[Package]:
+def find_route(source: str, target: str, packages: Sequence[Package], prefer: str | None = None) -> list[Package]:
     """The packages to apply in order to translate ``source`` into ``target``.
 
     An empty list means there is nothing to do (``source == target``). Each package's
@@ -85,12 +105,16 @@ def find_route(source: str, target: str, packages: Sequence[Package]) -> list[Pa
     (``build_translator(paths, options, targets=[p.to_code for p in route])``), as a
     multilingual package serves several.
 
+    ``prefer`` (``--model NAME``) forces that package for every pair it serves.
+
     Raises:
         RouteError: no direct package and no chain; the message names what would complete one.
+        ModelError: ``prefer`` names no installed package.
     """
+    check_model(prefer, packages)
     if source == target:
         return []
-    best = best_per_pair(packages)
+    best = best_per_pair(packages, prefer)
     # Breadth-first over paths of languages, one length at a time: the first length with any
     # complete path wins, and the pivot ranking picks among them.
     paths: list[list[str]] = [[source]]
@@ -134,6 +158,17 @@ def _missing_message(source: str, target: str, installed: set[tuple[str, str]]) 
 def pivots(route: Sequence[Package]) -> list[str]:
     """The intermediate languages of a route (``["ru"]`` for en→ru→be; ``[]`` when direct)."""
     return [p.to_code for p in route[:-1]]
+
+
+def route_signature(route: Sequence[Package]) -> str:
+    """Each hop's identity for signatures: ``en_be-1.0~NAME@HASH8``, hops joined by ``+``."""
+    return "+".join(step_signature(p) for p in route)
+
+
+def step_signature(package: Package, target: str | None = None) -> str:
+    """``en_be-1.0~Helsinki-NLP/opus-mt-tc-big-en-zle@1a2b3c4d``: pair, version, model, content hash."""
+    version = f"-{package.version}" if package.version else ""
+    return f"{package.from_code}_{target or package.to_code}{version}~{package.identity}"
 
 
 def describe(route: Sequence[Package]) -> str:

@@ -2,31 +2,58 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from polyglot_news.detect import detect
 from polyglot_news.document import GlossaryHit, Sentence
-from polyglot_news.models.store import list_packages
+from polyglot_news.models.store import Package, list_packages
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.engine import Translated, Translator, build_translator
 from polyglot_news.translation.glossary import Glossary
 from polyglot_news.translation.postedit import apply as apply_glossary
 from polyglot_news.translation.routing import describe, find_route
 
+_BE_ONLY = re.compile(r"[ўі]|(?<=[а-яёўі])['’ʼ](?=[а-яёўі])", re.IGNORECASE)
+_RU_ONLY = re.compile(r"[иъщ]", re.IGNORECASE)
+_UK_ONLY = re.compile(r"[їєґ]", re.IGNORECASE)
+_EAST_SLAVIC = ("be", "ru", "uk")
+
+
+def letter_verdict(text: str) -> str | None:
+    """``be``, ``ru`` or ``uk`` by letters only that orthography uses; ``None`` if they do not decide.
+
+    For text the detector cannot call (``und``: short, or mixed with Latin names): Belarusian
+    writes ``ў``, ``і`` and the apostrophe (``з'езд``) where Russian writes ``и``, ``щ`` and
+    ``ъ``; ``ї``, ``є`` and ``ґ`` are Ukrainian.
+    """
+    if _UK_ONLY.search(text):
+        return "uk"
+    be, ru = len(_BE_ONLY.findall(text)), len(_RU_ONLY.findall(text))
+    if be > ru:
+        return "be"
+    if ru > be:
+        return "ru"
+    return None
+
 
 def check_language(results: Sequence[Translated], target: str) -> list[Translated]:
-    """Add a ``language:<code>`` flag where the detector says a sentence is not in ``target``.
+    """Add a ``language:<code>`` flag where a sentence is not in ``target``.
 
     Catches the classic failure for Belarusian: a model or pivot that answers in Russian.
-    Sentences too short to call (``und``) are not flagged.
+    The detector decides; where it cannot (``und``: too short, mixed), a Cyrillic sentence
+    for an East Slavic target gets :func:`letter_verdict`. Otherwise ``und`` is not flagged.
     """
     checked: list[Translated] = []
     for result in results:
-        found = detect(result.sentence.plain) if result.sentence.plain.strip() else None
-        if found is not None and found.language not in ("und", target):
-            result = Translated(result.sentence, (*result.flags, f"language:{found.language}"))
+        plain = result.sentence.plain
+        found = detect(plain).language if plain.strip() else None
+        if found == "und" and target in _EAST_SLAVIC:
+            found = letter_verdict(plain)
+        if found is not None and found not in ("und", target):
+            result = Translated(result.sentence, (*result.flags, f"language:{found}"))
         checked.append(result)
     return checked
 
@@ -52,6 +79,12 @@ class Routed:
     terms: list[list[GlossaryHit]]
     route: str
     signature: str
+    packages: tuple[Package, ...] = ()
+
+    @property
+    def test_model(self) -> bool:
+        """True when a TEST MODEL made this output: it is not a translation."""
+        return any(p.info.test_model for p in self.packages)
 
 
 def translate_sentences(
@@ -62,19 +95,23 @@ def translate_sentences(
     models: Path | None = None,
     options: DecodeOptions | None = None,
     glossary: Glossary | None = None,
+    model: str | None = None,
 ) -> Routed:
     """Translate sentences along the best installed route (post-edited by ``glossary`` if given).
 
+    ``model`` (``--model NAME``) forces that package wherever it serves a hop.
+
     Raises:
         RouteError: no installed route from ``source`` to ``target``.
+        ModelError: ``model`` names no installed package.
     """
-    route = find_route(source, target, list_packages(models))
+    route = find_route(source, target, list_packages(models), model)
     if not route:
         return Routed([Translated(s) for s in sentences], [[] for _ in sentences], source, "identity")
     chosen = options or DecodeOptions()
     translator = build_translator([p.path for p in route], chosen, targets=[p.to_code for p in route])
     results, terms = _translate_checked(translator, sentences, source, target, glossary)
-    return Routed(results, terms, describe(route), _signature(translator, glossary))
+    return Routed(results, terms, describe(route), _signature(translator, glossary), tuple(route))
 
 
 def glossary_summary(terms: Sequence[Sequence[GlossaryHit]]) -> str:

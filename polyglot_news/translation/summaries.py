@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from polyglot_news import signature as signatures
 from polyglot_news.document import GlossaryHit, ModelUsed, Place, Reference, Sentence, Summary, Translation
 from polyglot_news.errors import PolyglotNewsError
-from polyglot_news.models.metadata import is_test_model
 from polyglot_news.models.store import Package, list_packages
 from polyglot_news.segment import split_sentences
 from polyglot_news.signature import Signature
@@ -44,7 +43,7 @@ def translate_summaries(summaries: Sequence[Summary], request: TranslationReques
     for target in dict.fromkeys(targets):
         for source, members in sorted(by_source.items()):
             try:
-                route = find_route(source, target, packages)
+                route = find_route(source, target, packages, request.model)
                 translator = (
                     build_translator([p.path for p in route], request.options, targets=[p.to_code for p in route])
                     if route
@@ -72,7 +71,7 @@ def translate_summaries(summaries: Sequence[Summary], request: TranslationReques
                 glossary = terms if translator and request.glossary is not None else None
                 outcomes[i].translations[target] = _assemble(units[i], mine, route, source, glossary)
                 outcomes[i].signatures.append(sign)
-                if any(is_test_model(p.metadata) for p in route):
+                if any(p.info.test_model for p in route):
                     outcomes[i].notes.append(f"{target} comes from a TEST MODEL: its output is not a translation")
                 flagged = flag_summary(mine)
                 if flagged:
@@ -119,7 +118,7 @@ def _assemble(
     return Translation(
         route=describe(route) or f"{source} (no translation needed)",
         models=tuple(
-            ModelUsed(str(p.metadata.get("name") or p.name), p.pair, p.version, p.origin, is_test_model(p.metadata))
+            ModelUsed(p.info.title or p.name, p.pair, p.version, p.origin, p.info.test_model, p.identity)
             for p in route
         ),
         headline=" ".join(headline) if headline else None,
