@@ -1,16 +1,18 @@
-"""Language-identification accuracy of polyglot_news.detect() against plain seeded langdetect.
+"""Language-identification accuracy on eval-dev: plain detectors against polyglot_news.detect().
 
 Reads ``eval-dev/b_langid/all_core.jsonl`` (every item; the Leipzig word pairs are part of it) and
-prints, per language and per length bucket (short <= 60 chars, medium <= 400, long):
+prints one table, a row per detector (an abstention counts as a miss):
 
-  ld      plain langdetect, seeded, all 55 profiles (it has no be, sr, kk, mn profile)
-  ours    detect(), counting "und" as wrong
-  dec     detect() over the items it decided (abstentions left out)
-  und     how many items detect() abstained on
+  langdetect (seeded)           plain langdetect, all 55 profiles (no be, sr, kk, mn profile)
+  lingua 2.x (all languages)    plain lingua, when installed (``pip install '.[lingua]'``)
+  polyglot-news (langdetect)    detect(), the default
+  polyglot-news (lingua)        detect(detector="lingua"), when lingua is installed
 
-Then the same for the word-pair subset, the abstention reasons and the confusions.
+Columns: accuracy on be, ru, uk short (<= 60 chars) and longer items, en, mk and bg short, all
+20 languages, be/ru/uk together, then the abstentions (``und``) and the milliseconds per item.
+``--detail`` adds the per-language x per-length table of detect(), ``--errors`` lists its misses.
 
-    .venv/bin/python benchmarks/langid_eval.py [--items FILE.jsonl] [--errors]
+    .venv/bin/python benchmarks/langid_eval.py [--items FILE.jsonl] [--detail] [--errors]
 
 The eval-dev folder is ``../shared/eval-dev`` beside the repo, or ``$POLYGLOT_NEWS_EVAL_DEV``.
 """
@@ -29,6 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from polyglot_news import detect_lingua
 from polyglot_news.detect import detect
 
 BUCKETS = ("short", "medium", "long")
@@ -56,6 +59,49 @@ def plain_langdetect(text: str) -> str:
         return str(ld_detect(text)).split("-", 1)[0]
     except LangDetectException:
         return "und"
+
+
+def plain_lingua() -> Any:
+    """lingua as a user would call it: all languages, ``detect_language_of``."""
+    from lingua import LanguageDetectorBuilder
+
+    detector = LanguageDetectorBuilder.from_all_languages().build()
+
+    def run(text: str) -> str:
+        found = detector.detect_language_of(text)
+        return found.iso_code_639_1.name.lower() if found is not None else "und"
+
+    return run
+
+
+SUMMARY = (  # (column, languages, length buckets)
+    ("be short", ("be",), ("short",)),
+    ("be longer", ("be",), ("medium", "long")),
+    ("ru short", ("ru",), ("short",)),
+    ("ru longer", ("ru",), ("medium", "long")),
+    ("uk short", ("uk",), ("short",)),
+    ("uk longer", ("uk",), ("medium", "long")),
+    ("en short", ("en",), ("short",)),
+    ("mk short", ("mk",), ("short",)),
+    ("bg short", ("bg",), ("short",)),
+    ("all 20", (), ()),
+    ("be/ru/uk", ("be", "ru", "uk"), ()),
+    ("be/ru/uk short", ("be", "ru", "uk"), ("short",)),
+)
+
+
+def summary_row(name: str, items: list[dict[str, Any]], found: list[str], seconds: float) -> str:
+    """One line of the detector table: accuracy per column, abstentions, ms per item."""
+    cells = []
+    for _, langs, buckets in SUMMARY:
+        picked = [
+            (item, got)
+            for item, got in zip(items, found, strict=True)
+            if (not langs or item["lang"] in langs) and (not buckets or item.get("length_bucket") in buckets)
+        ]
+        cells.append(pct(sum(item["lang"] == got for item, got in picked), len(picked)))
+    und = sum(got == "und" for got in found)
+    return f"| {name} | " + " | ".join(cells) + f" | {und} | {1000 * seconds / max(len(items), 1):.1f} |"
 
 
 def pct(num: int, den: int) -> str:
@@ -94,51 +140,70 @@ def table(rows: list[dict[str, Any]], title: str) -> None:
         print(line)
 
 
+def run_detector(items: list[dict[str, Any]], call: Any) -> tuple[list[str], float]:
+    """Each item's detected language (``und`` for an abstention) and the seconds it took."""
+    started = time.perf_counter()
+    found = [call(item["text"]) for item in items]
+    return found, time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=Path, default=None, help="a JSONL file of {text, lang, length_bucket}")
+    parser.add_argument("--detail", action="store_true", help="the per-language x per-length table of detect()")
     parser.add_argument("--errors", action="store_true", help="list every item detect() got wrong")
     args = parser.parse_args()
     path = args.items or eval_dev() / "b_langid" / "all_core.jsonl"
     items = load(path)
+    have_lingua = detect_lingua.available()
+    detectors: list[tuple[str, Any]] = [("langdetect (seeded)", plain_langdetect)]
+    if have_lingua:
+        detectors.append((f"lingua {detect_lingua.version()} (all languages)", plain_lingua()))
+    detectors.append(("polyglot-news (langdetect)", lambda text: detect(text).language))
+    if have_lingua:
+        detectors.append(("polyglot-news (lingua)", lambda text: detect(text, detector="lingua").language))
+    print(f"# langid eval: {path.name}, {len(items)} items in {len({i['lang'] for i in items})} languages;")
+    print("# accuracy %, an abstention counted as a miss; short = up to 60 characters; ms/item includes")
+    print("# the first call's model loading" + ("" if have_lingua else "; lingua not installed: its rows left out"))
+    print("| detector | " + " | ".join(name for name, _, _ in SUMMARY) + " | abstains | ms/item |")
+    print("|---|" + "---:|" * (len(SUMMARY) + 2))
+    results: dict[str, list[str]] = {}
+    for name, call in detectors:
+        found, seconds = run_detector(items, call)
+        results[name] = found
+        print(summary_row(name, items, found, seconds), flush=True)
+    if not (args.detail or args.errors):
+        return
     rows: list[dict[str, Any]] = []
-    started = time.perf_counter()
-    ours_time = 0.0
-    for item in items:
-        t0 = time.perf_counter()
-        found = detect(item["text"])
-        ours_time += time.perf_counter() - t0
+    plain, ours_all = results["langdetect (seeded)"], results["polyglot-news (langdetect)"]
+    for item, ld, ours in zip(items, plain, ours_all, strict=True):
+        found_ours = detect(item["text"])
         rows.append(
             {
                 "id": item.get("id", ""),
                 "lang": item["lang"],
                 "length_bucket": item.get("length_bucket", "all"),
-                "ld": plain_langdetect(item["text"]),
-                "ours": found.language,
-                "reason": found.reason,
-                "confidence": found.confidence,
+                "ld": ld,
+                "ours": ours,
+                "reason": found_ours.reason,
+                "confidence": found_ours.confidence,
                 "text": item["text"],
             }
         )
-    print(f"# langid eval: {path.name}, {len(rows)} items, {time.perf_counter() - started:.1f}s total,")
-    print(f"# detect() {1000 * ours_time / max(len(rows), 1):.1f} ms/item (first call loads the models)")
-    table(rows, path.name)
-    pairs = [r for r in rows if "wordpair" in r["id"]]
-    if pairs:
-        table(pairs, "Leipzig word pairs (subset)")
+    if args.detail:
+        table(rows, path.name)
+        pairs = [r for r in rows if "wordpair" in r["id"]]
+        if pairs:
+            table(pairs, "Leipzig word pairs (subset)")
     reasons = Counter(r["reason"] for r in rows if r["ours"] == "und")
     print("\nabstentions by reason:", dict(sorted(reasons.items())) or "none")
     confusions = Counter((r["lang"], r["ours"]) for r in rows if r["ours"] not in (r["lang"], "und"))
     print("confusions (gold -> ours):", ", ".join(f"{g}->{o} {n}" for (g, o), n in confusions.most_common()) or "none")
-    wrong = [r for r in rows if r["ours"] != r["lang"]]
-    right = [r for r in rows if r["ours"] == r["lang"]]
-    if right:
-        mean_right = sum(r["confidence"] for r in right) / len(right)
-        mean_wrong = sum(r["confidence"] for r in wrong if r["ours"] != "und") / max(1, len(wrong))
-        print(f"mean confidence: correct {mean_right:.3f}, wrong (decided) {mean_wrong:.3f}")
     if args.errors:
-        for r in wrong:
-            print(f"  {r['lang']}->{r['ours']} ({r['reason']}, {r['confidence']:.2f}) {r['id']}: {r['text'][:80]!r}")
+        for r in rows:
+            if r["ours"] != r["lang"]:
+                where = f"{r['lang']}->{r['ours']} ({r['reason']}, {r['confidence']:.2f}) {r['id']}"
+                print(f"  {where}: {r['text'][:80]!r}")
 
 
 if __name__ == "__main__":

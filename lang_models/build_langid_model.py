@@ -71,8 +71,11 @@ def profile_counts(name: str) -> Counter[str]:
 def build(corpus: Path = CORPUS) -> dict[str, object]:
     """Count every 1..MAX_ORDER-gram of each ``<lang>.txt`` in ``corpus``, plus the profiles."""
     counts: dict[str, dict[str, float]] = {}
+    words: dict[str, list[str]] = {}
     for path in sorted(corpus.glob("*.txt")):
-        grams: Counter[str] = Counter(char_ngrams(word_tokens(path.read_text(encoding="utf-8"))))
+        tokens = word_tokens(path.read_text(encoding="utf-8"))
+        words[path.stem] = sorted(set(tokens))
+        grams: Counter[str] = Counter(char_ngrams(tokens))
         if path.stem in PROFILES:
             grams.update(profile_counts(PROFILES[path.stem]))
         counts[path.stem] = {g: round(float(v), 3) for g, v in sorted(grams.items())}
@@ -82,6 +85,7 @@ def build(corpus: Path = CORPUS) -> dict[str, object]:
         "languages": sorted(counts),
         "sources": "lang_models/langid_corpus (project-written); langdetect profiles bg mk ru uk, hr->sr",
         "counts": counts,
+        "words": words,
     }
 
 

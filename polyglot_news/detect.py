@@ -3,10 +3,17 @@
 langdetect has no Belarusian profile (it calls Belarusian ``uk`` or ``ru``) and none for Serbian,
 Kazakh or Mongolian. Text written mostly in Cyrillic is therefore scored by a small character
 n-gram model (``data/langid_cyrillic.json``, built by ``lang_models/build_langid_model.py`` from
-sentences the project wrote) over be, bg, kk, mk, mn, ru, sr and uk, combined with langdetect's
-own opinion on the four Cyrillic languages it knows. The n-gram model carries the orthography:
+sentences the project wrote) over be, bg, kk, mk, mn, ru, sr and uk, plus the words of those
+sentences and frequent function words (:mod:`.langid_words`), combined with langdetect's own
+opinion on the four Cyrillic languages it knows. The n-gram model carries the orthography:
 a letter a language never writes (``ў`` for Russian, ``и`` for Belarusian, ``ы`` for Ukrainian)
-costs that language dearly. Other scripts go to langdetect with its full profile set.
+costs that language dearly. Other scripts go to langdetect with its full profile set; on short
+Latin-script text, frequent words of the language weigh in too.
+
+Short strings are called from three letters on; a text under eight letters must be called at
+least 0.9 surely, anything longer 0.5, or it is ``und`` (uncertain). ``detector="lingua"``
+swaps langdetect for lingua (:mod:`.detect_lingua`, an optional extra), the Cyrillic model
+still on top.
 
 Everything is deterministic: langdetect is seeded and loaded in a fixed order, and nothing is
 loaded until the first call.
@@ -21,15 +28,18 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from polyglot_news import detect_lingua, langdetect_fast
 from polyglot_news.document import Detection
+from polyglot_news.langid_words import ALPHABETS, FUNCTION_WORDS, LATIN_WORDS
 
 SEED = 0
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+DEFAULT_DETECTOR = "langdetect"
 MAX_ORDER = 3
 MODEL_FILE = "langid_cyrillic.json"
 
@@ -44,64 +54,29 @@ UNCERTAIN = "uncertain"
 _SMOOTHING = 0.1  # additive smoothing of the letter (unigram) counts
 _WORD_END = 0.15  # base probability of a word end before the letter contexts refine it
 _FOREIGN_LETTER_PENALTY = 10.0  # nats per letter outside a language's alphabet
-_FUNCTION_WORD_BONUS = 4.0  # nats per word found in a language's function-word list
+_FUNCTION_WORD_BONUS = 8.0  # nats per word found in a language's function-word list
+_LEXICON_BONUS = 2.0  # nats per other word found in a language's training text
 _LD_WEIGHT = 0.5  # weight of langdetect's log-probability against the letter log-likelihood
 _LD_FLOOR = 1e-4  # langdetect probability floor, so that it never vetoes alone
 _LD_NEUTRAL = 0.25  # what langdetect "says" for a language it has no profile for
+_LD_NEUTRAL_SR = 0.01  # the same for Serbian, whose closest profiles (mk, bg) langdetect does have
+_LINGUA_WEIGHT = 10.0  # the same for lingua, which knows all eight Cyrillic languages
 _TEMPERATURE = 0.5  # scales the summed log-likelihoods into a calibrated confidence
 _MIXED_SHARE = 0.3  # a second script or language holding this share of the letters is "mixed"
 _MIN_CONFIDENCE = 0.5  # below this the answer is "und" (uncertain)
+_FEW_LETTERS = 8  # a text with fewer letters (one short word or two) must be called more surely:
+_MIN_CONFIDENCE_FEW = 0.9  # below this it is "und" (uncertain)
 _CHUNK_CONFIDENCE = 0.9  # only chunks decided at least this surely vote in the mixed check
 _CHUNK_LETTERS = 80  # a chunk for the mixed-language check holds at least this many letters
 _MAX_WORDS = 2000  # the n-gram model reads at most this many words (long articles)
+_LOG_CACHE_SIZE = 200_000  # (history, letter) events whose log-probabilities are kept (~40 MB at most)
 _MAX_CHUNKS = 12  # chunks the mixed-language check classifies at most: enough to see a 30 % share; costs ~10 ms each
 
 _LANGDETECT_CYRILLIC = ("bg", "mk", "ru", "uk")
-# Standard alphabets (lower case). A letter outside a language's alphabet is strong evidence
-# against it: Belarusian writes no и, щ, ъ; Russian no і, ў; Ukrainian no ы, э, ё, ъ, ў…
-_ALPHABETS = {
-    "be": frozenset("абвгдеёжзійклмнопрстуўфхцчшыьэюя"),
-    "bg": frozenset("абвгдежзийклмнопрстуфхцчшщъьюя"),
-    "kk": frozenset("аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"),
-    "mk": frozenset("абвгдѓежзѕијклљмнњопрстќуфхцчџш"),
-    "mn": frozenset("абвгдеёжзийклмнопрөстуүфхцчшщъыьэюя"),
-    "ru": frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя"),
-    "sr": frozenset("абвгдђежзијклљмнњопрстћуфхцчџш"),
-    "uk": frozenset("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"),
-}
-_CYRILLIC_LETTERS = frozenset().union(*_ALPHABETS.values())
-# Very frequent function words, written for this module (pronouns, prepositions, conjunctions).
-_FUNCTION_WORDS = {
-    lang: frozenset(words.split())
-    for lang, words in {
-        "be": "і ў у не на з са што гэта як да ад але па ці так яго яна ён яны мы вы я мне было быў "
-        "была ёсць таксама толькі калі дзе таму вельмі для пра пры пасля паміж які якая якое якія "
-        "свой усё усе ўсё ўсе яшчэ адзін можна трэба бо каб нават цяпер сёння або ужо ўжо ня зь "
-        "гэтым гэтага гэты гэтая ім іх ёй яму сваё можа няма",
-        "bg": "и в не на аз че той с това като а то по но към от за така го тя те ние вие би беше "
-        "бил била е са съм само когато къде при след между който която които всички всичко още "
-        "вече един може трябва да дори сега днес или също много ако ѝ им му мен ми себе този тази "
-        "тези там тук ще се си ли във със най",
-        "kk": "және бұл мен да де үшін деп бір осы ол бар жоқ еді болып туралы бойынша сол оның бірақ",
-        "mk": "и во не на јас дека тој со ова како а тоа по но кон од за така го таа тие ние вие би "
-        "беше бил била е се сум само кога каде при меѓу кој која кои сите сè уште веќе еден може "
-        "треба да дури сега денес или исто многу ако ѝ им му мене ми овој оваа овие таму тука ќе "
-        "си ли што нема има",
-        "mn": "нь бол энэ тэр юм байна гэж болон ба дээр бид би та одоо байсан байгаа гэх мөн",
-        "ru": "и в не на я что он с это как а то по но к у из за от так его она они мы вы же бы "
-        "было был была есть только когда где для о об при после между который которая которые "
-        "все всё ещё уже еще один можно нужно чтобы даже теперь сегодня или тоже также очень если "
-        "её ее их ему меня мне себя этот эта эти того чем чего ничего тот там здесь вот да нет может",
-        "sr": "и у не на ја да он са с то као а по али ка од за тако га она они ми ви би био била је "
-        "су сам само када где при после између који која које сви све још већ један може треба "
-        "чак сада данас или такође веома много ако јој им му мене овај ова ове тамо овде ће се си "
-        "ли што шта нема има из",
-        "uk": "і й в у не на я що він з із це як а та то по але до від за так його вона вони ми ви б "
-        "би було був була є тільки лише коли де для про при після між який яка які все всі ще "
-        "вже один можна треба щоб навіть тепер сьогодні або також дуже якщо її їх йому мене мені "
-        "себе цей ця ці того ніж нічого той там тут ось ні може",
-    }.items()
-}
+_CYRILLIC_LETTERS = frozenset().union(*ALPHABETS.values())
+_LATIN_WORD_BONUS = 5.0  # nats per frequent word, added to log(langdetect probability)
+_LATIN_FLOOR = 1e-4  # langdetect probability floor on short text: frequent words can outvote it
+_SHORT_LETTERS = 100  # texts with fewer letters are "short"
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
@@ -110,31 +85,91 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _HOMOGLYPHS = str.maketrans("abceijkmopthxy", "авсеіјкмортнху")
 
 
-def detect(text: str, *, min_chars: int = 12) -> Detection:
+def detect(text: str, *, min_chars: int = 3, detector: str = DEFAULT_DETECTOR) -> Detection:
     """Detect the language of ``text``.
 
     Returns a :class:`Detection` with an ISO 639-1 code and the reason ``detected``, or
     ``"und"`` with the reason ``too-short`` (fewer than ``min_chars`` letters), ``no-letters``,
     ``mixed`` (two scripts or two languages of comparable weight) or ``uncertain`` (the best
     guess has a confidence under 0.5). The same text always gets the same answer.
+
+    ``detector`` names the general-purpose detector (:data:`DETECTORS`): ``langdetect`` (the
+    default) or ``lingua`` (an optional extra); the Cyrillic model is combined with either.
+
+    Raises:
+        DetectorUnavailableError: ``detector`` is ``lingua`` and lingua is not installed.
+        ValueError: an unknown ``detector``.
     """
+    backend = _backend(detector)
     text = _URL.sub(" ", unicodedata.normalize("NFC", text))
     scripts = _script_counts(_unmix(word_tokens(text)))
     letters = sum(scripts.values())
     if letters == 0:
-        return Detection("und", 0.0, NO_LETTERS)
+        return Detection("und", 0.0, NO_LETTERS, detector)
     if letters < min_chars:
-        return Detection("und", 0.0, TOO_SHORT)
+        return Detection("und", 0.0, TOO_SHORT, detector)
     ranked = sorted(scripts.items(), key=lambda kv: (-kv[1], kv[0]))
     if len(ranked) > 1 and ranked[1][1] >= _MIXED_SHARE * letters:
-        return Detection("und", 0.0, MIXED)
+        return Detection("und", 0.0, MIXED, detector)
     script = ranked[0][0]
-    language, confidence = _classify(_script_words(text, script), script)
-    if _mixed_languages(text, script, language, letters):
-        return Detection("und", 0.0, MIXED)
-    if confidence < _MIN_CONFIDENCE:
-        return Detection("und", confidence, UNCERTAIN)
-    return Detection(language, confidence, DETECTED)
+    language, confidence = _classify(_script_words(text, script), script, backend)
+    if _mixed_languages(text, script, language, letters, backend):
+        return Detection("und", 0.0, MIXED, detector)
+    if confidence < (_MIN_CONFIDENCE if letters >= _FEW_LETTERS else _MIN_CONFIDENCE_FEW):
+        return Detection("und", confidence, UNCERTAIN, detector)
+    return Detection(language, confidence, DETECTED, detector)
+
+
+def detector_signature(detector: str = DEFAULT_DETECTOR) -> str:
+    """What names a detector's outputs: ``langdetect-1.0.9+cyr2-s0`` or ``lingua-2.1.1+cyr2``."""
+    _backend(detector)
+    if detector == "lingua":
+        return f"lingua-{detect_lingua.version()}+cyr{MODEL_VERSION}"
+    from importlib import metadata
+
+    try:
+        version = metadata.version("langdetect")
+    except metadata.PackageNotFoundError:
+        version = "?"
+    return f"langdetect-{version}+cyr{MODEL_VERSION}-s{SEED}"
+
+
+@dataclass(frozen=True)
+class _Backend:
+    """How a general-purpose detector's opinion enters the Cyrillic scores."""
+
+    name: str
+    known: frozenset[str]  # Cyrillic languages it has a model of; the others get ``neutral``
+    weight: float  # weight of its log-probability against the letter log-likelihood
+    floor: float = _LD_FLOOR  # probability floor, so that it never vetoes alone
+    neutral: float = _LD_NEUTRAL  # what it "says" for a Cyrillic language it has no model of
+    neutral_sr: float = _LD_NEUTRAL_SR  # the same for Serbian, which it reads as mk or bg
+
+    def assumed(self, lang: str) -> float:
+        """The probability it is taken to give a Cyrillic language it has no model of."""
+        return self.neutral_sr if lang == "sr" else self.neutral
+
+    def cyrillic_opinion(self, text: str) -> dict[str, float]:
+        """Its probability for each Cyrillic language it knows."""
+        if self.name == "lingua":
+            found = detect_lingua.probabilities(text)
+            return {lang: found.get(lang, 0.0) for lang in self.known}
+        return _langdetect_probabilities(_factory("cyrillic"), text)
+
+
+_BACKENDS = {
+    "langdetect": _Backend("langdetect", frozenset(_LANGDETECT_CYRILLIC), _LD_WEIGHT),
+    "lingua": _Backend("lingua", frozenset(ALPHABETS), _LINGUA_WEIGHT),
+}
+DETECTORS = tuple(_BACKENDS)  # the names ``detector=`` and ``--detector`` accept
+
+
+def _backend(detector: str) -> _Backend:
+    if detector not in _BACKENDS:
+        raise ValueError(f"unknown detector {detector!r}; choose one of {', '.join(DETECTORS)}")
+    if detector == "lingua":
+        detect_lingua.require()
+    return _BACKENDS[detector]
 
 
 def word_tokens(text: str) -> list[str]:
@@ -183,72 +218,138 @@ def _script_words(text: str, script: str) -> list[str]:
     return [w for w in words if all(_script(ch) == script for ch in w)]
 
 
-def _classify(words: list[str], script: str) -> tuple[str, float]:
+def _classify(words: list[str], script: str, backend: _Backend, sure: float = 1.0) -> tuple[str, float]:
+    """The best language and its confidence.
+
+    With ``sure`` < 1 the caller only needs to know whether the confidence reaches ``sure``: the
+    Cyrillic classifier may then answer ``(language, sure)`` without asking the backend when the
+    n-gram scores alone prove that its opinion cannot change that verdict.
+    """
     if script == "CYRILLIC":
-        return _classify_cyrillic(words)
-    return _classify_langdetect(" ".join(words))
+        return _classify_cyrillic(words, backend, sure)
+    if backend.name == "lingua":
+        return _classify_lingua(words)
+    return _classify_langdetect(words)
 
 
-def _classify_cyrillic(words: list[str]) -> tuple[str, float]:
-    """Combine the n-gram model (all Cyrillic languages) with langdetect (those it knows)."""
+def _classify_cyrillic(words: list[str], backend: _Backend, sure: float = 1.0) -> tuple[str, float]:
+    """Combine the n-gram model (all Cyrillic languages) with the backend (those it knows)."""
     words = words[:_MAX_WORDS]
-    scores = _cyrillic_model().log_likelihoods(_events(words))
-    for lang, bonus in _orthography(words).items():
+    model = _cyrillic_model()
+    scores = model.log_likelihoods(_events(words))
+    for lang, bonus in _orthography(words, model.lexicon).items():
         scores[lang] += bonus
-    opinion = _langdetect_probabilities(_factory("cyrillic"), " ".join(words))
+    settled = _settled(scores, sure, backend)
+    if settled is not None:
+        return settled, sure
+    opinion = backend.cyrillic_opinion(" ".join(words))
     for lang in scores:
-        p = opinion.get(lang, _LD_FLOOR) if lang in _LANGDETECT_CYRILLIC else _LD_NEUTRAL
-        scores[lang] += _LD_WEIGHT * math.log(max(p, _LD_FLOOR))
+        p = opinion.get(lang, backend.floor) if lang in backend.known else backend.assumed(lang)
+        scores[lang] += backend.weight * math.log(max(p, backend.floor))
     return _best(scores)
 
 
-def _classify_langdetect(text: str) -> tuple[str, float]:
-    opinion = _langdetect_probabilities(_factory("all"), text)
+def _settled(scores: dict[str, float], sure: float, backend: _Backend) -> str | None:
+    """The language that wins with a confidence of at least ``sure`` whatever the backend says.
+
+    The backend adds ``weight * log(p)`` with ``p`` in [``floor``, 1] to the languages it knows
+    (a constant to the others), so each final score lies in a known interval. When the worst case
+    of the leader still beats every rival's best case by enough, the answer is known: for
+    ``sure == 1`` the margin makes every rival's softmax weight vanish below 2**-60, so
+    :func:`_best` would return exactly 1.0, and the result is bit-identical.
+    """
+    lowest = backend.weight * math.log(backend.floor)
+    neutral = {lang: backend.weight * math.log(max(backend.assumed(lang), backend.floor)) for lang in scores}
+    low = {lang: s + (lowest if lang in backend.known else neutral[lang]) for lang, s in scores.items()}
+    high = {lang: s + (0.0 if lang in backend.known else neutral[lang]) for lang, s in scores.items()}
+    top = max(sorted(low), key=low.__getitem__)
+    if sure >= 1.0:
+        need = 60 * math.log(2) / _TEMPERATURE
+    else:
+        need = math.log((len(scores) - 1) * sure / (1.0 - sure)) / _TEMPERATURE
+    need += 1e-6  # rounding slack
+    if all(low[top] - high[lang] >= need for lang in scores if lang != top):
+        return top
+    return None
+
+
+def _classify_langdetect(words: list[str]) -> tuple[str, float]:
+    """langdetect over all its profiles; on short text, with the frequent-word evidence too."""
+    opinion = _langdetect_probabilities(_factory("all"), " ".join(words))
     if not opinion:
         return "und", 0.0
-    lang = max(sorted(opinion), key=opinion.__getitem__)
-    return _iso639_1(lang), opinion[lang]
+    if sum(len(w) for w in words) >= _SHORT_LETTERS:
+        lang = max(sorted(opinion), key=opinion.__getitem__)
+        return _iso639_1(lang), opinion[lang]
+    scores: dict[str, float] = {}
+    for lang, p in sorted(opinion.items()):  # zh-cn and zh-tw both count as zh
+        code = _iso639_1(lang)
+        scores[code] = max(scores.get(code, -math.inf), math.log(max(p, _LATIN_FLOOR)))
+    for lang, known in LATIN_WORDS.items():
+        if lang in scores:
+            scores[lang] += _LATIN_WORD_BONUS * sum(1 for word in words if word in known)
+    return _best(scores, 1.0)
 
 
-def _best(scores: dict[str, float]) -> tuple[str, float]:
-    """The top language and its softmax probability at the calibration temperature."""
+def _classify_lingua(words: list[str]) -> tuple[str, float]:
+    """lingua over all its languages (it needs no help on short text).
+
+    The confidence is the leader's share of the top two: lingua spreads its own values over
+    related languages on short text, so only a near tie (about 0.5) means "cannot tell".
+    """
+    opinion = detect_lingua.probabilities(" ".join(words))
+    ranked = sorted(opinion.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or ranked[0][1] <= 0.0:
+        return "und", 0.0
+    top = ranked[0][1]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    return ranked[0][0], top / (top + second)
+
+
+def _best(scores: dict[str, float], temperature: float = _TEMPERATURE) -> tuple[str, float]:
+    """The top language and its softmax probability at the calibration ``temperature``."""
     top = max(scores.values())
-    weights = {lang: math.exp(_TEMPERATURE * (s - top)) for lang, s in sorted(scores.items())}
+    weights = {lang: math.exp(temperature * (s - top)) for lang, s in sorted(scores.items())}
     lang = max(sorted(weights), key=weights.__getitem__)
     return lang, weights[lang] / sum(weights.values())
 
 
-def _mixed_languages(text: str, script: str, language: str, letters: int) -> bool:
+def _mixed_languages(text: str, script: str, language: str, letters: int, backend: _Backend) -> bool:
     """Whether a second language holds a comparable share of the letters (long texts only).
 
     The text is cut into chunks of about :data:`_CHUNK_LETTERS` letters at sentence ends; at most
     :data:`_MAX_CHUNKS` of them, evenly spaced over the text, are classified, so that a very long
-    text costs no more than a long article (every chunk is a langdetect call).
+    text costs no more than a long article (every chunk is a langdetect call). Classification
+    stops as soon as the chunks left could no longer give a second language its share.
     """
     if letters < 2 * _CHUNK_LETTERS:
         return False
-    parts = _SENTENCE_END.split(text)
+    parts = [_script_words(part, script) for part in _SENTENCE_END.split(text)]
     spans: list[tuple[int, int, int]] = []  # (letters, first part, end part) of each chunk
     start, size = 0, 0
     for end, part in enumerate(parts, 1):
-        size += sum(len(w) for w in _script_words(part, script))
+        size += sum(len(w) for w in part)
         if size >= _CHUNK_LETTERS:
             spans.append((size, start, end))
             start, size = end, 0
     if len(spans) > _MAX_CHUNKS:
         # The middle chunk of each of _MAX_CHUNKS equal runs: deterministic, covers the whole text.
         spans = [spans[(2 * k + 1) * len(spans) // (2 * _MAX_CHUNKS)] for k in range(_MAX_CHUNKS)]
-    chunks: list[tuple[int, str]] = []
+    votes: Counter[str] = Counter()  # letters of the chunks decided at least _CHUNK_CONFIDENCE surely
+    left = sum(size for size, _, _ in spans)
+    decided = 0
     for size, first, end in spans:
-        words = [w for part in parts[first:end] for w in _script_words(part, script)]
-        lang, confidence = _classify(words, script)
+        left -= size
+        words = [w for part in parts[first:end] for w in part]
+        lang, confidence = _classify(words, script, backend, _CHUNK_CONFIDENCE)
         if confidence >= _CHUNK_CONFIDENCE:  # close relatives (nl/af) are not a mixture
-            chunks.append((size, lang))
-    if len(chunks) < 2:
+            votes[lang] += size
+            decided += 1
+        rival = max((n for other, n in votes.items() if other != language), default=0)
+        if rival + left < _MIXED_SHARE * (sum(votes.values()) + left) - 1e-9:
+            return False  # even if every chunk left went to the strongest rival
+    if decided < 2:
         return False
-    votes: Counter[str] = Counter()
-    for weight, lang in chunks:
-        votes[lang] += weight
     total = sum(votes.values())
     return any(lang != language and n >= _MIXED_SHARE * total for lang, n in votes.items())
 
@@ -263,6 +364,8 @@ class _CharModel:
     # context -> (total count of n-grams extending it, number of distinct extensions)
     contexts: dict[str, dict[str, tuple[float, int]]]
     alphabet_size: int
+    lexicon: dict[str, frozenset[str]] = field(default_factory=dict)  # words of each training text
+    log_cache: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_counts(cls, counts: dict[str, dict[str, float]]) -> _CharModel:
@@ -294,12 +397,23 @@ class _CharModel:
         return p
 
     def log_likelihoods(self, events: Counter[tuple[str, str]]) -> dict[str, float]:
-        """Sum of log P(letter | up to two previous letters) over ``(history, letter)`` events."""
-        ordered = sorted(events.items())
-        return {
-            lang: math.fsum(n * math.log(self._prob(lang, h, ch)) for (h, ch), n in ordered)
-            for lang in self.languages
-        }
+        """Sum of log P(letter | up to two previous letters) over ``(history, letter)`` events.
+
+        ``math.fsum`` is exact, so the order of the events does not matter; each event's
+        log-probabilities are computed once per process (:meth:`_logs`).
+        """
+        rows = [(n, self._logs(key)) for key, n in events.items()]
+        return {lang: math.fsum(n * logs[i] for n, logs in rows) for i, lang in enumerate(self.languages)}
+
+    def _logs(self, event: tuple[str, str]) -> tuple[float, ...]:
+        """log P(letter | history) for every language, cached (a bounded, deterministic memo)."""
+        logs = self.log_cache.get(event)
+        if logs is None:
+            history, ch = event
+            logs = tuple(math.log(self._prob(lang, history, ch)) for lang in self.languages)
+            if len(self.log_cache) < _LOG_CACHE_SIZE:
+                self.log_cache[event] = logs
+        return logs
 
 
 def _events(words: Iterable[str]) -> Counter[tuple[str, str]]:
@@ -312,14 +426,25 @@ def _events(words: Iterable[str]) -> Counter[tuple[str, str]]:
     return out
 
 
-def _orthography(words: list[str]) -> dict[str, float]:
-    """Penalty for letters outside each alphabet, bonus for each frequent function word."""
+def _orthography(words: list[str], lexicon: dict[str, frozenset[str]]) -> dict[str, float]:
+    """Penalty for letters outside each alphabet; bonus for each known word.
+
+    A function word (:data:`FUNCTION_WORDS`) earns :data:`_FUNCTION_WORD_BONUS`, any other word
+    of the language's training text :data:`_LEXICON_BONUS`. A word two languages share earns
+    both the bonus, so only the words that set a language apart count.
+    """
     letters = Counter(ch for word in words for ch in word)
     out: dict[str, float] = {}
-    for lang, alphabet in _ALPHABETS.items():
+    for lang, alphabet in ALPHABETS.items():
         foreign = sum(n for ch, n in letters.items() if ch in _CYRILLIC_LETTERS and ch not in alphabet)
-        function = sum(1 for word in words if word in _FUNCTION_WORDS[lang])
-        out[lang] = _FUNCTION_WORD_BONUS * function - _FOREIGN_LETTER_PENALTY * foreign
+        known = lexicon.get(lang, frozenset())
+        bonus = 0.0
+        for word in words:
+            if word in FUNCTION_WORDS[lang]:
+                bonus += _FUNCTION_WORD_BONUS
+            elif word in known:
+                bonus += _LEXICON_BONUS
+        out[lang] = bonus - _FOREIGN_LETTER_PENALTY * foreign
     return out
 
 
@@ -332,7 +457,8 @@ def _cyrillic_model() -> _CharModel:
         if "model" not in _CACHE:
             raw = resources.files("polyglot_news").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
             data = json.loads(raw)
-            _CACHE["model"] = _CharModel.from_counts(data["counts"])
+            lexicon = {lang: frozenset(words) for lang, words in data.get("words", {}).items()}
+            _CACHE["model"] = replace(_CharModel.from_counts(data["counts"]), lexicon=lexicon)
         model: _CharModel = _CACHE["model"]
         return model
 
@@ -360,16 +486,14 @@ def _factory(name: str) -> Any:
 
 
 def _langdetect_probabilities(factory: Any, text: str) -> dict[str, float]:
-    from langdetect.lang_detect_exception import LangDetectException  # type: ignore[import-untyped]
+    """langdetect's full probability vector (``get_probabilities()`` drops those under 0.1).
 
-    detector = factory.create()
-    detector.append(text)
-    try:
-        detector.get_probabilities()
-    except LangDetectException:  # no usable n-gram in the text
+    Computed by :mod:`.langdetect_fast`, which returns exactly what langdetect would, faster.
+    """
+    found = langdetect_fast.probabilities(factory, text)
+    if found is None:  # no usable n-gram in the text
         return {}
-    # The full vector: get_probabilities() drops every language under 0.1.
-    return {lang: float(p) for lang, p in zip(detector.langlist, detector.langprob, strict=False)}
+    return dict(zip(factory.langlist, found, strict=True))
 
 
 def _iso639_1(lang: str) -> str:

@@ -107,6 +107,7 @@ class Detection:
     language: str
     confidence: float
     reason: str
+    detector: str = "langdetect"  # the general-purpose detector that was used (in the signature)
 
     def to_dict(self) -> dict[str, Any]:
         return {

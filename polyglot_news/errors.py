@@ -3,7 +3,7 @@
 Exit codes (documented in the README):
   0  success
   1  unexpected internal error (a bug: please report it)
-  2  usage error (bad option or argument; click's own code)
+  2  usage error (bad option or argument; click's own code; a detector that is not installed)
   3  bad input: empty, binary, invalid UTF-8, too large, unreadable; or an unwritable output
   4  language could not be determined (or is unsupported for the request)
   5  model problem: missing route, corrupt or hostile package, failed install
@@ -19,6 +19,12 @@ class PolyglotNewsError(Exception):
     """Base class: every error the library raises on purpose."""
 
     exit_code: int = 1
+
+
+class DetectorUnavailableError(PolyglotNewsError):
+    """The requested language detector is not installed (the message names the pip command)."""
+
+    exit_code = 2
 
 
 class InputError(PolyglotNewsError):

@@ -44,13 +44,16 @@ def normalize_code(code: str) -> str:
     return ISO639_3.get(clean, clean)
 
 
-def check_language_code(code: str, option: str) -> str:
+def check_language_code(code: str, name: str) -> str:
     """The project's code for ``code`` (see :func:`normalize_code`).
 
+    ``name`` is what the code was given as: a parameter in backticks (```source_lang```) for
+    the library, an option (``--source-lang``) for the CLI.
+
     Raises:
-        ValueError: naming ``option``, if ``code`` is no language code.
+        ValueError: naming ``name``, if ``code`` is no language code.
     """
     clean = normalize_code(code)
     if not _LANG_CODE.match(clean):
-        raise ValueError(f"{option} takes language codes like 'en' or 'be', not {code!r}")
+        raise ValueError(f"{name} takes language codes like 'en' or 'be', not {code!r}")
     return clean

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from polyglot_news import signature as signatures
-from polyglot_news.detect import detect
+from polyglot_news.detect import DEFAULT_DETECTOR, detect
 from polyglot_news.document import Article, Detection, Digest, GlossaryHit, Reference, Sentence, Summary
 from polyglot_news.errors import DetectionError, InputError
 from polyglot_news.languages import check_language_code
@@ -23,10 +23,13 @@ from polyglot_news.translation.sentences import translate_sentences
 from polyglot_news.translation.summaries import Outcome, translate_summaries
 
 
-def detect_language(text: str) -> Detection:
-    """Detect the language of an article's headline and body (references and boilerplate ignored)."""
+def detect_language(text: str, *, detector: str = DEFAULT_DETECTOR) -> Detection:
+    """Detect the language of an article's headline and body (references and boilerplate ignored).
+
+    ``detector`` is ``langdetect`` (default) or ``lingua`` (the optional extra).
+    """
     article = parse_article(text)
-    return detect(_article_text(article))
+    return detect(_article_text(article), detector=detector)
 
 
 def summarize_article(
@@ -36,8 +39,9 @@ def summarize_article(
     method: str = DEFAULT_METHOD,
     sentences: int | None = None,
     ratio: float | None = None,
+    detector: str = DEFAULT_DETECTOR,
 ) -> Summary:
-    """Parse, detect (unless ``source_lang`` is given) and summarize an article.
+    """Parse, detect (unless ``source_lang`` is given; with ``detector``) and summarize an article.
 
     Raises:
         InputError: the article has no body text (only a headline, references or boilerplate).
@@ -47,7 +51,7 @@ def summarize_article(
     article = parse_article(text)
     if not any(p.strip() for p in article.paragraphs):
         raise InputError("the article has no body text to summarize (only a headline, references or boilerplate)")
-    source = _source_language(article, source_lang)
+    source = _source_language(article, source_lang, detector)
     body = split_sentences(article.paragraphs, source.language)
     if not body:
         raise InputError("the article has no body sentences to summarize")
@@ -68,13 +72,16 @@ def digest(
     sentences: int | None = None,
     ratio: float | None = None,
     translation: TranslationRequest | None = None,
+    detector: str = DEFAULT_DETECTOR,
 ) -> Digest:
     """Summarize an article, translate it if asked, and return a :class:`Digest`.
 
     Translation problems of one target (no route, a broken package) do not stop the others:
     they land in ``Digest.errors`` and as ``translations[lang]["error"]``.
     """
-    result = summarize_article(text, source_lang=source_lang, method=method, sentences=sentences, ratio=ratio)
+    result = summarize_article(
+        text, source_lang=source_lang, method=method, sentences=sentences, ratio=ratio, detector=detector
+    )
     if translation is None:
         return assemble_digest(result, method)
     outcome = translate_summaries([result], translation)[0]
@@ -126,6 +133,7 @@ def translate_text(
     options: DecodeOptions | None = None,
     glossary: Glossary | None = None,
     model: str | None = None,
+    detector: str = DEFAULT_DETECTOR,
 ) -> TextTranslation:
     """Translate any text (each line a paragraph, blank lines kept) into ``target``, markers kept.
 
@@ -133,9 +141,9 @@ def translate_text(
         DetectionError: the language cannot be determined and ``source_lang`` was not given.
         RouteError: no installed route from the source language to ``target``.
     """
-    target = check_language_code(target, "--to")
+    target = check_language_code(target, "`target`")
     lines = [line.strip() for line in text.strip().split("\n")]  # blank lines inside are kept
-    source = _source_language(Article(None, tuple(line for line in lines if line)), source_lang)
+    source = _source_language(Article(None, tuple(line for line in lines if line)), source_lang, detector)
     paragraphs = [split_sentences([line], source.language) if line else [] for line in lines]
     flat = [s for paragraph in paragraphs for s in paragraph]
     routed = translate_sentences(
@@ -160,13 +168,13 @@ def cited_references(summary: tuple[Sentence, ...], references: tuple[Reference,
     return tuple(r for r in references if r.id in cited)
 
 
-def _source_language(article: Article, source_lang: str | None) -> Detection:
+def _source_language(article: Article, source_lang: str | None, detector: str = DEFAULT_DETECTOR) -> Detection:
     if source_lang is not None:
-        return Detection(check_language_code(source_lang, "--source-lang"), 1.0, "given")
-    found = detect(_article_text(article))
+        return Detection(check_language_code(source_lang, "`source_lang`"), 1.0, "given", detector)
+    found = detect(_article_text(article), detector=detector)
     if found.language == "und":
         raise DetectionError(
-            f"cannot tell the article's language ({found.reason}); pass --source-lang CODE to set it"
+            f"cannot tell the article's language ({found.reason}); set `source_lang` to its code"
         )
     return found
 

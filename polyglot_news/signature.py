@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from importlib import metadata
 
-from polyglot_news.detect import MODEL_VERSION
+from polyglot_news.detect import detector_signature
 from polyglot_news.document import Detection
 from polyglot_news.summarize import signature_name
 from polyglot_news.version import __version__
@@ -39,7 +39,12 @@ def detection(source: Detection) -> Signature:
     """``det:given`` when the caller named the language, else the detector, its model and seed."""
     if source.reason == "given":
         return Signature().add("det", "given")
-    return Signature().add("det", f"langdetect-{package_version('langdetect')}+cyr{MODEL_VERSION}-s0")
+    return Signature().add("det", _detector(source.detector))
+
+
+@functools.cache  # reads package metadata from disk: once per process, not per article
+def _detector(name: str) -> str:
+    return detector_signature(name)
 
 
 def summary(source: Detection, method: str, length: str) -> Signature:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+import polyglot_news
 from polyglot_news.cli import cli
 from polyglot_news.parse import parse_article
 from polyglot_news.segment import split_sentences
@@ -108,7 +109,7 @@ def test_detect_text_is_tab_separated() -> None:
         (b"\x00\x01\x02binary", 3, "binary data"),
         ("Текст.".encode("utf-16"), 3, "UTF-16 text, expected UTF-8: convert with `iconv -f UTF-16 -t UTF-8`"),
         (b"Bad \xc3\x28 bytes here.", 3, "invalid UTF-8 at byte offset 4"),
-        (b"Hi.", 4, "pass --source-lang"),
+        (b"Hi.", 4, "set --source-lang to its code"),
     ],
 )
 @pytest.mark.parametrize("command", ["digest", "summarize"])
@@ -403,3 +404,25 @@ def test_model_option_forces_a_package(
     assert unknown.stderr.startswith("Error: --model opus-mt-en-de: no installed package")
     for command in (["batch"], ["models", "evaluate"]):
         assert "--model NAME" in run(*command, "--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["digest", "--to", "none", "-"], "Short.", "Error: cannot tell the article's language"),
+        (["summarize", "--source-lang", "xx!", "-"], "Some text here.", "Error: --source-lang takes language codes"),
+        (["translate", "--to", "ru", "--source-lang", "r u", "-"], "Some text.", "Error: --source-lang takes"),
+    ],
+)
+def test_library_messages_name_options_on_the_command_line(args: list[str], stdin: str, message: str) -> None:
+    result = CliRunner().invoke(cli, args, input=stdin)
+    assert result.stderr.startswith(message)
+    assert "`" not in result.stderr  # the library's `parameter` names are translated
+
+
+def test_library_messages_name_parameters_in_python() -> None:
+    with pytest.raises(polyglot_news.DetectionError, match="set `source_lang` to its code"):
+        polyglot_news.digest("Short.")
+    with pytest.raises(ValueError, match="`source_lang` takes language codes"):
+        polyglot_news.summarize_article("Some text here.", source_lang="r u")
+

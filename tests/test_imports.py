@@ -8,7 +8,10 @@ import sys
 
 import pytest
 
-HEAVY = ("ctranslate2", "sentencepiece", "sumy", "nltk", "langdetect", "numpy", "torch", "stanza", "argostranslate")
+HEAVY = (
+    "ctranslate2", "sentencepiece", "sumy", "nltk", "langdetect", "lingua", "numpy", "torch", "stanza",
+    "argostranslate",
+)
 
 HELP = "from polyglot_news.cli import cli\ntry:\n    cli({args!r})\nexcept SystemExit:\n    pass"
 
@@ -17,6 +20,7 @@ SCRIPTS = {
     "import-cli": "import polyglot_news.cli",
     "help": HELP.format(args=["--help"]),
     "digest-help": HELP.format(args=["digest", "--help"]),
+    "detect-help": HELP.format(args=["detect", "--help"]),
     "batch-help": HELP.format(args=["batch", "--help"]),
     "models-help": HELP.format(args=["models", "list", "--help"]),
 }

@@ -120,7 +120,7 @@ def test_translate_text_without_route(tmp_path: Path) -> None:
     ("kwargs", "message"),
     [
         ({"parts": ("summary", "everything")}, "cannot translate everything"),
-        ({"targets": ("be", "Belarusian!")}, "--to takes language codes"),
+        ({"targets": ("be", "Belarusian!")}, "`targets` takes language codes"),
     ],
 )
 def test_bad_translation_request(kwargs: dict[str, Any], message: str) -> None:

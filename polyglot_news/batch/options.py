@@ -35,9 +35,9 @@ class BatchOptions:
         if self.method not in METHODS:
             raise ValueError(f"unknown summary method {self.method!r}; choose one of: {', '.join(sorted(METHODS))}")
         if self.sentences is not None and self.ratio is not None:
-            raise ValueError("use --sentences or --ratio, not both")
+            raise ValueError("use `sentences` or `ratio`, not both")
         if self.source_lang is not None:
-            object.__setattr__(self, "source_lang", check_language_code(self.source_lang, "--source-lang"))
+            object.__setattr__(self, "source_lang", check_language_code(self.source_lang, "`source_lang`"))
 
     def signature(self) -> str:
         """A short hash of everything that changes an output file, installed models included.

@@ -76,7 +76,7 @@ def run_batch(
         ModelError: the model store cannot be read (when translating).
     """
     if resume and output_dir is None:
-        raise ValueError("--resume needs --output-dir")
+        raise ValueError("`resume` needs `output_dir`")
     if workers < 1 or chunk < 1:
         raise ValueError("workers and chunk must be at least 1")
     translating = options.translation is not None
@@ -265,7 +265,7 @@ class _Run:
             flagged = sorted(lang for lang, t in digest.translations.items() if t.flags)
             self.report.flagged += bool(flagged)
             if self.options.strict and flagged and not digest.errors:
-                message = f"{item.id}: flagged translation into {', '.join(flagged)} and --strict is on"
+                message = f"{item.id}: flagged translation into {', '.join(flagged)} and `strict` is on"
                 failure = Failure(EXIT_PARTIAL, "FlaggedTranslation", message)
             elif digest.errors:
                 worst = max(digest.errors, key=exit_code_of)

@@ -10,6 +10,7 @@ import click
 from polyglot_news.cli.options import (
     check_length,
     decode_options,
+    detector_option,
     emit,
     glossary_file,
     input_argument,
@@ -25,29 +26,32 @@ from polyglot_news.errors import EXIT_PARTIAL, exit_code_of
 
 @click.command()
 @input_argument
+@detector_option
 @output_options("text")
-def detect(input: str, fmt: str, output: str | None) -> None:
+def detect(input: str, detector: str, fmt: str, output: str | None) -> None:
     """Detect the language of INPUT (an ISO 639-1 code, or 'und' when unsure)."""
     from polyglot_news import pipeline, render
 
-    found = pipeline.detect_language(read_input(input))
+    found = pipeline.detect_language(read_input(input), detector=detector)
     emit(render.detection(found, fmt), output)
 
 
 @click.command()
 @input_argument
 @summary_options
+@detector_option
 @output_options("text")
 def summarize(
     input: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
-    fmt: str, output: str | None,
+    detector: str, fmt: str, output: str | None,
 ) -> None:
     """Summarize INPUT: the chosen body sentences in source order, citations kept."""
     from polyglot_news import pipeline, render
 
     check_length(sentences, ratio)
     result = pipeline.summarize_article(
-        read_input(input), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio
+        read_input(input), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
+        detector=detector,
     )
     emit(render.summary(result, fmt), output)
 
@@ -55,12 +59,14 @@ def summarize(
 @click.command()
 @input_argument
 @summary_options
+@detector_option
 @target_options
 @translation_options
 @output_options("json")
 def digest(
     input: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
-    targets: str | None, parts: str, models: Path | None, model: str | None, beam_size: int, max_length: int,
+    detector: str, targets: str | None, parts: str, models: Path | None, model: str | None, beam_size: int,
+    max_length: int,
     compute_type: str, glossary: Path | None, strict: bool, fmt: str, output: str | None,
 ) -> None:
     """Digest INPUT: language, headline, summary with citations, the cited references, and
@@ -76,7 +82,7 @@ def digest(
     request = translation_request(targets, parts, models, beam_size, max_length, compute_type, glossary, model)
     result = pipeline.digest(
         read_input(input), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
-        translation=request,
+        translation=request, detector=detector,
     )
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
@@ -94,10 +100,12 @@ def digest(
 @input_argument
 @click.option("--to", "target", required=True, metavar="LANG", help="Target language, e.g. ru or be.")
 @click.option("--source-lang", metavar="CODE", help="Skip detection: the text's language.")
+@detector_option
 @translation_options
 @output_options("text")
 def translate(
-    input: str, target: str, source_lang: str | None, models: Path | None, model: str | None, beam_size: int,
+    input: str, target: str, source_lang: str | None, detector: str, models: Path | None, model: str | None,
+    beam_size: int,
     max_length: int, compute_type: str, glossary: Path | None, strict: bool, fmt: str, output: str | None,
 ) -> None:
     """Translate INPUT (any text) into LANG offline, citation markers kept in place.
@@ -110,6 +118,7 @@ def translate(
     result = pipeline.translate_text(
         read_input(input), target, source_lang=source_lang, models=models,
         options=decode_options(beam_size, max_length, compute_type), glossary=glossary_file(glossary), model=model,
+        detector=detector,
     )
     emit(render.translation(result, fmt), output)
     for note in result.notes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
+from polyglot_news.detect import DEFAULT_DETECTOR, DETECTORS
 from polyglot_news.errors import OutputError, PolyglotNewsError, exit_code_of
 from polyglot_news.render import FORMATS
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
@@ -29,6 +31,26 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+OPTION_OF = {
+    "source_lang": "--source-lang",
+    "target": "--to",
+    "targets": "--to",
+    "sentences": "--sentences",
+    "ratio": "--ratio",
+    "resume": "--resume",
+    "output_dir": "--output-dir",
+    "strict": "--strict",
+    "model": "--model",
+    "models": "--models",
+}
+"""Library parameters (named in messages in backticks) and the options that set them."""
+
+
+def in_cli_words(message: str) -> str:
+    """A library message with each backticked parameter replaced by its option: `source_lang` → --source-lang."""
+    return re.sub(r"`([a-z_]+)`", lambda m: OPTION_OF.get(m.group(1), m.group(0)), message)
+
+
 @contextlib.contextmanager
 def library_errors() -> Iterator[None]:
     """Turn a library error into one ``Error: …`` line on stderr and the error's exit code.
@@ -39,12 +61,12 @@ def library_errors() -> Iterator[None]:
     try:
         yield
     except PolyglotNewsError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {in_cli_words(str(error))}", err=True)
         sys.exit(exit_code_of(error))
     except UnicodeError:
         raise
     except ValueError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {in_cli_words(str(error))}", err=True)
         sys.exit(exit_code_of(error))
 
 
@@ -96,6 +118,15 @@ def output_options(default: str) -> Callable[[F], F]:
         )
 
     return decorate
+
+
+def detector_option(func: F) -> F:
+    """``--detector langdetect|lingua`` (lingua: ``pip install 'polyglot-news[lingua]'``)."""
+    return click.option(
+        "--detector", type=click.Choice(DETECTORS), default=DEFAULT_DETECTOR, show_default=True,
+        help="Language detector; the Cyrillic model refines either. lingua is an optional extra: "
+        "pip install 'polyglot-news[lingua]'.",
+    )(func)
 
 
 def summary_options(func: F) -> F:

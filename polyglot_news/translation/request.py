@@ -39,7 +39,7 @@ class TranslationRequest:
         if unknown:
             raise ValueError(f"cannot translate {', '.join(unknown)}: choose from {', '.join(PARTS)}")
         if self.targets is not None:
-            codes = tuple(check_language_code(code, "--to") for code in self.targets)
+            codes = tuple(check_language_code(code, "`targets`") for code in self.targets)
             object.__setattr__(self, "targets", tuple(dict.fromkeys(codes)))
 
 
