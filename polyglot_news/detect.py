@@ -27,21 +27,19 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from polyglot_news import detect_lingua, langdetect_fast
+from polyglot_news.charmodel import cyrillic_model, events, word_tokens
 from polyglot_news.document import Detection
 from polyglot_news.langid_words import ALPHABETS, FUNCTION_WORDS, LATIN_WORDS
 
 SEED = 0
 MODEL_VERSION = 2
 DEFAULT_DETECTOR = "langdetect"
-MAX_ORDER = 3
-MODEL_FILE = "langid_cyrillic.json"
 
 # Reasons carried by Detection.reason.
 DETECTED = "detected"
@@ -51,8 +49,6 @@ MIXED = "mixed"
 UNCERTAIN = "uncertain"
 
 # Tuned on the development set (see benchmarks/langid_eval.py); few knobs on purpose.
-_SMOOTHING = 0.1  # additive smoothing of the letter (unigram) counts
-_WORD_END = 0.15  # base probability of a word end before the letter contexts refine it
 _FOREIGN_LETTER_PENALTY = 10.0  # nats per letter outside a language's alphabet
 _FUNCTION_WORD_BONUS = 8.0  # nats per word found in a language's function-word list
 _LEXICON_BONUS = 2.0  # nats per other word found in a language's training text
@@ -69,7 +65,6 @@ _MIN_CONFIDENCE_FEW = 0.9  # below this it is "und" (uncertain)
 _CHUNK_CONFIDENCE = 0.9  # only chunks decided at least this surely vote in the mixed check
 _CHUNK_LETTERS = 80  # a chunk for the mixed-language check holds at least this many letters
 _MAX_WORDS = 2000  # the n-gram model reads at most this many words (long articles)
-_LOG_CACHE_SIZE = 200_000  # (history, letter) events whose log-probabilities are kept (~40 MB at most)
 _MAX_CHUNKS = 12  # chunks the mixed-language check classifies at most: enough to see a 30 % share; costs ~10 ms each
 
 _LANGDETECT_CYRILLIC = ("bg", "mk", "ru", "uk")
@@ -77,8 +72,6 @@ _CYRILLIC_LETTERS = frozenset().union(*ALPHABETS.values())
 _LATIN_WORD_BONUS = 5.0  # nats per frequent word, added to log(langdetect probability)
 _LATIN_FLOOR = 1e-4  # langdetect probability floor on short text: frequent words can outvote it
 _SHORT_LETTERS = 100  # texts with fewer letters are "short"
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 # Latin letters that look like Cyrillic ones, found inside Cyrillic words (OCR, keyboard slips).
@@ -172,21 +165,6 @@ def _backend(detector: str) -> _Backend:
     return _BACKENDS[detector]
 
 
-def word_tokens(text: str) -> list[str]:
-    """Lower-cased words of ``text`` (letters, with inner apostrophes unified to ``'``)."""
-    return _WORD.findall(text.translate(_APOSTROPHES).lower())
-
-
-def char_ngrams(words: Iterable[str], max_order: int = MAX_ORDER) -> Iterator[str]:
-    """Character 1..``max_order``-grams of each word padded with spaces (``" ab"``, ``"b "``)."""
-    for word in words:
-        padded = f" {word} "
-        for n in range(1, max_order + 1):
-            for i in range(len(padded) - n + 1):
-                gram = padded[i : i + n]
-                if gram != " ":
-                    yield gram
-
 
 @lru_cache(maxsize=4096)
 def _script(ch: str) -> str:
@@ -235,8 +213,8 @@ def _classify(words: list[str], script: str, backend: _Backend, sure: float = 1.
 def _classify_cyrillic(words: list[str], backend: _Backend, sure: float = 1.0) -> tuple[str, float]:
     """Combine the n-gram model (all Cyrillic languages) with the backend (those it knows)."""
     words = words[:_MAX_WORDS]
-    model = _cyrillic_model()
-    scores = model.log_likelihoods(_events(words))
+    model = cyrillic_model()
+    scores = model.log_likelihoods(events(words))
     for lang, bonus in _orthography(words, model.lexicon).items():
         scores[lang] += bonus
     settled = _settled(scores, sure, backend)
@@ -354,76 +332,6 @@ def _mixed_languages(text: str, script: str, language: str, letters: int, backen
     return any(lang != language and n >= _MIXED_SHARE * total for lang, n in votes.items())
 
 
-@dataclass(frozen=True)
-class _CharModel:
-    """Character trigram language models (Witten-Bell interpolated) for the Cyrillic languages."""
-
-    languages: tuple[str, ...]
-    counts: dict[str, dict[str, float]]
-    unigram_total: dict[str, float]
-    # context -> (total count of n-grams extending it, number of distinct extensions)
-    contexts: dict[str, dict[str, tuple[float, int]]]
-    alphabet_size: int
-    lexicon: dict[str, frozenset[str]] = field(default_factory=dict)  # words of each training text
-    log_cache: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_counts(cls, counts: dict[str, dict[str, float]]) -> _CharModel:
-        letters = {g for grams in counts.values() for g in grams if len(g) == 1}
-        totals: dict[str, float] = {}
-        contexts: dict[str, dict[str, tuple[float, int]]] = {}
-        for lang, grams in counts.items():
-            totals[lang] = sum(v for g, v in grams.items() if len(g) == 1)
-            mass: dict[str, float] = {}
-            types: Counter[str] = Counter()
-            for gram, count in grams.items():
-                if len(gram) > 1:
-                    mass[gram[:-1]] = mass.get(gram[:-1], 0.0) + count
-                    types[gram[:-1]] += 1
-            contexts[lang] = {c: (m, types[c]) for c, m in mass.items()}
-        return cls(tuple(sorted(counts)), counts, totals, contexts, len(letters) + 1)
-
-    def _prob(self, lang: str, history: str, ch: str) -> float:
-        grams, contexts = self.counts[lang], self.contexts[lang]
-        if ch == " ":
-            p = _WORD_END  # word ends are left to the longer contexts
-        else:
-            p = (grams.get(ch, 0.0) + _SMOOTHING) / (self.unigram_total[lang] + _SMOOTHING * self.alphabet_size)
-        for k in range(len(history) - 1, -1, -1):  # back-off chain: 1 then 2 letters of history
-            context = history[k:]
-            mass, types = contexts.get(context, (0.0, 0))
-            if mass > 0:
-                p = (grams.get(context + ch, 0.0) + types * p) / (mass + types)
-        return p
-
-    def log_likelihoods(self, events: Counter[tuple[str, str]]) -> dict[str, float]:
-        """Sum of log P(letter | up to two previous letters) over ``(history, letter)`` events.
-
-        ``math.fsum`` is exact, so the order of the events does not matter; each event's
-        log-probabilities are computed once per process (:meth:`_logs`).
-        """
-        rows = [(n, self._logs(key)) for key, n in events.items()]
-        return {lang: math.fsum(n * logs[i] for n, logs in rows) for i, lang in enumerate(self.languages)}
-
-    def _logs(self, event: tuple[str, str]) -> tuple[float, ...]:
-        """log P(letter | history) for every language, cached (a bounded, deterministic memo)."""
-        logs = self.log_cache.get(event)
-        if logs is None:
-            history, ch = event
-            logs = tuple(math.log(self._prob(lang, history, ch)) for lang in self.languages)
-            if len(self.log_cache) < _LOG_CACHE_SIZE:
-                self.log_cache[event] = logs
-        return logs
-
-
-def _events(words: Iterable[str]) -> Counter[tuple[str, str]]:
-    """Each letter of each space-padded word with its (up to two letters of) history."""
-    out: Counter[tuple[str, str]] = Counter()
-    for word in words:
-        padded = f" {word} "
-        for i in range(1, len(padded)):
-            out[(padded[max(0, i - MAX_ORDER + 1) : i], padded[i])] += 1
-    return out
 
 
 def _orthography(words: list[str], lexicon: dict[str, frozenset[str]]) -> dict[str, float]:
@@ -450,17 +358,6 @@ def _orthography(words: list[str], lexicon: dict[str, frozenset[str]]) -> dict[s
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, Any] = {}
-
-
-def _cyrillic_model() -> _CharModel:
-    with _LOCK:
-        if "model" not in _CACHE:
-            raw = resources.files("polyglot_news").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
-            data = json.loads(raw)
-            lexicon = {lang: frozenset(words) for lang, words in data.get("words", {}).items()}
-            _CACHE["model"] = replace(_CharModel.from_counts(data["counts"]), lexicon=lexicon)
-        model: _CharModel = _CACHE["model"]
-        return model
 
 
 def _factory(name: str) -> Any:

@@ -490,3 +490,28 @@ def test_the_options_signature_follows_the_summary_algorithm(monkeypatch: pytest
     assert B.BatchOptions(source_lang="en", method="reduction-lead").signature() != before
     monkeypatch.setattr(S, "AUTO_VERSION", S.AUTO_VERSION + 1)
     assert B.BatchOptions(source_lang="en").signature() != before
+
+
+def test_the_store_is_scanned_once_per_run(
+    tmp_path: Path, install_packages: Callable[..., None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from polyglot_news.models import store
+
+    install_packages("echo-en_ru")
+    write_folder(tmp_path / "feed", 5)
+    scans: list[object] = []
+    real = store.scan_packages
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        scans.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "scan_packages", counting)
+    request = polyglot_news.TranslationRequest(targets=("ru",))
+    lines: list[str] = []
+    report = B.run_batch(
+        iter_paths([tmp_path / "feed"]), B.BatchOptions(source_lang="en", translation=request),
+        emit=lines.append, chunk=1,
+    )
+    assert report.ok == 5 and len(lines) == 5
+    assert len(scans) == 1  # five translation windows, one scan of the store

@@ -54,15 +54,13 @@ class BatchOptions:
             "strict": self.strict,
         }
         if self.translation is not None:
-            from polyglot_news.models.store import list_packages
-
             request = self.translation
             shape["translation"] = {
                 "targets": list(request.targets) if request.targets is not None else None,
                 "parts": list(request.parts),
                 "decode": request.options.signature(),
                 "glossary": request.glossary.signature() if request.glossary is not None else None,
-                "models": sorted([p.name, p.pair, p.version] for p in list_packages(request.models)),
+                "models": sorted([p.name, p.pair, p.version] for p in request.installed()),
                 **({"model": request.model} if request.model else {}),
             }
         canonical = json.dumps(shape, sort_keys=True, ensure_ascii=False)

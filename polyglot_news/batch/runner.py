@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,8 @@ def run_batch(
     if workers < 1 or chunk < 1:
         raise ValueError("workers and chunk must be at least 1")
     translating = options.translation is not None
+    if options.translation is not None:  # the store is scanned once, here, for the whole run
+        options = replace(options, translation=options.translation.scanned())
     window = chunk if translating else 1
     sign = options.signature()
     report = Report()

@@ -120,7 +120,7 @@ def evaluate(
 
             def translate(batch: Sequence[Sentence], language: str = target.language) -> list[Translated]:
                 return translate_sentences(
-                    batch, source.language, language, models=models, options=options, model=model
+                    batch, source.language, language, options=options, model=model, packages=packages
                 ).results
 
             # The marker pass goes first: it also loads the models, so the timed pass below
@@ -132,7 +132,7 @@ def evaluate(
                 load(package.path, options).memo.clear()
             started = time.perf_counter()
             routed = translate_sentences(
-                flat, source.language, target.language, models=models, options=options, model=model
+                flat, source.language, target.language, options=options, model=model, packages=packages
             )
             done, route_text, signature = routed.results, routed.route, routed.signature
             seconds = time.perf_counter() - started

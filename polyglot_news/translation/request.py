@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from polyglot_news.languages import check_language_code
+from polyglot_news.models.store import Package, list_packages
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.glossary import Glossary
 
@@ -33,6 +34,17 @@ class TranslationRequest:
     glossary: Glossary | None = None
     model: str | None = None
     """``--model NAME``: force this package (folder name or source model) wherever it serves a hop."""
+    packages: tuple[Package, ...] | None = None
+    """The installed packages to route between; ``None``: scan ``models`` when translating.
+    Callers that translate many times (``batch``) scan once and pass the result down."""
+
+    def installed(self) -> list[Package]:
+        """The packages to route between: the given ones, else a scan of the store."""
+        return list(self.packages) if self.packages is not None else list_packages(self.models)
+
+    def scanned(self) -> TranslationRequest:
+        """This request with the store scanned now, so later calls do not scan it again."""
+        return self if self.packages is not None else replace(self, packages=tuple(list_packages(self.models)))
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.parts) - set(PARTS))

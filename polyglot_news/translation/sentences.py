@@ -96,16 +96,19 @@ def translate_sentences(
     options: DecodeOptions | None = None,
     glossary: Glossary | None = None,
     model: str | None = None,
+    packages: Sequence[Package] | None = None,
 ) -> Routed:
     """Translate sentences along the best installed route (post-edited by ``glossary`` if given).
 
-    ``model`` (``--model NAME``) forces that package wherever it serves a hop.
+    ``model`` (``--model NAME``) forces that package wherever it serves a hop. ``packages``
+    are the installed packages to route between, when the caller has scanned ``models`` already.
 
     Raises:
         RouteError: no installed route from ``source`` to ``target``.
         ModelError: ``model`` names no installed package.
     """
-    route = find_route(source, target, list_packages(models), model)
+    installed = list_packages(models) if packages is None else packages
+    route = find_route(source, target, installed, model)
     if not route:
         return Routed([Translated(s) for s in sentences], [[] for _ in sentences], source, "identity")
     chosen = options or DecodeOptions()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from polyglot_news import signature as signatures
 from polyglot_news.document import GlossaryHit, ModelUsed, Place, Reference, Sentence, Summary, Translation
 from polyglot_news.errors import PolyglotNewsError
-from polyglot_news.models.store import Package, list_packages
+from polyglot_news.models.store import Package
 from polyglot_news.segment import split_sentences
 from polyglot_news.signature import Signature
 from polyglot_news.translation.engine import Translated, build_translator
@@ -33,7 +33,7 @@ def translate_summaries(summaries: Sequence[Summary], request: TranslationReques
     Each summary's cited references are translated with it. A target that fails for an
     article (no route, a broken package) does not stop the other targets or articles.
     """
-    packages = list_packages(request.models)
+    packages = request.installed()
     outcomes = [Outcome() for _ in summaries]
     units = [_units(s, request.parts) for s in summaries]
     targets = request.targets if request.targets is not None else DEFAULT_TARGETS
