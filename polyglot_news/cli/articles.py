@@ -62,7 +62,7 @@ def summarize(
 @detector_option
 @target_options
 @translation_options
-@output_options("json")
+@output_options("json", pages=True)
 def digest(
     input: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
     detector: str, targets: str | None, parts: str, models: Path | None, model: str | None, beam_size: int,
@@ -88,7 +88,8 @@ def digest(
     )
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
-    emit(render.digest(result, fmt), output)
+    licences = model_licences(models) if fmt == "html" and result.translations else None
+    emit(render.digest(result, fmt, licences=licences), output)
     if result.errors:
         for error in result.errors:
             click.echo(f"Error: {error}", err=True)
@@ -96,6 +97,16 @@ def digest(
     if strict and any(t.flags for t in result.translations.values()):
         click.echo("Error: flagged translations (see translations.LANG.flags) and --strict is on", err=True)
         sys.exit(EXIT_PARTIAL)
+
+
+def model_licences(models: Path | None) -> dict[str, str | None]:
+    """Model name → licence, from the installed packages' metadata (shown in the HTML footer)."""
+    from polyglot_news.models.store import list_packages
+
+    return {
+        (p.info.title or p.name): p.info.license
+        for p in list_packages(models)
+    }
 
 
 @click.command()

@@ -100,8 +100,13 @@ def input_argument(func: F) -> F:
     return click.argument("input", default="-", metavar="[INPUT]")(func)
 
 
-def output_options(default: str) -> Callable[[F], F]:
-    """``--format`` (with ``default``) and ``-o/--output FILE``."""
+PAGE_FORMATS = ("html",)
+"""Formats only whole digests have (``digest``, ``batch``)."""
+
+
+def output_options(default: str, *, pages: bool = False) -> Callable[[F], F]:
+    """``--format`` (with ``default``; ``pages``: HTML too) and ``-o/--output FILE``."""
+    choices = tuple(f for f in FORMATS if pages or f not in PAGE_FORMATS)
 
     def decorate(func: F) -> F:
         return _stack(
@@ -111,7 +116,7 @@ def output_options(default: str) -> Callable[[F], F]:
                     help="Write to FILE (replaced atomically) instead of standard output ('-': stdout).",
                 ),
                 click.option(
-                    "--format", "fmt", type=click.Choice(tuple(FORMATS)), default=default, show_default=True,
+                    "--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                     help="Output format.",
                 ),
             ],
