@@ -41,8 +41,8 @@ from polyglot_news.cli.options import decode_options, decoding_options, models_o
               show_default=True)
 def serve(
     host: str, port: int, models: Path | None, beam_size: int, max_length: int, compute_type: str,
-    batch_tokens: int | None, api_keys: Path | None, no_auth: bool, max_chars: int, max_body: int, timeout: float, queue_size: int,
-    batch_window: float, req_limit: int, cors: tuple[str, ...], log_level: str,
+    batch_tokens: int | None, api_keys: Path | None, no_auth: bool, max_chars: int, max_body: int, timeout: float,
+    queue_size: int, batch_window: float, req_limit: int, cors: tuple[str, ...], log_level: str,
 ) -> None:
     """Serve the review page (/) and a LibreTranslate-compatible API on http://HOST:PORT.
 
