@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/batch_bench.py [--articles 1000] [--workers 1,2,N] [--skip-translation]
+    .venv/bin/python benchmarks/batch_bench.py [--articles 1000] [--workers 1,2,N] [--dask 2] [--skip-translation]
 
 Corpus: ``--articles`` articles written into a temporary folder from the project's own texts
 (``examples/belarus_us_relations.txt``, ``tests/data/minsk_transport_ru.txt`` and articles
@@ -18,6 +18,11 @@ files into a temporary output folder, as ``polyglot-news batch DIR -o OUT`` does
   none), 32 articles per engine call, beam 1. Echo models copy their input, so the guard
   flags every sentence as "not Russian" and the engine re-decodes it once: a worst case for
   the translation stage, not a measure of real models.
+
+**Dask column** (``--dask N``, needs the ``[dask]`` extra): the same run through
+``run_batch(dask="local:N")`` — a ``distributed.LocalCluster`` of N single-threaded worker
+processes started by the run (its start-up time is printed on its own: the per-worker-start
+cost), every window a task. Its "largest worker" is the largest Dask worker process.
 
 Peak memory, read from ``/proc`` (Linux): ``VmHWM`` (peak resident set) of the main process
 and of the largest worker, and the peak sum of ``VmRSS`` over the whole process tree, sampled
@@ -138,8 +143,8 @@ class MemoryWatch(threading.Thread):
                 self.worker_hwm_kib[pid] = max(self.worker_hwm_kib.get(pid, 0), hwm)
 
 
-def one_run(corpus: Path, out: Path, workers: int, translate: bool) -> dict[str, Any]:
-    """Run one batch in this process; return its time, counts and peak memory."""
+def one_run(corpus: Path, out: Path, workers: int, translate: bool, dask: int = 0) -> dict[str, Any]:
+    """Run one batch in this process (``dask``: on a LocalCluster of that many workers); time, counts, memory."""
     from polyglot_news import batch as B
     from polyglot_news.batch.inputs import iter_paths
     from polyglot_news.translation.decoding import DecodeOptions
@@ -150,10 +155,26 @@ def one_run(corpus: Path, out: Path, workers: int, translate: bool) -> dict[str,
     watch = MemoryWatch()
     watch.start()
     start = time.perf_counter()
-    report = B.run_batch(
-        items, B.BatchOptions(translation=request), emit=lambda line: None, output_dir=out, workers=workers
-    )
-    seconds = time.perf_counter() - start
+    cluster_start = 0.0
+    if dask:
+        import importlib
+
+        dist: Any = importlib.import_module("distributed")  # the optional [dask] extra
+        cluster = dist.LocalCluster(n_workers=dask, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = dist.Client(cluster)
+        client.wait_for_workers(dask)
+        cluster_start = time.perf_counter() - start
+        report = B.run_batch(
+            items, B.BatchOptions(translation=request), emit=lambda line: None, output_dir=out, dask=client
+        )
+        seconds = time.perf_counter() - start
+        client.close()
+        cluster.close()
+    else:
+        report = B.run_batch(
+            items, B.BatchOptions(translation=request), emit=lambda line: None, output_dir=out, workers=workers
+        )
+        seconds = time.perf_counter() - start
     watch.stop.set()
     watch.join()
     return {
@@ -165,6 +186,7 @@ def one_run(corpus: Path, out: Path, workers: int, translate: bool) -> dict[str,
         "main_mib": _status("self").get("VmHWM", 0) / 1024,
         "worker_mib": max(watch.worker_hwm_kib.values(), default=0) / 1024,
         "tree_mib": watch.peak_tree_kib / 1024,
+        "cluster_start": cluster_start,
     }
 
 
@@ -173,11 +195,13 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--workers", default="1,2,N", help="comma-separated worker counts; N = the cores")
     parser.add_argument("--skip-translation", action="store_true")
-    parser.add_argument("--one", nargs=4, metavar=("CORPUS", "OUT", "WORKERS", "TRANSLATE"), help=argparse.SUPPRESS)
+    parser.add_argument("--dask", type=int, default=0, metavar="N", help="add a LocalCluster of N workers (column)")
+    parser.add_argument("--one", nargs=5, metavar=("CORPUS", "OUT", "WORKERS", "TRANSLATE", "DASK"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        corpus, out, workers, translate = args.one
-        print(json.dumps(one_run(Path(corpus), Path(out), int(workers), translate == "1")))
+        corpus, out, workers, translate, dask = args.one
+        print(json.dumps(one_run(Path(corpus), Path(out), int(workers), translate == "1", int(dask))))
         return
 
     from polyglot_news.batch.workers import default_workers
@@ -198,27 +222,29 @@ def main() -> None:
             for package in build(base / "packages", which=list(TRANSLATION_PACKAGES)).values():
                 install(package)
         for name, translate in settings:
-            rates: dict[int, float] = {}
-            for workers in counts:
-                out = base / f"out-{name}-{workers}"
+            rates: dict[str, float] = {}
+            runs = [(str(w), w, 0) for w in counts] + ([(f"dask:{args.dask}", 1, args.dask)] if args.dask else [])
+            for label, workers, dask in runs:
+                out = base / f"out-{name}-{label}"
                 command = [sys.executable, __file__, "--one", str(base / "corpus"), str(out), str(workers)]
                 done = subprocess.run(
-                    [*command, str(int(translate))], env=env, capture_output=True, text=True, check=True
+                    [*command, str(int(translate)), str(dask)], env=env, capture_output=True, text=True, check=True
                 )
                 result = json.loads(done.stdout.strip().splitlines()[-1])
-                rates[workers] = result["rate"]
+                rates[label] = result["rate"]
+                started = f" (cluster start {result['cluster_start']:.1f} s included)" if dask else ""
                 print(
-                    f"{name:<12} workers={workers:<3} {result['articles']} articles ({result['failed']} failed) "
-                    f"in {result['seconds']:.1f} s = {result['rate']:.1f} articles/s; speed-up "
-                    f"{result['rate'] / rates[counts[0]]:.2f}x; peak RSS: main {result['main_mib']:.0f} MiB, "
+                    f"{name:<12} workers={label:<7} {result['articles']} articles ({result['failed']} failed) "
+                    f"in {result['seconds']:.1f} s{started} = {result['rate']:.1f} articles/s; speed-up "
+                    f"{result['rate'] / rates[runs[0][0]]:.2f}x; peak RSS: main {result['main_mib']:.0f} MiB, "
                     f"largest worker {result['worker_mib']:.0f} MiB, all processes {result['tree_mib']:.0f} MiB",
                     flush=True,
                 )
-            outputs = [sorted((base / f"out-{name}-{w}").rglob("*.json")) for w in counts]
+            outputs = [sorted((base / f"out-{name}-{label}").rglob("*.json")) for label, _, _ in runs]
             same = all(
                 [p.read_bytes() for p in outputs[0]] == [p.read_bytes() for p in other] for other in outputs[1:]
             )
-            print(f"{name:<12} outputs byte-identical across worker counts: {same}")
+            print(f"{name:<12} outputs byte-identical across worker counts{' and Dask' if args.dask else ''}: {same}")
 
 
 if __name__ == "__main__":

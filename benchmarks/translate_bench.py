@@ -1,45 +1,56 @@
-"""Translation throughput: our engine against raw CTranslate2 batching and one call per sentence.
+"""Translation speed and memory: our engine against the raw CTranslate2 call, per-sentence calls, Argos.
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/translate_bench.py [--package PATH] [-n 200] [--tokens 32]
+    .venv/bin/python benchmarks/translate_bench.py [--size base|big|both] [-n 200] [--tokens 32]
 
-``--package`` takes an ``.argosmodel`` file or an unpacked package directory; without it a
-seeded random-weight package with the official Argos en→ru architecture (Transformer base,
-int8) is built in a temporary folder. Input: the first ``n`` English sentences of
-``c_parallel/ntrex128_eng_rus_bel_ukr.tsv`` in the eval-dev folder (``POLYGLOT_NEWS_EVAL_DEV``
-overrides where it is). Random weights never stop on their own, so every path decodes exactly
-``--tokens`` target tokens per sentence (min = max decoding length): the runs are comparable.
+Packages: seeded random-weight packages of the real en→ru sizes, built in a temporary
+folder — **base** (Transformer base as in the Argos en→ru package: 6+6 layers, d_model 512,
+32,000-piece vocabulary) and **big** (Transformer big: d_model 1024, FFN 4096, 16 heads,
+50,000 pieces), int8. ``--package`` times an existing ``.argosmodel`` or unpacked folder.
+
+Tokenization: a SentencePiece unigram model trained here on English text the project
+ships (README, docstrings, examples, the test texts; never on the evaluation data),
+padded with made-up pieces to the package's full vocabulary. It cuts the input into about
+as many tokens per sentence as a real news model does (printed below). Input: the first
+``n`` English sentences of ``c_parallel/ntrex128_eng_rus_bel_ukr.tsv`` in eval-dev
+(``POLYGLOT_NEWS_EVAL_DEV`` overrides where it is), read at run time, never stored.
+Random weights never stop on their own, so every path decodes exactly ``--tokens``
+target tokens per sentence (min = max decoding length): equal output lengths.
 
 Paths, all with the same decoding options and the same loaded model:
 
-* **raw bound**: one ``translate_batch`` over all pre-tokenized sentences (the same batch
-  size in tokens as the engine), timing the call alone;
-* **engine**: ``ArgosTranslator.translate`` on ``Sentence`` objects, end to end (tokenize,
-  sort, translate, detokenize, guard checks, marker placement); once without markers and
-  once with an inner and a final marker in every sentence (cross-attention requested);
-* **naive**: one ``translate_batch`` call per sentence (what Argos does with its 32-token
-  batches);
-* **engine overhead**: the engine again with CTranslate2's results replayed, i.e. the
-  time it adds around the model (noise-free ratio to the bound);
-* **cold start**: a fresh ``python -m polyglot_news translate`` of one sentence with the
-  package installed in a temporary store (interpreter start, imports, model load included),
-  next to the same process's ``--help``. For scale, the ``argos-translate`` CLI took about
-  6 s for one sentence from a cold start on this machine (issue 3).
+* **raw**: one ``translate_batch`` over the pre-tokenized sentences with Argos Translate's
+  own batching (32 sentences a batch) — the call alone, the reference;
+* **engine**: ``ArgosTranslator.translate`` end to end (tokenize, sort, translate with
+  ``--batch-tokens`` batches, detokenize, guard, marker placement);
+* **naive**: one ``translate_batch`` call per sentence;
+* **argostranslate** (a column only when the package is installed here):
+  ``argostranslate.translate`` on the same package, same beam, one sentence a call
+  (it cannot force output lengths, so its time is printed but not compared);
+* **cold start**: a fresh ``python -m polyglot_news translate`` of one sentence, package
+  installed in a temporary store, and the ``argos-translate`` CLI on the same sentence
+  when it is installed, side by side.
 
-The machine is shared, so each timed path runs ``--rounds`` times interleaved and the best
-(least disturbed) run counts; the median is printed too. Guard retries are off here: on a
-random-weight model every output is degenerate, and retrying all of it would time the
-retry, not the engine.
+Speed: each round runs raw, engine and naive back to back; the ratio of each pair is
+taken within its round, and the **median of those paired ratios** is printed (the
+machine is shared: a ratio taken within one round cancels most of the disturbance).
+Memory: each path runs once more in a fresh process, and its peak resident set size
+(``VmHWM``, model load included) is printed. Guard retries are off: on random
+weights every output is degenerate, and retrying all of it would time the retry.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import dataclasses
+import io
+import json
 import os
 import platform
+import re
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,7 +58,6 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +65,17 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from polyglot_news.document import Marker, Sentence
-from polyglot_news.translation.decoding import DecodeOptions
-from polyglot_news.translation.engine import ArgosTranslator
-from polyglot_news.translation.loader import load
+from polyglot_news.document import Sentence  # noqa: E402
+from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS, DecodeOptions  # noqa: E402
 
 TSV = Path("c_parallel") / "ntrex128_eng_rus_bel_ukr.tsv"
+SIZES: dict[str, dict[str, int]] = {
+    "base": {"layers": 6, "d_model": 512, "ffn": 2048, "heads": 8, "vocab": 32000},
+    "big": {"layers": 6, "d_model": 1024, "ffn": 4096, "heads": 16, "vocab": 50000},
+}
+ARGOS_BATCH = 32
+"""Sentences per ``translate_batch`` batch in Argos Translate (its ``max_batch_size``)."""
+SPM_PIECES = 8000
 
 
 def eval_dev() -> Path:
@@ -80,13 +95,46 @@ def english_sentences(count: int) -> list[str]:
     return out[:count]
 
 
-def package_dir(arg: str | None, scratch: Path) -> Path:
+def project_english() -> list[str]:
+    """English lines the project ships: README, module docstrings/comments, examples, test texts."""
+    files = [REPO / "README.md", REPO / "lang_models" / "README.md", REPO / "lang_models" / "testdata" / "en.txt"]
+    files += sorted((REPO / "examples").glob("*.txt")) + sorted((REPO / "polyglot_news").rglob("*.py"))
+    lines: list[str] = []
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip().strip("#\"|`*-").strip()
+            if len(line) > 20 and re.search("[A-Za-z]{3}", line):
+                lines.append(line)
+    return lines
+
+
+def train_tokenizer() -> bytes:
+    """A SentencePiece unigram model (up to 8,000 pieces) trained on :func:`project_english`."""
+    import sentencepiece as spm
+
+    from lang_models.build_test_packages import PREFIX_TOKENS
+
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(project_english()), model_writer=buffer, vocab_size=SPM_PIECES,
+        hard_vocab_limit=False, model_type="unigram", character_coverage=1.0, byte_fallback=True,
+        normalization_rule_name="identity", control_symbols=list(PREFIX_TOKENS), num_threads=1,
+        shuffle_input_sentence=False, input_sentence_size=0, minloglevel=2,
+    )
+    return buffer.getvalue()
+
+
+def package_dir(arg: str | None, size: str, scratch: Path) -> Path:
     """An unpacked package directory: the one given, an unzipped ``.argosmodel``, or a fresh build."""
     if arg is None:
         from lang_models.build_test_packages import build_benchmark_package
 
         start = time.perf_counter()
-        archive = build_benchmark_package(scratch / "zips")
+        shape = SIZES[size]
+        archive = build_benchmark_package(
+            scratch / "zips", spm_model=train_tokenizer(), tag="-news", layers=shape["layers"],
+            d_model=shape["d_model"], ffn=shape["ffn"], heads=shape["heads"], vocab=shape["vocab"],
+        )
         print(f"built {archive.name} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     else:
         archive = Path(arg)
@@ -98,68 +146,138 @@ def package_dir(arg: str | None, scratch: Path) -> Path:
     return scratch / "unpacked" / top
 
 
-def with_markers(plain: str, index: int) -> Sentence:
-    """The sentence with ``[1]`` after its middle word and ``[2]`` before its final punctuation."""
-    words = [(m, m + len(w)) for m, w in _spans(plain)]
-    middle = words[len(words) // 2 - 1][1] if len(words) > 1 else 0
-    core = len(plain.rstrip(".!?\"'»”) "))
-    markers = (Marker("[1]", ("1",), min(middle, core), " "), Marker("[2]", ("2",), core, " "))
-    return Sentence(plain, markers, index)
+def decode_options(args: argparse.Namespace) -> DecodeOptions:
+    k = args.tokens
+    return DecodeOptions(
+        beam_size=args.beam, min_decoding_length=k, max_decoding_length=k, batch_tokens=args.batch_tokens,
+        intra_threads=args.intra_threads, retry=False,
+    )
 
 
-def _spans(text: str) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
-    pos = 0
-    for word in text.split():
-        pos = text.index(word, pos)
-        out.append((pos, word))
-        pos += len(word)
-    return out
+def raw_kwargs(options: DecodeOptions) -> dict[str, Any]:
+    return {
+        "max_batch_size": ARGOS_BATCH,
+        "batch_type": "examples",
+        "beam_size": options.beam_size,
+        "length_penalty": options.length_penalty,
+        "max_input_length": options.max_input_length,
+        "min_decoding_length": options.min_decoding_length,
+        "max_decoding_length": options.max_decoding_length,
+        "replace_unknowns": options.replace_unknowns,
+    }
 
 
-class _Recorder:
-    """Wraps the CTranslate2 translator; can replay its last results to time the engine alone."""
+class Paths:
+    """The timed paths over one loaded model."""
 
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.last: dict[bool, Any] = {}
-        self.replay = False
+    def __init__(self, package: Path, options: DecodeOptions, texts: list[str]) -> None:
+        from polyglot_news.translation.engine import ArgosTranslator
+        from polyglot_news.translation.loader import load
 
-    def translate_batch(self, source: list[list[str]], **kwargs: Any) -> Any:
-        key = bool(kwargs.get("return_attention"))
-        if not self.replay:
-            self.last[key] = self.inner.translate_batch(source, **kwargs)
-        return self.last[key]
+        self.options = options
+        self.loaded = load(package, options)
+        self.engine = ArgosTranslator(package, options)
+        self.tokens: list[list[str]] = self.loaded.tokenizer.encode(texts, out_type=str)
+        self.sentences = [Sentence(t, (), i) for i, t in enumerate(texts)]
+        self.kwargs = raw_kwargs(options)
+
+    def raw(self) -> Any:
+        return self.loaded.translator.translate_batch(self.tokens, **self.kwargs)
+
+    def engine_run(self) -> Any:
+        self.engine.package.memo.clear()  # every round decodes
+        return self.engine.translate(self.sentences)
+
+    def naive(self) -> Any:
+        one = {**self.kwargs, "max_batch_size": 0}
+        return [self.loaded.translator.translate_batch([t], **one) for t in self.tokens]
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+def _timed(fn: Callable[[], Any]) -> float:
     start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
+    fn()
+    return time.perf_counter() - start
 
 
-def cold_start(store: Path, sentence: str, beam: int, k: int) -> tuple[float, float]:
-    """Wall time of a fresh ``polyglot-news translate`` of one sentence (interpreter start included).
+def _peak_mb() -> float:
+    """This process's peak resident set (``VmHWM``; ``ru_maxrss`` would carry the parent's peak over exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    Random weights never stop, so ``--max-length k`` makes it decode exactly k tokens, like the
-    other paths. The second number is the same process's time for ``--help`` (start-up alone).
-    """
+
+def child(args: argparse.Namespace) -> int:
+    """``--child PATH``: run one path once in this fresh process; print its time and peak RSS."""
+    texts = english_sentences(args.sentences)
+    if args.child == "argos":
+        loaded_mb = _peak_mb()
+        seconds = _timed(lambda: argos_run(args, texts))
+    else:
+        paths = Paths(Path(args.package), decode_options(args), texts)
+        loaded_mb = _peak_mb()
+        seconds = _timed(paths.raw if args.child == "raw" else paths.engine_run)
+    print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb(), "loaded_mb": loaded_mb}))
+    return 0
+
+
+def argos_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("argostranslate") is not None
+
+
+def argos_run(args: argparse.Namespace, texts: list[str]) -> None:
+    """argostranslate on the package: one ``translate`` call per sentence (its own batching)."""
+    import argostranslate.package  # type: ignore[import-not-found]
+    import argostranslate.translate  # type: ignore[import-not-found]
+
+    os.environ.setdefault("ARGOS_PACKAGES_DIR", tempfile.mkdtemp(prefix="pn-argos-"))
+    argostranslate.package.install_from_path(args.archive)
+    for text in texts:
+        argostranslate.translate.translate(text, "en", "ru")
+
+
+def run_child(args: argparse.Namespace, package: Path, path: str) -> dict[str, float]:
+    argv = [sys.executable, __file__, "--child", path, "--package", str(package), "-n", str(args.sentences),
+            "--tokens", str(args.tokens), "--beam", str(args.beam), "--batch-tokens", str(args.batch_tokens),
+            "--intra-threads", str(args.intra_threads), "--archive", str(args.archive or "")]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if done.returncode:
+        return {"error": 1.0}
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def cold_start(store: Path, sentence: str, beam: int, k: int) -> float:
+    """Wall time of a fresh ``polyglot-news translate`` of one sentence (interpreter start included)."""
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    base = [sys.executable, "-m", "polyglot_news"]
-    args = ["translate", "--to", "ru", "--source-lang", "en", "--models", str(store),
-            "--beam-size", str(beam), "--max-length", str(k), "-"]
+    argv = [sys.executable, "-m", "polyglot_news", "translate", "--to", "ru", "--source-lang", "en", "--models",
+            str(store), "--beam-size", str(beam), "--max-length", str(k), "-"]
     start = time.perf_counter()
-    done = subprocess.run(base + args, input=sentence, capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(argv, input=sentence, capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - start
-    if done.returncode not in (0, 7):  # 7: --strict only; flags alone exit 0
+    if done.returncode not in (0, 7):
         raise SystemExit(f"cold-start run failed:\n{done.stderr}")
+    return wall
+
+
+def cold_argos(archive: Path, home: Path, sentence: str) -> float | None:
+    """Wall time of the ``argos-translate`` CLI on one sentence, or None when it is not installed."""
+    cli = shutil.which("argos-translate") or str(Path(sys.executable).with_name("argos-translate"))
+    if not Path(cli).exists():
+        return None
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(home)}
+    if not home.exists():
+        subprocess.run([Path(cli).with_name("argospm"), "install", str(archive)], env=env, capture_output=True,
+                       check=False)
     start = time.perf_counter()
-    subprocess.run(base + ["--help"], capture_output=True, env=env, check=True)
-    return wall, time.perf_counter() - start
-
-
-def _fmt(times: Sequence[float]) -> str:
-    return f"best {min(times):7.2f} s  median {statistics.median(times):7.2f} s"
+    done = subprocess.run([cli, "--from-lang", "en", "--to-lang", "ru", sentence], env=env, capture_output=True,
+                          check=False)
+    return time.perf_counter() - start if done.returncode == 0 else None
 
 
 def _cpu_model() -> str:
@@ -172,136 +290,121 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def _median(values: Sequence[float]) -> str:
+    return f"{statistics.median(values):.2f}" if values else "-"
+
+
+def bench_size(args: argparse.Namespace, size: str, scratch: Path) -> Path:
+    """Every path on one package size; prints its table; returns the unpacked package."""
+    package = package_dir(args.package, size, scratch)
+    texts = english_sentences(args.sentences)
+    options = decode_options(args)
+    paths = Paths(package, options, texts)
+    n, k = len(texts), args.tokens
+    source_tokens = sum(len(t) for t in paths.tokens)
+    print(f"\n## {size}: {package.name}")
+    print(
+        f"input: {n} NTREX sentences, {source_tokens / n:.1f} source tokens/sentence "
+        f"({sum(len(t.split()) for t in texts) / n:.1f} words), {k} target tokens each; "
+        f"options {options.signature()}, engine batches {options.batch_tokens} tokens, "
+        f"raw batches {ARGOS_BATCH} sentences, intra_threads {options.intra_threads}"
+    )
+    raw: list[float] = []
+    engine: list[float] = []
+    naive: list[float] = []
+    for round_ in range(args.rounds):
+        raw.append(_timed(paths.raw))
+        engine.append(_timed(paths.engine_run))
+        if round_ < args.naive_rounds:
+            naive.append(_timed(paths.naive))
+        print(f"round {round_ + 1}: raw {raw[-1]:.2f} s, engine {engine[-1]:.2f} s"
+              + (f", naive {naive[-1]:.2f} s" if round_ < args.naive_rounds else ""), file=sys.stderr, flush=True)
+    del paths
+    memory = {path: run_child(args, package, path) for path in ("raw", "engine")}
+    speed = [r / e for r, e in zip(raw, engine, strict=True)]
+    over_naive = [nv / e for nv, e in zip(naive, engine, strict=False)]
+
+    print(f"{'path':<40}{'median s':>10}{'sent/s':>9}{'peak RSS MB':>13}")
+    rows = [("raw translate_batch (Argos batching)", raw, memory["raw"]),
+            (f"engine (--batch-tokens {options.batch_tokens})", engine, memory["engine"]),
+            ("naive, one call per sentence", naive, {})]
+    for label, times, mem in rows:
+        if not times:
+            continue
+        med = statistics.median(times) if times else 0.0
+        rss = f"{mem['peak_mb']:.0f}" if "peak_mb" in mem else "-"
+        print(f"{label:<40}{med:>10.2f}{(n / med if med else 0):>9.1f}{rss:>13}")
+    if argos_available():
+        archives = sorted(package.parent.parent.glob("zips/*.argosmodel"))
+        argos = run_child(argparse.Namespace(**{**vars(args), "archive": archives[0] if archives else args.package}),
+                          package, "argos")
+        label = "argostranslate.translate (own lengths)"
+        if "seconds" in argos:
+            print(f"{label:<40}{argos['seconds']:>10.2f}{n / argos['seconds']:>9.1f}{argos['peak_mb']:>13.0f}")
+        else:
+            print(f"{label:<40}{'failed':>10}")
+    else:
+        print("argostranslate: not installed here (no column)")
+    if "peak_mb" in memory["raw"] and "peak_mb" in memory["engine"]:
+        ratio = memory["engine"]["peak_mb"] / memory["raw"]["peak_mb"]
+        print(f"engine peak RSS / raw: {ratio:.2f}  (goal <= 1.2); peak after loading the model: "
+              f"{memory['raw']['loaded_mb']:.0f} MB")
+    print(f"engine speed / raw, median of {len(speed)} paired ratios: {_median(speed)}  (goal >= 0.95)")
+    if over_naive:
+        print(f"engine speed-up over naive, median of {len(over_naive)} paired ratios: {_median(over_naive)}x")
+    return package
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Translation throughput benchmark (see module docstring).")
+    parser = argparse.ArgumentParser(description="Translation speed and memory benchmark (see module docstring).")
+    parser.add_argument("--size", choices=("base", "big", "both"), default="both")
     parser.add_argument("--package", help=".argosmodel file or unpacked package directory (default: build one)")
     parser.add_argument("-n", "--sentences", type=int, default=200)
     parser.add_argument("--tokens", type=int, default=32, help="target tokens decoded per sentence (K)")
     parser.add_argument("--beam", type=int, default=4)
-    parser.add_argument("--batch-tokens", type=int, default=DecodeOptions().batch_tokens)
-    parser.add_argument("--inter-threads", type=int, default=1)
+    parser.add_argument("--batch-tokens", type=int, default=DEFAULT_BATCH_TOKENS)
     parser.add_argument("--intra-threads", type=int, default=DecodeOptions().intra_threads)
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each fast path (best counts)")
+    parser.add_argument("--rounds", type=int, default=3, help="paired rounds of raw and engine")
     parser.add_argument("--naive-rounds", type=int, default=1)
     parser.add_argument("--cold-rounds", type=int, default=3)
+    parser.add_argument("--child", choices=("raw", "engine", "argos"), help=argparse.SUPPRESS)
+    parser.add_argument("--archive", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        return child(args)
 
     import ctranslate2  # type: ignore[import-untyped]
 
-    texts = english_sentences(args.sentences)
-    k = args.tokens
-    options = DecodeOptions(
-        beam_size=args.beam,
-        min_decoding_length=k,
-        max_decoding_length=k,
-        batch_tokens=args.batch_tokens,
-        inter_threads=args.inter_threads,
-        intra_threads=args.intra_threads,
-        retry=False,
-    )
+    print(f"machine: {os.cpu_count()} cores, {_cpu_model()}, {platform.system()} {platform.release()}")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (a shared machine adds noise)")
+    print(f"ctranslate2 {ctranslate2.__version__}, python {platform.python_version()}")
+    sizes = ("base", "big") if args.size == "both" else (args.size,)
     with tempfile.TemporaryDirectory(prefix="pn-bench-") as tmp:
-        package = package_dir(args.package, Path(tmp))
-        load_time, loaded = _timed(lambda: load(package, options))
-        engine = ArgosTranslator(package, options)
-        recorder = _Recorder(engine.package.translator)
-        engine.package = dataclasses.replace(engine.package, translator=recorder)
-        tokenizer, raw_translator = loaded.tokenizer, loaded.translator
-        tokens: list[list[str]] = tokenizer.encode(texts, out_type=str)
-        plain = [Sentence(t, (), i) for i, t in enumerate(texts)]
-        marked = [with_markers(t, i) for i, t in enumerate(texts)]
-        raw_kwargs: dict[str, Any] = {
-            "max_batch_size": options.batch_tokens,
-            "batch_type": "tokens",
-            "beam_size": options.beam_size,
-            "length_penalty": options.length_penalty,
-            "max_input_length": options.max_input_length,
-            "min_decoding_length": k,
-            "max_decoding_length": k,
-            "replace_unknowns": options.replace_unknowns,
-        }
+        built = [bench_size(args, size, Path(tmp) / size) for size in sizes]
+        if args.cold_rounds:
+            from polyglot_news.models.installer import install
 
-        print(f"machine: {os.cpu_count()} cores, {_cpu_model()}, {platform.system()} {platform.release()}")
-        print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (a shared machine adds noise)")
-        print(f"ctranslate2 {ctranslate2.__version__}, python {platform.python_version()}")
-        print(f"package: {package.name} (loaded in {load_time:.2f} s)")
-        print(
-            f"options: {options.signature()}, batch {options.batch_tokens} tokens, "
-            f"inter_threads {options.inter_threads}, intra_threads {options.intra_threads}"
-        )
-        source_tokens = sum(len(t) for t in tokens)
-        print(
-            f"input: {len(texts)} sentences from {TSV}, {source_tokens} source tokens "
-            f"({source_tokens / len(texts):.1f}/sentence), {k} target tokens decoded per sentence"
-        )
-
-        def cold_engine(batch: list[Sentence]) -> list[Any]:
-            """The engine with its memo of earlier outputs emptied, so every round decodes."""
-            engine.package.memo.clear()
-            return engine.translate(batch)
-
-        timings: dict[str, list[float]] = {"raw": [], "engine": [], "engine+markers": []}
-        produced = 0
-        flagged = 0
-        for round_ in range(args.rounds):
-            seconds, raw = _timed(lambda: raw_translator.translate_batch(tokens, **raw_kwargs))
-            timings["raw"].append(seconds)
-            produced = sum(len(r.hypotheses[0]) for r in raw)
-            seconds, out = _timed(lambda: cold_engine(plain))
-            timings["engine"].append(seconds)
-            flagged = sum(1 for r in out if r.flags)
-            seconds, out = _timed(lambda: cold_engine(marked))
-            timings["engine+markers"].append(seconds)
-            assert all([m.text for m in r.sentence.markers] == ["[1]", "[2]"] for r in out)
-            progress = ", ".join(f"{name} {times[-1]:.2f} s" for name, times in timings.items())
-            print(f"round {round_ + 1}: {progress}", file=sys.stderr, flush=True)
-        if produced != k * len(texts):
-            print(f"warning: raw path produced {produced} target tokens, expected {k * len(texts)}")
-        # The engine's own work (tokenize, sort, detokenize, guard, placement), CTranslate2 replayed.
-        recorder.replay = True
-        overhead: dict[str, float] = {}
-        for name, batch in (("engine", plain), ("engine+markers", marked)):
-            overhead[name] = min(_timed(partial(cold_engine, batch))[0] for _ in range(3))
-        naive: list[float] = []
-        for _ in range(args.naive_rounds):
-            seconds, _out = _timed(lambda: [raw_translator.translate_batch([t], **raw_kwargs) for t in tokens])
-            naive.append(seconds)
-            print(f"naive: {seconds:.2f} s", file=sys.stderr, flush=True)
-        from polyglot_news.models.installer import install
-
-        store = Path(tmp) / "store"
-        install(package, store)
-        cold = [cold_start(store, texts[0], options.beam_size, k) for _ in range(args.cold_rounds)]
-
-    n = len(texts)
-    bound = min(timings["raw"])
-    print()
-    print(f"{'path':<34}{'time':>36}{'sent/s':>10}{'tok/s':>10}")
-    rows = [
-        ("raw translate_batch (the bound)", timings["raw"]),
-        ("engine, no markers", timings["engine"]),
-        ("engine, 2 markers/sentence (attn)", timings["engine+markers"]),
-        ("naive, one call per sentence", naive),
-    ]
-    for label, times in rows:
-        best = min(times)
-        print(f"{label:<34}{_fmt(times):>36}{n / best:>10.2f}{n * k / best:>10.1f}")
-    print()
-    print(f"engine / bound:              {bound / min(timings['engine']):.3f}  (goal >= 0.9)")
-    print(f"engine+markers / bound:      {bound / min(timings['engine+markers']):.3f}")
-    print(f"engine speed-up over naive:  {min(naive) / min(timings['engine']):.2f}x  (goal >= 3x)")
-    print(f"engine+markers over naive:   {min(naive) / min(timings['engine+markers']):.2f}x")
-    for name, seconds in overhead.items():
-        print(
-            f"{name} overhead outside CTranslate2: {seconds:.3f} s "
-            f"(bound / (bound + overhead) = {bound / (bound + seconds):.3f})"
-        )
-    walls = [w for w, _ in cold]
-    inner = [i for _, i in cold]
-    print(
-        f"cold `polyglot-news translate`, 1 sentence: {_fmt(walls)} wall (process start included); "
-        f"`polyglot-news --help` {min(inner):.2f} s"
-    )
-    print(f"guard flags on this random-weight model: {flagged}/{n} sentences (retries off)")
+            package = built[0]
+            archives = sorted((Path(tmp) / sizes[0] / "zips").glob("*.argosmodel"))
+            archive = archives[0] if archives else Path(args.package)
+            store = Path(tmp) / "store"
+            install(package, store)
+            sentence = english_sentences(1)[0]
+            ours: list[float] = []
+            theirs: list[float] = []
+            for _ in range(args.cold_rounds):
+                ours.append(cold_start(store, sentence, args.beam, args.tokens))
+                argos = cold_argos(archive, Path(tmp) / "argos-home", sentence)
+                if argos is not None:
+                    theirs.append(argos)
+            print(f"\ncold `polyglot-news translate`, 1 sentence, median of {len(ours)}: {_median(ours)} s"
+                  " (process start and model load included)")
+            if theirs:
+                ratios = [t / o for t, o in zip(theirs, ours, strict=False)]
+                print(f"cold `argos-translate` CLI, same sentence and package: {_median(theirs)} s "
+                      f"(median paired ratio {_median(ratios)}x; it decodes to its own length)")
+            else:
+                print("cold `argos-translate` CLI: not installed here (no comparison)")
     return 0
 
 

@@ -462,19 +462,23 @@ def build_benchmark_package(
     seed: int = 0,
     from_code: str = "en",
     to_code: str = "ru",
+    spm_model: bytes | None = None,
+    tag: str = "",
 ) -> Path:
     """Build a seeded random-weight package with the official Argos architecture.
 
     The default is Transformer base as in argos-train's OpenNMT-py config
     (6+6 layers, d_model 512, FFN 2048, 8 heads, sinusoidal positions, pre-norm,
     int8). It never emits ``</s>``: force min/max decoding length when timing it.
-    Returns the path of the ``.argosmodel`` file.
+    ``spm_model`` replaces the small test SentencePiece model (``tag`` then names it in
+    the package name). Returns the path of the ``.argosmodel`` file.
     """
-    spm_model = train_sentencepiece()
+    if spm_model is None:
+        spm_model = train_sentencepiece()
     vocabulary = _benchmark_vocabulary(
         sentencepiece_vocabulary(spm_model), vocab, to_code
     )
-    name = f"bench-{from_code}_{to_code}-l{layers}-d{d_model}-v{vocab}-s{seed}"
+    name = f"bench-{from_code}_{to_code}-l{layers}-d{d_model}-v{vocab}-s{seed}{tag}"
     kind_info = {
         "kind": "random-benchmark",
         "layers": layers,

@@ -1,4 +1,4 @@
-"""Turning results into text, JSON or Markdown for output.
+"""Turning results into text, JSON, Markdown or HTML (:mod:`polyglot_news.render_html`) for output.
 
 Markdown files are often rendered (a CMS, a wiki, GitHub), so every piece of an article's text
 in them is made inert first (:func:`markdown_text`): no HTML tag, no link of its own.
@@ -7,6 +7,7 @@ in them is made inert first (:func:`markdown_text`): no HTML tag, no link of its
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from polyglot_news.document import SCHEMA, Detection, Digest, Summary, Translation
@@ -15,7 +16,7 @@ from polyglot_news.io import to_json
 if TYPE_CHECKING:
     from polyglot_news.pipeline import TextTranslation
 
-FORMATS: dict[str, str] = {"text": ".txt", "json": ".json", "markdown": ".md"}
+FORMATS: dict[str, str] = {"text": ".txt", "json": ".json", "markdown": ".md", "html": ".html"}
 """Every output format, with the extension of a file written in it (``batch --output-dir``)."""
 
 
@@ -58,10 +59,18 @@ def summary(result: Summary, fmt: str) -> str:
     return _sentences([s.text for s in result.summary], fmt)
 
 
-def digest(result: Digest, fmt: str) -> str:
-    """The whole digest; JSON follows the documented schema (README, "Output schema")."""
+def digest(result: Digest, fmt: str, *, licences: Mapping[str, str | None] | None = None) -> str:
+    """The whole digest; JSON follows the documented schema (README, "Output schema").
+
+    HTML is one self-contained page (:mod:`polyglot_news.render_html`); ``licences`` (model
+    name → licence) only shows there.
+    """
     if fmt == "json":
         return to_json(result.to_dict())
+    if fmt == "html":
+        from polyglot_news.render_html import digest_html
+
+        return digest_html(result, licences=licences)
     parts: list[str] = []
     if result.headline:
         parts.append(f"# {markdown_text(result.headline)}\n" if fmt == "markdown" else f"{result.headline}\n")

@@ -13,6 +13,10 @@ DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
+_REAL_SOCKET = (socket.socket.connect, socket.socket.connect_ex, socket.create_connection, socket.getaddrinfo)
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
 class NetworkBlocked(OSError):
     """Raised by the socket guard: a test tried to reach the network (an OSError, as offline)."""
 
@@ -44,6 +48,49 @@ def network_attempts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[Any
     monkeypatch.setattr(socket, "create_connection", guard)
     monkeypatch.setattr(socket, "getaddrinfo", guard)
     yield attempts
+
+
+@pytest.fixture
+def loopback_only(
+    monkeypatch: pytest.MonkeyPatch, network_attempts: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Let a test reach servers on 127.0.0.1 (its stand-in hub), and nothing else.
+
+    Only for tests that start their own server on loopback; every other address stays blocked
+    and is recorded in ``network_attempts``, as by the autouse guard.
+    """
+    connect, connect_ex, create_connection, getaddrinfo = _REAL_SOCKET
+
+    def to_loopback(address: Any) -> bool:
+        return isinstance(address, tuple) and len(address) >= 2 and address[0] in LOOPBACK_HOSTS
+
+    def blocked(*what: Any) -> NetworkBlocked:
+        network_attempts.append(what)
+        return NetworkBlocked(f"network access in a test: {what!r} is not the loopback stand-in")
+
+    def checked(real: Any) -> Any:
+        def method(self: socket.socket, address: Any) -> Any:
+            if self.family == socket.AF_UNIX or (self.family == socket.AF_INET and to_loopback(address)):
+                return real(self, address)
+            raise blocked(address)
+
+        return method
+
+    def resolve(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host in LOOPBACK_HOSTS:
+            return [r for r in getaddrinfo("127.0.0.1", *args, **kwargs) if r[0] == socket.AF_INET]
+        raise blocked(host, *args)
+
+    def create(address: Any, *args: Any, **kwargs: Any) -> Any:
+        if not to_loopback(address):
+            raise blocked(address)
+        return create_connection(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", checked(connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", checked(connect_ex))
+    monkeypatch.setattr(socket, "create_connection", create)
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return network_attempts
 
 
 @pytest.fixture(autouse=True)

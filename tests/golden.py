@@ -61,6 +61,11 @@ def cases(work: Path) -> Iterator[Case]:
             ("digest", "--to", "ru,be", "--translate", "headline,summary,references,full", "--format", fmt, example),
             models=True,
         )
+    yield Case(
+        "digest-ru-be.html",
+        ("digest", "--to", "ru,be", "--translate", "headline,summary,references,full", "--format", "html", example),
+        models=True,
+    )
     lexrank = ("digest", "--to", "none", "--method", "lexrank", "--ratio", "0.3", example)
     yield Case("digest-ratio-lexrank.json", lexrank)
     yield Case("digest-ru-to-be.json", ("digest", "--to", "be", ru), models=True)

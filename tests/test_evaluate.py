@@ -258,7 +258,7 @@ def test_missing_sacrebleu_names_the_install(tmp_path: Path, monkeypatch: pytest
     result = run("--source-column", "eng", str(write_tsv(tmp_path / "p.tsv")))
     assert result.exit_code == 5
     assert result.stderr == (
-        "Error: models evaluate needs sacrebleu: pip install sacrebleu (or pip install 'polyglot-news[eval]')\n"
+        "Error: models evaluate needs sacrebleu: pip install sacrebleu (or, in a checkout, pip install -e '.[eval]')\n"
     )
 
 

@@ -760,8 +760,8 @@ def test_fetch_checksum_mismatch_installs_nothing(tmp_path: Path, store: Path, g
 def test_fetch_missing_package(
     tmp_path: Path, good: Path, pair: tuple[str, str], message: str
 ) -> None:
-    with pytest.raises(ModelError, match=message):
-        models.fetch(*pair, index_url=_index(tmp_path, good))
+    with pytest.raises(ModelError, match=message):  # no hub models in this catalog: the index is asked
+        models.fetch(*pair, index_url=_index(tmp_path, good), catalog=tmp_path / "none.json")
 
 
 def test_no_network_outside_fetch(

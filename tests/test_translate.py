@@ -532,7 +532,7 @@ def test_short_output_the_detector_cannot_call_still_gets_a_language_check() -> 
     from polyglot_news.translation.engine import Translated
     from polyglot_news.translation.sentences import check_language
 
-    belarusian, russian = Sentence("Мінск, 1 мая."), Sentence("Минск, 1 мая.")
+    belarusian, russian = Sentence("Мінск."), Sentence("Минск.")
     assert detect(belarusian.plain).language == detect(russian.plain).language == "und"  # too short to call
     checked = check_language([Translated(belarusian), Translated(russian)], "be")
     assert [r.flags for r in checked] == [(), ("language:ru",)]
@@ -627,3 +627,33 @@ def test_bracket_invented_by_the_model_is_dropped(packages: dict[str, Path]) -> 
     (result,) = translator.translate(marked_sentences("Выдуманная скобка в Минске [1]."))
     assert "[3]" not in result.sentence.text
     assert [m.text for m in result.sentence.markers] == ["[1]"]
+
+
+@pytest.mark.parametrize("batch_tokens", [8, 64])
+def test_batch_size_changes_no_output(packages: dict[str, Path], batch_tokens: int) -> None:
+    """Small decoding batches (less memory) give the very outputs of one large batch."""
+    sentences = marked_sentences(
+        *(f"Officials in city {n} said the plan [{n % 3 + 1}] would cost {n + 12} million roubles." for n in range(24))
+    )
+    big = ArgosTranslator(packages["echo-en_ru"], DecodeOptions(batch_tokens=4096)).translate(sentences)
+    clear_cache()
+    small = ArgosTranslator(packages["echo-en_ru"], DecodeOptions(batch_tokens=batch_tokens)).translate(sentences)
+    assert len(big) == len(sentences) > 20
+    assert [(r.sentence, r.flags) for r in small] == [(r.sentence, r.flags) for r in big]
+
+
+def test_batch_tokens_option_reaches_the_engine(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from polyglot_news.cli.options import decode_options
+    from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS
+
+    assert decode_options(4, 256, "int8").batch_tokens == DEFAULT_BATCH_TOKENS == DecodeOptions().batch_tokens
+    assert decode_options(4, 256, "int8", 256).batch_tokens == 256
+    from polyglot_news.cli import cli
+
+    for command in (["digest"], ["translate", "--to", "ru"], ["batch"], ["models", "evaluate"], ["serve"]):
+        shown = CliRunner().invoke(cli, [*command, "--help"])
+        assert "--batch-tokens" in shown.stdout, command
+    refused = CliRunner().invoke(cli, ["digest", "--batch-tokens", "0", "-"], input="x")
+    assert refused.exit_code == 2

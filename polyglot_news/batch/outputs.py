@@ -36,9 +36,9 @@ def output_name(item: Item, fmt: str) -> str:
 
 
 def stamp(fmt: str, item_id: str | int, options: str) -> str:
-    """The trailer line that names the article and the options in a text or Markdown output."""
+    """The trailer line that names the article and the options in a text, Markdown or HTML output."""
     who = json.dumps(item_id, ensure_ascii=False)
-    if fmt == "markdown":  # an id holding "-->" must not end the comment: \u003e is the same JSON
+    if fmt in ("markdown", "html"):  # an id holding "-->" must not end the comment: \u003e is the same JSON
         who = who.replace("<", "\\u003c").replace(">", "\\u003e")
         return f"<!-- polyglot-news batch: id={who} options={options} -->\n"
     return f"[polyglot-news batch: id={who} options={options}]\n"

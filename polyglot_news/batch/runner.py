@@ -64,6 +64,7 @@ def run_batch(
     chunk: int = DEFAULT_CHUNK,
     resume: bool = False,
     observe: Callable[[ArticleResult, Report], None] | None = None,
+    dask: Any = None,
     report: Report | None = None,
 ) -> Report:
     """Digest every article; write one output each, or emit one JSON Lines record each, in input order.
@@ -77,6 +78,10 @@ def run_batch(
     ``report`` (a fresh one by default) is updated as articles finish, so a caller that is
     interrupted still knows how many were written.
 
+    ``dask`` (a scheduler address, ``local:N`` or a ``distributed.Client``) runs the windows
+    on a Dask cluster instead of local worker processes (``workers`` is then unused): same
+    outputs, see :mod:`polyglot_news.batch.cluster`.
+
     Raises:
         ValueError: ``resume`` without ``output_dir``, or ``workers``/``chunk`` below 1.
         ModelError: the model store cannot be read (when translating).
@@ -85,6 +90,13 @@ def run_batch(
         raise ValueError("`resume` needs `output_dir`")
     if workers < 1 or chunk < 1:
         raise ValueError("workers and chunk must be at least 1")
+    if dask is not None:
+        from polyglot_news.batch.cluster import run_on_dask
+
+        return run_on_dask(
+            items, options, scheduler=dask, emit=emit, output_dir=output_dir, chunk=chunk, resume=resume,
+            observe=observe,
+        )
     translating = options.translation is not None
     if options.translation is not None:  # the store is scanned once, here, for the whole run
         options = replace(options, translation=options.translation.scanned())

@@ -39,11 +39,13 @@ def _attach_subcommands() -> None:
     from polyglot_news.cli.batch import batch
     from polyglot_news.cli.evaluate import evaluate_command
     from polyglot_news.cli.models import models
+    from polyglot_news.cli.serve import serve
 
     models.add_command(evaluate_command)
     for command in (detect, summarize, digest, translate, models):
         cli.add_command(command)
     cli.add_command(batch)
+    cli.add_command(serve)
 
 
 _attach_subcommands()

@@ -62,11 +62,11 @@ def summarize(
 @detector_option
 @target_options
 @translation_options
-@output_options("json")
+@output_options("json", pages=True)
 def digest(
     input: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
     detector: str, targets: str | None, parts: str, models: Path | None, model: str | None, beam_size: int,
-    max_length: int, batch_tokens: int, compute_type: str, glossary: Path | None, strict: bool, fmt: str,
+    max_length: int, compute_type: str, batch_tokens: int | None, glossary: Path | None, strict: bool, fmt: str,
     output: str | None,
 ) -> None:
     """Digest INPUT: language, headline, summary with citations, the cited references, and
@@ -80,7 +80,7 @@ def digest(
 
     check_length(sentences, ratio)
     request = translation_request(
-        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens=batch_tokens
+        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens
     )
     result = pipeline.digest(
         read_input(input, output), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
@@ -88,7 +88,8 @@ def digest(
     )
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
-    emit(render.digest(result, fmt), output)
+    licences = model_licences(models) if fmt == "html" and result.translations else None
+    emit(render.digest(result, fmt, licences=licences), output)
     if result.errors:
         for error in result.errors:
             click.echo(f"Error: {error}", err=True)
@@ -96,6 +97,16 @@ def digest(
     if strict and any(t.flags for t in result.translations.values()):
         click.echo("Error: flagged translations (see translations.LANG.flags) and --strict is on", err=True)
         sys.exit(EXIT_PARTIAL)
+
+
+def model_licences(models: Path | None) -> dict[str, str | None]:
+    """Model name → licence, from the installed packages' metadata (shown in the HTML footer)."""
+    from polyglot_news.models.store import list_packages
+
+    return {
+        (p.info.title or p.name): p.info.license
+        for p in list_packages(models)
+    }
 
 
 @click.command()
@@ -107,8 +118,8 @@ def digest(
 @output_options("text")
 def translate(
     input: str, target: str, source_lang: str | None, detector: str, models: Path | None, model: str | None,
-    beam_size: int, max_length: int, batch_tokens: int, compute_type: str, glossary: Path | None, strict: bool,
-    fmt: str, output: str | None,
+    beam_size: int, max_length: int, compute_type: str, batch_tokens: int | None, glossary: Path | None,
+    strict: bool, fmt: str, output: str | None,
 ) -> None:
     """Translate INPUT (any text) into LANG offline, citation markers kept in place.
 

@@ -102,6 +102,12 @@ class _Progress:
     help="In folders, also read links to files or folders outside the folder (skipped by default).",
 )
 @click.option("--shard", metavar="K/N", help="Take only articles K, K+N, K+2N, … (1-based) of the input.")
+@click.option(
+    "--dask", "dask_scheduler", metavar="SCHEDULER",
+    help="Run the windows on a Dask cluster: its scheduler address (tcp://host:8786), or local:N for N "
+    "worker processes here. Same outputs; --output-dir must be a folder every worker can write. "
+    "Needs pip install 'polyglot-news[dask]'.",
+)
 @summary_options
 @target_options
 @translation_options
@@ -110,10 +116,10 @@ class _Progress:
 @report_library_errors
 def batch(
     paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
-    chunk: int, follow_symlinks: bool, shard: str | None, method: str, sentences: int | None, ratio: float | None,
-    source_lang: str | None, targets: str | None, parts: str, models: Path | None, model: str | None,
-    beam_size: int, max_length: int, batch_tokens: int, compute_type: str, glossary: Path | None, strict: bool,
-    quiet: bool, verbose: bool,
+    chunk: int, follow_symlinks: bool, shard: str | None, dask_scheduler: str | None, method: str,
+    sentences: int | None, ratio: float | None, source_lang: str | None, targets: str | None, parts: str,
+    models: Path | None, model: str | None, beam_size: int, max_length: int, compute_type: str,
+    batch_tokens: int | None, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
 ) -> None:
     """Digest many articles: the files of folders (recursively, --glob), several files, or
     JSON Lines on standard input ('-' or no PATH), one {"id": ..., "text": ...} object a line.
@@ -135,6 +141,7 @@ def batch(
       polyglot-news batch feed/ --output-dir digests/ --to ru,be
       polyglot-news batch feed/ -o digests/ --resume          # after an interruption
       cat feed.jsonl | polyglot-news batch --to ru > digests.jsonl
+      polyglot-news batch feed/ -o /shared/digests/ --dask tcp://scheduler:8786
 
     \b
     Exit codes: 0 every article ok, 7 some failed (their error records say why), or the
@@ -155,7 +162,7 @@ def batch(
         raise click.UsageError("read either standard input ('-') or paths, not both")
     check_length(sentences, ratio)
     request = translation_request(
-        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens=batch_tokens
+        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens
     )
     options = B.BatchOptions(method, sentences, ratio, source_lang, request, fmt, strict=strict)
     from_stdin = not paths or paths == ("-",)
@@ -221,7 +228,7 @@ def batch(
     try:
         B.run_batch(
             items, options, emit=emit, output_dir=output_dir, workers=useful,
-            chunk=chunk, resume=resume, observe=observe, report=report,
+            chunk=chunk, resume=resume, observe=observe, dask=dask_scheduler, report=report,
         )
         code = report.exit_code
     except BrokenPipeError:  # stdout closed early (`| head`): stop quietly

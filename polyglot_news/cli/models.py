@@ -211,10 +211,43 @@ def verify_command(ctx: click.Context, models_dir: Path | None, as_json: bool) -
         ctx.exit(ModelError.exit_code)
 
 
-def _language_argument(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def _catalog_rows() -> list[list[str]]:
+    """``models fetch --list``: what can be fetched, with size, licence, provenance and release."""
+    from polyglot_news.models.catalog import load_catalog, load_hub_models
+
+    rows = [["NAME", "PAIR", "KIND", "SIZE", "LICENSE", "RELEASE", "SOURCE"]]
+    for entry in load_catalog():
+        if entry.get("test_only"):
+            continue
+        rows.append([
+            str(entry.get("name")), str(entry.get("pair")), "argos package", "unknown",
+            str(entry.get("license") or "unknown"), "official (Argos index)", "Argos package index",
+        ])  # fmt: skip
+    for entry in load_hub_models():
+        size = entry.get("size_bytes")
+        release = str(entry.get("release") or "unknown")
+        if entry.get("converts"):
+            release += f" of {entry['converts']}"
+        revision = str(entry.get("revision") or "")[:12] or "unpinned"
+        sub = f"/{entry['subfolder']}" if entry.get("subfolder") else ""
+        rows.append([
+            str(entry.get("name")),
+            f"{entry.get('from_code')}→{{{','.join(entry.get('targets') or [])}}}",
+            "CTranslate2 model",
+            _size(size) if isinstance(size, int) else "unknown",
+            str(entry.get("license") or "unknown"),
+            release,
+            f"{entry['repo']}{sub}@{revision}",
+        ])  # fmt: skip
+    return rows
+
+
+def _language_argument(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A FROM/TO argument checked (and lower-cased) before anything touches disk or network."""
     from polyglot_news.languages import check_language_code
 
+    if value is None:
+        return None
     try:
         return check_language_code(value, (param.name or "code").upper())
     except ValueError as exc:
@@ -229,16 +262,59 @@ def _language_argument(ctx: click.Context, param: click.Parameter, value: str) -
     show_default=True,
     help="The Argos package index to download from.",
 )
-@click.argument("from_code", callback=_language_argument)
-@click.argument("to_code", callback=_language_argument)
-def fetch_command(models_dir: Path | None, index_url: str, from_code: str, to_code: str) -> None:
-    """Download FROM→TO from the Argos package index and install it (needs the network).
+@click.option(
+    "--to",
+    "to_option",
+    default=None,
+    callback=_language_argument,
+    help="Target language (instead of the second argument).",
+)
+@click.option("--list", "list_only", is_flag=True, help="Show what can be fetched (offline: reads the catalog).")
+@click.option("--name", default=None, help="Fetch this catalog entry (a NAME from --list).")
+@click.option("--revision", default=None, help="Commit to fetch a hub model at, when the catalog pins none.")
+@click.argument("from_code", required=False, callback=_language_argument)
+@click.argument("to_code", required=False, callback=_language_argument)
+def fetch_command(
+    models_dir: Path | None,
+    index_url: str,
+    to_option: str | None,
+    list_only: bool,
+    name: str | None,
+    revision: str | None,
+    from_code: str | None,
+    to_code: str | None,
+) -> None:
+    """Download FROM→TO and install it (needs the network; `models build HUB_ID` is the other command that may).
 
-    This is the only command that goes online. Offline, copy the .argosmodel file to this
-    machine and use `polyglot-news models install FILE` instead.
+    For a pair the catalog knows an Argos package for (en→ru, ru→en) this is the Argos index;
+    otherwise a ready CTranslate2 model on the model hub (e.g. en→be), downloaded at a pinned
+    commit, every file checked against its checksums, wrapped into a package: no torch needed.
+    Hub models need the hub client: pip install huggingface_hub (in a checkout: pip install -e '.[fetch]').
+
+    \b
+    Examples:
+      polyglot-news models fetch --list
+      polyglot-news models fetch en ru
+      polyglot-news models fetch en --to be --revision COMMIT
+
+    Offline, copy the .argosmodel file to this machine and use `polyglot-news models install FILE`.
     """
-    for package in store.fetch(from_code, to_code, models_dir, index_url=index_url):
-        click.echo(f"Installed {package.pair} {package.version} into {package.path}", err=True)
+    import sys
+
+    if list_only:
+        click.echo(table(_catalog_rows()))
+        return
+    target = to_option or to_code or ""
+    source = from_code or ""
+    if (not target or not source) and name is None:
+        raise click.UsageError("name the pair (models fetch en be, or en --to be), or a --name from --list")
+    if to_option and to_code:
+        raise click.UsageError("give the target once: as the second argument or with --to")
+    packages = store.fetch(
+        source, target, models_dir, index_url=index_url, name=name, revision=revision, progress=sys.stderr.isatty()
+    )
+    for package in packages:
+        click.echo(f"Installed {_pair(package)} {package.version} into {package.path}", err=True)
 
 
 def _codes(value: str | None) -> list[str]:
@@ -256,7 +332,7 @@ def _codes(value: str | None) -> list[str]:
 @click.option("--from", "from_code", default=None, help="Source language (e.g. en); read off opus-mt-XX-YY names.")
 @click.option("--to", "to_codes", default=None, help="Target languages, comma-separated (e.g. be,ru).")
 @click.option("--license", "license_", default=None, help="The model's licence, if its model card lacks one.")
-@click.option("--revision", default=None, help="Hub revision to download (model ids only).")
+@click.option("--revision", default=None, help="Hub revision (a commit) to download (model ids only).")
 @click.option("--version", "version", default="1.0", show_default=True, help="package_version to write.")
 @click.option(
     "--quantization",
@@ -279,17 +355,21 @@ def build_command(
     install_too: bool,
     models_dir: Path | None,
 ) -> None:
-    """Build a package from an OPUS-MT (Marian) or NLLB/M2M-100 model.
+    """Build a package from an OPUS-MT (Marian) or NLLB/M2M-100 model, or wrap a CTranslate2 one.
 
-    SOURCE is a Hugging Face model folder copied to this machine, or a model id, which is
-    downloaded (this needs the network, and `pip install 'polyglot-news[build]'`). The
-    package's path goes to stdout.
+    SOURCE is a model folder copied to this machine, or a hub model id (downloaded: this needs
+    the network; with --revision COMMIT to pin it). A Hugging Face model is converted: that needs
+    torch (CPU-only on Linux: pip install torch --index-url https://download.pytorch.org/whl/cpu)
+    and, in a checkout, pip install -e '.[build]'. A CTranslate2 model folder (model.bin,
+    shared_vocabulary.json, source.spm/target.spm or sentencepiece.bpe.model) is only wrapped:
+    no torch. The package's path goes to stdout.
 
     \b
     Examples:
       polyglot-news models build Helsinki-NLP/opus-mt-tc-big-en-zle --to be,ru,uk --out en-zle.argosmodel
       polyglot-news models build facebook/nllb-200-distilled-600M --from en --to be,ru
       polyglot-news models build ./opus-mt-en-ru --install
+      polyglot-news models build ./opus-mt-en-zle-ct2 --from en --to be,ru --license CC-BY-4.0
     """
     from polyglot_news.models.build import build_package
 

@@ -22,14 +22,13 @@ from polyglot_news.detect import DEFAULT_DETECTOR, DETECTORS
 from polyglot_news.errors import InputError, PolyglotNewsError, exit_code_of
 from polyglot_news.render import FORMATS
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
+from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS
 
 if TYPE_CHECKING:
     from polyglot_news.translation.decoding import DecodeOptions
     from polyglot_news.translation.glossary import Glossary
     from polyglot_news.translation.request import TranslationRequest
 
-DEFAULT_BATCH_TOKENS = 4096
-"""``--batch-tokens`` default: the library's (``DecodeOptions.batch_tokens``)."""
 MAX_BEAM_SIZE = 16
 """Widest ``--beam-size``: memory grows with the beam (100,000 took 12 GB); past ~8 news
 sentences gain nothing (Argos Translate uses 4)."""
@@ -113,8 +112,13 @@ def input_argument(func: F) -> F:
     return click.argument("input", default="-", metavar="[INPUT]")(func)
 
 
-def output_options(default: str) -> Callable[[F], F]:
-    """``--format`` (with ``default``) and ``-o/--output FILE``."""
+PAGE_FORMATS = ("html",)
+"""Formats only whole digests have (``digest``, ``batch``)."""
+
+
+def output_options(default: str, *, pages: bool = False) -> Callable[[F], F]:
+    """``--format`` (with ``default``; ``pages``: HTML too) and ``-o/--output FILE``."""
+    choices = tuple(f for f in FORMATS if pages or f not in PAGE_FORMATS)
 
     def decorate(func: F) -> F:
         return _stack(
@@ -124,7 +128,7 @@ def output_options(default: str) -> Callable[[F], F]:
                     help="Write to FILE (replaced atomically) instead of standard output ('-': stdout).",
                 ),
                 click.option(
-                    "--format", "fmt", type=click.Choice(tuple(FORMATS)), default=default, show_default=True,
+                    "--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                     help="Output format.",
                 ),
             ],
@@ -216,7 +220,7 @@ def _env_store(ctx: click.Context, param: click.Parameter, value: Path | None) -
 
 
 def decoding_options(func: F) -> F:
-    """``--beam-size``, ``--max-length`` and ``--compute-type`` (see :func:`decode_options`)."""
+    """``--beam-size``, ``--max-length``, ``--compute-type`` and ``--batch-tokens`` (see :func:`decode_options`)."""
     return _stack(
         [
             click.option(
@@ -231,6 +235,11 @@ def decoding_options(func: F) -> F:
                 "--compute-type", default="int8", show_default=True,
                 help="CTranslate2 compute type (int8, int8_float32, float32, …).",
             ),
+            click.option(
+                "--batch-tokens", type=click.IntRange(min=1), default=None, metavar="N",
+                help=f"Source tokens per CTranslate2 batch: fewer use less memory; outputs do not change "
+                f"[default: {DEFAULT_BATCH_TOKENS}].",
+            ),
         ],
         func,
     )
@@ -243,12 +252,6 @@ def translation_options(func: F) -> F:
             models_option(),
             model_option,
             decoding_options,
-            click.option(
-                "--batch-tokens", type=click.IntRange(min=1), default=DEFAULT_BATCH_TOKENS, show_default=True,
-                metavar="N",
-                help="Decoding batch size in source tokens (CTranslate2's max_batch_size): lower it to "
-                "bound memory on long inputs.",
-            ),
             click.option(
                 "--glossary", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
                 help="TSV of newsroom spellings (header: source<TAB>ru<TAB>be): terms are rewritten in the "
@@ -265,12 +268,13 @@ def translation_options(func: F) -> F:
 
 
 def decode_options(
-    beam_size: int, max_length: int, compute_type: str, batch_tokens: int = DEFAULT_BATCH_TOKENS
+    beam_size: int, max_length: int, compute_type: str, batch_tokens: int | None = None
 ) -> DecodeOptions:
     from polyglot_news.translation.decoding import DecodeOptions
 
     return DecodeOptions(
-        beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type, batch_tokens=batch_tokens
+        beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type,
+        batch_tokens=batch_tokens or DEFAULT_BATCH_TOKENS,
     )
 
 
@@ -284,8 +288,7 @@ def glossary_file(path: Path | None) -> Glossary | None:
 
 def translation_request(
     targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
-    compute_type: str, glossary: Path | None, model: str | None = None,
-    batch_tokens: int = DEFAULT_BATCH_TOKENS,
+    compute_type: str, glossary: Path | None, model: str | None = None, batch_tokens: int | None = None,
 ) -> TranslationRequest | None:
     """The request the target and translation options describe; None for ``--to none``."""
     if (targets or "").strip().lower() == "none":

@@ -60,7 +60,7 @@ def _metrics() -> tuple[Any, Any]:
         from sacrebleu.metrics.chrf import CHRF
     except ImportError:
         raise ModelError(
-            "models evaluate needs sacrebleu: pip install sacrebleu (or pip install 'polyglot-news[eval]')"
+            "models evaluate needs sacrebleu: pip install sacrebleu (or, in a checkout, pip install -e '.[eval]')"
         ) from None
     chrf, bleu = CHRF(word_order=2), BLEU()
     for metric in (chrf, bleu):

@@ -7,18 +7,20 @@ and ``metadata.json`` records the targets with their prefix tokens, the licence 
 provenance. The result is a ``.argosmodel`` zip that ``models install`` validates like any
 other (the extended layout is documented in ``lang_models/README.md``).
 
-torch, transformers and protobuf are build-time extras (``pip install 'polyglot-news[build]'``),
-imported only when a build runs.
+torch, transformers and protobuf are build-time extras (see :data:`BUILD_HINT`), imported only
+when a conversion runs. A folder (or hub repository) that already holds a CTranslate2 model is
+only wrapped into a package (:mod:`.wrap`): no conversion, no torch.
+
+Only a model id goes online, through :mod:`.hub`: the repository's real file list picks the
+weight file to download (``model.safetensors`` if present, else ``pytorch_model.bin``; never
+both, never ``tf_model.h5``), and the download lands in the hub cache (``~/.cache/huggingface/hub``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import tempfile
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,13 +28,22 @@ from typing import Any
 
 from polyglot_news.errors import ModelError
 from polyglot_news.languages import check_language_code
+from polyglot_news.models import hub
 from polyglot_news.models.archive import validate_metadata
+from polyglot_news.models.bundle import card_license, destination_for, spdx, write_package
 from polyglot_news.models.metadata import package_type
 from polyglot_news.version import __version__
 
 __all__ = ["ARCHITECTURES", "LANGUAGES", "BuildResult", "build_package", "guess_languages"]
 
-BUILD_HINT = "pip install 'polyglot-news[build]'"
+#: How to get the conversion extras. torch's CPU-only wheel: a plain ``pip install torch`` on
+#: Linux x86_64 pulls the CUDA build (gigabytes of CUDA wheels).
+TORCH_CPU = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
+BUILD_HINT = (
+    f"on Linux `{TORCH_CPU}` (CPU-only; on macOS/Windows `pip install torch`), then "
+    "`pip install -e '.[build]'` in a checkout (or `pip install 'WHEEL[build]'` with a built "
+    "polyglot_news wheel); or skip torch: fetch or wrap a ready CTranslate2 model"
+)
 
 #: ISO 639-1 code -> (English name, OPUS-MT target token code, NLLB-200 code).
 LANGUAGES: dict[str, tuple[str, str, str]] = {
@@ -66,15 +77,7 @@ TARGET_SPM = "target_sentencepiece.model"
 _MODEL_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _OPUS_NAME = re.compile(r"opus-mt-(?:tc-big-)?([a-z]{2,3})-([a-z]{2,3})$")
 _MARIAN_LANGUAGE_TOKEN = re.compile(r"^>>[a-z]{2,3}(?:_[A-Za-z]+)?<<$")
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_DOWNLOAD_PATTERNS = [
-    "*.json",
-    "*.spm",
-    "*.model",
-    "*.safetensors",
-    "README.md",
-    "LICENSE*",
-]
+_TOKENIZER_FILE = re.compile(r"^(?:[^/]*\.(?:json|spm|model)|README\.md|LICENSE[^/]*)$")
 
 
 @dataclass(frozen=True)
@@ -122,21 +125,31 @@ def _resolve(source: str, revision: str | None) -> tuple[Path, dict[str, Any]]:
         return path, {"model": path.resolve().name, "origin": "local folder"}
     if not _MODEL_ID.match(source) or path.exists():
         raise ModelError(f"{source}: no such model folder (nor a model id like Helsinki-NLP/opus-mt-en-zle)")
-    try:
-        import huggingface_hub
-    except ImportError:
-        raise ModelError(f"downloading {source} needs huggingface_hub: {BUILD_HINT}") from None
-    try:
-        local = huggingface_hub.snapshot_download(
-            source, revision=revision, allow_patterns=_DOWNLOAD_PATTERNS
-        )
-    except Exception as exc:  # the hub raises many kinds; all mean "could not download"
-        raise ModelError(
-            f"cannot download {source} ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
-            "run `models build` on a connected machine, or copy the model folder here and pass its path"
-        ) from None
-    folder = Path(local)
-    return folder, {"model": source, "origin": "huggingface", "revision": folder.name}
+    commit, files = hub.list_files(source, revision)
+    names = [f.path for f in files]
+    if is_ct2_listing(names):  # a ready CTranslate2 model: its files, no weights to convert
+        wanted = [n for n in names if "/" not in n]
+    else:
+        _require_build_extras()
+        weights = hub.choose_weights(names)
+        wanted = [n for n in names if _TOKENIZER_FILE.match(n) and not n.endswith(".index.json")]
+        wanted = sorted(set(wanted) | set(weights))
+    folder = hub.snapshot(source, commit, wanted)
+    listed = {f.path: f for f in files}
+    for name in wanted:
+        problem = listed[name].check(folder / name) if (folder / name).is_file() else "missing after download"
+        if problem:
+            raise ModelError(f"{source}/{name} at {commit[:12]}: {problem}; clear it from the hub cache and retry")
+    return folder, {"model": source, "origin": "huggingface", "revision": commit}
+
+
+def is_ct2_listing(names: Sequence[str]) -> bool:
+    """Whether a folder's file names are those of a CTranslate2 model (``model.bin`` + vocabulary)."""
+    top = set(names)
+    vocabulary = any(
+        f"{side}vocabulary.{ext}" in top for side in ("shared_", "source_") for ext in ("json", "txt")
+    )
+    return "model.bin" in top and vocabulary and "pytorch_model.bin" not in top
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -151,17 +164,6 @@ def _read_json(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ModelError(f"{path}: not a JSON object")
     return data
-
-
-def _card_license(folder: Path) -> str | None:
-    """The ``license:`` of a model card's front matter (``cc-by-4.0`` -> ``CC-BY-4.0``)."""
-    try:
-        card = (folder / "README.md").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    front = re.match(r"^---\s*\n(.*?)\n---", card, re.S)
-    found = re.search(r"^license:\s*['\"]?([\w.+-]+)", front.group(1), re.M) if front else None
-    return found.group(1).upper() if found else None
 
 
 class _Plan:
@@ -256,36 +258,6 @@ def _vocabulary(model_dir: Path) -> set[str]:
     raise ModelError(f"{model_dir}: the converted model has no vocabulary file")
 
 
-def _readme(metadata: dict[str, Any]) -> str:
-    prov = metadata["provenance"]
-    targets = ", ".join(metadata["targets"])
-    return (
-        f"# {metadata['name']}\n\n"
-        f"Built by polyglot-news {__version__} (`polyglot-news models build`) from "
-        f"{prov['model']} ({prov['origin']}{', revision ' + prov['revision'] if prov.get('revision') else ''}).\n"
-        f"Translates {metadata['from_code']} into {targets}. Licence of the model: "
-        f"{metadata['license']}; the original model card is MODEL_CARD.md where the model had one.\n"
-    )
-
-
-def _zip(root: Path, destination: Path) -> None:
-    """Zip ``root`` as one top folder, reproducibly (sorted entries, fixed dates)."""
-    top = root.name
-    paths = sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix())
-    with zipfile.ZipFile(destination, "w") as archive:
-        archive.writestr(zipfile.ZipInfo(f"{top}/", date_time=_ZIP_DATE), b"")
-        for path in paths:
-            rel = f"{top}/{path.relative_to(root).as_posix()}"
-            info = zipfile.ZipInfo(rel + ("/" if path.is_dir() else ""), date_time=_ZIP_DATE)
-            if path.is_dir():
-                archive.writestr(info, b"")
-                continue
-            # int8 weights barely compress: storing them saves minutes on a 600M model.
-            info.compress_type = zipfile.ZIP_STORED if path.name == "model.bin" else zipfile.ZIP_DEFLATED
-            with open(path, "rb") as src, archive.open(info, "w") as out:
-                shutil.copyfileobj(src, out, 1 << 20)
-
-
 def build_package(
     source: str | Path,
     out: Path | None = None,
@@ -297,32 +269,36 @@ def build_package(
     version: str = "1.0",
     quantization: str = "int8",
 ) -> BuildResult:
-    """Convert a Marian or NLLB/M2M-100 model into a ``.argosmodel`` package.
+    """Convert a Marian or NLLB/M2M-100 model into a ``.argosmodel`` package, or wrap a CTranslate2 one.
+
+    A folder (or hub repository) holding a CTranslate2 model (``model.bin`` + vocabulary) is
+    wrapped as it is by :func:`polyglot_news.models.wrap.wrap_folder`: no conversion, no torch.
 
     Args:
-        source: a local Hugging Face model folder, or a model id (downloaded: needs the network).
+        source: a local model folder, or a model id (downloaded: needs the network).
         out: the ``.argosmodel`` file to write, or a folder for it (default: the current folder).
         from_code, to_codes: ISO 639-1 codes; read off OPUS-MT names such as ``opus-mt-en-ru``
             when not given. The first target is the package's default ``to_code``.
         license: the model's licence, when its model card does not state it.
-        revision: the hub revision to download (ignored for a local folder).
+        revision: the hub revision to download (ignored for a local folder); the package records
+            the commit it resolved to.
 
     Raises:
-        ModelError: missing build extras, an unreachable hub, an unsupported or incomplete
-            model, a language the model lacks, or an unwritable output.
+        ModelError: missing build extras (for a conversion), an unreachable hub, an unsupported
+            or incomplete model, a language the model lacks, a package over the install cap, or
+            an unwritable output.
     """
-    _require_build_extras()
+    local = Path(str(source)).expanduser()
+    if local.is_dir() and not is_ct2_listing([p.name for p in local.iterdir()]):
+        _require_build_extras()  # before anything else: a conversion needs torch
     folder, provenance = _resolve(str(source), revision)
-    guessed_from, guessed_to = guess_languages(provenance["model"])
-    from_code = _known_code(from_code or guessed_from or "") or None
-    targets = list(dict.fromkeys(_known_code(c) for c in (to_codes or guessed_to)))
-    if not from_code or not targets:
-        raise ModelError(
-            f"{provenance['model']}: name the languages with --from and --to (e.g. --from en --to be,ru)"
+    from_code, targets = _languages(provenance["model"], from_code, to_codes, version)
+    if is_ct2_listing([p.name for p in folder.iterdir()]):
+        from polyglot_news.models.wrap import wrap_folder
+
+        return wrap_folder(
+            folder, out, from_code=from_code, targets=targets, license=license, provenance=provenance, version=version
         )
-    if from_code in targets:
-        raise ModelError(f"{from_code} is both the source and a target")
-    _check_planned(from_code, targets, version)
     config = _read_json(folder / "config.json")
     model_type = str(config.get("model_type"))
     if model_type not in ARCHITECTURES:
@@ -335,69 +311,86 @@ def build_package(
             raise ModelError(f"{folder}: no {spm_file.name} (the model's SentencePiece tokenizer)")
     kind = _kind(folder, model_type)
     notes: list[str] = []
-    found_license = license or _card_license(folder)
+    found_license = spdx(license) if license else card_license(folder)
     if not found_license:
         notes.append("the model's licence is unknown: pass --license and check it before sharing")
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", str(provenance["model"]).rsplit("/", 1)[-1]).strip(".-")
-    name = f"{slug or 'model'}-{from_code}_{'_'.join(targets)}-{version.replace('.', '_')}"
-    if out is None:
-        destination = Path.cwd() / f"{name}.argosmodel"
-    elif out.suffix == ".argosmodel":
-        destination = out
-    else:
-        destination = out / f"{name}.argosmodel"
-    try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".pn-build-", dir=destination.parent) as tmp:
-            root = Path(tmp) / name
-            root.mkdir()
-            _convert(folder, root / "model", quantization)
-            plan = _Plan(kind, from_code, targets, _vocabulary(root / "model"))
-            shutil.copyfile(spm_files[0], root / SOURCE_SPM)
-            shutil.copyfile(spm_files[-1], root / (TARGET_SPM if len(spm_files) > 1 else SOURCE_SPM))
-            if (folder / "README.md").is_file():
-                shutil.copyfile(folder / "README.md", root / "MODEL_CARD.md")
-            for licence_file in sorted(folder.glob("LICENSE*")):
-                if licence_file.is_file():
-                    shutil.copyfile(licence_file, root / licence_file.name)
-            import ctranslate2
-            import transformers
+    name, destination = destination_for(str(provenance["model"]), from_code, targets, version, out)
 
-            metadata: dict[str, Any] = {
-                "package_version": version,
-                "argos_version": "1.9.0",
-                "type": "translate",
-                "name": f"{provenance['model']} {from_code}→{','.join(targets)} ({quantization})",
-                "from_code": from_code,
-                "from_name": LANGUAGES.get(from_code, (from_code,))[0],
-                "to_code": targets[0],
-                "to_name": LANGUAGES.get(targets[0], (targets[0],))[0],
-                "source_sentencepiece": SOURCE_SPM,
-                "target_sentencepiece": TARGET_SPM if len(spm_files) > 1 else SOURCE_SPM,
-                "targets": plan.targets,
-                "license": found_license or "unknown",
-                "provenance": {
-                    **provenance,
-                    "architecture": kind,
-                    "converter": f"ctranslate2 {ctranslate2.__version__} TransformersConverter",
-                    "transformers": transformers.__version__,
-                    "quantization": quantization,
-                    "builder": f"polyglot-news {__version__} models build",
-                },
-            }
-            if plan.source_prefix:
-                metadata["source_prefix"] = plan.source_prefix
-            if "target_prefix" in plan.targets[targets[0]]:
-                metadata["target_prefix"] = plan.targets[targets[0]]["target_prefix"]
-            metadata["type"] = package_type(metadata)  # Argos must not run what it would run wrongly
-            validate_metadata(metadata, str(destination))  # never write what install refuses
-            (root / "metadata.json").write_text(
-                json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-            )
-            (root / "README.md").write_text(_readme(metadata), encoding="utf-8")
-            partial = Path(tmp) / "package.zip"
-            _zip(root, partial)
-            os.replace(partial, destination)
-    except OSError as exc:
-        raise ModelError(f"cannot write {destination}: {exc.strerror or exc}") from None
+    def fill(root: Path) -> dict[str, Any]:
+        _convert(folder, root / "model", quantization)
+        plan = _Plan(kind, from_code, targets, _vocabulary(root / "model"))
+        shutil.copyfile(spm_files[0], root / SOURCE_SPM)
+        shutil.copyfile(spm_files[-1], root / (TARGET_SPM if len(spm_files) > 1 else SOURCE_SPM))
+        copy_card(folder, root)
+        import ctranslate2
+        import transformers
+
+        return package_metadata(
+            plan, from_code, targets, version,
+            name=f"{provenance['model']} {from_code}→{','.join(targets)} ({quantization})",
+            two_spm=len(spm_files) > 1,
+            license=found_license or "unknown",
+            provenance={
+                **provenance,
+                "architecture": kind,
+                "converter": f"ctranslate2 {ctranslate2.__version__} TransformersConverter",
+                "transformers": transformers.__version__,
+                "quantization": quantization,
+                "builder": f"polyglot-news {__version__} models build",
+            },
+        )  # fmt: skip
+
+    metadata = write_package(name, destination, fill)
     return BuildResult(destination, metadata, tuple(notes))
+
+
+def _languages(
+    model: str, from_code: str | None, to_codes: Sequence[str] | None, version: str
+) -> tuple[str, list[str]]:
+    """The source and targets asked for (or read off an OPUS-MT name), checked before any work."""
+    guessed_from, guessed_to = guess_languages(model)
+    from_code = _known_code(from_code or guessed_from or "") or None
+    targets = list(dict.fromkeys(_known_code(c) for c in (to_codes or guessed_to)))
+    if not from_code or not targets:
+        raise ModelError(f"{model}: name the languages with --from and --to (e.g. --from en --to be,ru)")
+    if from_code in targets:
+        raise ModelError(f"{from_code} is both the source and a target")
+    _check_planned(from_code, targets, version)
+    return from_code, targets
+
+
+def copy_card(folder: Path, root: Path) -> None:
+    """The model card (as MODEL_CARD.md) and licence files travel with the package."""
+    if (folder / "README.md").is_file():
+        shutil.copyfile(folder / "README.md", root / "MODEL_CARD.md")
+    for licence_file in sorted(folder.glob("LICENSE*")):
+        if licence_file.is_file():
+            shutil.copyfile(licence_file, root / licence_file.name)
+
+
+def package_metadata(
+    plan: _Plan, from_code: str, targets: Sequence[str], version: str, *,
+    name: str, two_spm: bool, license: str, provenance: dict[str, Any],
+) -> dict[str, Any]:  # fmt: skip
+    """``metadata.json`` of a built package (the extended layout of lang_models/README.md)."""
+    metadata: dict[str, Any] = {
+        "package_version": version,
+        "argos_version": "1.9.0",
+        "type": "translate",
+        "name": name,
+        "from_code": from_code,
+        "from_name": LANGUAGES.get(from_code, (from_code,))[0],
+        "to_code": targets[0],
+        "to_name": LANGUAGES.get(targets[0], (targets[0],))[0],
+        "source_sentencepiece": SOURCE_SPM,
+        "target_sentencepiece": TARGET_SPM if two_spm else SOURCE_SPM,
+        "targets": plan.targets,
+        "license": license,
+        "provenance": provenance,
+    }
+    if plan.source_prefix:
+        metadata["source_prefix"] = plan.source_prefix
+    if "target_prefix" in plan.targets[targets[0]]:
+        metadata["target_prefix"] = plan.targets[targets[0]]["target_prefix"]
+    metadata["type"] = package_type(metadata)  # Argos must not run what it would run wrongly
+    return metadata

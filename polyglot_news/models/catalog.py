@@ -1,4 +1,4 @@
-"""The catalog of known packages (package data, read with importlib.resources)."""
+"""The catalog of known packages and hub models (package data, read with importlib.resources)."""
 
 from __future__ import annotations
 
@@ -37,3 +37,23 @@ def load_catalog(path: Path | Traversable | None = None) -> list[dict[str, Any]]
     return [e for e in entries if isinstance(e, dict)]
 
 
+
+
+def load_hub_models(path: Path | Traversable | None = None) -> list[dict[str, Any]]:
+    """The catalog's ready CTranslate2 models on the model hub (``hub_models``); see :mod:`.fetcher`.
+
+    Each names a repository (+ subfolder), the revision (a commit) it is pinned to or ``null``
+    where none could be checked, optional per-file sha256 pins, languages, licence, size and
+    whether it is an official release or a third-party conversion (and of which model).
+    """
+    path = catalog_path() if path is None else path
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, RecursionError) as exc:
+        raise ModelError(f"{path}: unreadable catalog: {exc}") from None
+    entries = data.get("hub_models", []) if isinstance(data, dict) else []
+    if not isinstance(entries, list):
+        raise ModelError(f"{path}: catalog 'hub_models' is not a list")
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("repo"), str)]

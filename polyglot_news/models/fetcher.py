@@ -1,7 +1,18 @@
-"""Where packages come from: our catalog of known packages, and the Argos index on the network.
+"""Where packages come from: the Argos index, and ready CTranslate2 models on the model hub.
 
-The only module that touches the network (urllib is imported inside the functions that use
-it); :func:`polyglot_news.models.fetcher` calls it, then installs what it downloaded.
+With :mod:`.hub`, the only modules that touch the network (urllib and the hub client are
+imported inside the functions that use them); only ``models fetch`` and ``models build HUB_ID``
+call them.
+
+Two kinds of catalog entry (``data/catalog.json``): ``packages`` (Argos ``.argosmodel`` files,
+found through the Argos index) and ``hub_models`` (a hub repository + subfolder pinned to a
+commit, wrapped into a package after download). For a pair the catalog knows an Argos package
+for, the Argos index is used (the official release); otherwise a ``hub_models`` entry serving
+the pair. A hub entry is downloaded only at a pinned commit: the catalog's, or ``--revision``;
+an entry without one is refused, since nothing could say what it would download. Every file is
+checked against the catalog's sha256 where it pins one and the hub's published checksums at
+that commit (sha256 of LFS files, git blob id of the others); a mismatch deletes the file and
+installs nothing.
 """
 
 from __future__ import annotations
@@ -10,9 +21,11 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from polyglot_news.errors import ModelError
 from polyglot_news.models.archive import (
@@ -23,7 +36,7 @@ from polyglot_news.models.archive import (
 )
 from polyglot_news.models.archive import MANIFEST as MANIFEST
 from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
-from polyglot_news.models.catalog import load_catalog
+from polyglot_news.models.catalog import load_catalog, load_hub_models
 from polyglot_news.models.installer import _install_archive
 from polyglot_news.models.store import Package, store_dir
 from polyglot_news.models.temporaries import hold
@@ -127,6 +140,93 @@ def locate(
     return links[0], known
 
 
+def hub_entry(
+    from_code: str | None, to_code: str | None, *, name: str | None = None, catalog: Path | None = None
+) -> dict[str, Any] | None:
+    """The ``hub_models`` entry to fetch for FROM→TO (or the one named), ``None`` for the Argos index."""
+    entries = load_hub_models(catalog)
+    if name is not None:
+        for entry in entries:
+            if entry.get("name") == name:
+                return entry
+        known = ", ".join(str(e.get("name")) for e in entries) or "none"
+        raise ModelError(f"the catalog has no hub model named {name!r} (it has: {known})")
+    official = [
+        e for e in load_catalog(catalog)
+        if not e.get("test_only") and (e.get("from_code"), e.get("to_code")) == (from_code, to_code)
+    ]  # fmt: skip
+    if official:
+        return None
+    for entry in entries:
+        if entry.get("from_code") == from_code and to_code in (entry.get("targets") or []):
+            return entry
+    return None
+
+
+def fetch_hub(
+    entry: dict[str, Any], store: Path | None = None, *, revision: str | None = None, progress: bool = False
+) -> list[Package]:
+    """Download a ``hub_models`` entry at its pinned commit, check every file, wrap it, install it.
+
+    Files already downloaded and matching are kept between runs (in ``<store>/.fetch/``), so a
+    second run resumes an interrupted one; the folder is removed once the package is installed.
+
+    Raises:
+        ModelError: no pinned commit, offline, a file missing or not matching its checksums,
+            not a CTranslate2 model, or a package ``models install`` refuses.
+    """
+    from polyglot_news.models import hub
+    from polyglot_news.models.wrap import wrap_folder
+
+    name, repo = str(entry.get("name")), str(entry["repo"])
+    sub = str(entry.get("subfolder") or "").strip("/")
+    commit = revision or entry.get("revision")
+    if not commit:
+        raise ModelError(
+            f"catalog entry {name} ({repo}) pins no revision, so what it would download cannot be "
+            "verified; check the repository and run again with --revision COMMIT (the hub's own "
+            "checksums at that commit are then checked)"
+        )
+    if not hub.COMMIT.match(str(commit)):
+        raise ModelError(f"revision {commit!r}: give a full 40-character commit hash (a branch or tag can move)")
+    resolved, files = hub.list_files(repo, str(commit))
+    if resolved != commit:
+        raise ModelError(f"{repo}: the hub resolved {commit} to {resolved}; not installed")
+    prefix = f"{sub}/" if sub else ""
+    wanted = [f for f in files if f.path.startswith(prefix) and "/" not in f.path[len(prefix) :]]
+    if not any(f.path == f"{prefix}model.bin" for f in wanted):
+        raise ModelError(f"{repo}/{sub} at {commit[:12]}: no model.bin: not a CTranslate2 model folder")
+    pins = entry.get("files") if isinstance(entry.get("files"), dict) else {}
+    target = store_dir(store)
+    staging = target / ".fetch" / f"{re.sub(r'[^A-Za-z0-9._-]+', '-', repo)}-{commit[:12]}"
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"cannot write {staging}: {exc.strerror or exc}") from None
+    pinned = {prefix + str(k): str(v) for k, v in (pins or {}).items()}
+    hub.download_files(repo, str(commit), wanted, staging, pinned=pinned, progress=progress)
+    provenance = {
+        "model": f"{repo}/{sub}" if sub else repo,
+        "origin": "huggingface",
+        "revision": commit,
+        "catalog_entry": name,
+        "release": entry.get("release") or "unknown",
+        **({"converts": entry["converts"]} if entry.get("converts") else {}),
+    }
+    with tempfile.TemporaryDirectory(prefix=".fetch-", dir=target) as tmp:
+        built = wrap_folder(
+            staging / sub if sub else staging, Path(tmp),
+            from_code=str(entry["from_code"]), targets=[str(t) for t in entry["targets"]],
+            license=entry.get("license"), provenance=provenance,
+            version=str(entry.get("package_version") or "1.0"),
+        )  # fmt: skip
+        package = _install_archive(built.path, target, label=f"{repo}@{commit[:12]}")
+    shutil.rmtree(staging, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        (target / ".fetch").rmdir()
+    return [package]
+
+
 def fetch(
     from_code: str,
     to_code: str,
@@ -135,15 +235,21 @@ def fetch(
     index_url: str = DEFAULT_INDEX_URL,
     catalog: Path | None = None,
     timeout: float = 20.0,
+    name: str | None = None,
+    revision: str | None = None,
+    progress: bool = False,
 ) -> list[Package]:
-    """Download the Argos index, pick the newest FROM→TO package, download, check, install.
+    """Fetch FROM→TO: a ``hub_models`` entry of the catalog, else the newest Argos index package.
 
-    The sha256 is checked when the catalog knows it. This is the only function that uses the
-    network; nothing else calls it.
+    The Argos package's sha256 is checked when the catalog knows it; a hub model's files always
+    are (see the module docstring). Only ``models fetch`` calls this.
 
     Raises:
-        ModelError: offline, no such package in the index, checksum mismatch, bad package.
+        ModelError: offline, no such package, checksum mismatch, bad package.
     """
+    entry = hub_entry(from_code, to_code, name=name, catalog=catalog)
+    if entry is not None:
+        return fetch_hub(entry, store, revision=revision, progress=progress)
     link, known = locate(from_code, to_code, index_url=index_url, catalog=catalog, timeout=timeout)
     target = store_dir(store)
     target.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,284 @@
+"""Batch on a Dask cluster: the same windows, the same bytes, on as many machines as the cluster has.
+
+The client reads the input, claims output names and checks ``--resume`` exactly as a local
+run does, then sends each window (the ``--chunk`` articles translated together) to the
+cluster as one task. A worker summarizes and translates the window with the code a local
+run uses, so its translation batches, and therefore its outputs, are the same; it writes
+the window's files with the same atomic writer into the output folder (a filesystem every
+worker and the client share) and returns the window's JSON Lines records, which the
+client emits in input order. A worker that dies mid-window is replaced and the scheduler
+runs the window again elsewhere: rewriting a file atomically with the same bytes is
+harmless, so the folder ends as a clean run's would.
+
+Each worker process keeps the packages it loaded (the engine's per-process package cache),
+so a model is loaded once per worker, not per window. Before any article, every worker
+reports the packages it sees (names, versions, content hashes); a worker whose models
+differ from the client's stops the run with a :class:`ModelError`.
+
+Needs ``pip install 'polyglot-news[dask]'``; only this module imports Dask.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from polyglot_news.batch.inputs import Failure, Item
+from polyglot_news.batch.options import BatchOptions
+from polyglot_news.batch.outputs import OutputFolder
+from polyglot_news.batch.report import ArticleResult, Report
+from polyglot_news.batch.runner import _Run, _Slot, _Window
+from polyglot_news.batch.workers import Task, summarize_task
+from polyglot_news.errors import ModelError, OutputError
+
+WINDOWS_PER_THREAD = 2
+"""Windows in flight per worker thread: enough to keep every worker busy, few enough to bound memory."""
+
+
+def run_on_dask(
+    items: Iterable[Item],
+    options: BatchOptions,
+    *,
+    scheduler: Any,
+    emit: Callable[[str], None],
+    output_dir: Path | None = None,
+    chunk: int,
+    resume: bool = False,
+    observe: Callable[[ArticleResult, Report], None] | None = None,
+) -> Report:
+    """:func:`~polyglot_news.batch.runner.run_batch` with the windows run on a Dask cluster.
+
+    ``scheduler``: a scheduler address (``tcp://host:8786``), ``local:N`` for a local cluster
+    of N worker processes started for this run, or a ``distributed.Client``.
+
+    Raises:
+        ModelError: a worker sees other packages than the client (or none where it needs some).
+        ValueError: Dask is not installed, or ``scheduler`` is not understood.
+    """
+    with _connect(scheduler) as client:
+        sign = options.signature()
+        if options.translation is not None:
+            check_models(client, options.translation.models)
+        report = Report()
+        folder = OutputFolder(output_dir, options.fmt, sign) if output_dir is not None else None
+        run = _Run(options, sign, folder, resume, emit, observe, report)
+        on_host: dict[str, int] = {}
+        for address, threads in client.nthreads().items():
+            on_host[_host(address)] = on_host.get(_host(address), 0) + int(threads)
+        limit = max(2, WINDOWS_PER_THREAD * max(1, sum(on_host.values())))
+        pending: deque[tuple[_Window, Any]] = deque()
+        for window in _windows(items, chunk, run):
+            future = None
+            if not window.skip:
+                payload = [(s.item, s.output, s.complete, s.failure) for s in window.slots]
+                future = client.submit(
+                    run_window, payload, options, sign, resume, output_dir, on_host, pure=False, retries=2
+                )
+            pending.append((window, future))
+            while pending and (len(pending) >= limit or pending[0][1] is None or pending[0][1].done()):
+                _finish(run, *pending.popleft())  # in input order, as soon as the oldest window is back
+        while pending:
+            _finish(run, *pending.popleft())
+        return report
+
+
+def _windows(items: Iterable[Item], size: int, run: _Run) -> Iterator[_Window]:
+    slots: list[_Slot] = []
+    for item in items:
+        slots.append(run.prepare(item))
+        if len(slots) == size:
+            yield run.window(slots)
+            slots = []
+    if slots:
+        yield run.window(slots)
+
+
+def _finish(run: _Run, window: _Window, future: Any) -> None:
+    """Emit a finished window's lines in order and count its articles (the client's side)."""
+    if future is None:  # every article already done (--resume): nothing ran on the cluster
+        run.finish(window)
+        return
+    try:
+        lines, results, flagged = future.result()
+    except Exception as error:  # the window's task failed for good (e.g. it killed every worker it ran on)
+        name = type(error).__name__
+        for slot in window.slots:
+            failure = Failure(1, name, f"{slot.item.id}: the Dask task failed ({name}: {error})")
+            run._finish_one(slot, failure, None, False)
+        return
+    run.report.flagged += flagged
+    for line, result in zip(lines, results, strict=True):
+        run.emit(line)
+        fresh = run._new_notes(result.notes)
+        if result.status == "ok":
+            run.report.ok += 1
+        elif result.status == "failed":
+            run.report.failed += 1
+        else:
+            run.report.resumed += 1
+        if run.observe is not None:
+            run.observe(ArticleResult(result.id, result.status, result.failure, result.output, fresh), run.report)
+
+
+def run_window(
+    payload: list[tuple[Item, str | None, bool, Failure | None]],
+    options: BatchOptions,
+    sign: str,
+    resume: bool,
+    output_dir: Path | None,
+    on_host: dict[str, int] | None = None,
+) -> tuple[list[str], list[ArticleResult], int]:
+    """One window on a worker: summarize, translate, write; return its lines, results and flag count.
+
+    The same code as a local run's main process, with this process as the only worker.
+    CTranslate2 gets this machine's cores shared among the Dask threads on it (``on_host``:
+    threads per host), not the client's default: thread counts never change an output.
+    """
+    options = _scanned_here(_share_cores(options, on_host or {}))
+    folder = OutputFolder(output_dir, options.fmt, sign) if output_dir is not None else None
+    lines: list[str] = []
+    results: list[ArticleResult] = []
+    report = Report()
+    run = _Run(options, sign, folder, resume, lines.append, lambda result, _: results.append(result), report)
+    translating = options.translation is not None
+    slots = []
+    for item, output, complete, failure in payload:
+        slot = _Slot(item, output=output, complete=complete, failure=failure)
+        if failure is None and (translating or not complete):  # the window's batch needs every article
+            o = options
+            task = Task(
+                str(item.id), str(item.path) if item.path is not None else None, item.text,
+                o.method, o.sentences, o.ratio, o.source_lang,
+            )
+            done: Future[Any] = Future()
+            done.set_result(summarize_task(task))
+            slot.future = done
+        slots.append(slot)
+    run.finish(_Window(slots))
+    return lines, results, report.flagged
+
+
+_SCANS: dict[tuple[str | None, ...], tuple[Any, ...]] = {}
+
+
+def _scanned_here(options: BatchOptions) -> BatchOptions:
+    """The request with this worker's own store scanned, once per process (as a local run does once per run)."""
+    request = options.translation
+    if request is None or request.packages is not None:
+        return options
+    key = (str(request.models), os.environ.get("POLYGLOT_NEWS_MODELS"), os.environ.get("ARGOS_PACKAGES_DIR"),
+           os.environ.get("ARGOS_TRANSLATE_PACKAGES_DIR"), os.environ.get("XDG_DATA_HOME"))
+    if key not in _SCANS:
+        _SCANS[key] = request.scanned().packages or ()
+    return dataclasses.replace(options, translation=dataclasses.replace(request, packages=_SCANS[key]))
+
+
+def _host(address: str) -> str:
+    """``tcp://10.0.0.5:40123`` → ``10.0.0.5``."""
+    return address.rsplit("://", 1)[-1].rsplit(":", 1)[0]
+
+
+def _share_cores(options: BatchOptions, on_host: dict[str, int]) -> BatchOptions:
+    request = options.translation
+    if request is None:
+        return options
+    try:
+        from distributed import get_worker
+
+        host = _host(get_worker().address)
+    except (ImportError, ValueError):  # not on a Dask worker (a direct call)
+        return options
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    threads = max(1, min(8, cores // max(1, on_host.get(host, 1))))
+    decode = dataclasses.replace(request.options, intra_threads=threads)
+    return dataclasses.replace(options, translation=dataclasses.replace(request, options=decode))
+
+
+# ---------------------------------------------------------------- models on every worker
+
+
+def model_inventory(models: Path | None) -> list[tuple[str, str, str, str]]:
+    """The packages this process would translate with: (name, pair, version, content hash)."""
+    from polyglot_news.models.store import list_packages
+
+    return sorted((p.name, p.pair, p.version, _tree_hash(p.path)) for p in list_packages(models))
+
+
+def _tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def check_models(client: Any, models: Path | None) -> None:
+    """Every worker must see the client's packages, byte for byte; else a ModelError names the first that does not.
+
+    Raises:
+        ModelError: a worker's packages differ from the client's.
+    """
+    mine = model_inventory(models)
+    theirs: dict[str, list[list[str]]] = client.run(model_inventory, models)
+    for worker, found in sorted(theirs.items()):
+        got = sorted(tuple(row) for row in found)
+        if got != mine:
+            missing = sorted({r[0] for r in mine} - {r[0] for r in got})
+            extra = sorted({r[0] for r in got} - {r[0] for r in mine})
+            changed = sorted({a[0] for a in mine for b in got if a[0] == b[0] and a != b})
+            parts = [f"missing {', '.join(missing)}" if missing else "", f"extra {', '.join(extra)}" if extra else "",
+                     f"different version or files: {', '.join(changed)}" if changed else ""]
+            where = models or os.environ.get("POLYGLOT_NEWS_MODELS") or "the per-user store"
+            raise ModelError(
+                f"Dask worker {worker} has other translation packages than this machine "
+                f"({'; '.join(p for p in parts if p)}): install the same packages on every node, "
+                f"or point --models at a store they share (here: {where})"
+            )
+
+
+class _connect:  # noqa: N801 - used as a context manager, like a function
+    """A Dask client for ``scheduler``, and the local cluster it started, closed on exit."""
+
+    def __init__(self, scheduler: Any) -> None:
+        self.scheduler = scheduler
+        self.owned: list[Any] = []
+
+    def __enter__(self) -> Any:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ValueError("--dask needs Dask: pip install 'polyglot-news[dask]'") from None
+        if isinstance(self.scheduler, Client):
+            return self.scheduler
+        spec = str(self.scheduler).strip()
+        if spec.startswith("local:"):
+            count = spec.removeprefix("local:")
+            if not count.isdigit() or int(count) < 1:
+                raise ValueError(f"--dask {spec}: write local:N with N the number of worker processes, e.g. local:4")
+            cluster = LocalCluster(  # type: ignore[no-untyped-call,unused-ignore]
+                n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None,
+                host="127.0.0.1",
+            )
+            self.owned.append(cluster)
+            client = Client(cluster)  # type: ignore[no-untyped-call,unused-ignore]
+        elif spec:
+            try:
+                client = Client(spec, timeout="30s")  # type: ignore[no-untyped-call,unused-ignore]
+            except (OSError, ValueError) as error:
+                raise OutputError(f"--dask {spec}: cannot reach the Dask scheduler ({error})") from None
+        else:
+            raise ValueError("--dask needs a scheduler address (tcp://host:8786) or local:N")
+        self.owned.insert(0, client)
+        return client
+
+    def __exit__(self, *exc: object) -> None:
+        for thing in self.owned:
+            thing.close()

@@ -1,0 +1,265 @@
+"""``polyglot-news serve`` on loopback: the real LibreTranslate client, limits, load, XSS."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import subprocess
+import sys
+import threading
+import urllib.error
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+
+from click.testing import CliRunner  # noqa: E402
+
+from polyglot_news.cli import cli  # noqa: E402
+from polyglot_news.serve.batching import Busy, Engine, TimedOut  # noqa: E402
+from polyglot_news.serve.config import ServeConfig, is_loopback  # noqa: E402
+
+from .htmlcheck import active_content, parse  # noqa: E402
+from .serving import allow_loopback, call  # noqa: E402
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "belarus_us_relations.txt"
+XSS = (
+    "<script>alert(1)</script> Minsk <img src=x onerror=alert(1)> opens a tram line\n\n"
+    "The city opened a new tram line <script>alert(2)</script> on Monday [1]. "
+    "Officials said <img src=x onerror=alert(3)> it links two suburbs [2]. "
+    "Residents welcomed the line, the mayor said.\n\n"
+    "References:\n1. <script>alert(4)</script> Council report\n2. javascript:alert(5) <img src=x onerror=alert(6)>\n"
+)
+
+
+@pytest.fixture
+def loopback(monkeypatch: pytest.MonkeyPatch, network_attempts: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    allow_loopback(monkeypatch, network_attempts)
+    return network_attempts
+
+
+@pytest.fixture
+def server(loopback: Any, install_packages: Any) -> Iterator[str]:
+    from polyglot_news.serve.app import running
+
+    install_packages("echo-en_ru", "echo-ru_be", "echo-ru_en")
+    with running(ServeConfig(port=0)) as url:
+        yield url
+    assert loopback == []  # nothing tried to leave the machine
+
+
+def test_the_libretranslate_client_works_unchanged(server: str) -> None:
+    from libretranslatepy import LibreTranslateAPI  # type: ignore[import-untyped]
+
+    lt = LibreTranslateAPI(server)
+    text = "Minsk opened a new tram line on Monday [1]. It links two suburbs [2], officials said."
+    # the echo test model gives back its input: the markers must come back where they stood
+    assert lt.translate(text, "en", "ru") == text
+    assert lt.translate(text, "en", "be") == text  # pivot en→ru→be
+    languages = lt.languages()
+    assert {entry["code"] for entry in languages} == {"en", "ru", "be"}
+    assert all(set(entry) == {"code", "name", "targets"} for entry in languages)
+    assert next(e for e in languages if e["code"] == "en")["targets"] == ["be", "ru"]
+    found = lt.detect("Прывітанне! Сёння ў Мінску адкрылі новую трамвайную лінію, паведамілі ўлады.")
+    assert found[0]["language"] == "be" and 0 < found[0]["confidence"] <= 100
+    with pytest.raises(urllib.error.HTTPError) as error:
+        lt.translate("Hello", "en", "zz")
+    assert error.value.code == 400
+    assert json.loads(error.value.read()) == {"error": "zz is not supported"}
+
+
+def test_translate_list_auto_html_and_errors(server: str) -> None:
+    texts = [
+        "Minsk opened a new tram line on Monday, and the city council said more would follow [1].",
+        "Officials said the line links the centre with two suburbs [2][3].\nThe second line opens next year.",
+    ]
+    status, _, body = call(f"{server}/translate", {"q": texts, "source": "en", "target": "ru"})
+    assert status == 200 and body == {"translatedText": texts}
+    status, _, body = call(f"{server}/translate", {"q": texts[0], "source": "auto", "target": "ru"}, form=True)
+    assert status == 200 and body["translatedText"] == texts[0]
+    assert body["detectedLanguage"]["language"] == "en" and body["detectedLanguage"]["confidence"] > 0
+    status, _, body = call(f"{server}/translate", {"q": texts, "source": "auto", "target": "ru"})
+    assert [d["language"] for d in body["detectedLanguage"]] == ["en", "en"]
+    html = '<p class="x">Minsk opened a tram line [1].</p><p>Officials &amp; residents agree.</p>'
+    status, _, body = call(f"{server}/translate", {"q": html, "source": "en", "target": "ru", "format": "html"})
+    assert status == 200 and body["translatedText"] == html
+    for sent, error in (
+        ({"source": "en", "target": "ru"}, "Invalid request: missing q parameter"),
+        ({"q": [], "source": "en", "target": "ru"}, "Invalid request: missing q parameter"),
+        ({"q": "x", "target": "ru"}, "Invalid request: missing source parameter"),
+        ({"q": "x", "source": "en"}, "Invalid request: missing target parameter"),
+        ({"q": "x", "source": "en", "target": "ru", "format": "xml"}, "xml format is not supported"),
+        ({"q": "x", "source": "xx", "target": "ru"}, "xx is not supported"),
+    ):
+        status, _, body = call(f"{server}/translate", sent)
+        assert (status, body) == (400, {"error": error})
+    status, _, body = call(f"{server}/translate", ["not", "an", "object"])
+    assert (status, body) == (400, {"error": "Invalid JSON format"})
+    status, _, body = call(f"{server}/detect", {})
+    assert (status, body) == (400, {"error": "Invalid request: missing q parameter"})
+
+
+def test_native_api_and_the_page(server: str) -> None:
+    article = EXAMPLE.read_text(encoding="utf-8")
+    status, _, body = call(f"{server}/digest", {"text": article, "targets": ["ru", "be"]})
+    assert status == 200 and body["schema"] == "polyglot-news/digest/v1"
+    assert set(body["translations"]) == {"ru", "be"}
+    status, headers, page = call(f"{server}/digest", {"text": article, "targets": "ru,be", "format": "html"})
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in headers["content-security-policy"]
+    assert parse(page).find("td", lang="be")
+    status, _, markdown = call(f"{server}/digest", {"text": article, "targets": "none", "format": "markdown"})
+    assert status == 200 and markdown.startswith("# US Assistant Secretary")
+    status, _, models = call(f"{server}/models")
+    assert status == 200 and {m["pair"] for m in models} == {"en→ru", "ru→be", "ru→en"}
+    assert all(m["test_model"] for m in models)
+    status, _, health = call(f"{server}/health")
+    assert status == 200 and health["status"] == "ok"
+    status, headers, review = call(f"{server}/")
+    assert status == 200 and "script-src 'self'" in headers["content-security-policy"]
+    page_doc = parse(review)
+    assert page_doc.errors == [] and page_doc.find("textarea", id="article")
+    scripts = page_doc.find("script")
+    assert [s.attrs["src"] for s in scripts] == ["/static/review.js"] and not scripts[0].text.strip()
+    assert not [e for e in page_doc.elements if "src" in e.attrs and "://" in e.attrs["src"]]  # no CDN
+    assert call(f"{server}/static/review.js")[0] == 200 and call(f"{server}/static/review.css")[0] == 200
+
+
+def test_xss_probe_comes_back_as_text(server: str) -> None:
+    status, _, page = call(f"{server}/digest", {"text": XSS, "targets": "ru", "format": "html", "source_lang": "en",
+                                               "parts": "headline,summary,references,full"})
+    assert status == 200
+    doc = parse(page)
+    assert active_content(doc) == [] and not doc.find("img")
+    assert "<script>alert(1)</script>" in doc.find("h1")[0].text
+    assert "<img src=x onerror=alert(6)>" in doc.text()
+    status, _, body = call(f"{server}/translate", {"q": "<img src=x onerror=alert(1)>", "source": "en",
+                                                  "target": "ru", "format": "html"})
+    assert status == 200 and body["translatedText"] == "<img src=x onerror=alert(1)>"  # markup kept, not made
+
+
+def test_limits_keys_and_no_traces(loopback: Any, install_packages: Any, tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from polyglot_news.serve import native
+    from polyglot_news.serve.app import running
+
+    install_packages("echo-en_ru")
+    config = ServeConfig(port=0, api_keys=frozenset({"k1"}), max_chars=100, max_body_bytes=2000)
+    with running(config) as url:
+        q = {"q": "Hello [1].", "source": "en", "target": "ru"}
+        assert call(f"{url}/translate", q)[::2] == (403, {"error": "Invalid API key"})
+        assert call(f"{url}/translate", q | {"api_key": "nope"})[0] == 403
+        assert call(f"{url}/translate", q | {"api_key": "k1"})[::2] == (200, {"translatedText": "Hello [1]."})
+        long = {"q": "word " * 30, "source": "en", "target": "ru", "api_key": "k1"}
+        assert call(f"{url}/translate", long)[::2] == (
+            400, {"error": "Invalid request: request (150) exceeds text limit (100)"}
+        )
+        huge = {"q": "x" * 5000, "source": "en", "target": "ru", "api_key": "k1"}
+        status, _, body = call(f"{url}/translate", huge)
+        assert status == 413 and "too large" in body["error"]
+        assert call(f"{url}/health")[0] == 200  # no key needed to see that it is up
+
+        def broken(*args: Any) -> Any:
+            raise RuntimeError("secret /home/path detail")
+
+        monkeypatch.setattr(native, "models", broken)
+        status, _, body = call(f"{url}/models", {"api_key": "k1"}, form=True, method="GET")
+        assert status == 500 and body == {"error": "Internal error (logged on the server)"}
+        status, headers, _ = call(f"{url}/languages?api_key=k1", headers={"Origin": "http://evil.example"})
+        assert status == 200 and "access-control-allow-origin" not in {h.lower() for h in headers}
+
+
+def test_rate_limit_answers_429(loopback: Any) -> None:
+    from polyglot_news.serve.app import running
+
+    with running(ServeConfig(port=0, req_limit=2)) as url:
+        q = {"q": "Прывітанне, як справы ў Мінску сёння?"}
+        assert [call(f"{url}/detect", q)[0] for _ in range(2)] == [200, 200]
+        status, headers, body = call(f"{url}/detect", q)
+        assert (status, body) == (429, {"error": "Too many requests, limit: 2 per 1 minute"})
+        assert int(headers["retry-after"]) >= 1
+        assert call(f"{url}/health")[0] == 200  # only work requests count
+
+
+def test_cors_only_when_configured(loopback: Any) -> None:
+    from polyglot_news.serve.app import running
+
+    with running(ServeConfig(port=0, cors_origins=("http://newsroom.local",))) as url:
+        _, headers, _ = call(f"{url}/health", headers={"Origin": "http://newsroom.local"})
+        assert {k.lower(): v for k, v in headers.items()}["access-control-allow-origin"] == "http://newsroom.local"
+        _, headers, _ = call(f"{url}/health", headers={"Origin": "http://evil.example"})
+        assert "access-control-allow-origin" not in {k.lower() for k in headers}
+
+
+def test_exposed_address_needs_keys_or_no_auth(tmp_path: Path) -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+    with pytest.raises(ValueError, match="--api-keys FILE"):
+        ServeConfig(host="0.0.0.0").check()
+    ServeConfig(host="0.0.0.0", no_auth=True).check()
+    ServeConfig(host="0.0.0.0", api_keys=frozenset({"k"})).check()
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "--no-auth" in result.stderr
+    empty = tmp_path / "keys"
+    empty.write_text("# none yet\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--api-keys", str(empty)])
+    assert result.exit_code == 3 and "no API key" in result.stderr
+
+
+def test_full_queue_is_busy_and_waits_time_out() -> None:
+    async def scenario() -> None:
+        engine = Engine(ServeConfig(queue_size=1, timeout_s=0.2))
+        engine._queue = asyncio.Queue(maxsize=1)  # no collector: nothing is ever taken off
+        first = asyncio.create_task(engine.translate(["Hello."], "en", "ru"))
+        await asyncio.sleep(0)
+        with pytest.raises(Busy) as busy:
+            await engine.translate(["Again."], "en", "ru")
+        assert busy.value.retry_after >= 1
+        with pytest.raises(TimedOut):
+            await first
+
+    asyncio.run(scenario())
+
+
+def test_bounded_load_every_answer_is_its_own(server: str) -> None:
+    """8 clients × 50 requests, fixed seed: no error, no lost or swapped answer, and batching happened."""
+    words = "tram bus line city council budget suburb mayor station route ticket driver".split()
+    failures: list[str] = []
+
+    def client(n: int) -> None:
+        rng = random.Random(1000 + n)
+        for i in range(50):
+            sentence = " ".join(rng.choice(words) for _ in range(rng.randint(3, 12))).capitalize()
+            q = f"Request {n}-{i}: {sentence} [{rng.randint(1, 9)}]."
+            if rng.random() < 0.3:
+                q += f" Second sentence of {n}-{i} [2]."
+            status, _, body = call(f"{server}/translate", {"q": q, "source": "en", "target": "ru"})
+            if status != 200 or body != {"translatedText": q}:
+                failures.append(f"{n}-{i}: {status} {body}")
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not any(t.is_alive() for t in threads)
+    assert failures == []
+    engine = call(f"{server}/health")[2]["engine"]
+    assert engine["jobs"] == 400
+    assert engine["batches"] < engine["jobs"]  # concurrent requests shared batches
+
+
+def test_help_stays_light() -> None:
+    code = (
+        "import sys; from polyglot_news.cli import cli; "
+        "from click.testing import CliRunner; r = CliRunner().invoke(cli, ['serve', '--help']); "
+        "assert r.exit_code == 0, r.output; "
+        "heavy = [m for m in ('starlette', 'uvicorn', 'ctranslate2', 'sumy') if m in sys.modules]; "
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
