@@ -226,7 +226,7 @@ def batch(
     previous = signal.signal(signal.SIGTERM, streams.on_sigterm)
     code = 0
     try:
-        B.run_batch(
+        report = B.run_batch(  # the same object, updated as it goes: counts survive an interruption
             items, options, emit=emit, output_dir=output_dir, workers=useful,
             chunk=chunk, resume=resume, observe=observe, dask=dask_scheduler, report=report,
         )
