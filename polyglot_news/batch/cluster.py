@@ -116,12 +116,7 @@ def _finish(run: _Run, window: _Window, future: Any) -> None:
     for line, result in zip(lines, results, strict=True):
         run.emit(line)
         fresh = run._new_notes(result.notes)
-        if result.status == "ok":
-            run.report.ok += 1
-        elif result.status == "failed":
-            run.report.failed += 1
-        else:
-            run.report.resumed += 1
+        run.report.count(result.status)
         if run.observe is not None:
             run.observe(ArticleResult(result.id, result.status, result.failure, result.output, fresh), run.report)
 

@@ -42,4 +42,13 @@ class Report:
     def exit_code(self) -> int:
         return EXIT_PARTIAL if self.failed else 0
 
+    def count(self, status: Status) -> None:
+        """Count one article that ended ``ok``, ``failed`` or ``resumed``."""
+        if status == "ok":
+            self.ok += 1
+        elif status == "failed":
+            self.failed += 1
+        else:
+            self.resumed += 1
+
 

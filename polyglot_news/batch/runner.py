@@ -332,12 +332,7 @@ class _Run:
         line.update(fields)
         with signals_deferred():
             self.emit(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-            if result.status == "ok":
-                self.report.ok += 1
-            elif result.status == "failed":
-                self.report.failed += 1
-            else:
-                self.report.resumed += 1
+            self.report.count(result.status)
         if self.observe is not None:
             self.observe(result, self.report)
 

@@ -25,13 +25,10 @@ def catalog_path() -> Path | Traversable:
 def load_catalog(path: Path | Traversable | None = None) -> list[dict[str, Any]]:
     """The catalog's package entries; an absent catalog is an empty one."""
     path = catalog_path() if path is None else path
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    data = _read(path)
+    if data is None:
         return []
-    except (OSError, ValueError, RecursionError) as exc:
-        raise ModelError(f"{path}: unreadable catalog: {exc}") from None
-    entries = data.get("packages") if isinstance(data, dict) else None
+    entries = data.get("packages")
     if not isinstance(entries, list):
         raise ModelError(f"{path}: catalog has no 'packages' list")
     return [e for e in entries if isinstance(e, dict)]
@@ -47,13 +44,20 @@ def load_hub_models(path: Path | Traversable | None = None) -> list[dict[str, An
     whether it is an official release or a third-party conversion (and of which model).
     """
     path = catalog_path() if path is None else path
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return []
-    except (OSError, ValueError, RecursionError) as exc:
-        raise ModelError(f"{path}: unreadable catalog: {exc}") from None
-    entries = data.get("hub_models", []) if isinstance(data, dict) else []
+    entries = (_read(path) or {}).get("hub_models", [])
     if not isinstance(entries, list):
         raise ModelError(f"{path}: catalog 'hub_models' is not a list")
     return [e for e in entries if isinstance(e, dict) and isinstance(e.get("repo"), str)]
+
+
+def _read(path: Path | Traversable) -> dict[str, Any] | None:
+    """The catalog file as a JSON object, or ``None`` when there is no catalog file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, RecursionError) as exc:
+        raise ModelError(f"{path}: unreadable catalog: {exc}") from None
+    if not isinstance(data, dict):
+        raise ModelError(f"{path}: catalog is not a JSON object")
+    return data
