@@ -232,8 +232,8 @@ def argos_available() -> bool:
 
 def argos_run(args: argparse.Namespace, texts: list[str]) -> None:
     """argostranslate on the package: one ``translate`` call per sentence (its own batching)."""
-    import argostranslate.package  # type: ignore[import-not-found]
-    import argostranslate.translate  # type: ignore[import-not-found]
+    import argostranslate.package
+    import argostranslate.translate
 
     os.environ.setdefault("ARGOS_PACKAGES_DIR", tempfile.mkdtemp(prefix="pn-argos-"))
     argostranslate.package.install_from_path(args.archive)
