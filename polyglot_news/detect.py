@@ -36,10 +36,10 @@ from polyglot_news import detect_lingua, langdetect_fast
 from polyglot_news.charmodel import cyrillic_model, events, word_tokens
 from polyglot_news.document import Detection
 from polyglot_news.langid_words import ALPHABETS, FUNCTION_WORDS, LATIN_WORDS
+from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
 
 SEED = 0
 MODEL_VERSION = 2
-DEFAULT_DETECTOR = "langdetect"
 
 # Reasons carried by Detection.reason.
 DETECTED = "detected"
@@ -154,7 +154,7 @@ _BACKENDS = {
     "langdetect": _Backend("langdetect", frozenset(_LANGDETECT_CYRILLIC), _LD_WEIGHT),
     "lingua": _Backend("lingua", frozenset(ALPHABETS), _LINGUA_WEIGHT),
 }
-DETECTORS = tuple(_BACKENDS)  # the names ``detector=`` and ``--detector`` accept
+assert tuple(_BACKENDS) == DETECTORS  # the names languages.py lists for ``detector=`` and ``--detector``
 
 
 def _backend(detector: str) -> _Backend:

@@ -57,3 +57,9 @@ def check_language_code(code: str, name: str) -> str:
     if not _LANG_CODE.match(clean):
         raise ValueError(f"{name} takes language codes like 'en' or 'be', not {code!r}")
     return clean
+
+
+DETECTORS = ("langdetect", "lingua")
+"""The general-purpose detectors ``detector=`` and ``--detector`` accept (lingua: the optional extra)."""
+
+DEFAULT_DETECTOR = "langdetect"

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from polyglot_news.cli import streams
-from polyglot_news.detect import DEFAULT_DETECTOR, DETECTORS
 from polyglot_news.errors import InputError, PolyglotNewsError, exit_code_of
+from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
 from polyglot_news.render import FORMATS
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
 from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS
