@@ -74,18 +74,29 @@ def _refuse(token: str) -> Any:
     raise AssertionError(f"{token} is not JSON")
 
 
-def test_an_unreadable_input_stops_the_run_only_after_what_was_read_is_written() -> None:
+@pytest.mark.parametrize("translating", [False, True])
+def test_an_unreadable_input_stops_the_run_only_after_what_was_read_is_written(
+    install_packages: Any, translating: bool
+) -> None:
     def feed() -> Iterator[Item]:
         yield Item("a", text=article(1))
         yield Item("b", text=article(2))
+        yield Item("c", text=article(3))
         raise OSError(5, "Input/output error")
 
+    request = None
+    if translating:  # articles go in windows of --chunk: the one being read when the error came is written too
+        from polyglot_news.cli.options import translation_request
+
+        install_packages("echo-en_ru")
+        request = translation_request("ru", "headline", None, 1, 256, "int8", None)
     emitted: list[str] = []
     report = B.Report()
     with pytest.raises(InputError, match="cannot read the input"):
-        B.run_batch(feed(), B.BatchOptions(source_lang="en"), emit=emitted.append, workers=1, report=report)
-    assert [json.loads(line)["id"] for line in emitted] == ["a", "b"]
-    assert report.ok == 2
+        B.run_batch(feed(), B.BatchOptions(source_lang="en", translation=request), emit=emitted.append, workers=1,
+                    chunk=2, report=report)
+    assert [json.loads(line)["id"] for line in emitted] == ["a", "b", "c"]
+    assert report.ok == 3
 
 
 def _check_item(item: Item) -> None:

@@ -46,8 +46,8 @@ def _loopback(address: Any) -> bool:
 def loopback_only(monkeypatch: pytest.MonkeyPatch, network_attempts: list[Any]) -> Iterator[None]:
     """Let Dask reach 127.0.0.1; any other address still fails as in every test."""
     blocked_connect, blocked_connect_ex = socket.socket.connect, socket.socket.connect_ex
-    blocked_lookup = socket.getaddrinfo
-    real_connect, real_connect_ex, real_lookup = _REAL
+    blocked_lookup, blocked_create = socket.getaddrinfo, socket.create_connection
+    real_connect, real_connect_ex, real_lookup, real_create = _REAL
 
     def connect(self: socket.socket, address: Any) -> Any:
         if self.family != socket.AF_UNIX and _loopback(address):
@@ -62,14 +62,20 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch, network_attempts: list[Any]) 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
         return real_lookup(host, *args, **kwargs) if _loopback(host) else blocked_lookup(host, *args, **kwargs)
 
+    def create_connection(address: Any, *args: Any, **kwargs: Any) -> Any:
+        if _loopback(address):
+            return real_create(address, *args, **kwargs)
+        return blocked_create(address, *args, **kwargs)
+
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
     yield
     assert network_attempts == [], "only loopback connections are allowed"
 
 
-_REAL = (socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo)
+_REAL = (socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo, socket.create_connection)
 
 
 @pytest.fixture(scope="module")
@@ -256,3 +262,81 @@ def test_a_window_that_fails_for_good_becomes_error_records(tmp_path: Path, clie
     records = [json.loads(line) for line in lines]
     assert [r["error"]["type"] for r in records] == ["MemoryError"] * 3
     assert report.failed == 3 and report.exit_code == 7
+
+
+# ---------------------------------------------------------------- interruption and the caller's report
+
+
+def test_an_interrupted_run_leaves_its_counts_in_the_callers_report(tmp_path: Path, client: Any) -> None:
+    """As on one machine: ``report`` is the caller's object, counted line by line, so Ctrl-C keeps the counts."""
+    write_folder(tmp_path / "feed", 12)
+    lines: list[str] = []
+
+    def interrupt(result: B.ArticleResult, report: B.Report) -> None:
+        if report.done == 5:
+            raise KeyboardInterrupt
+
+    report = B.Report()
+    with pytest.raises(KeyboardInterrupt):
+        B.run_batch(iter_paths([tmp_path / "feed"]), B.BatchOptions(source_lang="en"), emit=lines.append,
+                    chunk=2, dask=client, observe=interrupt, report=report)
+    assert report.ok == report.done == len(lines) == 5
+
+
+def test_an_unreadable_input_stops_the_run_only_after_what_was_read_is_written(client: Any) -> None:
+    from polyglot_news.batch.inputs import Item
+    from polyglot_news.errors import InputError
+
+    from .test_batch import article
+
+    def feed() -> Iterator[Item]:
+        for n in range(5):
+            yield Item(f"a{n}", text=article(n))
+        raise OSError(5, "Input/output error")
+
+    lines: list[str] = []
+    report = B.Report()
+    with pytest.raises(InputError, match="cannot read the input"):
+        B.run_batch(feed(), B.BatchOptions(source_lang="en"), emit=lines.append, chunk=2, dask=client,
+                    report=report)
+    assert [json.loads(line)["id"] for line in lines] == [f"a{n}" for n in range(5)]
+    assert report.ok == 5
+
+
+def test_sigterm_summary_counts_the_lines_the_client_wrote(tmp_path: Path, client: Any) -> None:
+    feed, out = tmp_path / "feed", tmp_path / "out"
+    write_folder(feed, 60)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "polyglot_news", "batch", "--to", "none", "--source-lang", "en", "--chunk", "2",
+         str(feed), "-o", str(out), "--dask", client.scheduler.address],
+        cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    first = [process.stdout.readline() for _ in range(3)]
+    process.send_signal(signal.SIGTERM)
+    rest = process.stdout.read()  # through the pipe's buffer, which may hold more than the lines read
+    stderr = process.stderr.read()
+    process.wait(timeout=60)
+    written = len([line for line in [*first, *rest.splitlines()] if line.strip()])
+    assert process.returncode == 143, stderr
+    assert 3 <= written < 60
+    assert f"batch: interrupted after {written} articles ({written} ok, 0 failed)" in stderr
+
+
+# ---------------------------------------------------------------- an address where no scheduler answers
+
+
+def test_an_address_without_a_scheduler_fails_at_once_naming_it(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on: bound, then released
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    write_folder(tmp_path / "feed", 1)
+    address = f"tcp://127.0.0.1:{port}"
+    start = time.monotonic()
+    result = run(str(tmp_path / "feed"), "--to", "none", "--dask", address)
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: --dask {address}: no Dask scheduler answers there")
+    assert result.stdout == ""
+    assert elapsed < 5, f"took {elapsed:.1f} s"

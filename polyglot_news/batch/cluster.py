@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
@@ -35,10 +36,15 @@ from polyglot_news.batch.outputs import OutputFolder
 from polyglot_news.batch.report import ArticleResult, Report
 from polyglot_news.batch.runner import _Run, _Slot, _Window
 from polyglot_news.batch.workers import Task, summarize_task
-from polyglot_news.errors import ModelError, OutputError
+from polyglot_news.errors import InputError, ModelError
+from polyglot_news.io import signals_deferred
 
 WINDOWS_PER_THREAD = 2
 """Windows in flight per worker thread: enough to keep every worker busy, few enough to bound memory."""
+
+CONNECT_TIMEOUT = 5.0
+"""Seconds a scheduler address gets to accept a connection (Dask's own default, 30 s, would
+keep a mistyped address waiting): a refused connection fails at once, a silent host after this."""
 
 
 def run_on_dask(
@@ -51,21 +57,27 @@ def run_on_dask(
     chunk: int,
     resume: bool = False,
     observe: Callable[[ArticleResult, Report], None] | None = None,
+    report: Report | None = None,
 ) -> Report:
     """:func:`~polyglot_news.batch.runner.run_batch` with the windows run on a Dask cluster.
 
     ``scheduler``: a scheduler address (``tcp://host:8786``), ``local:N`` for a local cluster
-    of N worker processes started for this run, or a ``distributed.Client``.
+    of N worker processes started for this run, or a ``distributed.Client``. ``report`` is
+    updated as articles are emitted, as on one machine: an interrupted caller still knows
+    how many were written. An error reading the input stops the run only after every window
+    read before it is finished.
 
     Raises:
         ModelError: a worker sees other packages than the client (or none where it needs some).
-        ValueError: Dask is not installed, or ``scheduler`` is not understood.
+        InputError: the input could not be read to the end (what was read before is written).
+        ValueError: Dask is not installed, ``scheduler`` is not understood, or no Dask
+            scheduler answers at its address (within :data:`CONNECT_TIMEOUT` for the connection).
     """
+    report = report if report is not None else Report()
     with _connect(scheduler) as client:
         sign = options.signature()
         if options.translation is not None:
             check_models(client, options.translation.models)
-        report = Report()
         folder = OutputFolder(output_dir, options.fmt, sign) if output_dir is not None else None
         run = _Run(options, sign, folder, resume, emit, observe, report)
         on_host: dict[str, int] = {}
@@ -73,7 +85,16 @@ def run_on_dask(
             on_host[_host(address)] = on_host.get(_host(address), 0) + int(threads)
         limit = max(2, WINDOWS_PER_THREAD * max(1, sum(on_host.values())))
         pending: deque[tuple[_Window, Any]] = deque()
-        for window in _windows(items, chunk, run):
+        windows = _windows(items, chunk, run)
+        stopped: BaseException | None = None
+        while True:
+            try:
+                window = next(windows)
+            except StopIteration:
+                break
+            except Exception as error:  # finish what was read before, then stop (as a local run does)
+                stopped = InputError(f"cannot read the input: {error}") if isinstance(error, OSError) else error
+                break
             future = None
             if not window.skip:
                 payload = [(s.item, s.output, s.complete, s.failure) for s in window.slots]
@@ -85,16 +106,24 @@ def run_on_dask(
                 _finish(run, *pending.popleft())  # in input order, as soon as the oldest window is back
         while pending:
             _finish(run, *pending.popleft())
+        if stopped is not None:
+            raise stopped
         return report
 
 
 def _windows(items: Iterable[Item], size: int, run: _Run) -> Iterator[_Window]:
+    """``size`` articles a window; an error reading the input comes after the window read before it."""
     slots: list[_Slot] = []
-    for item in items:
-        slots.append(run.prepare(item))
-        if len(slots) == size:
+    try:
+        for item in items:
+            slots.append(run.prepare(item))
+            if len(slots) == size:
+                yield run.window(slots)
+                slots = []
+    except Exception:
+        if slots:
             yield run.window(slots)
-            slots = []
+        raise
     if slots:
         yield run.window(slots)
 
@@ -114,9 +143,10 @@ def _finish(run: _Run, window: _Window, future: Any) -> None:
         return
     run.report.flagged += flagged
     for line, result in zip(lines, results, strict=True):
-        run.emit(line)
         fresh = run._new_notes(result.notes)
-        run.report.count(result.status)
+        with signals_deferred():  # a line emitted is a line counted, even if Ctrl-C comes now
+            run.emit(line)
+            run.report.count(result.status)
         if run.observe is not None:
             run.observe(ArticleResult(result.id, result.status, result.failure, result.output, fresh), run.report)
 
@@ -266,9 +296,10 @@ class _connect:  # noqa: N801 - used as a context manager, like a function
             client = Client(cluster)  # type: ignore[no-untyped-call,unused-ignore]
         elif spec:
             try:
-                client = Client(spec, timeout="30s")  # type: ignore[no-untyped-call,unused-ignore]
+                _knock(spec)
+                client = Client(spec, timeout=f"{2 * CONNECT_TIMEOUT:g}s")  # type: ignore[no-untyped-call,unused-ignore]
             except (OSError, ValueError) as error:
-                raise OutputError(f"--dask {spec}: cannot reach the Dask scheduler ({error})") from None
+                raise ValueError(f"--dask {spec}: no Dask scheduler answers there ({error})") from None
         else:
             raise ValueError("--dask needs a scheduler address (tcp://host:8786) or local:N")
         self.owned.insert(0, client)
@@ -277,3 +308,23 @@ class _connect:  # noqa: N801 - used as a context manager, like a function
     def __exit__(self, *exc: object) -> None:
         for thing in self.owned:
             thing.close()
+
+
+def _knock(spec: str) -> None:
+    """Open (and close) a plain TCP connection to a TCP-based scheduler address, within :data:`CONNECT_TIMEOUT`.
+
+    Dask itself retries a refused connection until its timeout; this fails at once instead.
+
+    Raises:
+        OSError: nothing accepts the connection (refused, unknown host, timed out).
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(spec)  # a bare host:port is tcp
+        host, port = parse_host_port(location, default_port=8786)
+    except ValueError:
+        return  # not a host and port: Dask judges it
+    if scheme in ("tcp", "tls", "ws", "wss"):
+        with socket.create_connection((str(host), int(port)), timeout=CONNECT_TIMEOUT):
+            pass

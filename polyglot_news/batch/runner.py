@@ -95,7 +95,7 @@ def run_batch(
 
         return run_on_dask(
             items, options, scheduler=dask, emit=emit, output_dir=output_dir, chunk=chunk, resume=resume,
-            observe=observe,
+            observe=observe, report=report,
         )
     translating = options.translation is not None
     if options.translation is not None:  # the store is scanned once, here, for the whole run
@@ -162,8 +162,8 @@ def _read_windows(
                 continue
         return False
 
+    slots: list[_Slot] = []
     try:
-        slots: list[_Slot] = []
         for item in items:
             slots.append(run.prepare(item))
             if len(slots) == size:
@@ -173,7 +173,9 @@ def _read_windows(
         if slots and not put(run.window(slots)):
             return
         put(_EOF)
-    except Exception as error:  # reported by the main thread as the run's own failure
+    except Exception as error:  # reported by the main thread as the run's own failure, after what was read
+        if slots and not put(run.window(slots)):
+            return
         put(InputError(f"cannot read the input: {error}") if isinstance(error, OSError) else error)
 
 
