@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/translate_bench.py [--size base|big|both] [-n 200] [--tokens 32]
+    .venv/bin/python benchmarks/translate_bench.py --size base --windows 200,1000
 
 Packages: seeded random-weight packages of the real en→ru sizes, built in a temporary
 folder — **base** (Transformer base as in the Argos en→ru package: 6+6 layers, d_model 512,
@@ -38,12 +39,22 @@ machine is shared: a ratio taken within one round cancels most of the disturbanc
 Memory: each path runs once more in a fresh process, and its peak resident set size
 (``VmHWM``, model load included) is printed. Guard retries are off: on random
 weights every output is degenerate, and retrying all of it would time the retry.
+
+``--windows 200,1000`` measures instead how the engine's memory grows with the number of
+sentences one ``translate`` call holds (a ``batch`` window of articles is one call per
+route): for each count, a fresh process translates that many distinct English news
+sentences — NTREX first, then the sentences of the eval-dev English news articles
+(``a_summ``), about 1,100 in all — each with an inner citation marker after its middle word
+(so the engine needs the model's attention for every one), and prints its peak RSS, the
+growth per 1,000 sentences, and a hash of the translated sentences (the same before and
+after a change that must not alter output).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import json
 import os
@@ -84,15 +95,40 @@ def eval_dev() -> Path:
     return Path(override) if override else REPO.parent / "shared" / "eval-dev"
 
 
-def english_sentences(count: int) -> list[str]:
-    """The first ``count`` English sentences of the NTREX parallel file."""
+def english_sentences(count: int | None) -> list[str]:
+    """The first ``count`` English sentences of the NTREX parallel file (``None``: all)."""
     path = eval_dev() / TSV
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         out = [row["eng"].strip() for row in rows if row.get("eng", "").strip()]
+    if count is None:
+        return out
     if len(out) < count:
         raise SystemExit(f"{path} has only {len(out)} sentences, {count} asked for")
     return out[:count]
+
+
+def news_sentences(count: int) -> list[Sentence]:
+    """``count`` distinct English news sentences, each with an inner marker ``[k]`` after its middle word."""
+    from polyglot_news.citations import extract
+    from polyglot_news.segment import split_sentences
+
+    texts = dict.fromkeys(t for t in english_sentences(None) if len(t.split()) >= 4)
+    for name in ("bbc_news_summary_55", "cnn_dailymail_20", "xlsum_en_15"):
+        with (eval_dev() / "a_summ" / f"{name}.jsonl").open(encoding="utf-8") as handle:
+            for line in handle:
+                paragraphs = [p for p in json.loads(line)["article"].split("\n") if p.strip()]
+                texts.update((s.plain, None) for s in split_sentences(paragraphs, "en") if len(s.plain.split()) >= 4)
+    chosen = list(texts)[:count]
+    if len(chosen) < count:
+        raise SystemExit(f"only {len(chosen)} distinct news sentences in eval-dev, {count} asked for")
+    out: list[Sentence] = []
+    for index, text in enumerate(chosen):
+        words = text.split()
+        middle = len(words) // 2
+        plain, markers = extract(" ".join([*words[:middle], f"[{index % 9 + 1}]", *words[middle:]]))
+        out.append(Sentence(plain, tuple(markers), index))
+    return out
 
 
 def project_english() -> list[str]:
@@ -212,6 +248,19 @@ def _peak_mb() -> float:
 
 def child(args: argparse.Namespace) -> int:
     """``--child PATH``: run one path once in this fresh process; print its time and peak RSS."""
+    if args.child == "window":
+        from polyglot_news.translation.engine import ArgosTranslator
+
+        sentences = news_sentences(args.sentences)
+        engine = ArgosTranslator(Path(args.package), decode_options(args))
+        loaded_mb = _peak_mb()
+        start = time.perf_counter()
+        done = engine.translate(sentences)
+        seconds = time.perf_counter() - start
+        digest = hashlib.sha256("\n".join(f"{t.sentence.text}\t{t.flags}" for t in done).encode("utf-8"))
+        print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb(), "loaded_mb": loaded_mb,
+                          "sha": digest.hexdigest()[:12]}))
+        return 0
     texts = english_sentences(args.sentences)
     if args.child == "argos":
         loaded_mb = _peak_mb()
@@ -241,15 +290,38 @@ def argos_run(args: argparse.Namespace, texts: list[str]) -> None:
         argostranslate.translate.translate(text, "en", "ru")
 
 
-def run_child(args: argparse.Namespace, package: Path, path: str) -> dict[str, float]:
+def run_child(args: argparse.Namespace, package: Path, path: str) -> dict[str, Any]:
     argv = [sys.executable, __file__, "--child", path, "--package", str(package), "-n", str(args.sentences),
             "--tokens", str(args.tokens), "--beam", str(args.beam), "--batch-tokens", str(args.batch_tokens),
             "--intra-threads", str(args.intra_threads), "--archive", str(args.archive or "")]
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     if done.returncode:
         return {"error": 1.0}
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def bench_windows(args: argparse.Namespace, size: str, scratch: Path) -> None:
+    """Peak RSS of one ``translate`` call over more and more marked sentences, each in a fresh process."""
+    package = package_dir(args.package, size, scratch)
+    options = decode_options(args)
+    counts = [int(c) for c in args.windows.split(",")]
+    print(f"\n## {size}: {package.name}, memory against sentences per call")
+    print(f"input: distinct English news sentences, an inner marker in each; {args.tokens} target tokens each; "
+          f"options {options.signature()}, --batch-tokens {options.batch_tokens}, "
+          f"intra_threads {options.intra_threads}")
+    print(f"{'sentences':>10}{'seconds':>10}{'peak RSS MB':>13}{'after load MB':>15}{'outputs sha256':>16}")
+    measured: list[tuple[int, float]] = []
+    for count in counts:
+        mem = run_child(argparse.Namespace(**{**vars(args), "sentences": count}), package, "window")
+        if "peak_mb" not in mem:
+            print(f"{count:>10}{'failed':>10}")
+            continue
+        measured.append((count, mem["peak_mb"]))
+        print(f"{count:>10}{mem['seconds']:>10.1f}{mem['peak_mb']:>13.0f}{mem['loaded_mb']:>15.0f}{mem['sha']:>16}")
+    if len(measured) >= 2:
+        (n0, m0), (n1, m1) = measured[0], measured[-1]
+        print(f"peak RSS growth: {1000 * (m1 - m0) / (n1 - n0):.1f} MB per 1,000 sentences ({n0} → {n1})")
 
 
 def cold_start(store: Path, sentence: str, beam: int, k: int) -> float:
@@ -367,7 +439,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="paired rounds of raw and engine")
     parser.add_argument("--naive-rounds", type=int, default=1)
     parser.add_argument("--cold-rounds", type=int, default=3)
-    parser.add_argument("--child", choices=("raw", "engine", "argos"), help=argparse.SUPPRESS)
+    parser.add_argument("--windows", help="comma-separated sentence counts: peak RSS of one translate call over each "
+                        "(only this table is printed)")
+    parser.add_argument("--child", choices=("raw", "engine", "argos", "window"), help=argparse.SUPPRESS)
     parser.add_argument("--archive", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -379,6 +453,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (a shared machine adds noise)")
     print(f"ctranslate2 {ctranslate2.__version__}, python {platform.python_version()}")
     sizes = ("base", "big") if args.size == "both" else (args.size,)
+    if args.windows:
+        with tempfile.TemporaryDirectory(prefix="pn-bench-") as tmp:
+            for size in sizes:
+                bench_windows(args, size, Path(tmp) / size)
+        return 0
     with tempfile.TemporaryDirectory(prefix="pn-bench-") as tmp:
         built = [bench_size(args, size, Path(tmp) / size) for size in sizes]
         if args.cold_rounds:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from polyglot_news.citations import extract
 from polyglot_news.document import Marker, Sentence
-from polyglot_news.translation.placement import Alignment, place, token_words
+from polyglot_news.translation.placement import MIN_ATTENTION, Alignment, place, token_words, word_targets
 
 
 def _tokens(plain: str) -> list[str]:
@@ -157,3 +157,52 @@ def test_final_markers_stay_final(case: tuple[str, list[Marker], str, list[list[
     placed = place(markers, plain, target)
     was_final, is_final = _final(plain, markers), _final(target, placed)
     assert [i for i, f in enumerate(was_final) if f and not is_final[i]] == []
+
+
+def _one_word(alignment: Alignment, source: str, target: str, word: int) -> int | None:
+    """The rule for one source word, written out plainly (the reference :func:`word_targets` must match)."""
+    src_map, tgt_map = token_words(alignment.source_tokens, source), token_words(alignment.target_tokens, target)
+    if src_map is None or tgt_map is None or not alignment.attention:
+        return None
+    columns = [s for s, w in enumerate(src_map) if w == word]
+    rows = min(len(alignment.attention), len(tgt_map))
+    if not columns or rows == 0:
+        return None
+    best: dict[int, float] = {}
+    hits: list[int] = []
+    for t in range(rows):
+        row = alignment.attention[t]
+        if len(row) < len(src_map):
+            return None
+        mass = sum(row[s] for s in columns)
+        best[tgt_map[t]] = max(best.get(tgt_map[t], -1.0), mass)
+        if src_map[max(range(len(src_map)), key=row.__getitem__)] == word:
+            hits.append(tgt_map[t])
+    if hits:
+        return max(hits)
+    found, score = max(best.items(), key=lambda kv: (kv[1], -kv[0]))
+    return found if score >= MIN_ATTENTION else None
+
+
+@st.composite
+def pieces_and_attention(draw: st.DrawFn) -> tuple[str, str, Alignment]:
+    words = st.text("abcé", min_size=1, max_size=5)
+    source, target = draw(st.lists(words, min_size=1, max_size=6)), draw(st.lists(words, min_size=1, max_size=6))
+    src = [("\u2581" if i == 0 or draw(st.booleans()) else "") + w for i, w in enumerate(source)]
+    tgt = [("\u2581" if i == 0 or draw(st.booleans()) else "") + w for i, w in enumerate(target)]
+    weights = st.sampled_from([0.0, 0.01, 0.04, 0.05, 0.3, 0.3, 0.5, 1.0])
+    extra = draw(st.integers(-1, 1))
+    rows = [draw(st.lists(weights, min_size=len(src) + extra, max_size=len(src) + extra)) for _ in tgt]
+    return "".join(src).replace("\u2581", " ").strip(), "".join(tgt).replace("\u2581", " ").strip(), Alignment(
+        src, tgt, rows[: draw(st.integers(0, len(rows)))]
+    )
+
+
+@given(pieces_and_attention())
+@settings(max_examples=300, deadline=None)
+def test_word_targets_is_the_one_word_rule_for_every_word(case: tuple[str, str, Alignment]) -> None:
+    """The engine keeps only word_targets' few integers: they must be what the attention matrix gives, word by word."""
+    source, target, alignment = case
+    reduced = word_targets(alignment, source, target)
+    expected = tuple(_one_word(alignment, source, target, w) for w in range(len(source.split())))
+    assert (reduced or tuple(None for _ in expected)) == expected

@@ -657,3 +657,66 @@ def test_batch_tokens_option_reaches_the_engine(tmp_path: Path) -> None:
         assert "--batch-tokens" in shown.stdout, command
     refused = CliRunner().invoke(cli, ["digest", "--batch-tokens", "0", "-"], input="x")
     assert refused.exit_code == 2
+
+
+# ---------------------------------------------------------------- memory bounded however many sentences a call holds
+
+
+class _Counted:
+    """A CTranslate2 result as the engine sees it, counted while alive (it may hold a whole attention matrix)."""
+
+    alive = 0
+    most = 0
+
+    def __init__(self, inner: Any) -> None:
+        self.hypotheses, self.attention = inner.hypotheses, inner.attention
+        _Counted.alive += 1
+        _Counted.most = max(_Counted.most, _Counted.alive)
+
+    def __del__(self) -> None:
+        _Counted.alive -= 1
+
+
+class _Pending:
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def result(self) -> _Counted:
+        return _Counted(self.inner.result())
+
+
+def _counting_translator(model_dir: Path) -> Any:
+    import ctranslate2  # type: ignore[import-untyped]
+
+    class Counting(ctranslate2.Translator):  # type: ignore[misc]
+        """CTranslate2's own translator, its results counted while the engine holds them."""
+
+        calls: list[int] = []
+
+        def translate_batch(self, batch: list[list[str]], *args: Any, **kwargs: Any) -> Any:
+            Counting.calls.append(len(batch))
+            results = super().translate_batch(batch, *args, **kwargs)
+            if kwargs.get("asynchronous"):
+                return [_Pending(r) for r in results]
+            return [_Counted(r) for r in results]
+
+    return Counting(str(model_dir / "model"), device="cpu", compute_type="int8", intra_threads=1)
+
+
+def test_results_are_reduced_one_at_a_time_in_one_call(packages: dict[str, Path]) -> None:
+    """However many sentences one call holds, at most one full CTranslate2 result is alive at a time,
+    the batch CTranslate2 sees is the same one call, and the outputs are those of the plain engine."""
+    texts = [f"Officials in city {n} [1] said the plan would cost {n + 12} million roubles [2]." for n in range(60)]
+    options = DecodeOptions(batch_tokens=64, retry=False)
+    plain = ArgosTranslator(packages["echo-en_ru"], options).translate(marked_sentences(*texts))
+    clear_cache()
+    counted = ArgosTranslator(packages["echo-en_ru"], options)
+    counting = _counting_translator(packages["echo-en_ru"])
+    counted.package = dataclasses.replace(counted.package, translator=counting)
+    _Counted.alive = _Counted.most = 0
+    results = counted.translate(marked_sentences(*texts))
+    assert type(counting).calls == [60]
+    assert _Counted.most == 1 and _Counted.alive == 0
+    assert [(r.sentence, r.flags) for r in results] == [(r.sentence, r.flags) for r in plain]
+    # what the package remembers is the reduced output: a word alignment, no attention matrix
+    assert {type(out.aligned) for out in counted.package.memo.values()} == {tuple}

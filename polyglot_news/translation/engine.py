@@ -7,7 +7,10 @@ prefix token (``>>bel<<``, ``eng_Latn``) and several targets in one package, cho
 translator (see ``lang_models/README.md``). :class:`ArgosTranslator` translates all the sentences it is given in
 one batched, length-sorted ``translate_batch`` call (batch size counted in tokens), checks
 each output with :mod:`.guard` (retrying degenerate ones once with safer decoding) and puts
-the citation markers back with :mod:`.placement`. The model only ever sees
+the citation markers back with :mod:`.placement`. Memory stays bounded however many
+sentences one call holds: CTranslate2's results are taken one at a time as its batches
+finish, and each is reduced at once to its text, flags and word alignment (a few integers;
+the attention matrix is dropped), which is also all the package's memo keeps. The model only ever sees
 ``Sentence.plain``. :class:`PivotTranslator` chains translators (en→ru→be), markers carried
 through every hop. Packages are loaded once per process and kept.
 
@@ -22,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from polyglot_news.citations import check_brackets, check_invariant, drop_brackets, hold_out, put_back
 from polyglot_news.document import Marker, Sentence
@@ -30,10 +33,11 @@ from polyglot_news.errors import ModelError
 from polyglot_news.translation import guard
 from polyglot_news.translation.decoding import TRUNCATED, DecodeOptions
 from polyglot_news.translation.loader import load
-from polyglot_news.translation.placement import Alignment, place
+from polyglot_news.translation.placement import Alignment, WordTargets, place, word_targets
 
 MEMO_SIZE = 2048
-"""Outputs each loaded package keeps (oldest dropped first); bounds memory in long batch runs."""
+"""Outputs each loaded package keeps (oldest dropped first); bounds memory in long batch runs.
+An output is its text, flags and word alignment, well under a kilobyte: no attention."""
 
 @dataclass(frozen=True)
 class Translated:
@@ -60,9 +64,9 @@ class Translator(Protocol):
 
 @dataclass
 class _Output:
-    tokens: list[str]
     text: str
-    attention: list[list[float]] | None
+    aligned: WordTargets | None
+    """The source words' target words (:func:`.placement.word_targets`), when attention was asked for."""
     flags: tuple[str, ...]
 
 
@@ -139,10 +143,7 @@ class ArgosTranslator:
         if self.options.retry:
             self._retry([sources[i] for i in todo], [plains[i] for i in todo], outputs, attention)
         fresh = {plains[i]: out for i, out in zip(todo, outputs, strict=True)}
-        by_plain = {
-            plain: (source, fresh[plain] if plain in fresh else memo[(*key, plain)])
-            for plain, source in zip(plains, sources, strict=True)
-        }
+        by_plain = {plain: fresh[plain] if plain in fresh else memo[(*key, plain)] for plain in plains}
         memo.update(((*key, plain), out) for plain, out in fresh.items())
         while len(memo) > MEMO_SIZE:
             del memo[next(iter(memo))]
@@ -152,10 +153,9 @@ class ArgosTranslator:
                 markers = place(sentence.markers, sentence.plain, "")
                 results.append(Translated(Sentence("", markers, sentence.index)))
                 continue
-            source, out = by_plain[sentence.plain]
-            alignment = Alignment(source, out.tokens, out.attention) if out.attention else None
+            out = by_plain[sentence.plain]
             output = drop_brackets(out.text, sentence.plain)  # a group the model saw none of is invented
-            markers = place(sentence.markers, sentence.plain, output, alignment)
+            markers = place(sentence.markers, sentence.plain, output, out.aligned)
             text, markers = _keep_leading_space(sentence.plain, output, markers)
             results.append(Translated(Sentence(text, markers, sentence.index), out.flags))
         return results
@@ -188,13 +188,21 @@ class ArgosTranslator:
         if not sources:
             return []
         prefix_token = self.spec.target_prefix
-        source_prefix = list(self.spec.source_prefix)
-        skip = len(source_prefix)
+        skip = len(self.spec.source_prefix)
         order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
-        batch = [source_prefix + sources[i] for i in order]
+        batch = [[*self.spec.source_prefix, *sources[i]] for i in order]
         prefix = [[prefix_token] for _ in batch] if prefix_token else None
+        translator = self.package.translator
+        # One call, so CTranslate2 forms the very batches it always did (its outputs depend on
+        # which sentences share a batch). Asked for asynchronous results, it hands each one over
+        # as its batch finishes: taken longest first, the order it decodes them in, each is
+        # reduced at once and dropped, so at most about one batch of full results is alive.
+        asynchronous = _is_ctranslate2(translator)
+        extra = {"asynchronous": True} if asynchronous else {}
+        limit = options.max_decoding_length - (1 if prefix_token else 0)
+        failed = f"translation failed with {self.package.path}"
         try:
-            raw = self.package.translator.translate_batch(
+            raw: list[Any] = translator.translate_batch(
                 batch,
                 target_prefix=prefix,
                 max_batch_size=options.batch_tokens,
@@ -208,36 +216,56 @@ class ArgosTranslator:
                 min_decoding_length=options.min_decoding_length,
                 replace_unknowns=options.replace_unknowns,
                 return_attention=attention,
+                **extra,
             )
         except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"translation failed with {self.package.path}: {exc}") from None
-        hypotheses: list[list[str]] = [[] for _ in sources]
-        attentions: list[list[list[float]] | None] = [None for _ in sources]
-        counts = [0 for _ in sources]
-        for position, result in zip(order, raw, strict=False):
-            tokens = list(result.hypotheses[0])
-            rows = list(result.attention[0]) if attention and result.attention else None
-            if rows is not None and skip:
-                rows = [list(row[skip:]) for row in rows]  # columns of the source-prefix tokens
-            if prefix_token and tokens[:1] == [prefix_token]:
-                tokens = tokens[1:]
-                if rows is not None and len(rows) > len(tokens):
-                    rows = rows[1:]
-            counts[position] = len(tokens)
-            hypotheses[position], attentions[position] = _drop_special(tokens, rows)
-        texts = [_clean_text(text) for text in self.package.target_tokenizer.decode(hypotheses)]
-        limit = options.max_decoding_length - (1 if prefix_token else 0)
-        return [
-            _Output(
-                tokens,
-                text,
-                rows,
-                guard.check(plain, text, self.to_code) + _cut(skip + len(source), count, limit, options),
-            )
-            for tokens, text, rows, plain, source, count in zip(
-                hypotheses, texts, attentions, plains, sources, counts, strict=True
-            )
-        ]
+            raise ModelError(f"{failed}: {exc}") from None
+        del batch, prefix
+        outputs: list[_Output | None] = [None] * len(sources)
+        for k in sorted(range(len(order)), key=lambda k: -len(sources[order[k]])):
+            try:
+                result = raw[k].result() if asynchronous else raw[k]
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(f"{failed}: {exc}") from None
+            raw[k] = None
+            i = order[k]
+            outputs[i] = self._output(result, sources[i], plains[i], options, attention, skip, limit)
+            del result
+        return [out for out in outputs if out is not None]
+
+    def _output(
+        self,
+        result: Any,
+        source: list[str],
+        plain: str,
+        options: DecodeOptions,
+        attention: bool,
+        skip: int,
+        limit: int,
+    ) -> _Output:
+        """One CTranslate2 result reduced to what placement and the memo need."""
+        prefix_token = self.spec.target_prefix
+        tokens = list(result.hypotheses[0])
+        rows = list(result.attention[0]) if attention and result.attention else None
+        if rows is not None and skip:
+            rows = [list(row[skip:]) for row in rows]  # columns of the source-prefix tokens
+        if prefix_token and tokens[:1] == [prefix_token]:
+            tokens = tokens[1:]
+            if rows is not None and len(rows) > len(tokens):
+                rows = rows[1:]
+        count = len(tokens)
+        tokens, rows = _drop_special(tokens, rows)
+        text = _clean_text(self.package.target_tokenizer.decode([tokens])[0])
+        aligned = word_targets(Alignment(source, tokens, rows), plain, drop_brackets(text, plain)) if rows else None
+        flags = guard.check(plain, text, self.to_code) + _cut(skip + len(source), count, limit, options)
+        return _Output(text, aligned, flags)
+
+
+def _is_ctranslate2(translator: Any) -> bool:
+    """Whether ``translator`` is CTranslate2's own (which can return results asynchronously)."""
+    import ctranslate2  # type: ignore[import-untyped]
+
+    return isinstance(translator, ctranslate2.Translator)
 
 
 SPECIAL_TOKEN = re.compile(

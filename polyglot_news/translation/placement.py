@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from polyglot_news.citations import check_invariant
 from polyglot_news.document import Marker
 
-__all__ = ["MIN_ATTENTION", "Alignment", "place", "token_words"]
+__all__ = ["MIN_ATTENTION", "Alignment", "WordTargets", "place", "token_words", "word_targets"]
 
 MIN_ATTENTION = 0.05
 """Below this attention mass on the source word, alignment is not trusted (relative fallback)."""
@@ -126,41 +126,59 @@ def _source_word(words: Sequence[_Word], offset: int) -> int:
     return index
 
 
-def _attention_word(
-    alignment: Alignment | None,
-    source_plain: str,
-    target_plain: str,
-    source_word: int,
-) -> int | None:
-    """The target word the model aligned with ``source_word``, or None when unusable."""
+WordTargets = tuple[int | None, ...]
+"""For each whitespace word of a source sentence, the target word the model aligned it with
+(``None`` where the attention cannot tell): all that :func:`place` takes from the attention."""
+
+
+def word_targets(alignment: Alignment | None, source_plain: str, target_plain: str) -> WordTargets | None:
+    """Reduce an :class:`Alignment` to :data:`WordTargets`, or ``None`` when it is unusable.
+
+    A source word's target is the last target word whose token put its highest attention on
+    one of the source word's tokens (the marker follows the whole aligned phrase); failing
+    that, the target word with the most attention mass on the source word, if that mass is at
+    least :data:`MIN_ATTENTION`. One pass over the matrix serves every word, and the result
+    is a few small integers instead of the matrix (the engine keeps only this).
+    """
     if alignment is None or not alignment.attention:
         return None
     src_map = token_words(alignment.source_tokens, source_plain)
     tgt_map = token_words(alignment.target_tokens, target_plain)
     if src_map is None or tgt_map is None:
         return None
-    columns = [s for s, w in enumerate(src_map) if w == source_word]
+    words = len(_WORD.findall(source_plain))
+    columns: list[list[int]] = [[] for _ in range(words)]
+    for s, w in enumerate(src_map):
+        if 0 <= w < words:
+            columns[w].append(s)
     rows = min(len(alignment.attention), len(tgt_map))
-    if not columns or rows == 0:
+    if rows == 0:
         return None
-    best_score: dict[int, float] = {}
-    argmax_hits: list[int] = []
+    best_score: list[dict[int, float]] = [{} for _ in range(words)]
+    argmax_hits: list[list[int]] = [[] for _ in range(words)]
+    used = [w for w in range(words) if columns[w]]
     for t in range(rows):
         row = alignment.attention[t]
         if len(row) < len(src_map):
             return None
-        mass = sum(row[s] for s in columns)
         word = tgt_map[t]
-        if mass > best_score.get(word, -1.0):
-            best_score[word] = mass
-        top = max(range(len(src_map)), key=row.__getitem__)
-        if src_map[top] == source_word:
-            argmax_hits.append(word)
-    if argmax_hits:
-        # The marker follows the whole aligned phrase: take its last target word.
-        return max(argmax_hits)
-    word, score = max(best_score.items(), key=lambda kv: (kv[1], -kv[0]))
-    return word if score >= MIN_ATTENTION else None
+        for w in used:
+            mass = sum(row[s] for s in columns[w])
+            if mass > best_score[w].get(word, -1.0):
+                best_score[w][word] = mass
+        top = src_map[max(range(len(src_map)), key=row.__getitem__)]
+        if 0 <= top < words:
+            argmax_hits[top].append(word)
+    targets: list[int | None] = []
+    for w in range(words):
+        if not columns[w]:
+            targets.append(None)
+        elif argmax_hits[w]:
+            targets.append(max(argmax_hits[w]))
+        else:
+            found, score = max(best_score[w].items(), key=lambda kv: (kv[1], -kv[0]))
+            targets.append(found if score >= MIN_ATTENTION else None)
+    return tuple(targets)
 
 
 def _relative_word(source_plain: str, source_word: _Word, target_words: Sequence[_Word]) -> int:
@@ -174,9 +192,11 @@ def place(
     markers: Sequence[Marker],
     source_plain: str,
     target_plain: str,
-    alignment: Alignment | None = None,
+    alignment: Alignment | WordTargets | None = None,
 ) -> tuple[Marker, ...]:
     """Return ``markers`` re-anchored in ``target_plain`` (texts, refs, leads and order kept).
+
+    ``alignment`` is the model's attention for the pair, or what :func:`word_targets` made of it.
 
     Raises:
         CitationError: the result would not carry the source's markers in the same order
@@ -189,7 +209,8 @@ def place(
     src_core, tgt_core = _core_end(source_plain), _core_end(target_plain)
     src_end, tgt_end = len(source_plain.rstrip()), len(target_plain.rstrip())
     offsets: list[int] = []
-    aligned: dict[int, int | None] = {}
+    targets = alignment if isinstance(alignment, tuple) else None
+    reduced = isinstance(alignment, tuple)
     for marker in markers:
         offset = min(max(marker.offset, 0), len(source_plain))
         final = not any(c.isalnum() for c in source_plain[offset:])
@@ -199,9 +220,11 @@ def place(
         elif index < 0 or not tgt_words:
             target = 0
         else:
-            if index not in aligned:
-                aligned[index] = _attention_word(alignment, source_plain, target_plain, index)
-            j = aligned[index]
+            if not reduced:  # the matrix is read once, for the first inner marker
+                matrix = alignment if isinstance(alignment, Alignment) else None
+                targets = word_targets(matrix, source_plain, target_plain)
+                reduced = True
+            j = targets[index] if targets is not None and index < len(targets) else None
             if j is None or j >= len(tgt_words):
                 j = _relative_word(source_plain, src_words[index], tgt_words)
             word, tword = src_words[index], tgt_words[j]
