@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/translate_bench.py [--size base|big|both] [-n 200] [--tokens 32]
-    .venv/bin/python benchmarks/translate_bench.py --size base --windows 200,1000
+    .venv/bin/python benchmarks/translate_bench.py --size base --windows 50,1000 -n 1000
 
 Packages: seeded random-weight packages of the real en→ru sizes, built in a temporary
 folder — **base** (Transformer base as in the Argos en→ru package: 6+6 layers, d_model 512,
@@ -40,14 +40,17 @@ Memory: each path runs once more in a fresh process, and its peak resident set s
 (``VmHWM``, model load included) is printed. Guard retries are off: on random
 weights every output is degenerate, and retrying all of it would time the retry.
 
-``--windows 200,1000`` measures instead how the engine's memory grows with the number of
-sentences one ``translate`` call holds (a ``batch`` window of articles is one call per
-route): for each count, a fresh process translates that many distinct English news
-sentences — NTREX first, then the sentences of the eval-dev English news articles
-(``a_summ``), about 1,100 in all — each with an inner citation marker after its middle word
-(so the engine needs the model's attention for every one), and prints its peak RSS, the
-growth per 1,000 sentences, and a hash of the translated sentences (the same before and
-after a change that must not alter output).
+``--windows 50,1000 -n 1000`` measures instead how the engine's memory depends on how many
+sentences one ``translate`` call holds (a ``batch`` window of ``--chunk`` articles is one
+call per route): for each window size, a fresh process translates the same ``n`` distinct
+English news sentences — NTREX first, then the sentences of the eval-dev English news
+articles (``a_summ``), about 1,100 in all — in calls of that many sentences, each sentence
+with an inner citation marker after its middle word (so the engine needs the model's
+attention for every one). It prints each run's peak RSS, the peak of Python's own heap
+during the calls (``tracemalloc``, in a second run, as its bookkeeping inflates the RSS:
+what the engine holds, not CTranslate2's buffers), and a
+hash of the translated sentences (the same before and after a change that must not alter
+output; it may differ between window sizes, as CTranslate2's batches do).
 """
 
 from __future__ import annotations
@@ -249,17 +252,24 @@ def _peak_mb() -> float:
 def child(args: argparse.Namespace) -> int:
     """``--child PATH``: run one path once in this fresh process; print its time and peak RSS."""
     if args.child == "window":
+        import tracemalloc
+
         from polyglot_news.translation.engine import ArgosTranslator
 
         sentences = news_sentences(args.sentences)
         engine = ArgosTranslator(Path(args.package), decode_options(args))
         loaded_mb = _peak_mb()
+        if args.heap:  # Python's own allocations only (what the engine holds, not CTranslate2's buffers)
+            tracemalloc.start()  # its bookkeeping inflates the RSS: that run reports the heap alone
         start = time.perf_counter()
-        done = engine.translate(sentences)
+        step = args.window or len(sentences)
+        done = [t for k in range(0, len(sentences), step) for t in engine.translate(sentences[k : k + step])]
         seconds = time.perf_counter() - start
+        python_mb = tracemalloc.get_traced_memory()[1] / 2**20 if args.heap else 0.0
+        tracemalloc.stop()
         digest = hashlib.sha256("\n".join(f"{t.sentence.text}\t{t.flags}" for t in done).encode("utf-8"))
         print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb(), "loaded_mb": loaded_mb,
-                          "sha": digest.hexdigest()[:12]}))
+                          "python_mb": python_mb, "sha": digest.hexdigest()[:12]}))
         return 0
     texts = english_sentences(args.sentences)
     if args.child == "argos":
@@ -293,7 +303,8 @@ def argos_run(args: argparse.Namespace, texts: list[str]) -> None:
 def run_child(args: argparse.Namespace, package: Path, path: str) -> dict[str, Any]:
     argv = [sys.executable, __file__, "--child", path, "--package", str(package), "-n", str(args.sentences),
             "--tokens", str(args.tokens), "--beam", str(args.beam), "--batch-tokens", str(args.batch_tokens),
-            "--intra-threads", str(args.intra_threads), "--archive", str(args.archive or "")]
+            "--intra-threads", str(args.intra_threads), "--archive", str(args.archive or ""),
+            "--window", str(getattr(args, "window", 0) or 0), *(["--heap"] if getattr(args, "heap", False) else [])]
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     if done.returncode:
         return {"error": 1.0}
@@ -302,26 +313,29 @@ def run_child(args: argparse.Namespace, package: Path, path: str) -> dict[str, A
 
 
 def bench_windows(args: argparse.Namespace, size: str, scratch: Path) -> None:
-    """Peak RSS of one ``translate`` call over more and more marked sentences, each in a fresh process."""
+    """Peak RSS of translating the same sentences in calls of each window size, each in a fresh process."""
     package = package_dir(args.package, size, scratch)
     options = decode_options(args)
-    counts = [int(c) for c in args.windows.split(",")]
-    print(f"\n## {size}: {package.name}, memory against sentences per call")
-    print(f"input: distinct English news sentences, an inner marker in each; {args.tokens} target tokens each; "
-          f"options {options.signature()}, --batch-tokens {options.batch_tokens}, "
+    windows = [int(c) for c in args.windows.split(",")]
+    print(f"\n## {size}: {package.name}, memory against sentences per translate call")
+    print(f"input: {args.sentences} distinct English news sentences, an inner marker in each; {args.tokens} target "
+          f"tokens each; options {options.signature()}, --batch-tokens {options.batch_tokens}, "
           f"intra_threads {options.intra_threads}")
-    print(f"{'sentences':>10}{'seconds':>10}{'peak RSS MB':>13}{'after load MB':>15}{'outputs sha256':>16}")
-    measured: list[tuple[int, float]] = []
-    for count in counts:
-        mem = run_child(argparse.Namespace(**{**vars(args), "sentences": count}), package, "window")
-        if "peak_mb" not in mem:
-            print(f"{count:>10}{'failed':>10}")
+    print(f"{'sentences a call':>17}{'seconds':>10}{'peak RSS MB':>13}{'after load MB':>15}"
+          f"{'Python heap MB':>16}{'outputs sha256':>16}")
+    peaks: list[tuple[float, float]] = []
+    for window in windows:
+        mem = run_child(argparse.Namespace(**{**vars(args), "window": window}), package, "window")
+        heap = run_child(argparse.Namespace(**{**vars(args), "window": window, "heap": True}), package, "window")
+        if "peak_mb" not in mem or "python_mb" not in heap:
+            print(f"{window:>17}{'failed':>10}")
             continue
-        measured.append((count, mem["peak_mb"]))
-        print(f"{count:>10}{mem['seconds']:>10.1f}{mem['peak_mb']:>13.0f}{mem['loaded_mb']:>15.0f}{mem['sha']:>16}")
-    if len(measured) >= 2:
-        (n0, m0), (n1, m1) = measured[0], measured[-1]
-        print(f"peak RSS growth: {1000 * (m1 - m0) / (n1 - n0):.1f} MB per 1,000 sentences ({n0} → {n1})")
+        peaks.append((mem["peak_mb"], heap["python_mb"]))
+        print(f"{window:>17}{mem['seconds']:>10.1f}{mem['peak_mb']:>13.0f}{mem['loaded_mb']:>15.0f}"
+              f"{heap['python_mb']:>16.1f}{mem['sha']:>16}")
+    if len(peaks) == len(windows) >= 2:
+        print(f"{windows[-1]} sentences a call against {windows[0]}: peak RSS {peaks[-1][0] / peaks[0][0]:.2f}x, "
+              f"Python heap peak (tracemalloc) {peaks[-1][1] / peaks[0][1]:.2f}x")
 
 
 def cold_start(store: Path, sentence: str, beam: int, k: int) -> float:
@@ -439,8 +453,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="paired rounds of raw and engine")
     parser.add_argument("--naive-rounds", type=int, default=1)
     parser.add_argument("--cold-rounds", type=int, default=3)
-    parser.add_argument("--windows", help="comma-separated sentence counts: peak RSS of one translate call over each "
-                        "(only this table is printed)")
+    parser.add_argument("--windows", help="comma-separated sentences per translate call: peak RSS of translating "
+                        "-n sentences in calls of each size (only this table is printed)")
+    parser.add_argument("--window", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--heap", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child", choices=("raw", "engine", "argos", "window"), help=argparse.SUPPRESS)
     parser.add_argument("--archive", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
