@@ -28,6 +28,7 @@ and 4 articles, too few to fit one. Tried on the same grid and left out: scaling
 how central Reduction finds the article's first sentence (or best of its first three), a
 per-article lead-heaviness signal; it did not beat the ratio alone (mean over sets of ROUGE-1
 minus the best single method: -1.5 and -1.0 against -0.9).
+``--tried`` rescores the other alternatives left out (see :func:`tried`); none meets every set.
 
 ``--stemmers`` checks the Belarusian stemmer without Belarusian reference summaries: on the
 NTREX-128 documents (sentence-aligned eng/rus/ukr/bel), it counts how many of the 3 sentences
@@ -304,9 +305,12 @@ def tried(table: Table, data: dict[str, list[Article]]) -> None:
     for w0 in (1.2, 1.4, 1.6, 2.0, 3.0):
         for until in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
             candidates[f"auto {w0}/{until}, weight capped at 1"] = consensus(("reduction",), w0, until)
-    margins = {name: {s: evaluate(data[s], scorer)["r1"] - best[s] for s in sets} for name, scorer in candidates.items()}
+    margins = {
+        name: {s: evaluate(data[s], scorer)["r1"] - best[s] for s in sets} for name, scorer in candidates.items()
+    }
     ranked = sorted(margins, key=lambda name: -sum(margins[name].values()))
-    print(f"{len(candidates)} alternatives; best 8 by the mean margin over the sets (ROUGE-1 minus the best single method)")
+    print(f"{len(candidates)} alternatives; best 8 by the mean margin over the sets "
+          "(ROUGE-1 minus the best single method)")
     for name in ranked[:8]:
         cells = ", ".join(f"{s} {margins[name][s]:+.1f}" for s in sets)
         print(f"  {sum(margins[name].values()) / len(sets):+.2f}  {name}: {cells}")
