@@ -275,7 +275,7 @@ def tried(table: Table, data: dict[str, list[Article]]) -> None:
     best = {s: max(table[s][m]["r1"] for m in SINGLE) for s in sets}
 
     def weight(a: Article, w0: float, until: float) -> float:
-        return min(1.0, w0 * max(0.0, 1 - a["k"] / len(a["sentences"]) / until))
+        return float(min(1.0, w0 * max(0.0, 1 - a["k"] / len(a["sentences"]) / until)))
 
     def consensus(members: Sequence[str], w0: float, until: float) -> Callable[[Article], list[float]]:
         def scorer(a: Article) -> list[float]:
