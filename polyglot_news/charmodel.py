@@ -1,4 +1,4 @@
-"""The Cyrillic character model: letter trigrams (Witten-Bell interpolated) and training words.
+"""The Cyrillic character model: letter 4-grams (Witten-Bell interpolated) and training words.
 
 Trained only on project-written text by ``lang_models/build_langid_model.py`` into
 ``data/langid_cyrillic.json``; :mod:`polyglot_news.detect` combines its log-likelihoods with
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
-MAX_ORDER = 3
+MAX_ORDER = 4
 MODEL_FILE = "langid_cyrillic.json"
 
 _SMOOTHING = 0.1  # additive smoothing of the letter (unigram) counts
@@ -44,7 +44,11 @@ def char_ngrams(words: Iterable[str], max_order: int = MAX_ORDER) -> Iterator[st
 
 @dataclass(frozen=True)
 class CharModel:
-    """Character trigram language models (Witten-Bell interpolated) for the Cyrillic languages."""
+    """Character 4-gram language models (Witten-Bell interpolated) for the Cyrillic languages.
+
+    Three letters of history see a word ending whole: Macedonian ``-кот`` (``дневникот``) apart
+    from the Bulgarian preposition ``от``, which a two-letter history cannot tell apart.
+    """
 
     languages: tuple[str, ...]
     counts: dict[str, dict[str, float]]
@@ -77,7 +81,7 @@ class CharModel:
             p = _WORD_END  # word ends are left to the longer contexts
         else:
             p = (grams.get(ch, 0.0) + _SMOOTHING) / (self.unigram_total[lang] + _SMOOTHING * self.alphabet_size)
-        for k in range(len(history) - 1, -1, -1):  # back-off chain: 1 then 2 letters of history
+        for k in range(len(history) - 1, -1, -1):  # back-off chain: 1, 2, then 3 letters of history
             context = history[k:]
             mass, types = contexts.get(context, (0.0, 0))
             if mass > 0:
@@ -85,7 +89,7 @@ class CharModel:
         return p
 
     def log_likelihoods(self, events: Counter[tuple[str, str]]) -> dict[str, float]:
-        """Sum of log P(letter | up to two previous letters) over ``(history, letter)`` events.
+        """Sum of log P(letter | up to three previous letters) over ``(history, letter)`` events.
 
         ``math.fsum`` is exact, so the order of the events does not matter; each event's
         log-probabilities are computed once per process (:meth:`_logs`).
@@ -105,7 +109,7 @@ class CharModel:
 
 
 def events(words: Iterable[str]) -> Counter[tuple[str, str]]:
-    """Each letter of each space-padded word with its (up to two letters of) history."""
+    """Each letter of each space-padded word with its (up to ``MAX_ORDER - 1`` letters of) history."""
     out: Counter[tuple[str, str]] = Counter()
     for word in words:
         padded = f" {word} "
