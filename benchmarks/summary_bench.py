@@ -1,6 +1,6 @@
 """ROUGE of every summary method, Lead-N included, on the news sets in ../shared/eval-dev.
 
-Usage: .venv/bin/python benchmarks/summary_bench.py [--explore] [--derive] [--stemmers] [--json PATH]
+Usage: .venv/bin/python benchmarks/summary_bench.py [--explore] [--derive] [--tried] [--stemmers] [--json PATH]
 
 Summary length per set, the same for every method, as issue 10 measures it: BBC News Summary
 takes as many sentences as its extractive reference has (~45 % of the article); CNN/DailyMail
@@ -28,6 +28,7 @@ and 4 articles, too few to fit one. Tried on the same grid and left out: scaling
 how central Reduction finds the article's first sentence (or best of its first three), a
 per-article lead-heaviness signal; it did not beat the ratio alone (mean over sets of ROUGE-1
 minus the best single method: -1.5 and -1.0 against -0.9).
+``--tried`` rescores the other alternatives left out (see :func:`tried`); none meets every set.
 
 ``--stemmers`` checks the Belarusian stemmer without Belarusian reference summaries: on the
 NTREX-128 documents (sentence-aligned eng/rus/ukr/bel), it counts how many of the 3 sentences
@@ -255,6 +256,68 @@ def derive(table: Table, data: dict[str, list[Article]]) -> tuple[float, float]:
     return chosen
 
 
+TRIED_MEMBERS = ("reduction", "textrank", "luhn", "lexrank", "lsa", "kl", "sumbasic", "edmundson")
+
+
+def tried(table: Table, data: dict[str, list[Article]]) -> None:
+    """The alternatives to ``auto`` that were tried and left out, scored like ``--derive``.
+
+    (a) consensus rankings: the mean rank of one to four of the sumy methods, blended with the
+    position prior like ``auto`` (weight 0.5-1.0 x ratio 0.2-0.6); (b) ``auto`` with the first
+    sentence always kept; (c) ``auto`` whose weight may pass 1 before it is capped (a pure Lead-N
+    below a ratio). Printed: the best candidates by the mean over the five sets of ROUGE-1 minus
+    the set's best single method, with each set's margin, and how many candidates keep every
+    set's margin at 0 or above (the issue's per-set goal).
+    """
+    import itertools
+
+    sets = list(data)
+    best = {s: max(table[s][m]["r1"] for m in SINGLE) for s in sets}
+
+    def weight(a: Article, w0: float, until: float) -> float:
+        return min(1.0, w0 * max(0.0, 1 - a["k"] / len(a["sentences"]) / until))
+
+    def consensus(members: Sequence[str], w0: float, until: float) -> Callable[[Article], list[float]]:
+        def scorer(a: Article) -> list[float]:
+            ranks = [S._ranks(a["scores"][m]) for m in members]
+            mean = [-sum(r[i] for r in ranks) / len(ranks) for i in range(len(a["sentences"]))]
+            return blend(mean, weight(a, w0, until))
+
+        return scorer
+
+    def first_kept(w0: float, until: float) -> Callable[[Article], list[float]]:
+        def scorer(a: Article) -> list[float]:
+            scores = blend(a["scores"]["reduction"], weight(a, w0, until))
+            scores[0] = max(scores) + 1
+            return scores
+
+        return scorer
+
+    candidates: dict[str, Callable[[Article], Sequence[float]]] = {}
+    for size in (1, 2, 3, 4):
+        for members in itertools.combinations(TRIED_MEMBERS, size):
+            for w0 in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0):
+                for until in (0.2, 0.3, 0.35, 0.4, 0.5, 0.6):
+                    candidates[f"mean rank of {'+'.join(members)}, lead {w0}/{until}"] = consensus(members, w0, until)
+    for w0 in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0):
+        for until in (0.2, 0.3, 0.35, 0.4, 0.5, 0.6):
+            candidates[f"auto {w0}/{until}, first sentence kept"] = first_kept(w0, until)
+    for w0 in (1.2, 1.4, 1.6, 2.0, 3.0):
+        for until in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
+            candidates[f"auto {w0}/{until}, weight capped at 1"] = consensus(("reduction",), w0, until)
+    margins = {
+        name: {s: evaluate(data[s], scorer)["r1"] - best[s] for s in sets} for name, scorer in candidates.items()
+    }
+    ranked = sorted(margins, key=lambda name: -sum(margins[name].values()))
+    print(f"{len(candidates)} alternatives; best 8 by the mean margin over the sets "
+          "(ROUGE-1 minus the best single method)")
+    for name in ranked[:8]:
+        cells = ", ".join(f"{s} {margins[name][s]:+.1f}" for s in sets)
+        print(f"  {sum(margins[name].values()) / len(sets):+.2f}  {name}: {cells}")
+    every = [name for name in ranked if min(margins[name].values()) >= 0]
+    print(f"candidates at or above the best single method on every set: {len(every)}")
+
+
 def _constant(stem: Callable[[str], str]) -> Callable[[str], Callable[[str], str]]:
     return lambda _language: stem
 
@@ -332,6 +395,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--explore", action="store_true", help="add unregistered blends")
     parser.add_argument("--derive", action="store_true", help="rerun the grid behind auto's constants")
+    parser.add_argument("--tried", action="store_true", help="score the alternatives to auto that were left out")
     parser.add_argument("--stemmers", action="store_true", help="only the Belarusian stemmer check")
     parser.add_argument("--json", type=Path, help="also write the table as JSON here")
     args = parser.parse_args()
@@ -344,6 +408,9 @@ def main() -> None:
     if args.derive:
         print()
         derive(table, data)
+    if args.tried:
+        print()
+        tried(table, data)
     print(f"({time.perf_counter() - start:.1f} s)", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(table, indent=1), encoding="utf-8")

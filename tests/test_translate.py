@@ -237,6 +237,7 @@ def test_options_signature(options: DecodeOptions, expected: str) -> None:
     "kwargs",
     [
         {"beam_size": 0},
+        {"beam_size": 17},  # the library holds the CLI's --beam-size cap too (memory grows with the beam)
         {"min_decoding_length": 10, "max_decoding_length": 5},
         {"batch_tokens": 0},
         {"inter_threads": 0},

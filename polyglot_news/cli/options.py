@@ -22,16 +22,12 @@ from polyglot_news.errors import InputError, PolyglotNewsError, exit_code_of
 from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
 from polyglot_news.render import FORMATS
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
-from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS
+from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS, MAX_BEAM_SIZE
 
 if TYPE_CHECKING:
     from polyglot_news.translation.decoding import DecodeOptions
     from polyglot_news.translation.glossary import Glossary
     from polyglot_news.translation.request import TranslationRequest
-
-MAX_BEAM_SIZE = 16
-"""Widest ``--beam-size``: memory grows with the beam (100,000 took 12 GB); past ~8 news
-sentences gain nothing (Argos Translate uses 4)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
