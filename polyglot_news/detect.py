@@ -55,8 +55,10 @@ _LEXICON_BONUS = 2.0  # nats per other word found in a language's training text
 _LD_WEIGHT = 0.5  # weight of langdetect's log-probability against the letter log-likelihood
 _LD_FLOOR = 1e-4  # langdetect probability floor, so that it never vetoes alone
 _LD_NEUTRAL = 0.25  # what langdetect "says" for a language it has no profile for
-_LD_NEUTRAL_SR = 3e-4  # the same for Serbian, which langdetect reads as mk: a Serbian call on
-# short text needs the letters to beat Macedonian clearly (a word pair both languages write is mk)
+# The same for Serbian, which langdetect cannot name (it reads Serbian as mk): the floor, as for a
+# language it ruled out, so a Serbian call rests on the letters and words alone, and a short
+# string Macedonian writes the same way goes to mk.
+_LD_NEUTRAL_SR = _LD_FLOOR
 _LINGUA_WEIGHT = 10.0  # the same for lingua, which knows all eight Cyrillic languages
 _TEMPERATURE = 0.5  # scales the summed log-likelihoods into a calibrated confidence
 _MIXED_SHARE = 0.3  # a second script or language holding this share of the letters is "mixed"
