@@ -84,8 +84,9 @@ class CharModel:
         if not history:
             if ch == " ":
                 return (_WORD_END,) * len(self.languages)  # word ends are left to the letter contexts
+            smoothed = _SMOOTHING * self.alphabet_size
             return tuple(
-                (self.counts[lang].get(ch, 0.0) + _SMOOTHING) / (self.unigram_total[lang] + _SMOOTHING * self.alphabet_size)
+                (self.counts[lang].get(ch, 0.0) + _SMOOTHING) / (self.unigram_total[lang] + smoothed)
                 for lang in self.languages
             )
         key = (history, ch)
