@@ -1,4 +1,4 @@
-"""The Cyrillic character model: letter trigrams (Witten-Bell interpolated) and training words.
+"""The Cyrillic character model: letter 4-grams (Witten-Bell interpolated) and training words.
 
 Trained only on project-written text by ``lang_models/build_langid_model.py`` into
 ``data/langid_cyrillic.json``; :mod:`polyglot_news.detect` combines its log-likelihoods with
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
-MAX_ORDER = 3
+MAX_ORDER = 4
 MODEL_FILE = "langid_cyrillic.json"
 
 _SMOOTHING = 0.1  # additive smoothing of the letter (unigram) counts
@@ -44,7 +44,11 @@ def char_ngrams(words: Iterable[str], max_order: int = MAX_ORDER) -> Iterator[st
 
 @dataclass(frozen=True)
 class CharModel:
-    """Character trigram language models (Witten-Bell interpolated) for the Cyrillic languages."""
+    """Character 4-gram language models (Witten-Bell interpolated) for the Cyrillic languages.
+
+    Three letters of history see a word ending whole: Macedonian ``-кот`` (``дневникот``) apart
+    from the Bulgarian preposition ``от``, which a two-letter history cannot tell apart.
+    """
 
     languages: tuple[str, ...]
     counts: dict[str, dict[str, float]]
@@ -54,6 +58,7 @@ class CharModel:
     alphabet_size: int
     lexicon: dict[str, frozenset[str]] = field(default_factory=dict)  # words of each training text
     log_cache: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict, compare=False, repr=False)
+    prob_cache: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_counts(cls, counts: dict[str, dict[str, float]]) -> CharModel:
@@ -62,30 +67,46 @@ class CharModel:
         contexts: dict[str, dict[str, tuple[float, int]]] = {}
         for lang, grams in counts.items():
             totals[lang] = sum(v for g, v in grams.items() if len(g) == 1)
-            mass: dict[str, float] = {}
-            types: Counter[str] = Counter()
+            found: dict[str, tuple[float, int]] = {}  # in the order of first sight, as before
             for gram, count in grams.items():
                 if len(gram) > 1:
-                    mass[gram[:-1]] = mass.get(gram[:-1], 0.0) + count
-                    types[gram[:-1]] += 1
-            contexts[lang] = {c: (m, types[c]) for c, m in mass.items()}
+                    mass, types = found.get(gram[:-1], (0.0, 0))
+                    found[gram[:-1]] = (mass + count, types + 1)
+            contexts[lang] = found
         return cls(tuple(sorted(counts)), counts, totals, contexts, len(letters) + 1)
 
-    def _prob(self, lang: str, history: str, ch: str) -> float:
-        grams, contexts = self.counts[lang], self.contexts[lang]
-        if ch == " ":
-            p = _WORD_END  # word ends are left to the longer contexts
-        else:
-            p = (grams.get(ch, 0.0) + _SMOOTHING) / (self.unigram_total[lang] + _SMOOTHING * self.alphabet_size)
-        for k in range(len(history) - 1, -1, -1):  # back-off chain: 1 then 2 letters of history
-            context = history[k:]
-            mass, types = contexts.get(context, (0.0, 0))
+    def _probs(self, history: str, ch: str) -> tuple[float, ...]:
+        """P(letter | history) for every language: Witten-Bell back-off, shortest history first.
+
+        The estimate for ``history`` refines the one for its last letters (``history[1:]``),
+        which many histories share; those are kept too (a bounded, deterministic memo).
+        """
+        if not history:
+            if ch == " ":
+                return (_WORD_END,) * len(self.languages)  # word ends are left to the letter contexts
+            smoothed = _SMOOTHING * self.alphabet_size
+            return tuple(
+                (self.counts[lang].get(ch, 0.0) + _SMOOTHING) / (self.unigram_total[lang] + smoothed)
+                for lang in self.languages
+            )
+        key = (history, ch)
+        found = self.prob_cache.get(key)
+        if found is not None:
+            return found
+        gram = history + ch
+        out: list[float] = []
+        for lang, p in zip(self.languages, self._probs(history[1:], ch), strict=True):
+            mass, types = self.contexts[lang].get(history, (0.0, 0))
             if mass > 0:
-                p = (grams.get(context + ch, 0.0) + types * p) / (mass + types)
-        return p
+                p = (self.counts[lang].get(gram, 0.0) + types * p) / (mass + types)
+            out.append(p)
+        probs = tuple(out)
+        if len(self.prob_cache) < _LOG_CACHE_SIZE:
+            self.prob_cache[key] = probs
+        return probs
 
     def log_likelihoods(self, events: Counter[tuple[str, str]]) -> dict[str, float]:
-        """Sum of log P(letter | up to two previous letters) over ``(history, letter)`` events.
+        """Sum of log P(letter | up to three previous letters) over ``(history, letter)`` events.
 
         ``math.fsum`` is exact, so the order of the events does not matter; each event's
         log-probabilities are computed once per process (:meth:`_logs`).
@@ -98,14 +119,14 @@ class CharModel:
         logs = self.log_cache.get(event)
         if logs is None:
             history, ch = event
-            logs = tuple(math.log(self._prob(lang, history, ch)) for lang in self.languages)
+            logs = tuple(map(math.log, self._probs(history, ch)))
             if len(self.log_cache) < _LOG_CACHE_SIZE:
                 self.log_cache[event] = logs
         return logs
 
 
 def events(words: Iterable[str]) -> Counter[tuple[str, str]]:
-    """Each letter of each space-padded word with its (up to two letters of) history."""
+    """Each letter of each space-padded word with its (up to ``MAX_ORDER - 1`` letters of) history."""
     out: Counter[tuple[str, str]] = Counter()
     for word in words:
         padded = f" {word} "

@@ -11,7 +11,7 @@ costs that language dearly. Other scripts go to langdetect with its full profile
 Latin-script text, frequent words of the language weigh in too.
 
 Short strings are called from three letters on; a text under eight letters must be called at
-least 0.9 surely, anything longer 0.5, or it is ``und`` (uncertain). ``detector="lingua"``
+least 0.95 surely, anything longer 0.5, or it is ``und`` (uncertain). ``detector="lingua"``
 swaps langdetect for lingua (:mod:`.detect_lingua`, an optional extra), the Cyrillic model
 still on top.
 
@@ -39,7 +39,7 @@ from polyglot_news.langid_words import ALPHABETS, FUNCTION_WORDS, LATIN_WORDS
 from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
 
 SEED = 0
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 
 # Reasons carried by Detection.reason.
 DETECTED = "detected"
@@ -55,13 +55,17 @@ _LEXICON_BONUS = 2.0  # nats per other word found in a language's training text
 _LD_WEIGHT = 0.5  # weight of langdetect's log-probability against the letter log-likelihood
 _LD_FLOOR = 1e-4  # langdetect probability floor, so that it never vetoes alone
 _LD_NEUTRAL = 0.25  # what langdetect "says" for a language it has no profile for
-_LD_NEUTRAL_SR = 0.01  # the same for Serbian, whose closest profiles (mk, bg) langdetect does have
+# The same for Serbian, which langdetect cannot name (it reads Serbian as mk): the floor, as for a
+# language it ruled out, so a Serbian call rests on the letters and words alone, and a short
+# string Macedonian writes the same way goes to mk.
+_LD_NEUTRAL_SR = _LD_FLOOR
 _LINGUA_WEIGHT = 10.0  # the same for lingua, which knows all eight Cyrillic languages
 _TEMPERATURE = 0.5  # scales the summed log-likelihoods into a calibrated confidence
 _MIXED_SHARE = 0.3  # a second script or language holding this share of the letters is "mixed"
 _MIN_CONFIDENCE = 0.5  # below this the answer is "und" (uncertain)
 _FEW_LETTERS = 8  # a text with fewer letters (one short word or two) must be called more surely:
-_MIN_CONFIDENCE_FEW = 0.9  # below this it is "und" (uncertain)
+_MIN_CONFIDENCE_FEW = 0.95  # below this it is "und" (uncertain); the 4-gram model knows whole short
+# words of its training text, so one word several languages write must clear a higher bar
 _CHUNK_CONFIDENCE = 0.9  # only chunks decided at least this surely vote in the mixed check
 _CHUNK_LETTERS = 80  # a chunk for the mixed-language check holds at least this many letters
 _MAX_WORDS = 2000  # the n-gram model reads at most this many words (long articles)
@@ -114,7 +118,7 @@ def detect(text: str, *, min_chars: int = 3, detector: str = DEFAULT_DETECTOR) -
 
 
 def detector_signature(detector: str = DEFAULT_DETECTOR) -> str:
-    """What names a detector's outputs: ``langdetect-1.0.9+cyr2-s0`` or ``lingua-2.1.1+cyr2``."""
+    """What names a detector's outputs: ``langdetect-1.0.9+cyr3-s0`` or ``lingua-2.1.1+cyr3``."""
     _backend(detector)
     if detector == "lingua":
         return f"lingua-{detect_lingua.version()}+cyr{MODEL_VERSION}"
