@@ -340,3 +340,29 @@ def test_an_address_without_a_scheduler_fails_at_once_naming_it(tmp_path: Path) 
     assert line.startswith(f"Error: --dask {address}: no Dask scheduler answers there")
     assert result.stdout == ""
     assert elapsed < 5, f"took {elapsed:.1f} s"
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_signal_that_comes_during_a_finalizer_is_not_lost() -> None:
+    """A raising handler fired inside ``__del__`` (Dask futures have one) is dropped by Python; held, it is not."""
+    from polyglot_news.batch.cluster import _Checkpoints
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Stop
+
+    class Finalized:
+        def __del__(self) -> None:
+            signal.raise_signal(signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(_Stop), _Checkpoints() as held:
+            Finalized()
+            held.check()
+            pytest.fail("the held signal was not raised at the checkpoint")
+        assert signal.getsignal(signal.SIGTERM) is stop
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -23,7 +23,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import signal
 import socket
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
@@ -74,7 +77,7 @@ def run_on_dask(
             scheduler answers at its address (within :data:`CONNECT_TIMEOUT` for the connection).
     """
     report = report if report is not None else Report()
-    with _connect(scheduler) as client:
+    with _connect(scheduler) as client, _Checkpoints() as held:
         sign = options.signature()
         if options.translation is not None:
             check_models(client, options.translation.models)
@@ -88,6 +91,7 @@ def run_on_dask(
         windows = _windows(items, chunk, run)
         stopped: BaseException | None = None
         while True:
+            held.check()
             try:
                 window = next(windows)
             except StopIteration:
@@ -103,12 +107,48 @@ def run_on_dask(
                 )
             pending.append((window, future))
             while pending and (len(pending) >= limit or pending[0][1] is None or pending[0][1].done()):
-                _finish(run, *pending.popleft())  # in input order, as soon as the oldest window is back
+                _finish(run, *pending.popleft(), held.check)  # in input order, as soon as the oldest window is back
         while pending:
-            _finish(run, *pending.popleft())
+            _finish(run, *pending.popleft(), held.check)
         if stopped is not None:
             raise stopped
         return report
+
+
+class _Checkpoints:
+    """SIGINT and SIGTERM held while Dask's client code runs, raised again at this module's checkpoints.
+
+    A handler that raises (Ctrl-C's KeyboardInterrupt, the CLI's SIGTERM exit) may fire inside a
+    Dask future's ``__del__``, where Python prints the exception and drops it, and the run would
+    go on. Held, a signal is raised by :meth:`check` between windows and while waiting for one,
+    with the handlers it was meant for (main thread only; elsewhere nothing is held).
+    """
+
+    def __init__(self) -> None:
+        self.caught: list[int] = []
+        self.previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Checkpoints:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.previous[sig] = signal.signal(sig, lambda signum, frame: self.caught.append(signum))
+        return self
+
+    def check(self) -> None:
+        """Raise a held signal here, through the handler it was meant for."""
+        if self.caught:
+            self._release()
+
+    def _release(self) -> None:
+        caught, self.caught = list(dict.fromkeys(self.caught)), []
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+        self.previous = {}
+        for signum in caught:
+            signal.raise_signal(signum)
+
+    def __exit__(self, *exc: object) -> None:
+        self._release()
 
 
 def _windows(items: Iterable[Item], size: int, run: _Run) -> Iterator[_Window]:
@@ -128,11 +168,17 @@ def _windows(items: Iterable[Item], size: int, run: _Run) -> Iterator[_Window]:
         yield run.window(slots)
 
 
-def _finish(run: _Run, window: _Window, future: Any) -> None:
-    """Emit a finished window's lines in order and count its articles (the client's side)."""
+def _finish(run: _Run, window: _Window, future: Any, check: Callable[[], None] | None = None) -> None:
+    """Emit a finished window's lines in order and count its articles (the client's side).
+
+    ``check`` is called while waiting for the window (where a held signal is raised).
+    """
     if future is None:  # every article already done (--resume): nothing ran on the cluster
         run.finish(window)
         return
+    while check is not None and not future.done():
+        check()
+        time.sleep(0.02)
     try:
         lines, results, flagged = future.result()
     except Exception as error:  # the window's task failed for good (e.g. it killed every worker it ran on)
