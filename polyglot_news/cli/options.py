@@ -233,8 +233,8 @@ def decoding_options(func: F) -> F:
             ),
             click.option(
                 "--batch-tokens", type=click.IntRange(min=1), default=None, metavar="N",
-                help=f"Source tokens per CTranslate2 batch: fewer use less memory; outputs do not change "
-                f"[default: {DEFAULT_BATCH_TOKENS}].",
+                help=f"Source tokens per CTranslate2 batch: fewer use less memory; a real model may word "
+                f"a rare sentence differently, so it is part of the signature [default: {DEFAULT_BATCH_TOKENS}].",
             ),
         ],
         func,

@@ -19,7 +19,10 @@ random-weight packages of the real en→ru sizes: with 1,024 the engine's peak R
 and 0.67× (big) that of a raw ``translate_batch`` with Argos's 32-sentence batches, at 1.11× and
 1.32× its speed; in a 200-sentence probe (base size, 76 tokens a sentence) 4,096-token batches
 doubled the peak: 683 vs 333 MB.
-Batching never changes an output."""
+Batching changes no output of the project's test packages; with real int8 models it can flip a
+near-tie now and then (CTranslate2's arithmetic depends a little on which sentences share a
+batch: 2 of 120 sentences on random-weight base weights), so a non-default value is part of
+:meth:`DecodeOptions.signature`."""
 
 MAX_BEAM_SIZE = 16
 """Widest beam: memory grows with the beam (100,000 took 12 GB); past ~8 news sentences gain
@@ -77,6 +80,8 @@ class DecodeOptions:
         parts.append(f"max{self.max_decoding_length}")
         if self.max_input_length != 1024:
             parts.append(f"in{self.max_input_length}")
+        if self.batch_tokens != DEFAULT_BATCH_TOKENS:
+            parts.append(f"bt{self.batch_tokens}")
         if not self.replace_unknowns:
             parts.append("unk")
         parts.append(resolve_compute_type(self.compute_type))

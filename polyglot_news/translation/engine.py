@@ -36,8 +36,10 @@ from polyglot_news.translation.loader import load
 from polyglot_news.translation.placement import Alignment, WordTargets, place, word_targets
 
 MEMO_SIZE = 2048
-"""Outputs each loaded package keeps (oldest dropped first); bounds memory in long batch runs.
-An output is its text, flags and word alignment, well under a kilobyte: no attention."""
+"""Outputs each loaded package keeps, counted over the whole calls it remembers (oldest call
+dropped first; a call with more sentences is not kept); bounds memory in long batch runs. An
+output is its text, flags and word alignment, well under a kilobyte: no attention."""
+
 
 @dataclass(frozen=True)
 class Translated:
@@ -68,6 +70,15 @@ class _Output:
     aligned: WordTargets | None
     """The source words' target words (:func:`.placement.word_targets`), when attention was asked for."""
     flags: tuple[str, ...]
+
+
+def _remember(memo: dict[Any, list[_Output]], key: Any, outputs: list[_Output]) -> None:
+    """Keep one call's outputs, dropping the oldest calls while more than MEMO_SIZE outputs are kept."""
+    if len(outputs) > MEMO_SIZE:
+        return
+    memo[key] = outputs
+    while sum(len(kept) for kept in memo.values()) > MEMO_SIZE:
+        del memo[next(iter(memo))]
 
 
 def _has_inner_marker(sentence: Sentence) -> bool:
@@ -132,21 +143,22 @@ class ArgosTranslator:
         return results
 
     def _translate_held(self, sentences: Sequence[Sentence]) -> list[Translated]:
-        # Each distinct text is translated once (a summary sentence is also in the full text),
-        # and not again while it is in the package's memo.
+        # Each distinct text is translated once (a summary sentence is also in the full text).
+        # CTranslate2's int8 arithmetic depends a little on which sentences share a batch, so a
+        # call's outputs are a function of all its texts: the memo keeps whole calls (a pivot's
+        # first hop repeats the direct call exactly) and never serves one sentence decoded in
+        # another company, which would make an output depend on what the process did before.
         plains = list(dict.fromkeys(s.plain for s in sentences if s.plain.strip()))
-        sources: list[list[str]] = self.package.tokenizer.encode(plains, out_type=str)
         attention = any(_has_inner_marker(s) for s in sentences if s.plain.strip())
-        memo, key = self.package.memo, (self.to_code, self.options, attention)
-        todo = [i for i, plain in enumerate(plains) if (*key, plain) not in memo]
-        outputs = self._decode([sources[i] for i in todo], [plains[i] for i in todo], self.options, attention)
-        if self.options.retry:
-            self._retry([sources[i] for i in todo], [plains[i] for i in todo], outputs, attention)
-        fresh = {plains[i]: out for i, out in zip(todo, outputs, strict=True)}
-        by_plain = {plain: fresh[plain] if plain in fresh else memo[(*key, plain)] for plain in plains}
-        memo.update(((*key, plain), out) for plain, out in fresh.items())
-        while len(memo) > MEMO_SIZE:
-            del memo[next(iter(memo))]
+        memo, key = self.package.memo, (self.to_code, self.options, attention, tuple(plains))
+        outputs: list[_Output] | None = memo.get(key)
+        if outputs is None:
+            sources: list[list[str]] = self.package.tokenizer.encode(plains, out_type=str)
+            outputs = self._decode(sources, plains, self.options, attention)
+            if self.options.retry:
+                self._retry(sources, plains, outputs, attention)
+            _remember(memo, key, outputs)
+        by_plain = dict(zip(plains, outputs, strict=True))
         results: list[Translated] = []
         for sentence in sentences:
             if sentence.plain not in by_plain:
