@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     git worktree add /tmp/before 0b08556        # e.g. main before issue 13's speed work
-    .venv/bin/python benchmarks/batch_vs.py /tmp/before [--articles 300] [--rounds 3]
+    .venv/bin/python benchmarks/batch_vs.py /tmp/before [--articles 300] [--rounds 3] [--unique]
 
 Both trees run ``python -m polyglot_news batch CORPUS -o OUT -j 1`` with this venv's
 dependencies (``PYTHONPATH`` picks the tree), on the corpus of ``batch_bench.py`` (the project's
@@ -14,12 +14,17 @@ work. Runs alternate (before, after, before, …) so that a change in the machin
 both; each round gives a ratio of wall times and one of CPU times (user + system of the child),
 and the medians of those paired ratios are printed. CPU time is the figure to read on a shared
 machine. Outputs are not compared: the other tree may label them differently.
+
+The corpus repeats sentences across articles (13 texts, varied), which an engine that remembers
+single sentences across calls serves from memory; ``--unique`` numbers every sentence end with
+its article's number, so that each article's sentences are its own, as in a real feed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -56,17 +61,28 @@ def timed(tree: Path, args: list[str], env: dict[str, str]) -> tuple[float, floa
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def make_unique(corpus: Path) -> None:
+    """Number every sentence end after a letter with its article's number, so that no sentence repeats across
+    articles (batch_bench's corpus varies 13 texts: most sentences recur in every window)."""
+    for n, path in enumerate(sorted(corpus.rglob("*.txt"))):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?<=[^\W\d_])([.!?])(?=[ \n])", rf" {n}\1", text), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("before", type=Path, help="the other checkout (a git worktree)")
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--unique", action="store_true", help="no sentence repeats across articles")
     args = parser.parse_args()
     trees = {"before": args.before.resolve(), "after": ROOT}
     with tempfile.TemporaryDirectory(prefix="batch-vs-") as tmp:
         base = Path(tmp)
         env = dict(os.environ, POLYGLOT_NEWS_MODELS=str(base / "models"), ARGOS_PACKAGES_DIR=str(base / "argos"))
         write_corpus(base / "corpus", args.articles)
+        if args.unique:
+            make_unique(base / "corpus")
         os.environ.update(env)
         from lang_models.build_test_packages import build
         from polyglot_news.models.installer import install
