@@ -33,8 +33,8 @@ class LoadedPackage:
     tokenizer: Any = field(repr=False, compare=False)
     target_tokenizer: Any = field(default=None, repr=False, compare=False)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
-    """Recent outputs by (target, options, attention, text): a pivot's first hop and a direct
-    route to the same language share it, and so do repeated sentences across articles."""
+    """Recent calls' outputs by (target, options, attention, every text of the call): a pivot's
+    first hop repeats the direct route's call exactly and reuses it (see ``engine._remember``)."""
 
     @property
     def path(self) -> Path:
