@@ -132,13 +132,18 @@ def test_repeated_texts_are_translated_once(packages: dict[str, Path]) -> None:
 def test_flagged_sentences_are_retried_once_with_safer_decoding(packages: dict[str, Path]) -> None:
     translator = ArgosTranslator(packages["echo-en_ru"], DecodeOptions(beam_size=2))
     spy = _spied(translator)
-    results = translator.translate(marked_sentences("Talks resumed [1].", "Переговоры возобновились [2]."))
-    assert [r.flags for r in results] == [("script",), ()]
+    texts = ("Talks resumed [1].", "Переговоры возобновились [2].", "Talks in Minsk resumed on Tuesday.")
+    sentences = marked_sentences(*texts)
+    results = translator.translate(sentences)
+    assert [r.flags for r in results] == [("script",), (), ("script",)]
+    # Every flagged sentence in one call, however their lengths differ.
     assert [(c["n"], c["beam_size"], c["repetition_penalty"], c["no_repeat_ngram_size"]) for c in spy.calls] == [
-        (2, 2, 1.0, 0),
-        (1, 5, 1.2, 3),
+        (3, 2, 1.0, 0),
+        (2, 5, 1.2, 3),
     ]
-    assert spy.calls[1]["max_decoding_length"] == 26  # 2 x 8 source tokens + 10
+    flagged = [sentences[0].plain, sentences[2].plain]
+    longest = max(len(tokens) for tokens in translator.package.tokenizer.encode(flagged, out_type=str))
+    assert spy.calls[1]["max_decoding_length"] == 2 * longest + 10
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ def _has_inner_marker(sentence: Sentence) -> bool:
 
 
 def _safer(options: DecodeOptions, source_tokens: int) -> DecodeOptions:
-    """Decoding less prone to loops and run-ons, its length tied to the source's."""
+    """Decoding less prone to loops and run-ons, its length limit tied to the (longest) source's."""
     limit = min(options.max_decoding_length, max(16, 2 * source_tokens + 10))
     limit = max(limit, options.min_decoding_length)
     return replace(
@@ -179,16 +179,20 @@ class ArgosTranslator:
         outputs: list[_Output],
         attention: bool,
     ) -> None:
-        """Re-decode flagged outputs with safer settings; keep whichever has fewer flags."""
-        groups: dict[DecodeOptions, list[int]] = {}
-        for i, out in enumerate(outputs):
-            if set(out.flags) - {TRUNCATED}:  # safer decoding cannot make room for a cut-off output
-                groups.setdefault(_safer(self.options, len(sources[i])), []).append(i)
-        for options, indices in groups.items():
-            again = self._decode([sources[i] for i in indices], [plains[i] for i in indices], options, attention)
-            for i, new in zip(indices, again, strict=False):
-                if len(new.flags) < len(outputs[i].flags):
-                    outputs[i] = new
+        """Re-decode flagged outputs with safer settings; keep whichever has fewer flags.
+
+        All of a call's flagged sentences go in one batched call (one call per sentence length
+        cost a CTranslate2 pass each), so the length limit is tied to the longest of them.
+        """
+        # Safer decoding cannot make room for a cut-off output.
+        indices = [i for i, out in enumerate(outputs) if set(out.flags) - {TRUNCATED}]
+        if not indices:
+            return
+        options = _safer(self.options, max(len(sources[i]) for i in indices))
+        again = self._decode([sources[i] for i in indices], [plains[i] for i in indices], options, attention)
+        for i, new in zip(indices, again, strict=True):
+            if len(new.flags) < len(outputs[i].flags):
+                outputs[i] = new
 
     def _decode(
         self,
@@ -267,7 +271,7 @@ class ArgosTranslator:
                 rows = rows[1:]
         count = len(tokens)
         tokens, rows = _drop_special(tokens, rows)
-        text = _clean_text(self.package.target_tokenizer.decode([tokens])[0])
+        text = _clean_text(self.package.target_tokenizer.decode_pieces(tokens))
         aligned = word_targets(Alignment(source, tokens, rows), plain, drop_brackets(text, plain)) if rows else None
         flags = guard.check(plain, text, self.to_code) + _cut(skip + len(source), count, limit, options)
         return _Output(text, aligned, flags)
@@ -291,6 +295,9 @@ def _drop_special(
     tokens: list[str], rows: list[list[float]] | None
 ) -> tuple[list[str], list[list[float]] | None]:
     """``tokens`` without :data:`SPECIAL_TOKEN` ones (and their attention rows)."""
+    joined = "".join(tokens)
+    if "<" not in joined and "_" not in joined:  # every special token has one or the other
+        return tokens, rows
     keep = [i for i, token in enumerate(tokens) if not SPECIAL_TOKEN.match(token)]
     if len(keep) == len(tokens):
         return tokens, rows
