@@ -132,18 +132,37 @@ def test_repeated_texts_are_translated_once(packages: dict[str, Path]) -> None:
 def test_flagged_sentences_are_retried_once_with_safer_decoding(packages: dict[str, Path]) -> None:
     translator = ArgosTranslator(packages["echo-en_ru"], DecodeOptions(beam_size=2))
     spy = _spied(translator)
-    texts = ("Talks resumed [1].", "Переговоры возобновились [2].", "Talks in Minsk resumed on Tuesday.")
-    sentences = marked_sentences(*texts)
+    sentences = marked_sentences(
+        "Talks resumed [1].", "Переговоры возобновились [2].", "Talks in Minsk resumed on Tuesday.", "Talks ended."
+    )
     results = translator.translate(sentences)
-    assert [r.flags for r in results] == [("script",), (), ("script",)]
-    # Every flagged sentence in one call, however their lengths differ.
-    assert [(c["n"], c["beam_size"], c["repetition_penalty"], c["no_repeat_ngram_size"]) for c in spy.calls] == [
-        (3, 2, 1.0, 0),
-        (2, 5, 1.2, 3),
-    ]
-    flagged = [sentences[0].plain, sentences[2].plain]
-    longest = max(len(tokens) for tokens in translator.package.tokenizer.encode(flagged, out_type=str))
-    assert spy.calls[1]["max_decoding_length"] == 2 * longest + 10
+    assert [r.flags for r in results] == [("script",), (), ("script",), ("script",)]
+    # Length limits: 2 × the source's tokens + 10, rounded up to a power of two. The two short
+    # sentences (8 and 6 tokens) share 32 and are retried together; the longer one gets 64.
+    lengths = [len(t) for t in translator.package.tokenizer.encode([s.plain for s in sentences], out_type=str)]
+    assert (lengths[0], lengths[2], lengths[3]) == (8, 20, 6)  # the premise
+    calls = [(c["n"], c["beam_size"], c["repetition_penalty"], c["no_repeat_ngram_size"]) for c in spy.calls]
+    assert calls == [(4, 2, 1.0, 0), (2, 5, 1.2, 3), (1, 5, 1.2, 3)]
+    assert [c["max_decoding_length"] for c in spy.calls[1:]] == [32, 64]
+
+
+@pytest.mark.parametrize(
+    ("source_tokens", "options", "limit"),
+    [
+        (2, DecodeOptions(), 16),  # never under 16
+        (8, DecodeOptions(), 32),  # 2 × 8 + 10 = 26, rounded up to a power of two
+        (11, DecodeOptions(), 32),  # 32 exactly
+        (12, DecodeOptions(), 64),
+        (200, DecodeOptions(), 256),  # never over --max-length
+        (12, DecodeOptions(max_decoding_length=40), 40),
+        (2, DecodeOptions(min_decoding_length=20), 20),  # never under the minimum length
+    ],
+)
+def test_safer_decoding_limits_length_by_the_source(source_tokens: int, options: DecodeOptions, limit: int) -> None:
+    from polyglot_news.translation.engine import _safer
+
+    safer = _safer(options, source_tokens)
+    assert (safer.max_decoding_length, safer.beam_size, safer.no_repeat_ngram_size) == (limit, 5, 3)
 
 
 @pytest.mark.parametrize(

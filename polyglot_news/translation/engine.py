@@ -86,8 +86,14 @@ def _has_inner_marker(sentence: Sentence) -> bool:
 
 
 def _safer(options: DecodeOptions, source_tokens: int) -> DecodeOptions:
-    """Decoding less prone to loops and run-ons, its length limit tied to the (longest) source's."""
-    limit = min(options.max_decoding_length, max(16, 2 * source_tokens + 10))
+    """Decoding less prone to loops and run-ons, its length limit tied to the source's.
+
+    The limit is twice the source's tokens + 10, rounded up to a power of two (16, 32, 64,
+    …): flagged sentences that share a limit are retried in one call, so a window's retries
+    take a few CTranslate2 calls, not one per source length.
+    """
+    need = max(16, 2 * source_tokens + 10)
+    limit = min(options.max_decoding_length, 1 << (need - 1).bit_length())
     limit = max(limit, options.min_decoding_length)
     return replace(
         options,
@@ -179,20 +185,16 @@ class ArgosTranslator:
         outputs: list[_Output],
         attention: bool,
     ) -> None:
-        """Re-decode flagged outputs with safer settings; keep whichever has fewer flags.
-
-        All of a call's flagged sentences go in one batched call (one call per sentence length
-        cost a CTranslate2 pass each), so the length limit is tied to the longest of them.
-        """
-        # Safer decoding cannot make room for a cut-off output.
-        indices = [i for i, out in enumerate(outputs) if set(out.flags) - {TRUNCATED}]
-        if not indices:
-            return
-        options = _safer(self.options, max(len(sources[i]) for i in indices))
-        again = self._decode([sources[i] for i in indices], [plains[i] for i in indices], options, attention)
-        for i, new in zip(indices, again, strict=True):
-            if len(new.flags) < len(outputs[i].flags):
-                outputs[i] = new
+        """Re-decode flagged outputs with safer settings; keep whichever has fewer flags."""
+        groups: dict[DecodeOptions, list[int]] = {}
+        for i, out in enumerate(outputs):
+            if set(out.flags) - {TRUNCATED}:  # safer decoding cannot make room for a cut-off output
+                groups.setdefault(_safer(self.options, len(sources[i])), []).append(i)
+        for options, indices in groups.items():
+            again = self._decode([sources[i] for i in indices], [plains[i] for i in indices], options, attention)
+            for i, new in zip(indices, again, strict=True):
+                if len(new.flags) < len(outputs[i].flags):
+                    outputs[i] = new
 
     def _decode(
         self,
