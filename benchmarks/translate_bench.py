@@ -307,7 +307,8 @@ def run_child(args: argparse.Namespace, package: Path, path: str) -> dict[str, A
             "--window", str(getattr(args, "window", 0) or 0), *(["--heap"] if getattr(args, "heap", False) else [])]
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     if done.returncode:
-        return {"error": 1.0}
+        lines = done.stderr.strip().splitlines()
+        return {"error": lines[-1] if lines else f"exit {done.returncode}"}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -428,7 +429,8 @@ def bench_size(args: argparse.Namespace, size: str, scratch: Path) -> Path:
         if "seconds" in argos:
             print(f"{label:<40}{argos['seconds']:>10.2f}{n / argos['seconds']:>9.1f}{argos['peak_mb']:>13.0f}")
         else:
-            print(f"{label:<40}{'failed':>10}")
+            # e.g. argostranslate 1.11's MiniSBD downloads its sentence model on first use (offline: fails)
+            print(f"{label:<40}{'failed':>10}  ({str(argos['error'])[:160]})")
     else:
         print("argostranslate: not installed here (no column)")
     if "peak_mb" in memory["raw"] and "peak_mb" in memory["engine"]:
