@@ -32,7 +32,7 @@ from polyglot_news.citations import check_invariant
 from polyglot_news.detect import detect
 from polyglot_news.document import Sentence
 from polyglot_news.errors import CitationError, ModelError, PolyglotNewsError, RouteError
-from polyglot_news.evaluate.markers import _end_in_place, _marker_texts, _tolerant, inject_markers
+from polyglot_news.evaluate.markers import end_in_place, inject_markers, marker_texts, tolerant
 from polyglot_news.evaluate.parallel import ParallelFile, Target
 from polyglot_news.evaluate.results import Evaluation, RouteScore
 from polyglot_news.models.store import Package, list_packages
@@ -125,7 +125,7 @@ def evaluate(
 
             # The marker pass goes first: it also loads the models, so the timed pass below
             # measures translation alone.
-            with_markers = _tolerant(translate, marked)
+            with_markers = tolerant(translate, marked)
             # ... but it, and any earlier target sharing a hop, filled the packages' memos of
             # outputs: forget them, so the timed pass decodes every hop whatever the --to order.
             for package in route:
@@ -198,9 +198,9 @@ def _score(
         except CitationError:
             continue
         # What a reader sees must re-read as the same markers, too.
-        if _marker_texts(out.sentence.text) == _marker_texts(sent.text):
+        if marker_texts(out.sentence.text) == marker_texts(sent.text):
             identical += 1
-            end_kept += _end_in_place(out.sentence)
+            end_kept += end_in_place(out.sentence)
     detected = Counter(detect(h).language for h in hypotheses)
     flag_counts = Counter(flag for t in done for flag in t.flags)
     return RouteScore(

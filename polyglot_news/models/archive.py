@@ -20,10 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from polyglot_news.errors import ModelError
-from polyglot_news.models.metadata import MAX_METADATA_BYTES as MAX_METADATA_BYTES
-from polyglot_news.models.metadata import TOKENIZERS, PackageInfo, named_tokenizers, parse_info
-from polyglot_news.models.metadata import parse_metadata as parse_metadata
-from polyglot_news.models.metadata import validate_metadata as validate_metadata
+from polyglot_news.models.metadata import MAX_METADATA_BYTES, TOKENIZERS, PackageInfo, named_tokenizers, parse_info
 
 # Caps against hostile archives. The official en→ru package is about 100 MB; an NLLB-1.3B
 # conversion in float16 about 2.7 GB. Anything past these is refused as a zip bomb.

@@ -34,10 +34,8 @@ from polyglot_news.models.archive import (
     MAX_UNPACKED_BYTES,
     version_key,
 )
-from polyglot_news.models.archive import MANIFEST as MANIFEST
-from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
-from polyglot_news.models.catalog import load_catalog, load_hub_models
-from polyglot_news.models.installer import _install_archive
+from polyglot_news.models.catalog import DEFAULT_INDEX_URL, load_catalog, load_hub_models
+from polyglot_news.models.installer import install_archive
 from polyglot_news.models.store import Package, store_dir
 from polyglot_news.models.temporaries import hold
 
@@ -220,7 +218,7 @@ def fetch_hub(
             license=entry.get("license"), provenance=provenance,
             version=str(entry.get("package_version") or "1.0"),
         )  # fmt: skip
-        package = _install_archive(built.path, target, label=f"{repo}@{commit[:12]}")
+        package = install_archive(built.path, target, label=f"{repo}@{commit[:12]}")
     shutil.rmtree(staging, ignore_errors=True)
     with contextlib.suppress(OSError):
         (target / ".fetch").rmdir()
@@ -262,7 +260,7 @@ def fetch(
             raise ModelError(
                 f"{link}: sha256 {sha} does not match the catalog's {known}; not installed"
             )
-        return [_install_archive(Path(tmp_name), target, label=link)]
+        return [install_archive(Path(tmp_name), target, label=link)]
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)

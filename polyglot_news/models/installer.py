@@ -22,16 +22,12 @@ from polyglot_news.models.archive import (
     plan_archive,
     plan_tree,
     sha256_stream,
+    version_key,
     write_manifest,
 )
-from polyglot_news.models.archive import INSTALL_HINT as INSTALL_HINT
-from polyglot_news.models.archive import MANIFEST as MANIFEST
-from polyglot_news.models.archive import version_key as version_key
-from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
 from polyglot_news.models.metadata import PackageInfo
-from polyglot_news.models.store import Package, Problem, _swapped_out, load_package, scan_packages, store_dir
-from polyglot_news.models.store import prepare_store as prepare_store
-from polyglot_news.models.temporaries import remove_stale_fetches
+from polyglot_news.models.store import Package, Problem, load_package, prepare_store, scan_packages, store_dir
+from polyglot_news.models.temporaries import remove_stale_fetches, swapped_out
 
 
 @contextlib.contextmanager
@@ -57,7 +53,7 @@ def _recover(store: Path) -> None:
     for entry in sorted(store.iterdir()):
         name = entry.name
         if name.startswith(".old-"):
-            original = store / _swapped_out(name)
+            original = store / swapped_out(name)
             if not original.exists():
                 os.rename(entry, original)
                 continue
@@ -110,9 +106,14 @@ Replaced = Callable[[Package, Package], None]
 """Called with (the package that was replaced, the new one) after an install replaced one."""
 
 
-def _install_archive(
+def install_archive(
     archive: Path, store: Path, label: str | None = None, *, replace: bool = False, on_replace: Replaced | None = None
 ) -> Package:
+    """Install one ``.argosmodel`` into the store folder ``store`` (``label`` names it in errors).
+
+    Raises:
+        ModelError: the archive is refused (the message names ``label`` and the problem).
+    """
     where = label or str(archive)
     try:
         with open(archive, "rb") as handle:
@@ -265,10 +266,10 @@ def install(
         archives = sorted(p for p in source.iterdir() if p.suffix == ".argosmodel" and p.is_file())
         if not archives:
             raise ModelError(f"{source}: no .argosmodel files and no metadata.json in this folder")
-        return [_install_archive(a, target, replace=replace, on_replace=on_replace) for a in archives]
+        return [install_archive(a, target, replace=replace, on_replace=on_replace) for a in archives]
     if not source.exists():
         raise ModelError(f"{source}: no such file")
-    return [_install_archive(source, target, replace=replace, on_replace=on_replace)]
+    return [install_archive(source, target, replace=replace, on_replace=on_replace)]
 
 
 # ---------------------------------------------------------------- remove

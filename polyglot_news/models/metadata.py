@@ -296,11 +296,6 @@ def package_type(data: dict[str, Any]) -> str:
     return OWN_TYPE if read_info(validate_metadata(dict(data), "metadata")).needs_polyglot_news else ARGOS_TYPE
 
 
-def tokenizer_files(info: PackageInfo) -> tuple[str, ...]:
-    """The tokenizer files the package needs (one name when shared)."""
-    return tuple(dict.fromkeys((info.source_sentencepiece, info.target_sentencepiece)))
-
-
 def named_tokenizers(info: PackageInfo) -> dict[str, str]:
     """The tokenizer files ``metadata.json`` names explicitly, by key; ``{}`` for a plain Argos
     package (it holds ``sentencepiece.model`` or, in older packages, ``bpe.model``)."""

@@ -33,14 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from polyglot_news.errors import ModelError
-from polyglot_news.models.archive import INSTALL_HINT as INSTALL_HINT
-from polyglot_news.models.archive import MANIFEST as MANIFEST
-from polyglot_news.models.archive import check_required, sha256_stream, walk_files
-from polyglot_news.models.archive import version_key as version_key
-from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
+from polyglot_news.models.archive import MANIFEST, check_required, sha256_stream, walk_files
 from polyglot_news.models.metadata import TYPES, PackageInfo, declared_type, parse_info
+from polyglot_news.models.temporaries import swapped_out
 
-# Names imported "as" themselves are re-exported: the CLI and tests use them as models.NAME.
 # ORIGIN_RANK: how listings order the same pair, our store's copy before an Argos dir's.
 ORIGIN_RANK = {"store": 0, "argos": 1}
 
@@ -210,11 +206,6 @@ def _is_argos_sbd(path: Path) -> bool:
     return kind is not None and kind not in TYPES
 
 
-def _swapped_out(name: str) -> str:
-    """The package folder a ``.old-<name>.<random>`` entry was swapped out of."""
-    return name[len(".old-") :].rsplit(".", 1)[0]
-
-
 def _store_entries(store: Path) -> list[Path]:
     """Package folders of the store, with a swapped-out version standing in for a missing one."""
     if not store.is_dir():
@@ -227,7 +218,7 @@ def _store_entries(store: Path) -> list[Path]:
             if entry.is_dir():
                 chosen.append(entry)
         elif entry.name.startswith(".old-"):
-            original = _swapped_out(entry.name)
+            original = swapped_out(entry.name)
             # An install died between its two renames: the old version is still the truth.
             if original not in live and entry.is_dir():
                 live.add(original)
@@ -260,7 +251,7 @@ def scan_packages(
             seen.add(real)
             name = path.name
             if name.startswith(".old-"):
-                name = _swapped_out(name)
+                name = swapped_out(name)
             try:
                 packages.append(load_package(path, origin, name))
             except ModelError as exc:

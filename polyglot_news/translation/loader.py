@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from polyglot_news.errors import ModelError
-from polyglot_news.models.metadata import PackageInfo
-from polyglot_news.models.metadata import TargetSpec as TargetSpec
+from polyglot_news.models.metadata import PackageInfo, TargetSpec
 from polyglot_news.models.store import Package, load_package
 from polyglot_news.translation.decoding import DecodeOptions, resolve_compute_type
 
