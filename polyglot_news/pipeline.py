@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from pathlib import Path
 
 from polyglot_news import signature as signatures
 from polyglot_news.detect import detect
-from polyglot_news.document import Article, Detection, Digest, GlossaryHit, Reference, Sentence, Summary
+from polyglot_news.document import Article, Detection, Digest, Reference, Sentence, Summary, TextTranslation
 from polyglot_news.errors import DetectionError, InputError
 from polyglot_news.languages import DEFAULT_DETECTOR, check_language_code
 from polyglot_news.parse import parse_article
@@ -16,7 +15,6 @@ from polyglot_news.segment import Tokenizer, split_sentences
 from polyglot_news.signature import Signature
 from polyglot_news.summarize import DEFAULT_METHOD, summarize
 from polyglot_news.translation.decoding import DecodeOptions
-from polyglot_news.translation.engine import Translated
 from polyglot_news.translation.glossary import Glossary
 from polyglot_news.translation.request import TranslationRequest
 from polyglot_news.translation.sentences import translate_sentences
@@ -108,24 +106,6 @@ def assemble_digest(result: Summary, method: str, outcome: Outcome | None = None
         notes=tuple(outcome.notes),
         errors=tuple(outcome.errors),
     )
-
-
-@dataclass(frozen=True)
-class TextTranslation:
-    """Arbitrary text translated sentence by sentence, its line structure kept."""
-
-    source: Detection
-    target: str
-    route: str
-    paragraphs: tuple[tuple[Sentence, ...], ...]
-    results: tuple[Translated, ...]
-    terms: tuple[tuple[GlossaryHit, ...], ...]
-    signature: str
-    notes: tuple[str, ...] = ()
-
-    @property
-    def text(self) -> str:
-        return "".join(" ".join(s.text for s in paragraph) + "\n" for paragraph in self.paragraphs)
 
 
 def translate_text(

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
-from polyglot_news.document import SCHEMA, Detection, Digest, Summary, Translation
+from polyglot_news.document import SCHEMA, Detection, Digest, Summary, TextTranslation, Translation
 from polyglot_news.io import to_json
-
-if TYPE_CHECKING:
-    from polyglot_news.pipeline import TextTranslation
 
 FORMATS: dict[str, str] = {"text": ".txt", "json": ".json", "markdown": ".md", "html": ".html"}
 """Every output format, with the extension of a file written in it (``batch --output-dir``)."""

@@ -11,9 +11,8 @@ from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from polyglot_news.citations import check_invariant, extract
-from polyglot_news.document import Marker, Sentence
+from polyglot_news.document import Marker, Sentence, Translated
 from polyglot_news.errors import InputError
-from polyglot_news.translation.engine import Translated
 from polyglot_news.translation.glossary import load_glossary, parse_glossary
 from polyglot_news.translation.postedit import apply
 

@@ -150,7 +150,7 @@ def test_fetched_package_translates_with_the_prefix(
     import dataclasses
 
     from polyglot_news.translation.decoding import DecodeOptions
-    from polyglot_news.translation.engine import build_translator
+    from polyglot_news.translation.engine import ArgosTranslator, build_translator
 
     from .helpers import Spy, marked_sentences
 
@@ -158,8 +158,9 @@ def test_fetched_package_translates_with_the_prefix(
     (package,) = fetcher.fetch("en", "be", catalog=_catalog(tmp_path))
     options = DecodeOptions(beam_size=1, max_decoding_length=40, retry=False, intra_threads=1)
     translator = build_translator([package.path], options, targets=["be"])
-    spy = Spy(translator.package.translator)  # type: ignore[attr-defined]
-    translator.package = dataclasses.replace(translator.package, translator=spy)  # type: ignore[attr-defined]
+    assert isinstance(translator, ArgosTranslator)
+    spy = Spy(translator.package.translator)
+    translator.package = dataclasses.replace(translator.package, translator=spy)
     results = translator.translate(marked_sentences("The minister met the envoy [1]."))
     assert spy.calls[0]["batch"][0][0] == ">>bel<<"
     assert [m.text for m in results[0].sentence.markers] == ["[1]"]

@@ -22,6 +22,7 @@ import pytest
 
 from polyglot_news import models
 from polyglot_news.errors import ModelError
+from polyglot_news.models.archive import RECORD
 from polyglot_news.models import installer as install_module
 
 CATALOG = Path(__file__).resolve().parents[1] / "polyglot_news" / "data" / "catalog.json"
@@ -160,8 +161,9 @@ def test_install_list_verify_remove_round_trip(store: Path, good: Path) -> None:
     ]
     package = installed[0]
     assert package.path == store / "translate-en_ru"
+    # The package's files and our manifest; the identity record is not counted.
     assert package.size_bytes == sum(
-        f.stat().st_size for f in package.path.rglob("*") if f.is_file()
+        f.stat().st_size for f in package.path.rglob("*") if f.is_file() and f.name != RECORD
     )
     assert package.to_dict()["pair"] == "en→ru"
     manifest = json.loads((package.path / models.MANIFEST).read_text())

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from lang_models.build_test_packages import PACKAGES, build
 from polyglot_news.document import Sentence
 from polyglot_news.errors import CitationError, ModelError
-from polyglot_news.models.store import content_hash
+from polyglot_news.models.identity import content_hash
 from polyglot_news.segment import split_sentences
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.engine import ArgosTranslator, PivotTranslator, build_translator
@@ -278,7 +278,7 @@ def test_marker_loss_is_a_citation_error(packages: dict[str, Path]) -> None:
         from_code, to_code = "be", "ru"
 
         def translate(self, sentences: Sequence[Sentence]) -> list[Any]:
-            from polyglot_news.translation.engine import Translated
+            from polyglot_news.document import Translated
 
             return [Translated(Sentence(s.plain, s.markers[1:], s.index)) for s in sentences]
 
@@ -372,7 +372,7 @@ def test_one_package_serves_several_targets(
     translator = ArgosTranslator(folder, target=target)
     spy = _batch_spied(translator)
     [result] = translator.translate(marked_sentences("Talks in Minsk [1] resumed."))
-    assert (translator.to_code, translator.route.startswith(route)) == (to_code, True)
+    assert (translator.to_code, translator.signature().startswith(route)) == (to_code, True)
     assert result.sentence.text == "Talks in Minsk [1] resumed."
     assert spy.calls[0]["target_prefix"] == [[prefix]]
 
@@ -504,13 +504,13 @@ def test_marker_opening_a_sentence_keeps_its_space(packages: dict[str, Path], ro
 def test_language_tags_unknown_to_the_tokenizer_are_dropped_before_decoding(packages: dict[str, Path]) -> None:
     """Marian's ``>>bel<<`` and NLLB's ``bel_Cyrl`` are model tokens, not SentencePiece pieces:
     decoded as they are, they come out literally."""
-    from polyglot_news.translation.engine import _clean_text, _drop_special
+    from polyglot_news.translation.decoding import clean_text, drop_special
 
     tokenizer = load(packages["echo-en_ru"]).target_tokenizer
     emitted = [">>bel<<", "▁Talks", "▁resumed", "bel_Cyrl", "▁in", "▁Minsk", "<unk>", "."]
     assert ">>bel<<" in tokenizer.decode([emitted])[0]  # the premise
-    tokens, _ = _drop_special(emitted, None)
-    assert _clean_text(tokenizer.decode([tokens])[0]) == "Talks resumed in Minsk."
+    tokens, _ = drop_special(emitted, None)
+    assert clean_text(tokenizer.decode([tokens])[0]) == "Talks resumed in Minsk."
 
 
 @pytest.mark.parametrize(
@@ -523,11 +523,11 @@ def test_language_tags_unknown_to_the_tokenizer_are_dropped_before_decoding(pack
         (["▁Пра", "_", "ru"], ["▁Пра", "_", "ru"]),  # ordinary pieces stay
     ],
 )
-def test_drop_special(tokens: list[str], kept: list[str]) -> None:
-    from polyglot_news.translation.engine import _drop_special
+def testdrop_special(tokens: list[str], kept: list[str]) -> None:
+    from polyglot_news.translation.decoding import drop_special
 
     rows = [[float(i)] for i in range(len(tokens))]
-    out, out_rows = _drop_special(tokens, rows)
+    out, out_rows = drop_special(tokens, rows)
     assert out == kept
     assert out_rows is not None and [tokens[int(r[0])] for r in out_rows] == kept  # attention rows follow
 
@@ -571,7 +571,7 @@ def test_letter_verdict(text: str, verdict: str | None) -> None:
 
 def test_short_output_the_detector_cannot_call_still_gets_a_language_check() -> None:
     from polyglot_news.detect import detect
-    from polyglot_news.translation.engine import Translated
+    from polyglot_news.document import Translated
     from polyglot_news.translation.sentences import check_language
 
     belarusian, russian = Sentence("Мінск."), Sentence("Минск.")

@@ -7,9 +7,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from polyglot_news.citations import extract
-from polyglot_news.document import Marker, Sentence
+from polyglot_news.document import Marker, Sentence, Translated
 from polyglot_news.errors import CitationError
-from polyglot_news.translation.engine import Translated
 
 _MARKER_END = "[1]"
 _MARKER_INNER = "[2]"

@@ -30,7 +30,7 @@ from typing import Any
 from polyglot_news import signature as signatures
 from polyglot_news.citations import check_invariant
 from polyglot_news.detect import detect
-from polyglot_news.document import Sentence
+from polyglot_news.document import Sentence, Translated
 from polyglot_news.errors import CitationError, ModelError, PolyglotNewsError, RouteError
 from polyglot_news.evaluate.markers import end_in_place, inject_markers, marker_texts, tolerant
 from polyglot_news.evaluate.parallel import ParallelFile, Target
@@ -38,7 +38,6 @@ from polyglot_news.evaluate.results import Evaluation, RouteScore
 from polyglot_news.models.store import Package, list_packages
 from polyglot_news.segment import split_sentences
 from polyglot_news.translation.decoding import DecodeOptions
-from polyglot_news.translation.engine import Translated
 from polyglot_news.translation.loader import load
 from polyglot_news.translation.routing import find_route
 from polyglot_news.translation.sentences import translate_sentences
@@ -128,13 +127,14 @@ def evaluate(
             with_markers = tolerant(translate, marked)
             # ... but it, and any earlier target sharing a hop, filled the packages' memos of
             # outputs: forget them, so the timed pass decodes every hop whatever the --to order.
-            for package in route:
-                load(package.path, options).memo.clear()
+            for package in route.hops:
+                load(package, options).memo.clear()
             started = time.perf_counter()
             routed = translate_sentences(
                 flat, source.language, target.language, options=options, model=model, packages=packages
             )
             done, route_text, signature = routed.results, routed.route, routed.signature
+            used = tuple(_model_entry(p) for p in routed.packages)
             seconds = time.perf_counter() - started
         except PolyglotNewsError as error:
             code = error.exit_code if explicit or not isinstance(error, RouteError) else 0
@@ -143,8 +143,8 @@ def evaluate(
         results.append(
             _score(
                 target, reference, segments, marked, with_markers, done,
-                route_text if route else f"{source.language} (identity)",
-                tuple(_model_entry(p) for p in route),
+                route_text if route.hops else f"{source.language} (identity)",
+                used,
                 seconds, str(signatures.translation(target.language, signature)), chrf_metric, bleu_metric,
             )
         )

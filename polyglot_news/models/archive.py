@@ -36,6 +36,10 @@ RATIO_MIN_BYTES = 1024**2
 MAX_ENTRIES = 2_000
 
 MANIFEST = ".polyglot-news.json"
+RECORD = ".polyglot-news-ids.json"
+"""The identity each file had when installed, beside its sha256 (see :mod:`.identity`)."""
+BOOKKEEPING = (MANIFEST, RECORD)
+"""Our own files in an installed package: never copied from a package, never part of its content."""
 INSTALL_HINT = "polyglot-news models install FILE"
 CHUNK = 1024 * 1024
 
@@ -87,7 +91,7 @@ def sha256_stream(stream: IO[bytes]) -> str:
 def plan_tree(folder: Path, where: str, limit: int) -> tuple[list[tuple[str, int]], PackageInfo]:
     """Validate an unpacked package folder; return (files to copy with their sizes, metadata).
 
-    Refuses links, special files and more than ``limit`` bytes; our manifest is not copied.
+    Refuses links, special files and more than ``limit`` bytes; our bookkeeping files are not copied.
     """
     files: list[tuple[str, int]] = []
     total = 0
@@ -96,7 +100,7 @@ def plan_tree(folder: Path, where: str, limit: int) -> tuple[list[tuple[str, int
             if stat.S_ISLNK(st.st_mode):
                 raise ModelError(f"{where}: {rel} is a symbolic link")
             if stat.S_ISREG(st.st_mode):
-                if rel != MANIFEST:
+                if rel not in BOOKKEEPING:
                     files.append((rel, st.st_size))
                 total += st.st_size
             elif not stat.S_ISDIR(st.st_mode):
@@ -232,7 +236,7 @@ def plan_archive(
             raise ModelError(
                 f"{where}: member {info.filename!r} compresses {ratio:.0f}:1, above {MAX_RATIO}:1 (zip bomb?)"
             )
-        if inner and inner != MANIFEST:
+        if inner and inner not in BOOKKEEPING:
             members.append((info, inner))
     packed = max(_archive_bytes(zf, infos), 1)
     if total > RATIO_MIN_BYTES and total / packed > MAX_RATIO:
@@ -296,7 +300,7 @@ def check_manifest(path: Path, origin: str) -> tuple[list[str], list[str], str |
     for rel, st in walk_files(path):
         if stat.S_ISLNK(st.st_mode):
             problems.append(f"{rel} is a symbolic link")
-        elif stat.S_ISREG(st.st_mode) and rel != MANIFEST:
+        elif stat.S_ISREG(st.st_mode) and rel not in BOOKKEEPING:
             with open(path / rel, "rb") as handle:
                 present[rel] = sha256_stream(handle)
     for rel in sorted(set(recorded) - set(present)):

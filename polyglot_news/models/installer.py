@@ -25,6 +25,7 @@ from polyglot_news.models.archive import (
     version_key,
     write_manifest,
 )
+from polyglot_news.models.identity import write_record
 from polyglot_news.models.metadata import PackageInfo
 from polyglot_news.models.store import Package, Problem, load_package, prepare_store, scan_packages, store_dir
 from polyglot_news.models.temporaries import remove_stale_fetches, swapped_out
@@ -222,7 +223,9 @@ def _stage_and_publish(
         try:
             root = tmp / name
             root.mkdir()
-            write_manifest(root, source, archive_sha, fill(root))
+            hashes = fill(root)
+            write_manifest(root, source, archive_sha, hashes)
+            write_record(root, hashes)  # a loader trusts these hashes while the files stay untouched
             load_package(root, "store")  # re-check exactly what will go live
             _publish(root, dest)
         finally:

@@ -219,8 +219,8 @@ def translate_texts(
     flat = [s for texts in split for paragraphs in texts for paragraph in paragraphs for s in paragraph]
     route = find_route(source, target, packages if packages is not None else list_packages(config.models))
     done = flat
-    if route and flat:
-        translator = build_translator([p.path for p in route], config.decoding, targets=[p.to_code for p in route])
+    if route.hops and flat:
+        translator = build_translator(route, config.decoding)
         done = [t.sentence for t in translator.translate(flat)]
     out = iter(done)
     return [

@@ -1,9 +1,10 @@
-"""Decoding settings for CTranslate2 and the compute types this CPU supports."""
+"""Decoding settings for CTranslate2, the compute types this CPU supports, and what decoded output must lose."""
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass, field
 
 
@@ -122,3 +123,32 @@ def resolve_compute_type(requested: str) -> str:
     return "default"
 
 
+SPECIAL_TOKEN = re.compile(
+    r"^▁?(?:>>[A-Za-z0-9_-]{2,12}<<|__[a-z]{2,3}(?:_[A-Za-z]{2,8})?__|[a-z]{2,3}_[A-Z][a-z]{3}|<unk>|<s>|</s>|<pad>|<mask>)$"
+)
+"""Tokens that must never reach the text: language tags (``>>bel<<``, ``__be__``, NLLB's
+``bel_Cyrl``) a model may emit anywhere, and control tokens (``<unk>`` decodes to ``⁇``)."""
+
+
+def drop_special(
+    tokens: list[str], rows: list[list[float]] | None
+) -> tuple[list[str], list[list[float]] | None]:
+    """``tokens`` without :data:`SPECIAL_TOKEN` ones (and their attention rows)."""
+    joined = "".join(tokens)
+    if "<" not in joined and "_" not in joined:  # every special token has one or the other
+        return tokens, rows
+    keep = [i for i, token in enumerate(tokens) if not SPECIAL_TOKEN.match(token)]
+    if len(keep) == len(tokens):
+        return tokens, rows
+    if rows is not None and len(rows) == len(tokens):
+        rows = [rows[i] for i in keep]
+    elif rows is not None:
+        rows = None  # cannot tell which rows belong to the dropped tokens: no alignment
+    return [tokens[i] for i in keep], rows
+
+
+def clean_text(text: str) -> str:
+    """Decoded text without raw SentencePiece ``▁`` (pieces the tokenizer did not know)."""
+    if "▁" not in text:
+        return text
+    return re.sub(" {2,}", " ", text.replace("▁", " ")).strip()

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from polyglot_news.citations import BRACKET_GROUP, check_invariant
-from polyglot_news.document import GlossaryHit, Marker, Sentence
-from polyglot_news.translation.engine import Translated
+from polyglot_news.document import GlossaryHit, Marker, Sentence, Translated
 from polyglot_news.translation.glossary import Glossary, Rule
 
 MIN_STEM = 4
