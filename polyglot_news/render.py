@@ -58,8 +58,8 @@ def summary(result: Summary, fmt: str) -> str:
 def digest(result: Digest, fmt: str, *, licences: Mapping[str, str | None] | None = None) -> str:
     """The whole digest; JSON follows the documented schema (README, "Output schema").
 
-    HTML is one self-contained page (:mod:`polyglot_news.render_html`); ``licences`` (model
-    name → licence) only shows there.
+    HTML is one self-contained page (:mod:`polyglot_news.render_html`) naming each model's
+    licence; ``licences`` (model name → licence) fills in for models that carry none.
     """
     if fmt == "json":
         return to_json(result.to_dict())

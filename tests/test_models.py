@@ -22,8 +22,8 @@ import pytest
 
 from polyglot_news import models
 from polyglot_news.errors import ModelError
-from polyglot_news.models.archive import RECORD
 from polyglot_news.models import installer as install_module
+from polyglot_news.models.archive import RECORD
 
 CATALOG = Path(__file__).resolve().parents[1] / "polyglot_news" / "data" / "catalog.json"
 

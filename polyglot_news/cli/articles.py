@@ -88,8 +88,7 @@ def digest(
     )
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
-    licences = model_licences(models) if fmt == "html" and result.translations else None
-    emit(render.digest(result, fmt, licences=licences), output)
+    emit(render.digest(result, fmt), output)
     if result.errors:
         for error in result.errors:
             click.echo(f"Error: {error}", err=True)
@@ -97,16 +96,6 @@ def digest(
     if strict and any(t.flags for t in result.translations.values()):
         click.echo("Error: flagged translations (see translations.LANG.flags) and --strict is on", err=True)
         sys.exit(EXIT_PARTIAL)
-
-
-def model_licences(models: Path | None) -> dict[str, str | None]:
-    """Model name → licence, from the installed packages' metadata (shown in the HTML footer)."""
-    from polyglot_news.models.store import list_packages
-
-    return {
-        (p.info.title or p.name): p.info.license
-        for p in list_packages(models)
-    }
 
 
 @click.command()

@@ -40,6 +40,11 @@ class PackageChanged(ModelError):
     """A package's files changed while it was being read (an install or a remove at work)."""
 
 
+def gone(where: object) -> PackageChanged:
+    """The error for a package file or folder that vanished while in use."""
+    return PackageChanged(f"{where} is gone: the package was removed or replaced while in use; run the command again")
+
+
 _DIGESTS: dict[tuple[str, FileId], str] = {}
 _DIGESTS_LOCK = threading.Lock()
 
@@ -70,9 +75,7 @@ def snapshot(path: Path, files: list[str]) -> Snapshot:
         try:
             ids.append((rel, file_id(os.stat(path / rel))))
         except FileNotFoundError:
-            raise PackageChanged(
-                f"{path}: {rel} is gone: the package was removed or replaced while in use; run the command again"
-            ) from None
+            raise gone(path / rel) from None
         except OSError as exc:
             raise ModelError(f"{path}: cannot read {rel}: {exc.strerror or exc}") from None
     with contextlib.suppress(OSError):  # an Argos dir's package has no manifest
@@ -100,7 +103,7 @@ def sha256_of(file: Path, expected: FileId) -> str:
             if file_id(os.fstat(handle.fileno())) != expected:
                 raise changed
     except FileNotFoundError:
-        raise PackageChanged(f"{file} is gone: the package was removed or replaced while in use") from None
+        raise gone(file) from None
     except OSError as exc:
         raise ModelError(f"cannot read {file}: {exc.strerror or exc}") from None
     with _DIGESTS_LOCK:
@@ -133,6 +136,8 @@ def _manifest(path: Path) -> dict[str, str]:
     try:
         data = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         return {str(rel): str(digest) for rel, digest in data["files"].items()}
+    except FileNotFoundError:
+        raise gone(path / MANIFEST) from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         reason = f"unreadable install manifest {MANIFEST} ({exc})"
         raise ModelError(f"{path}: {reason}; reinstall with `{INSTALL_HINT}`") from None
@@ -156,6 +161,8 @@ def check(path: Path, taken: Snapshot) -> dict[str, str]:
     if any(rel == MANIFEST for rel, _ in taken):
         installed = _manifest(path)
         changed = [rel for rel, digest in digests.items() if installed.get(rel) != digest]
+        if changed and snapshot(path, list(digests)) != taken:  # read across an install's swap
+            raise PackageChanged(f"{path} changed while it was being loaded; run the command again")
         if changed:
             raise ModelError(
                 f"{path}: {', '.join(changed)} changed since the package was installed (not the sha256 its "

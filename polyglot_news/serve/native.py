@@ -42,8 +42,7 @@ async def digest(params: dict[str, Any], config: ServeConfig, engine: Engine) ->
         )
         if fmt == "json":
             return result.to_dict() | {"notes": list(result.notes)}, fmt
-        licences = _licences(config) if fmt == "html" else None
-        return render.digest(result, fmt, licences=licences), fmt
+        return render.digest(result, fmt), fmt
 
     return await engine.run(run)
 
@@ -101,12 +100,3 @@ def _number(params: dict[str, Any], name: str, kind: type[int] | type[float]) ->
         return kind(value)
     except (TypeError, ValueError):
         raise ApiError(400, f"Invalid request: {name} parameter is not a number") from None
-
-
-def _licences(config: ServeConfig) -> dict[str, str | None]:
-    from polyglot_news.models.store import list_packages
-
-    return {
-        (p.info.title or p.name): p.info.license
-        for p in list_packages(config.models)
-    }

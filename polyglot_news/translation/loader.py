@@ -13,6 +13,7 @@ removed since is loaded again (or refused), never served under its old name.
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,16 @@ from typing import Any
 
 from polyglot_news.errors import ModelError
 from polyglot_news.models.archive import MANIFEST
-from polyglot_news.models.identity import MODEL_FILE, PackageChanged, Snapshot, check, loaded_files, snapshot
+from polyglot_news.models.identity import (
+    MODEL_FILE,
+    PackageChanged,
+    Snapshot,
+    check,
+    file_id,
+    gone,
+    loaded_files,
+    snapshot,
+)
 from polyglot_news.models.metadata import PackageInfo, TargetSpec
 from polyglot_news.models.store import Package, load_package
 from polyglot_news.translation.decoding import DecodeOptions, resolve_compute_type
@@ -155,28 +165,26 @@ def _checked(loaded: LoadedPackage, wanted: Package | Path) -> LoadedPackage:
 
 def _load(package_dir: Path, wanted: Package | Path, compute_type: str, options: DecodeOptions) -> LoadedPackage:
     """One attempt; PackageChanged when a file changed (or vanished) while it was read."""
-    meta = package_dir / "metadata.json"
-    if not meta.is_file():
-        if isinstance(wanted, Package):
-            raise PackageChanged(f"{package_dir} is gone: the package was removed or replaced while in use")
-        raise ModelError(f"{package_dir} is not a model package: metadata.json is missing")
-    if isinstance(wanted, Package) and wanted.metadata_id is not None:
-        installed = dataclasses.replace(wanted, path=package_dir, to_code=wanted.info.to_code)
-    else:
-        installed = load_package(package_dir, "path")
+    scanned = wanted if isinstance(wanted, Package) else None
+    try:
+        metadata_id = file_id(os.stat(package_dir / "metadata.json"))
+    except FileNotFoundError:
+        if scanned is not None:
+            raise gone(package_dir) from None
+        raise ModelError(f"{package_dir} is not a model package: metadata.json is missing") from None
+    if scanned is not None and scanned.metadata_id == metadata_id:  # as the scan read it
+        installed = dataclasses.replace(scanned, path=package_dir, to_code=scanned.info.to_code)
+    else:  # a folder, or a package changed since the scan: read it now
+        origin, name = (scanned.origin, scanned.name) if scanned is not None else ("path", None)
+        installed = load_package(package_dir, origin, name)
     for sp_name in dict.fromkeys((installed.info.source_sentencepiece, installed.info.target_sentencepiece)):
         if not (package_dir / sp_name).is_file():
             hint = " (BPE-tokenized packages are not supported)" if sp_name == "sentencepiece.model" else ""
             raise ModelError(f"{package_dir} has no {sp_name}{hint}")
     files = loaded_files(package_dir, installed.info)
     before = snapshot(package_dir, files)
-    if dict(before)["metadata.json"] != installed.metadata_id:  # changed since the scan: read it again
-        name, origin = (wanted.name, wanted.origin) if isinstance(wanted, Package) else (package_dir.name, "path")
-        installed = load_package(package_dir, origin, name)
-        files = loaded_files(package_dir, installed.info)
-        before = snapshot(package_dir, files)
-        if dict(before)["metadata.json"] != installed.metadata_id:
-            raise PackageChanged(f"{package_dir}: metadata.json changed while it was being read")
+    if dict(before)["metadata.json"] != installed.metadata_id:
+        raise PackageChanged(f"{package_dir}: metadata.json changed while it was being read")
     digests = check(package_dir, before)
     translator, tokenizer, target_tokenizer = _open(package_dir, installed.info, compute_type, options)
     if snapshot(package_dir, files) != before:
