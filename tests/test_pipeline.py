@@ -34,8 +34,8 @@ def test_digest_of_a_russian_article_keeps_structure() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "part"),
     [
-        ({"sentences": 3}, "|sum:auto.v1-3|"),
-        ({"ratio": 0.4}, "|sum:auto.v1-r0.4|"),
+        ({"sentences": 3}, "|sum:auto.v2-3|"),
+        ({"ratio": 0.4}, "|sum:auto.v2-r0.4|"),
         ({"sentences": 2, "method": "reduction-lead"}, "|sum:reduction-lead-2|"),
     ],
 )
