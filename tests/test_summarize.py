@@ -444,31 +444,28 @@ def test_a_text_at_the_cap_is_ranked_whole(method: str, monkeypatch: pytest.Monk
 
 
 # auto's own steps, on stories written for these tests.
+_AFTER = [
+    "The river rose two metres overnight after three days of heavy rain.",
+    "Residents of the lower town were moved to the sports hall.",
+    "A school trip to the coast was postponed.",
+    "Farmers upstream reported flooded fields and lost hay.",
+    "The weather service expects more rain over the weekend.",
+    "The last flood of this size in Riverton was in 1988.",
+]
 FURNISHED = [
     "Floods closed the main railway bridge in Riverton on Tuesday.",
     "Scroll down for video",
     "Trains between Riverton and the coast are cancelled until engineers inspect the bridge.",
     "Read more: How the flood wall was built",
-    "The river rose two metres overnight after three days of heavy rain.",
-    "Residents of the lower town were moved to the sports hall.",
-    "A school trip to the coast was postponed.",
-    "Farmers upstream reported flooded fields and lost hay.",
-    "The weather service expects more rain over the weekend.",
-    "The last flood of this size in Riverton was in 1988.",
+    *_AFTER,
     "Photo: Riverton Council",
     "The council will meet on Friday.",
 ]
-
 REPEATING = [
     "Floods closed the main railway bridge in Riverton on Tuesday.",
     "Floods closed the railway bridge in Riverton on Tuesday, engineers said.",  # the lede again
     "Trains between Riverton and the coast are cancelled until engineers inspect it.",
-    "The river rose two metres overnight after three days of heavy rain.",
-    "Residents of the lower town were moved to the sports hall.",
-    "A school trip to the coast was postponed.",
-    "Farmers upstream reported flooded fields and lost hay.",
-    "The weather service expects more rain over the weekend.",
-    "The last flood of this size in Riverton was in 1988.",
+    *_AFTER,
     "The council will meet on Friday.",
 ]
 
