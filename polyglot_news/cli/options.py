@@ -151,8 +151,8 @@ def summary_options(func: F) -> F:
             click.option(
                 "--method", type=click.Choice(sorted(METHODS)), default=DEFAULT_METHOD, show_default=True,
                 help=(
-                    "Extractive algorithm ('lead' = the first sentences; 'auto' = Reduction with a lead prior "
-                    "that fades as the summary grows)."
+                    "Extractive algorithm ('lead' = the first sentences; 'auto' = the article's opening for a "
+                    "short summary, Reduction's ranking for a long one, page furniture and repeats left out)."
                 ),
             ),
             click.option(
