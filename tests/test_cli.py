@@ -249,6 +249,14 @@ def test_translate_keeps_markers_after_amounts_and_text_brackets(install_package
     assert " ".join(s["text"] for s in sentences) == text
 
 
+@pytest.mark.parametrize("text", ["[1].", "We met [1].", "[1]. [2]", "Done. [1]", "— [2]!"])
+def test_translate_keeps_a_final_marker_on_its_side_of_the_full_stop(install_packages: Any, text: str) -> None:
+    install_packages("echo-en_ru")  # the echo model copies its input: markers must stand as written
+    result = run("translate", "--to", "ru", "--source-lang", "en", "-", stdin=f"{text}\n".encode())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{text}\n"
+
+
 def test_translate_without_route_exits_8() -> None:
     result = run("translate", "--to", "be", "--source-lang", "ru", "-", stdin="Просто текст.".encode())
     assert result.exit_code == 8
