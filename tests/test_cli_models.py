@@ -93,6 +93,24 @@ def test_hostile_install_fails_with_one_line(tmp_path: Path, good: Path) -> None
     assert [p["pair"] for p in json.loads(run("list", "--json").stdout)] == ["en→ru"]
 
 
+def test_a_folder_with_bad_files_installs_the_good_ones_and_names_each_bad_one(tmp_path: Path) -> None:
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    (stick / "a-broken.argosmodel").write_bytes(b"not a zip")
+    make_archive(stick / "b-en_ru.argosmodel", package_files(meta("en", "ru")))
+    (stick / "c-broken.argosmodel").write_bytes(b"")
+    make_archive(stick / "d-ru_be.argosmodel", package_files(meta("ru", "be")))
+    result = run("install", str(stick))
+    assert (result.exit_code, result.stdout) == (5, "")
+    lines = result.stderr.splitlines()
+    installed = [line.split(" (")[0] for line in lines if line.startswith("Installed")]
+    assert installed == ["Installed en→ru 1.0", "Installed ru→be 1.0"]
+    assert [line.split(": not a valid")[0] for line in lines if line.startswith("Error:")] == [
+        f"Error: {stick / 'a-broken.argosmodel'}", f"Error: {stick / 'c-broken.argosmodel'}"
+    ]
+    assert [p["pair"] for p in json.loads(run("list", "--json").stdout)] == ["en→ru", "ru→be"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

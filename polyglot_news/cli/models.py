@@ -151,15 +151,25 @@ def install_command(ctx: click.Context, models_dir: Path | None, replace: bool, 
     """Install packages from .argosmodel files, or from folders of them (e.g. a USB stick).
 
     Each package is checked before anything is written and is renamed into place whole, so
-    a bad file leaves the store as it was; the other files are still installed. Packages
+    a bad file leaves the store as it was; the other files (named, or in the same folder)
+    are still installed, and each bad one gets its own Error line (exit code 5). Packages
     built from different models sit side by side (see `models list`); one that would
     replace a package of another model, replace a real model by a TEST MODEL, or lower the
     version is refused unless --replace is given, and what is replaced is reported.
     """
+    from polyglot_news.models.installer import PartialInstall
+
     failures: list[PolyglotNewsError] = []
     for source in sources:
         try:
             installed = store.install(source, models_dir, replace=replace, on_replace=_replaced)
+        except PartialInstall as partial:
+            for package in partial.installed:
+                click.echo(installed_line(package), err=True)
+            for error in partial.failures:
+                click.echo(f"Error: {error}", err=True)
+            failures += partial.failures
+            continue
         except PolyglotNewsError as error:
             failures.append(error)
             click.echo(f"Error: {error}", err=True)
