@@ -143,6 +143,24 @@ def test_list_reports_broken_folders_on_stderr(isolated_home: Path, good: Path) 
     assert result.stderr.startswith(f"Warning: skipped {isolated_home / 'models' / 'junk'}: ")
 
 
+def test_huge_metadata_fields_are_shortened_where_printed(isolated_home: Path, tmp_path: Path) -> None:
+    huge = "L" * 900_000
+    licensed = make_archive(tmp_path / "a.argosmodel", package_files(meta(license=huge)))
+    built = make_archive(tmp_path / "b.argosmodel", package_files(meta("en", "be", provenance={"model": huge})))
+    write_tree(isolated_home / "models" / "junk", package_files(meta(version="1." + "0" * 900_000)))
+    printed = {
+        "install": run("install", str(licensed), str(built)),
+        "list": run("list"),
+        "verify": run("verify"),
+    }
+    for command, result in printed.items():
+        assert len(result.stdout) + len(result.stderr) < 3_000, command
+    assert "…(900,000 characters)…" in printed["install"].stderr
+    assert "…(900,000 characters)…" in printed["list"].stdout
+    assert "…(900,004 characters)…" in printed["verify"].stderr and "0' is malformed" in printed["verify"].stderr
+    assert huge in run("list", "--json").stdout  # the machine view keeps the data whole
+
+
 def test_fetch_offline(monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise OSError("Network is unreachable")

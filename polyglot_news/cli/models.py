@@ -16,6 +16,7 @@ from polyglot_news import models as store
 from polyglot_news.cli.options import ErrorGroup, models_option
 from polyglot_news.cli.tables import table
 from polyglot_news.errors import ModelError, PolyglotNewsError
+from polyglot_news.models.metadata import shortened
 
 _models_option = models_option("models_dir")
 
@@ -109,12 +110,12 @@ def list_command(models_dir: Path | None, as_json: bool) -> None:
     rows += [
         [
             _pair(p),
-            p.version,
+            shortened(p.version),
             _size(p.size_bytes),
             p.origin,
             p.info.format,
-            p.info.license or "-",
-            _source(p),
+            shortened(p.info.license or "-"),
+            shortened(_source(p)),
             str(p.path),
         ]
         for p in packages

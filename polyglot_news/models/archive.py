@@ -22,7 +22,7 @@ from typing import IO
 
 from polyglot_news.errors import ModelError
 from polyglot_news.models.metadata import MAX_METADATA_BYTES as MAX_METADATA_BYTES
-from polyglot_news.models.metadata import TOKENIZERS, PackageInfo, named_tokenizers, parse_info
+from polyglot_news.models.metadata import TOKENIZERS, PackageInfo, named_tokenizers, parse_info, shown
 from polyglot_news.models.metadata import parse_metadata as parse_metadata
 from polyglot_news.models.metadata import validate_metadata as validate_metadata
 
@@ -84,17 +84,11 @@ def walk_files(root: Path) -> Iterator[tuple[str, os.stat_result]]:
         dirnames.sort()
         rel_dir = Path(dirpath).relative_to(root)
         if dirnames and len(rel_dir.parts) >= MAX_DEPTH:
-            raise ModelError(f"{root}: {shown(rel_dir.as_posix())} holds folders more than {MAX_DEPTH} levels deep")
+            deep = shown(rel_dir.as_posix(), 120)
+            raise ModelError(f"{root}: {deep} holds folders more than {MAX_DEPTH} levels deep")
         for name in sorted(dirnames + filenames):
             full = Path(dirpath) / name
             yield full.relative_to(root).as_posix(), full.lstat()
-
-
-def shown(name: str, limit: int = 120) -> str:
-    """``name`` for an error message: quoted, its middle cut when it is longer than ``limit``."""
-    if len(name) <= limit:
-        return repr(name)
-    return repr(name[: limit // 2]) + f"…({len(name):,} characters)…" + repr(name[-limit // 2 :])
 
 
 def sha256_stream(stream: IO[bytes]) -> str:
@@ -139,7 +133,7 @@ def plan_tree(folder: Path, where: str, limit: int) -> tuple[list[tuple[str, int
 def _member_parts(info: zipfile.ZipInfo, where: str) -> list[str]:
     """The checked path components of one archive member."""
     name = info.filename
-    member = f"{where}: member {shown(name)}"
+    member = f"{where}: member {shown(name, 120)}"
     if "\\" in name or "\x00" in name:
         raise ModelError(f"{member} has a backslash or NUL in its path")
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
