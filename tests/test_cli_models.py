@@ -161,6 +161,20 @@ def test_huge_metadata_fields_are_shortened_where_printed(isolated_home: Path, t
     assert huge in run("list", "--json").stdout  # the machine view keeps the data whole
 
 
+@pytest.mark.parametrize("files", [(), ("README.md",), ("model.bin",)])
+def test_build_of_a_folder_without_a_model_says_what_is_missing(tmp_path: Path, files: tuple[str, ...]) -> None:
+    folder = tmp_path / "opus-mt-en-be"
+    folder.mkdir()
+    for name in files:
+        (folder / name).write_text("x")
+    result = run("build", str(folder), "--to", "be")
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr == (
+        f"Error: {folder}: not a model folder: no config.json (a Hugging Face model) and no model.bin with its "
+        "vocabulary (a CTranslate2 model)\n"
+    )  # not "needs torch": torch would not help
+
+
 def test_fetch_offline(monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise OSError("Network is unreachable")
