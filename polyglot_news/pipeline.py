@@ -28,7 +28,7 @@ def detect_language(text: str, *, detector: str = DEFAULT_DETECTOR) -> Detection
 
     ``detector`` is ``langdetect`` (default) or ``lingua`` (the optional extra).
     """
-    article = parse_article(text)
+    article = parse_article(_checked_text(text))
     return detect(_article_text(article), detector=detector)
 
 
@@ -47,8 +47,9 @@ def summarize_article(
         InputError: the article has no body text (only a headline, references or boilerplate).
         DetectionError: the language cannot be determined and ``source_lang`` was not given.
         ValueError: a bad ``source_lang``, ``method``, ``sentences`` or ``ratio``.
+        TypeError: ``text`` or ``source_lang`` is not a str.
     """
-    article = parse_article(text)
+    article = parse_article(_checked_text(text))
     if not any(p.strip() for p in article.paragraphs):
         raise InputError("the article has no body text to summarize (only a headline, references or boilerplate)")
     source = _source_language(article, source_lang, detector)
@@ -78,7 +79,14 @@ def digest(
 
     Translation problems of one target (no route, a broken package) do not stop the others:
     they land in ``Digest.errors`` and as ``translations[lang]["error"]``.
+
+    Raises:
+        TypeError: ``translation`` is not a :class:`TranslationRequest` (or ``text`` not a str).
     """
+    if translation is not None and not isinstance(translation, TranslationRequest):
+        raise TypeError(
+            f"`translation` takes a TranslationRequest(targets=(...)), not {type(translation).__name__}"
+        )
     result = summarize_article(
         text, source_lang=source_lang, method=method, sentences=sentences, ratio=ratio, detector=detector
     )
@@ -125,7 +133,8 @@ class TextTranslation:
 
     @property
     def text(self) -> str:
-        return "".join(" ".join(s.text for s in paragraph) + "\n" for paragraph in self.paragraphs)
+        """The translation, one line per paragraph (blank lines kept), with no newline added at the end."""
+        return "\n".join(" ".join(s.text for s in paragraph) for paragraph in self.paragraphs)
 
 
 def translate_text(
@@ -140,9 +149,10 @@ def translate_text(
     Raises:
         DetectionError: the language cannot be determined and ``source_lang`` was not given.
         RouteError: no installed route from the source language to ``target``.
+        TypeError: ``text``, ``target`` or ``source_lang`` is not a str.
     """
     target = check_language_code(target, "`target`")
-    lines = [line.strip() for line in text.strip().split("\n")]  # blank lines inside are kept
+    lines = [line.strip() for line in _checked_text(text).strip().split("\n")]  # blank lines inside are kept
     source = _source_language(Article(None, tuple(line for line in lines if line)), source_lang, detector)
     paragraphs = [split_sentences([line], source.language) if line else [] for line in lines]
     flat = [s for paragraph in paragraphs for s in paragraph]
@@ -166,6 +176,14 @@ def cited_references(summary: tuple[Sentence, ...], references: tuple[Reference,
     """The references the summary cites, in the order of the reference list."""
     cited = {ref for sentence in summary for marker in sentence.markers for ref in marker.refs}
     return tuple(r for r in references if r.id in cited)
+
+
+def _checked_text(text: object) -> str:
+    """``text`` when it is a str; a :class:`TypeError` that names what to do otherwise."""
+    if isinstance(text, str):
+        return text
+    hint = ": decode it first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""
+    raise TypeError(f"`text` takes the article as a str, not {type(text).__name__}{hint}")
 
 
 def _source_language(article: Article, source_lang: str | None, detector: str = DEFAULT_DETECTOR) -> Detection:

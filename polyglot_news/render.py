@@ -116,9 +116,9 @@ def _references(references: list[tuple[str, str]], fmt: str, level: str = "##") 
 def translation(result: TextTranslation, fmt: str) -> str:
     """Translated text as lines (text, Markdown), or sentences with markers and flags (JSON)."""
     if fmt == "markdown":
-        return markdown_text(result.text)
+        return markdown_text(result.text) + "\n"
     if fmt != "json":
-        return result.text
+        return result.text + "\n"
     flags = iter(t.flags for t in result.results)
     terms = iter(result.terms)
     return to_json(

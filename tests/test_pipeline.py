@@ -107,7 +107,7 @@ def test_translate_text_keeps_lines_and_markers(install_packages: Callable[..., 
     text = "Первая строка с маркером [1]. Второе предложение.\nВторая строка,[2] с маркером внутри."
     result = polyglot_news.translate_text(text, "be", source_lang="ru")
     assert result.route == "ru→be"
-    assert result.text == text + "\n"
+    assert result.text == text  # the text of a translation gains no newline
     assert [[m.text for m in s.markers] for p in result.paragraphs for s in p] == [["[1]"], [], ["[2]"]]
 
 
@@ -128,8 +128,44 @@ def test_bad_translation_request(kwargs: dict[str, Any], message: str) -> None:
         polyglot_news.TranslationRequest(**kwargs)
 
 
+ARTICLE = "Minsk opened a tram line on Monday. The council said more would follow next year [1]. People cheered."
+
+
+@pytest.mark.parametrize(
+    ("entry", "args", "kwargs", "message"),
+    [
+        # A string where a sequence is meant is not read character by character.
+        ("TranslationRequest", (), {"targets": "ru"}, "`targets` takes a sequence such as ('ru', 'be'), not str 'ru'"),
+        ("TranslationRequest", (), {"parts": "summary"}, "`parts` takes a sequence such as ('headline', 'summary'"),
+        ("TranslationRequest", (), {"targets": 5}, "`targets` takes a sequence such as ('ru', 'be'), not int '5'"),
+        ("TranslationRequest", (), {"options": {"beam_size": 2}}, "`options` takes a DecodeOptions, not dict"),
+        ("TranslationRequest", (), {"glossary": "style.tsv"}, "`glossary` takes a Glossary (load_glossary(path))"),
+        ("digest", (ARTICLE.encode(),), {}, "`text` takes the article as a str, not bytes: decode it first"),
+        ("digest", (None,), {}, "`text` takes the article as a str, not NoneType"),
+        ("detect_language", (5,), {}, "`text` takes the article as a str, not int"),
+        ("summarize_article", (["a", "b"],), {}, "`text` takes the article as a str, not list"),
+        ("digest", (ARTICLE,), {"translation": "ru"}, "`translation` takes a TranslationRequest(targets=(...))"),
+        ("digest", (ARTICLE,), {"source_lang": 1}, "`source_lang` takes a language code (a str) like 'en'"),
+        ("translate_text", (ARTICLE, ["ru"]), {}, "`target` takes a language code (a str) like 'en' or 'be', not list"),
+        ("translate_text", (b"x", "ru"), {}, "`text` takes the article as a str, not bytes"),
+    ],
+)  # fmt: skip
+def test_wrong_types_at_the_public_entry_points_raise_type_error(
+    entry: str, args: tuple[Any, ...], kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(TypeError) as caught:
+        getattr(polyglot_news, entry)(*args, **kwargs)
+    assert str(caught.value).startswith(message)
+
+
+def test_a_list_is_as_good_as_a_tuple_in_a_translation_request() -> None:
+    lists: dict[str, Any] = {"targets": ["ru", "BE"], "parts": ["summary"]}
+    request = polyglot_news.TranslationRequest(**lists)
+    assert (request.targets, request.parts) == (("ru", "be"), ("summary",))
+
+
 def test_translate_text_keeps_blank_lines_between_paragraphs(install_packages: Callable[..., None]) -> None:
     install_packages("echo-ru_be")
     text = "\nПервый абзац [1].\n\nВторой абзац.\n\n\nТретий.\n\n"
     result = polyglot_news.translate_text(text, "be", source_lang="ru")
-    assert result.text == "Первый абзац [1].\n\nВторой абзац.\n\n\nТретий.\n"
+    assert result.text == "Первый абзац [1].\n\nВторой абзац.\n\n\nТретий."
