@@ -257,6 +257,31 @@ def test_translate_keeps_a_final_marker_on_its_side_of_the_full_stop(install_pac
     assert result.stdout == f"{text}\n"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("digest", "--to", "ru", EXAMPLE),
+        ("translate", "--to", "ru", "--source-lang", "en", EXAMPLE),
+        ("batch", "--to", "ru", EXAMPLE),
+        ("models", "list"),
+        ("models", "verify"),
+        ("models", "evaluate", "--source-column", "eng", EXAMPLE),
+    ],
+)
+def test_a_mistyped_models_folder_is_a_usage_error_naming_it(tmp_path: Path, command: tuple[str, ...]) -> None:
+    typo = tmp_path / "modles"
+    result = run(*command, "--models", str(typo))
+    assert (result.exit_code, result.stdout) == (2, "")  # not "No packages" (0), then "no route" (8)
+    assert f"Invalid value for '--models': {typo}: no such folder" in result.stderr
+    assert not typo.exists()
+
+
+def test_a_new_models_folder_is_fine_where_it_is_made(tmp_path: Path) -> None:
+    store = tmp_path / "new-store"
+    assert run("models", "path", "--models", str(store)).stdout == f"{store}\n"
+    assert run("models", "install", "--models", str(store), str(tmp_path / "none.argosmodel")).exit_code == 5
+
+
 def test_translate_without_route_exits_8() -> None:
     result = run("translate", "--to", "be", "--source-lang", "ru", "-", stdin="Просто текст.".encode())
     assert result.exit_code == 8
