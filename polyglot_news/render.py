@@ -86,6 +86,9 @@ def _translation(lang: str, entry: Translation, fmt: str) -> str:
     if entry.error is not None:
         title = f"[{lang}] not translated: {entry.error}"
         return f"## {markdown_text(title)}\n" if fmt == "markdown" else f"=== {title}\n"
+    if not entry.models:  # the article is in this language already: said once, not printed again
+        title = f"[{lang}] the article is already in {lang}: no translation needed"
+        return f"## {markdown_text(title)}\n" if fmt == "markdown" else f"=== {title}\n"
     test = " — TEST MODEL, not a translation" if entry.test_model else ""
     title = f"[{lang}] {entry.route}{test}"
     lines = [f"## {title}\n" if fmt == "markdown" else f"=== {title}\n"]

@@ -302,6 +302,22 @@ def test_wrong_language_is_flagged_and_strict_fails(install_packages: Any, stric
     assert flags and all(f["flags"] == ["language:ru"] for f in flags)
 
 
+@pytest.mark.parametrize(
+    ("fmt", "said"),
+    [
+        ("text", "=== [ru] the article is already in ru: no translation needed\n"),
+        ("markdown", "## [ru] the article is already in ru: no translation needed\n"),
+    ],
+)
+def test_a_target_equal_to_the_source_is_said_once(install_packages: Any, fmt: str, said: str) -> None:
+    install_packages("echo-ru_be")
+    result = run("digest", "--to", "ru,be", "--format", fmt, RU_ARTICLE)
+    assert result.exit_code == 0, result.stderr
+    assert said in result.stdout
+    first = json.loads(run("digest", "--to", "ru", RU_ARTICLE).stdout)["summary"][0]["text"]
+    assert result.stdout.count(first) == 2  # the digest and the be column, not a third time for ru
+
+
 def test_translate_reports_flags_on_stderr(install_packages: Any) -> None:
     install_packages("echo-ru_be")
     text = "Городские власти объявили о повышении тарифов на проезд в автобусах."
