@@ -50,7 +50,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from polyglot_news.document import Marker, Sentence, Verbatim
+from polyglot_news.document import Marker, Reference, Sentence, Verbatim
 from polyglot_news.errors import CitationError
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "MAX_RANGE",
     "check_brackets",
     "check_invariant",
+    "cited_references",
     "drop_brackets",
     "extract",
     "final_side",
@@ -268,6 +269,12 @@ def extract(text: str) -> tuple[str, list[Marker]]:
         cursor = prev_end = end
     out.append(text[cursor:])
     return "".join(out), markers
+
+
+def cited_references(sentences: Sequence[Sentence], references: Sequence[Reference]) -> tuple[Reference, ...]:
+    """The references ``sentences`` cite, in the order of the reference list."""
+    cited = {ref for sentence in sentences for marker in sentence.markers for ref in marker.refs}
+    return tuple(r for r in references if r.id in cited)
 
 
 def check_invariant(

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from polyglot_news import signature as signatures
+from polyglot_news.citations import cited_references
 from polyglot_news.detect import detect
-from polyglot_news.document import Article, Detection, Digest, GlossaryHit, Reference, Sentence, Summary
+from polyglot_news.document import Article, Detection, Digest, GlossaryHit, Sentence, Summary
 from polyglot_news.errors import DetectionError, InputError
 from polyglot_news.languages import DEFAULT_DETECTOR, check_language_code
 from polyglot_news.parse import parse_article
@@ -103,6 +104,8 @@ def assemble_digest(result: Summary, method: str, outcome: Outcome | None = None
     :func:`polyglot_news.translation.translate_summaries`, then assemble each one here.
     """
     references = result.references
+    if outcome is not None and any(t.full is not None for t in outcome.translations.values()):
+        references = cited_references(result.sentences, result.article.references)  # what the full text cites
     sign = signatures.summary(result.source, method, result.length)
     if outcome is None:
         return Digest(result.source, result.article.headline, result.summary, references, str(sign))
@@ -170,12 +173,6 @@ def translate_text(
         signature=str(signatures.text_translation(source, target, routed.signature)),
         notes=(f"{target} comes from a TEST MODEL: its output is not a translation",) if routed.test_model else (),
     )
-
-
-def cited_references(summary: tuple[Sentence, ...], references: tuple[Reference, ...]) -> tuple[Reference, ...]:
-    """The references the summary cites, in the order of the reference list."""
-    cited = {ref for sentence in summary for marker in sentence.markers for ref in marker.refs}
-    return tuple(r for r in references if r.id in cited)
 
 
 def _checked_text(text: object) -> str:

@@ -102,6 +102,28 @@ def test_missing_explicit_route_is_an_error_entry(install_packages: Callable[...
     assert [type(e) for e in result.errors] == [RouteError]
 
 
+@pytest.mark.parametrize(
+    ("parts", "listed"),
+    [
+        (("summary", "references"), ["1", "3"]),  # what the summary cites
+        (("summary", "references", "full"), ["1", "2", "3", "4", "5", "6", "7", "8"]),  # and the full text
+        (("summary", "full"), ["1", "2", "3", "4", "5", "6", "7", "8"]),  # titles untranslated, still listed
+    ],
+)
+def test_references_list_what_the_translated_parts_cite(
+    install_packages: Callable[..., None], example_text: str, parts: tuple[str, ...], listed: list[str]
+) -> None:
+    install_packages("echo-en_ru")
+    request = polyglot_news.TranslationRequest(targets=("ru",), parts=parts)
+    result = polyglot_news.digest(example_text, translation=request)
+    assert [r.id for r in result.references] == listed
+    translated = result.translations["ru"]
+    if "references" in parts:
+        assert [r.id for r in translated.references or ()] == listed
+    cited = {ref for s in (*result.summary, *(translated.full or ())) for m in s.markers for ref in m.refs}
+    assert cited <= set(listed)  # no marker points at nothing
+
+
 def test_translate_text_keeps_lines_and_markers(install_packages: Callable[..., None]) -> None:
     install_packages("echo-ru_be")
     text = "Первая строка с маркером [1]. Второе предложение.\nВторая строка,[2] с маркером внутри."
