@@ -94,6 +94,8 @@ def digest(
     if translation is None:
         return assemble_digest(result, method)
     outcome = translate_summaries([result], translation)[0]
+    if source_lang is not None:  # translating from a given language: say if the text reads otherwise
+        outcome.notes[:0] = filter(None, [_mismatch(_article_text(result.article), result.source.language, detector)])
     return assemble_digest(result, method, outcome)
 
 
@@ -163,6 +165,10 @@ def translate_text(
         flat, source.language, target, models=models, options=options, glossary=glossary, model=model
     )
     out = iter([t.sentence for t in routed.results])
+    mismatch = _mismatch("\n".join(lines), source.language, detector) if source_lang is not None else None
+    notes = [mismatch] if mismatch else []
+    if routed.test_model:
+        notes.append(f"{target} comes from a TEST MODEL: its output is not a translation")
     return TextTranslation(
         source=source,
         target=target,
@@ -171,7 +177,34 @@ def translate_text(
         results=tuple(routed.results),
         terms=tuple(tuple(row) for row in routed.terms),
         signature=str(signatures.text_translation(source, target, routed.signature)),
-        notes=(f"{target} comes from a TEST MODEL: its output is not a translation",) if routed.test_model else (),
+        notes=tuple(notes),
+    )
+
+
+MISMATCH_CONFIDENCE = 0.9
+"""How sure the detector must be of another language before a given source language is doubted."""
+
+
+def source_mismatch(text: str, source_lang: str, *, detector: str = DEFAULT_DETECTOR) -> str | None:
+    """Why ``source_lang`` looks wrong for the article ``text``, or ``None``.
+
+    The detector reads the headline and body; a language other than ``source_lang`` with a
+    confidence of at least :data:`MISMATCH_CONFIDENCE` is a mismatch (``und`` never is).
+    :func:`digest` (when it translates) and :func:`translate_text` put this in their notes
+    whenever ``source_lang`` is given; ``--strict`` refuses such a run before it translates.
+    """
+    return _mismatch(
+        _article_text(parse_article(_checked_text(text))), check_language_code(source_lang, "`source_lang`"), detector
+    )
+
+
+def _mismatch(text: str, given: str, detector: str) -> str | None:
+    found = detect(text, detector=detector)
+    if found.language in ("und", given) or found.confidence < MISMATCH_CONFIDENCE:
+        return None
+    return (
+        f"the text reads as {found.language} (confidence {found.confidence:.2f}), not {given} as its source "
+        f"language was given: translated as {given}, it will come out wrong"
     )
 
 

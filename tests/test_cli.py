@@ -318,6 +318,34 @@ def test_a_target_equal_to_the_source_is_said_once(install_packages: Any, fmt: s
     assert result.stdout.count(first) == 2  # the digest and the be column, not a third time for ru
 
 
+MISMATCH = "the text reads as en (confidence 1.00), not be as its source language was given"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "warned"),
+    [
+        (("digest", "--source-lang", "be", "--to", "ru"), 0, True),  # warned, still written
+        (("digest", "--source-lang", "be", "--to", "ru", "--strict"), 4, True),  # refused before translating
+        (("digest", "--source-lang", "en", "--to", "ru", "--strict"), 7, False),  # right: only the echo's flags
+        (("digest", "--source-lang", "be", "--to", "none"), 0, False),  # nothing translated: not checked
+        (("translate", "--source-lang", "be", "--to", "ru"), 0, True),
+        (("translate", "--source-lang", "be", "--to", "ru", "--strict"), 4, True),
+    ],
+)
+def test_a_source_language_the_text_contradicts_is_warned_and_refused_under_strict(
+    install_packages: Any, args: tuple[str, ...], code: int, warned: bool
+) -> None:
+    install_packages("echo-en_ru", "echo-be_ru")
+    result = run(*args, EXAMPLE)
+    assert result.exit_code == code, result.stderr
+    assert (MISMATCH in result.stderr) is warned
+    if code == 4:
+        assert result.stdout == ""
+        assert result.stderr.startswith(f"Error: {MISMATCH}") and "--strict refuses it" in result.stderr
+    elif warned:
+        assert f"Note: {MISMATCH}" in result.stderr and result.stdout
+
+
 def test_translate_reports_flags_on_stderr(install_packages: Any) -> None:
     install_packages("echo-ru_be")
     text = "Городские власти объявили о повышении тарифов на проезд в автобусах."

@@ -124,6 +124,23 @@ def test_references_list_what_the_translated_parts_cite(
     assert cited <= set(listed)  # no marker points at nothing
 
 
+@pytest.mark.parametrize(
+    ("text", "given", "doubted"),
+    [
+        ("example", "be", "en"),
+        ("example", "en", None),
+        (RU_ARTICLE, "be", "ru"),
+        (RU_ARTICLE, "ru", None),
+        ("Hi [1].", "be", None),  # too short to tell: no doubt
+    ],
+)
+def test_source_mismatch(example_text: str, text: str, given: str, doubted: str | None) -> None:
+    found = polyglot_news.pipeline.source_mismatch(example_text if text == "example" else text, given)
+    assert (found is None) is (doubted is None)
+    if doubted is not None:
+        assert found is not None and found.startswith(f"the text reads as {doubted} (confidence ")
+
+
 def test_translate_text_keeps_lines_and_markers(install_packages: Callable[..., None]) -> None:
     install_packages("echo-ru_be")
     text = "Первая строка с маркером [1]. Второе предложение.\nВторая строка,[2] с маркером внутри."
