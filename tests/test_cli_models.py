@@ -175,6 +175,44 @@ def test_build_of_a_folder_without_a_model_says_what_is_missing(tmp_path: Path, 
     )  # not "needs torch": torch would not help
 
 
+MB = 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("terminal", "updates", "expected"),
+    [
+        # A terminal: the line is redrawn in place (at most every 0.25 s) and ended when complete.
+        (True, [(0.0, "model.bin", MB, 4 * MB), (0.1, "model.bin", 2 * MB, 4 * MB), (1.0, "model.bin", 4 * MB, 4 * MB)],
+         ("\rdownloading model.bin: 1.0 of 4.0 MB (25 %)"
+          "\rdownloading model.bin: 4.0 of 4.0 MB (100 %), 4.0 MB/s\n")),
+        (True, [(0.0, "model.bin", MB, 4 * MB), (2.0, "model.bin", 2 * MB, 4 * MB), (2.1, "x.bin", 3 * MB, 4 * MB)],
+         ("\rdownloading model.bin: 1.0 of 4.0 MB (25 %)"
+          "\rdownloading model.bin: 2.0 of 4.0 MB (50 %), 1.0 MB/s\n"  # the next file ends the line
+          "\rdownloading x.bin: 3.0 of 4.0 MB (75 %)\n")),
+        # Small files get no line; a size the server did not announce is shown without a share.
+        (True, [(0.0, "config.json", 900, 900), (1.0, "x.argosmodel", 2 * MB, None)],
+         "\rdownloading x.argosmodel: 2.0 MB\n"),
+        # Not a terminal: a plain line every 30 s while a download runs; a short one prints nothing.
+        (False, [(0.0, "model.bin", MB, 9 * MB), (29.0, "model.bin", 2 * MB, 9 * MB),
+                 (31.0, "model.bin", 3 * MB, 9 * MB), (45.0, "model.bin", 5 * MB, 9 * MB),
+                 (62.0, "model.bin", 9 * MB, 9 * MB)],
+         "downloading model.bin: 3.0 of 9.0 MB (33 %), 0.1 MB/s\n"),
+        (False, [(0.0, "model.bin", MB, 2 * MB), (3.0, "model.bin", 2 * MB, 2 * MB)], ""),
+    ],
+)  # fmt: skip
+def test_download_report(terminal: bool, updates: list[tuple[float, str, int, int | None]], expected: str) -> None:
+    import io
+
+    from polyglot_news.cli.downloads import DownloadReport
+
+    stream, now = io.StringIO(), [0.0]
+    with DownloadReport(stream, terminal=terminal, clock=lambda: now[0]) as report:
+        for when, name, done, total in updates:
+            now[0] = when
+            report(name, done, total)
+    assert stream.getvalue() == expected
+
+
 def test_fetch_offline(monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise OSError("Network is unreachable")

@@ -791,6 +791,22 @@ def test_fetch_from_a_local_index(tmp_path: Path, store: Path, good: Path) -> No
     assert manifest["archive_sha256"] == hashlib.sha256(good.read_bytes()).hexdigest()
 
 
+def test_fetch_from_the_index_tells_its_progress(tmp_path: Path, store: Path) -> None:
+    big = package_files()
+    big["model/model.bin"] = os.urandom(3 * 1024 * 1024)  # random: the archive stays 3 MB
+    archive = make_archive(tmp_path / "translate-en_ru-1_0.argosmodel", big)
+    told: list[tuple[str, int, int | None]] = []
+    models.fetch(
+        "en", "ru", index_url=_index(tmp_path, archive), catalog=tmp_path / "none.json",
+        progress=lambda name, done, total: told.append((name, done, total)),
+    )  # fmt: skip
+    size = archive.stat().st_size
+    assert {name for name, _, _ in told} == {"translate-en_ru-1_0.argosmodel"}
+    assert [done for _, done, _ in told] == sorted(done for _, done, _ in told) and told[-1][1] == size
+    assert {total for _, _, total in told} == {size}  # the size the server announced
+    assert len(told) >= 3  # one call per chunk read, not one at the end
+
+
 def test_fetch_checksum_mismatch_installs_nothing(tmp_path: Path, store: Path, good: Path) -> None:
     catalog = tmp_path / "catalog.json"
     catalog.write_text(

@@ -164,12 +164,10 @@ def install_command(ctx: click.Context, models_dir: Path | None, replace: bool, 
     for source in sources:
         try:
             installed = store.install(source, models_dir, replace=replace, on_replace=_replaced)
-        except PartialInstall as partial:
-            for package in partial.installed:
-                click.echo(installed_line(package), err=True)
-            for error in partial.failures:
-                click.echo(f"Error: {error}", err=True)
-            failures += partial.failures
+        except PartialInstall as partial:  # the good ones of a folder went in
+            installed, failures = list(partial.installed), failures + list(partial.failures)
+            click.echo("".join(f"{installed_line(p)}\n" for p in installed), err=True, nl=False)
+            click.echo("".join(f"Error: {e}\n" for e in partial.failures), err=True, nl=False)
             continue
         except PolyglotNewsError as error:
             failures.append(error)
@@ -309,6 +307,7 @@ def fetch_command(
       polyglot-news models fetch en --to be --revision COMMIT
 
     Offline, copy the .argosmodel file to this machine and use `polyglot-news models install FILE`.
+    Download progress goes to stderr: a line redrawn on a terminal, else one line every 30 s.
     """
     import sys
 
@@ -321,9 +320,11 @@ def fetch_command(
         raise click.UsageError("name the pair (models fetch en be, or en --to be), or a --name from --list")
     if to_option and to_code:
         raise click.UsageError("give the target once: as the second argument or with --to")
-    packages = store.fetch(
-        source, target, models_dir, index_url=index_url, name=name, revision=revision, progress=sys.stderr.isatty()
-    )
+    from polyglot_news.cli.downloads import DownloadReport
+
+    with DownloadReport(sys.stderr, terminal=sys.stderr.isatty()) as report:
+        packages = store.fetch(source, target, models_dir, index_url=index_url, name=name, revision=revision,
+                               progress=report)  # fmt: skip
     for package in packages:
         click.echo(f"Installed {_pair(package)} {package.version} into {package.path}", err=True)
 
