@@ -9,7 +9,7 @@ from pathlib import Path
 from polyglot_news import signature as signatures
 from polyglot_news.citations import cited_references
 from polyglot_news.document import Article, Detection, Digest, GlossaryHit, Sentence, Summary
-from polyglot_news.errors import DetectionError, InputError
+from polyglot_news.errors import DetectionError, DetectorUnavailableError, InputError
 from polyglot_news.langid.detector import detect
 from polyglot_news.languages import DEFAULT_DETECTOR, check_language_code
 from polyglot_news.parse import parse_article
@@ -110,9 +110,9 @@ def digest(
     if translation is None:
         return assemble_digest(result, request.method)
     outcome = translate_summaries([result], translation)[0]
-    if request.source_lang is not None:  # translating from a given language: say if the text reads otherwise
-        found = _mismatch(_article_text(result.article), result.source.language, request.detector)
-        outcome.notes[:0] = [found] if found else []
+    if request.source_lang is not None and any(t.models for t in outcome.translations.values()):
+        # A model translated from a language the caller named: say if the text reads otherwise.
+        outcome.notes[:0] = _noted_mismatch(_article_text(result.article), result.source.language, request.detector)
     return assemble_digest(result, request.method, outcome)
 
 
@@ -182,8 +182,7 @@ def translate_text(
         flat, source.language, target, models=models, options=options, glossary=glossary, model=model
     )
     out = iter([t.sentence for t in routed.results])
-    mismatch = _mismatch("\n".join(lines), source.language, detector) if source_lang is not None else None
-    notes = [mismatch] if mismatch else []
+    notes = _noted_mismatch("\n".join(lines), source.language, detector) if source_lang and routed.packages else []
     if routed.test_model:
         notes.append(f"{target} comes from a TEST MODEL: its output is not a translation")
     return TextTranslation(
@@ -207,12 +206,25 @@ def source_mismatch(text: str, source_lang: str, *, detector: str = DEFAULT_DETE
 
     The detector reads the headline and body; a language other than ``source_lang`` with a
     confidence of at least :data:`MISMATCH_CONFIDENCE` is a mismatch (``und`` never is).
-    :func:`digest` (when it translates) and :func:`translate_text` put this in their notes
-    whenever ``source_lang`` is given; ``--strict`` refuses such a run before it translates.
+    :func:`digest` and :func:`translate_text` put this in their notes when a model translated
+    from a ``source_lang`` the caller gave; ``--strict`` refuses such a run before it translates.
+
+    Raises:
+        DetectorUnavailableError: ``detector`` is not installed.
     """
     return _mismatch(
         _article_text(parse_article(_checked_text(text))), check_language_code(source_lang, "`source_lang`"), detector
     )
+
+
+def _noted_mismatch(text: str, given: str, detector: str) -> list[str]:
+    """The mismatch as a note, if any; none when the detector is not installed (the caller
+    named the language, so detecting is only this check)."""
+    try:
+        found = _mismatch(text, given, detector)
+    except DetectorUnavailableError:
+        return []
+    return [found] if found else []
 
 
 def _mismatch(text: str, given: str, detector: str) -> str | None:

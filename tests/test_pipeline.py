@@ -106,7 +106,7 @@ def test_missing_explicit_route_is_an_error_entry(install_packages: Callable[...
 @pytest.mark.parametrize(
     ("parts", "listed"),
     [
-        (("summary", "references"), ["1", "3"]),  # what the summary cites
+        (("summary", "references"), ["1", "2"]),  # what the summary (the first five sentences) cites
         (("summary", "references", "full"), ["1", "2", "3", "4", "5", "6", "7", "8"]),  # and the full text
         (("summary", "full"), ["1", "2", "3", "4", "5", "6", "7", "8"]),  # titles untranslated, still listed
     ],
@@ -116,7 +116,7 @@ def test_references_list_what_the_translated_parts_cite(
 ) -> None:
     install_packages("echo-en_ru")
     request = polyglot_news.TranslationRequest(targets=("ru",), parts=parts)
-    result = polyglot_news.digest(example_text, translation=request)
+    result = polyglot_news.digest(example_text, method="lead", sentences=5, translation=request)
     assert [r.id for r in result.references] == listed
     translated = result.translations["ru"]
     if "references" in parts:
