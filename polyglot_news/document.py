@@ -272,7 +272,8 @@ class TextTranslation:
 
     @property
     def text(self) -> str:
-        return "".join(" ".join(s.text for s in paragraph) + "\n" for paragraph in self.paragraphs)
+        """The translation, one line per paragraph (blank lines kept), with no newline added at the end."""
+        return "\n".join(" ".join(s.text for s in paragraph) for paragraph in self.paragraphs)
 
 
 SCHEMA = "polyglot-news/digest/v1"

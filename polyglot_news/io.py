@@ -80,8 +80,9 @@ def decode_text(text: str, name: str = "<input>", *, max_bytes: int = MAX_BYTES)
 def decode(data: bytes, name: str = "<input>") -> str:
     """Decode bytes as UTF-8 (a leading BOM is dropped) and normalise line ends to ``\\n``.
 
-    UTF-16 and UTF-32 text (recognised by its byte-order mark) is refused, not guessed at,
-    with the ``iconv`` command that converts it: input is UTF-8, one rule for every command.
+    UTF-16 and UTF-32 text (recognised by its byte-order mark, or without one by its NUL
+    bytes, see :func:`_wide_without_bom`) is refused, not decoded, with the ``iconv`` command
+    that converts it: input is UTF-8, one rule for every command.
 
     Raises:
         InputError: UTF-16/32 text, binary data (NUL bytes), invalid UTF-8 (with the byte
@@ -94,6 +95,12 @@ def decode(data: bytes, name: str = "<input>") -> str:
             )
     nul = data.find(b"\x00")
     if nul >= 0:
+        wide = _wide_without_bom(data)
+        if wide is not None:
+            raise InputError(
+                f"{name}: {wide} text without a byte-order mark, expected UTF-8: "
+                f"convert with `iconv -f {wide.replace(' ', '')} -t UTF-8`"
+            )
         raise InputError(f"{name}: binary data (NUL byte at offset {nul}), expected UTF-8 text")
     body = data.removeprefix(_BOM)
     try:
@@ -108,6 +115,30 @@ def decode(data: bytes, name: str = "<input>") -> str:
     if not text.strip():
         raise InputError(f"{name}: input is empty")
     return text
+
+
+def _wide_without_bom(data: bytes) -> str | None:
+    """``"UTF-16 LE"`` (``BE``, ``UTF-32 …``) when ``data`` reads as that text, or ``None``.
+
+    Such text has NUL bytes in the high bytes of its code units (ASCII letters and spaces;
+    Cyrillic's high byte is 0x04), never in the low byte of one. In the first 4 KiB: every
+    NUL byte sits in a high byte, at least one code unit in ten has one, and the text decodes
+    strictly to at least 95 % printable characters or whitespace.
+    """
+    for encoding, unit, high in (
+        ("UTF-32 LE", 4, (1, 2, 3)), ("UTF-32 BE", 4, (0, 1, 2)), ("UTF-16 LE", 2, (1,)), ("UTF-16 BE", 2, (0,)),
+    ):  # fmt: skip
+        sample = data[: 4096 - len(data[:4096]) % unit]
+        nuls = [i for i, byte in enumerate(sample) if byte == 0]
+        if len(nuls) * 10 < len(sample) // unit or any(i % unit not in high for i in nuls):
+            continue
+        try:
+            text = sample.decode(encoding.replace(" ", "-").lower())
+        except UnicodeDecodeError:
+            continue
+        if text and sum(c.isprintable() or c.isspace() for c in text) >= 0.95 * len(text):
+            return encoding
+    return None
 
 
 def to_json(obj: Any) -> str:

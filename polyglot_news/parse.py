@@ -11,8 +11,9 @@ Rules (``\\r\\n`` and ``\\r`` line ends are read as ``\\n``):
   one per line (``1. Title``, ``2) Title``, ``[3] Title``: each such line is an entry,
   numbering gaps allowed), run together on one line (``1. Title 2. Title``: split at the
   numbers 1, 2, 3… in sequence, so a title may hold ``U.S. 2.`` of its own only if the
-  next number is not its successor), or one unnumbered entry per line. The section ends
-  at a blank line, a boilerplate heading, or a line holding a citation marker; once the
+  next number is not its successor), or one unnumbered entry per line. A numbered entry
+  may hold a marker-like group (``1. Report [a]``). The section ends at a blank line, a
+  boilerplate heading, or a line holding a citation marker that is not an entry; once the
   entries are numbered or bulleted, also at a line that is neither an entry nor a
   continuation (indented, or lower case after a title without final punctuation).
 * **Boilerplate**: a heading such as ``Read also:``, ``See also:``, ``Related:``,
@@ -123,10 +124,12 @@ def _ends_references(block: list[str], raw: str, line: str) -> bool:
 
     Once the entries are numbered or bulleted, one per line, a new line must be another entry
     or a continuation: indented, or starting in lower case after a title without final
-    punctuation. Any line holding a citation marker (past its own entry number) is body text.
+    punctuation. A line holding a citation marker is body text, unless it is a numbered entry
+    (``2. Report [a]``, ``[3] Study [2]``): a title may cite, or hold brackets of its own.
     """
-    entry = _ENTRY_LINE.match(line) or _BULLET.match(line)
-    if extract(line[entry.end() if entry else 0 :])[1]:
+    numbered = _ENTRY_LINE.match(line)
+    entry = numbered or _BULLET.match(line)
+    if not numbered and extract(line[entry.end() if entry else 0 :])[1]:
         return True
     if entry or not block or not (_ENTRY_LINE.match(block[0]) or _BULLET.match(block[0])):
         return False

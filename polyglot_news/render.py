@@ -82,6 +82,9 @@ def _translation(lang: str, entry: Translation, fmt: str) -> str:
     if entry.error is not None:
         title = f"[{lang}] not translated: {entry.error}"
         return f"## {markdown_text(title)}\n" if fmt == "markdown" else f"=== {title}\n"
+    if not entry.models:  # the article is in this language already: said once, not printed again
+        title = f"[{lang}] the article is already in {lang}: no translation needed"
+        return f"## {markdown_text(title)}\n" if fmt == "markdown" else f"=== {title}\n"
     test = " — TEST MODEL, not a translation" if entry.test_model else ""
     title = f"[{lang}] {entry.route}{test}"
     lines = [f"## {title}\n" if fmt == "markdown" else f"=== {title}\n"]
@@ -112,9 +115,9 @@ def _references(references: list[tuple[str, str]], fmt: str, level: str = "##") 
 def translation(result: TextTranslation, fmt: str) -> str:
     """Translated text as lines (text, Markdown), or sentences with markers and flags (JSON)."""
     if fmt == "markdown":
-        return markdown_text(result.text)
+        return markdown_text(result.text) + "\n"
     if fmt != "json":
-        return result.text
+        return result.text + "\n"
     flags = iter(t.flags for t in result.results)
     terms = iter(result.terms)
     return to_json(

@@ -104,6 +104,12 @@ def test_translate_list_auto_html_and_errors(server: str) -> None:
     assert (status, body) == (400, {"error": "Invalid request: missing q parameter"})
 
 
+@pytest.mark.parametrize("html", ["<b>met</b> [1].", "<p>They <i>met</i> [1].</p>", "<b>met</b>. [2]"])
+def test_html_keeps_a_final_marker_before_the_full_stop(server: str, html: str) -> None:
+    status, _, body = call(f"{server}/translate", {"q": html, "source": "en", "target": "ru", "format": "html"})
+    assert (status, body["translatedText"]) == (200, html)  # not ``<b>met</b> .[1]``
+
+
 @pytest.mark.parametrize(
     ("extra", "status", "expected"),
     [

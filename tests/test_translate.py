@@ -486,6 +486,55 @@ def test_cut_off_output_is_flagged_truncated(
     assert [m.text for m in result.sentence.markers] == ["[1]"]
 
 
+@pytest.mark.parametrize(
+    ("text", "seen"),
+    [
+        # 16 input tokens → 128 characters: a longer run is cut at a space before tokenizing.
+        ("| Minsk | 12 | tram | " * 40 + "end [1].", "| Minsk | 12 | tram | " * 5 + "| Minsk | 12 |"),
+        ("x" * 1_000 + " [2]", "x" * 128),  # no space to cut at: cut at the limit
+        ("Talks resumed [3].", "Talks resumed."),  # under the limit: whole, not flagged
+    ],
+)
+def test_a_sentence_far_past_the_input_length_is_cut_before_tokenizing(
+    packages: dict[str, Path], text: str, seen: str
+) -> None:
+    translator = ArgosTranslator(packages["echo-en_ru"], DecodeOptions(max_input_length=16, retry=False))
+    spy = _spied(translator)
+    [source] = marked_sentences(text)
+    [result] = translator.translate([source])
+    assert translator.package.tokenizer.decode_pieces(spy.calls[0]["batch"][0]) == seen
+    assert ("truncated" in result.flags) is (len(seen) < len(source.plain))
+    assert [m.text for m in result.sentence.markers] == [m.text for m in source.markers]
+
+
+def test_a_5_mb_table_dump_translates_in_bounded_memory(tmp_path: Path, install_packages: Any) -> None:
+    """One "sentence" of 5 MB (no full stop) took 4.5 GB and 55 s with --to ru; the model sees 8 KiB of it."""
+    import subprocess
+    import sys
+
+    install_packages("echo-en_ru")
+    row = "| Minsk | 48213 | tram line 7 | open | "
+    (tmp_path / "table.txt").write_text("Tram lines by district " + row * (5_000_000 // len(row)) + "\n")
+    if not Path("/proc/self/status").exists():
+        pytest.skip("reads the peak from /proc (Linux)")
+    # The command itself reports its own peak: VmHWM belongs to its memory map, unlike ru_maxrss,
+    # which Linux carries over from the forking test process across exec.
+    measured = (
+        "import re, runpy, sys\n"
+        "try:\n    runpy.run_module('polyglot_news', run_name='__main__')\n"
+        "finally:\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    sys.stderr.write('peak ' + re.search(r'VmHWM:\\s*(\\d+)', status).group(1) + '\\n')\n"
+    )
+    command = [sys.executable, "-c", measured, "translate", "--to", "ru", "--source-lang", "en", "table.txt"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "truncated 1" in done.stderr
+    assert len(done.stdout) < 10_000
+    peak = int(done.stderr.rsplit("peak ", 1)[1])
+    assert peak < 600 * 1024  # KiB: under 600 MB (it was 4.5 GB)
+
+
 def test_unknown_compute_type_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown compute type 'bogus'"):
         DecodeOptions(compute_type="bogus")

@@ -82,7 +82,14 @@ def iter_paths(paths: Sequence[str | Path], glob: str = "*.txt", *, follow_symli
 
 
 def scan_paths(paths: Sequence[str | Path], glob: str = "*.txt", *, follow_symlinks: bool = False) -> Scan:
-    """:func:`iter_paths`, with the entries it skipped."""
+    """:func:`iter_paths`, with the entries it skipped.
+
+    Raises:
+        TypeError: ``paths`` is one path (a str or Path) instead of a sequence of them.
+    """
+    if isinstance(paths, (str, bytes, Path)):
+        example = os.fsdecode(paths)[:60]
+        raise TypeError(f"`paths` takes a sequence of files and folders, e.g. [{example!r}], not one path")
     scan = Scan()
     for given in paths:
         root = Path(given)

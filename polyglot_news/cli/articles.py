@@ -21,7 +21,7 @@ from polyglot_news.cli.options import (
     translation_options,
     translation_request,
 )
-from polyglot_news.errors import EXIT_PARTIAL, exit_code_of
+from polyglot_news.errors import EXIT_PARTIAL, DetectionError, exit_code_of
 
 
 @click.command()
@@ -79,7 +79,10 @@ def digest(
     request = translation_request(
         targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens
     )
-    result = pipeline.digest(read_input(input, output), summary=summary, translation=request)
+    text = read_input(input, output)
+    if strict and source_lang and request is not None:
+        _refuse_mismatch(text, source_lang, detector)
+    result = pipeline.digest(text, summary=summary, translation=request)
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
     emit(render.digest(result, fmt), output)
@@ -90,6 +93,17 @@ def digest(
     if strict and any(t.flags for t in result.translations.values()):
         click.echo("Error: flagged translations (see translations.LANG.flags) and --strict is on", err=True)
         sys.exit(EXIT_PARTIAL)
+
+
+def _refuse_mismatch(text: str, source_lang: str, detector: str) -> None:
+    """``--strict`` with ``--source-lang``: stop before translating text that reads as another language."""
+    from polyglot_news import pipeline
+
+    problem = pipeline.source_mismatch(text, source_lang, detector=detector)
+    if problem is not None:
+        raise DetectionError(
+            f"{problem}; --strict refuses it: correct --source-lang, or leave it out to detect the language"
+        )
 
 
 @click.command()
@@ -111,8 +125,11 @@ def translate(
     from polyglot_news import pipeline, render
     from polyglot_news.translation import sentences as translation
 
+    text = read_input(input, output)
+    if strict and source_lang:
+        _refuse_mismatch(text, source_lang, detector)
     result = pipeline.translate_text(
-        read_input(input, output), target, source_lang=source_lang, models=models,
+        text, target, source_lang=source_lang, models=models,
         options=decode_options(beam_size, max_length, compute_type, batch_tokens), glossary=glossary_file(glossary),
         model=model, detector=detector,
     )

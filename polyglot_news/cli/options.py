@@ -205,9 +205,22 @@ def models_option(param: str = "models") -> Callable[[F], F]:
     )
 
 
+_CREATES_STORE = ("path", "install", "fetch", "build")
+"""Commands for which a --models folder that does not exist yet is fine (they create it, or print it)."""
+
+
 def _env_store(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """Give $POLYGLOT_NEWS_MODELS the same check (and message) as --models (`models path` excepted)."""
+    """Give $POLYGLOT_NEWS_MODELS the same check (and message) as --models (`models path` excepted).
+
+    A --models folder that does not exist is a usage error for a command that only reads the
+    store (a typo would otherwise read as an empty store: "no route").
+    """
     env = os.environ.get("POLYGLOT_NEWS_MODELS")
+    if value is not None and not value.exists() and ctx.command.name not in _CREATES_STORE:
+        raise click.BadParameter(
+            f"{value}: no such folder; a store is made by `polyglot-news models install --models DIR FILE`",
+            ctx, param,
+        )
     if value is not None or not env or ctx.command.name == "path":
         return value
     try:

@@ -13,6 +13,7 @@ import os
 import re
 import stat
 import struct
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -20,7 +21,14 @@ from pathlib import Path
 from typing import IO
 
 from polyglot_news.errors import ModelError
-from polyglot_news.models.metadata import MAX_METADATA_BYTES, TOKENIZERS, PackageInfo, named_tokenizers, parse_info
+from polyglot_news.models.metadata import (
+    MAX_METADATA_BYTES,
+    TOKENIZERS,
+    PackageInfo,
+    named_tokenizers,
+    parse_info,
+    shown,
+)
 
 # Caps against hostile archives. The official en→ru package is about 100 MB; an NLLB-1.3B
 # conversion in float16 about 2.7 GB. Anything past these is refused as a zip bomb.
@@ -34,6 +42,9 @@ RATIO_MIN_BYTES = 1024**2
 # A package holds a few dozen files; the count is checked from the end-of-archive record
 # before the central directory is read, so a million-entry listing is never loaded.
 MAX_ENTRIES = 2_000
+# A package is a few folders deep (``model/``, a tokenizer folder); a member or a folder far
+# deeper is hostile (1,000 levels made path handling recurse past Python's limit).
+MAX_DEPTH = 32
 
 MANIFEST = ".polyglot-news.json"
 RECORD = ".polyglot-news-ids.json"
@@ -72,9 +83,17 @@ def check_required(names: set[str], where: str, info: PackageInfo) -> None:
 
 
 def walk_files(root: Path) -> Iterator[tuple[str, os.stat_result]]:
-    """Yield (posix relative path, lstat) for every entry under root; links are not followed."""
+    """Yield (posix relative path, lstat) for every entry under root; links are not followed.
+
+    Raises:
+        ModelError: a folder lies more than :data:`MAX_DEPTH` levels below ``root``.
+    """
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
+        rel_dir = Path(dirpath).relative_to(root)
+        if dirnames and len(rel_dir.parts) >= MAX_DEPTH:
+            deep = shown(rel_dir.as_posix(), 120)
+            raise ModelError(f"{root}: {deep} holds folders more than {MAX_DEPTH} levels deep")
         for name in sorted(dirnames + filenames):
             full = Path(dirpath) / name
             yield full.relative_to(root).as_posix(), full.lstat()
@@ -122,20 +141,23 @@ def plan_tree(folder: Path, where: str, limit: int) -> tuple[list[tuple[str, int
 def _member_parts(info: zipfile.ZipInfo, where: str) -> list[str]:
     """The checked path components of one archive member."""
     name = info.filename
+    member = f"{where}: member {shown(name, 120)}"
     if "\\" in name or "\x00" in name:
-        raise ModelError(f"{where}: member {name!r} has a backslash or NUL in its path")
+        raise ModelError(f"{member} has a backslash or NUL in its path")
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        raise ModelError(f"{where}: member {name!r} has an absolute path")
+        raise ModelError(f"{member} has an absolute path")
     parts = name.rstrip("/").split("/")
     if any(p in ("", ".", "..") for p in parts):
-        raise ModelError(f"{where}: member {name!r} escapes its folder ('..', '.' or empty part)")
+        raise ModelError(f"{member} escapes its folder ('..', '.' or empty part)")
+    if len(parts) > MAX_DEPTH:
+        raise ModelError(f"{member} is {len(parts)} folders deep (at most {MAX_DEPTH}); not installed")
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise ModelError(f"{where}: member {name!r} is a symbolic link")
+        raise ModelError(f"{member} is a symbolic link")
     if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
-        raise ModelError(f"{where}: member {name!r} is not a regular file or folder")
+        raise ModelError(f"{member} is not a regular file or folder")
     if info.flag_bits & 0x1:
-        raise ModelError(f"{where}: member {name!r} is encrypted")
+        raise ModelError(f"{member} is encrypted")
     return parts
 
 
@@ -223,18 +245,23 @@ def plan_archive(
         parts = _member_parts(info, where)
         tops.add(parts[0])
         if len(parts) == 1 and not info.is_dir():
-            raise ModelError(f"{where}: {info.filename!r} lies outside the package folder")
+            raise ModelError(f"{where}: {shown(info.filename)} lies outside the package folder")
         inner = "/".join(parts[1:])
-        if "/".join(parts).casefold() in seen:
-            raise ModelError(f"{where}: member {info.filename!r} appears twice")
-        seen.add("/".join(parts).casefold())
+        # One file on a case-insensitive or normalizing file system (macOS: NFD, any case).
+        key = unicodedata.normalize("NFC", "/".join(parts)).casefold()
+        if key in seen:
+            raise ModelError(
+                f"{where}: member {shown(info.filename)} appears twice (names equal up to case or "
+                "Unicode normalization)"
+            )
+        seen.add(key)
         total += info.file_size
         if total > limit:
             raise ModelError(f"{where}: unpacks to more than {limit} bytes (zip bomb?)")
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO:
             raise ModelError(
-                f"{where}: member {info.filename!r} compresses {ratio:.0f}:1, above {MAX_RATIO}:1 (zip bomb?)"
+                f"{where}: member {shown(info.filename)} compresses {ratio:.0f}:1, above {MAX_RATIO}:1 (zip bomb?)"
             )
         if inner and inner not in BOOKKEEPING:
             members.append((info, inner))

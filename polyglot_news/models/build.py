@@ -212,6 +212,11 @@ def build_package(
     """
     local = Path(str(source)).expanduser()
     if local.is_dir() and not is_ct2_listing([p.name for p in local.iterdir()]):
+        if not (local / "config.json").is_file():  # say what is missing before asking for torch
+            raise ModelError(
+                f"{local}: not a model folder: no config.json (a Hugging Face model) and no model.bin with "
+                "its vocabulary (a CTranslate2 model)"
+            )
         _require_build_extras()  # before anything else: a conversion needs torch
     folder, provenance = _resolve(str(source), revision)
     from_code, targets = _languages(provenance["model"], from_code, to_codes, version)

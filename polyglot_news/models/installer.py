@@ -246,6 +246,20 @@ def _installed(dest: Path) -> Package | None:
         return None
 
 
+class PartialInstall(ModelError):
+    """Some archives of a folder were installed, others refused: both are listed.
+
+    Its message is the first refusal (and how many more there were); ``installed`` holds the
+    packages that went in, ``failures`` every refusal, each a one-line :class:`ModelError`.
+    """
+
+    def __init__(self, installed: list[Package], failures: list[ModelError]) -> None:
+        more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        super().__init__(f"{failures[0]}{more}")
+        self.installed = tuple(installed)
+        self.failures = tuple(failures)
+
+
 def install(
     source: Path, store: Path | None = None, *, replace: bool = False, on_replace: Replaced | None = None
 ) -> list[Package]:
@@ -255,11 +269,12 @@ def install(
     the store and renamed into place under the store lock. It goes into the folder
     :func:`package_folder_name` gives; a package already there is replaced only if
     :func:`replacement_refusal` has no objection or ``replace`` is true (``on_replace`` is told).
-    For a folder of archives they are installed in name order, stopping at the first bad one
-    (those before it stay installed).
+    A folder's archives are installed in name order, each on its own: a bad one costs only
+    itself.
 
     Raises:
-        ModelError: a one-line message naming the file and the problem.
+        PartialInstall: some archives of a folder were refused (the others are installed).
+        ModelError: a one-line message naming the file and the problem (nothing installed).
     """
     source = Path(source)
     target = store_dir(store)
@@ -269,9 +284,20 @@ def install(
         archives = sorted(p for p in source.iterdir() if p.suffix == ".argosmodel" and p.is_file())
         if not archives:
             raise ModelError(f"{source}: no .argosmodel files and no metadata.json in this folder")
-        return [install_archive(a, target, replace=replace, on_replace=on_replace) for a in archives]
+        installed: list[Package] = []
+        failures: list[ModelError] = []
+        for archive in archives:
+            try:
+                installed.append(install_archive(archive, target, replace=replace, on_replace=on_replace))
+            except ModelError as error:
+                failures.append(error)
+        if failures:
+            raise PartialInstall(installed, failures)
+        return installed
     if not source.exists():
         raise ModelError(f"{source}: no such file")
+    if not source.is_file():
+        raise ModelError(f"{source}: not a regular file (a device, pipe or socket); name a .argosmodel file")
     return [install_archive(source, target, replace=replace, on_replace=on_replace)]
 
 

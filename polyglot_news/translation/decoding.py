@@ -100,6 +100,25 @@ COMPUTE_TYPES = (
 TRUNCATED = "truncated"
 """Flag of an output that hit ``max_decoding_length`` or whose source passed ``max_input_length``."""
 
+CHARS_PER_INPUT_TOKEN = 8
+"""Characters of a sentence kept per token of ``max_input_length`` (see :func:`cut_input`)."""
+
+
+def cut_input(plain: str, options: DecodeOptions) -> str:
+    """``plain`` cut, before it is tokenized, to :data:`CHARS_PER_INPUT_TOKEN` characters per
+    input token the model takes (at a space near the end when there is one).
+
+    The model drops what passes ``max_input_length`` tokens anyway (text runs 2-5 characters a
+    token), and a 5 MB table dump with no full stop must not be tokenized whole: the engine
+    translates the cut text and flags the sentence :data:`TRUNCATED`.
+    """
+    limit = CHARS_PER_INPUT_TOKEN * options.max_input_length
+    if len(plain) <= limit:
+        return plain
+    space = plain.rfind(" ", limit * 9 // 10, limit)
+    return plain[: space if space > 0 else limit]
+
+
 _COMPUTE_FALLBACK = ("int8_float32", "int8", "float32")
 
 

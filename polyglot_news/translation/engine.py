@@ -31,7 +31,7 @@ from polyglot_news.document import Marker, Sentence, Translated
 from polyglot_news.errors import ModelError
 from polyglot_news.models.store import Package
 from polyglot_news.translation import guard
-from polyglot_news.translation.decoding import TRUNCATED, DecodeOptions, clean_text, drop_special
+from polyglot_news.translation.decoding import TRUNCATED, DecodeOptions, clean_text, cut_input, drop_special
 from polyglot_news.translation.loader import load
 from polyglot_news.translation.placement import Alignment, WordTargets, place, word_targets
 from polyglot_news.translation.routing import Route
@@ -152,10 +152,14 @@ class ArgosTranslator:
         memo, key = self.package.memo, (self.to_code, self.options, attention, tuple(plains))
         outputs: list[_Output] | None = memo.get(key)
         if outputs is None:
-            sources: list[list[str]] = self.package.tokenizer.encode(plains, out_type=str)
-            outputs = self._decode(sources, plains, self.options, attention)
+            seen = [cut_input(p, self.options) for p in plains]  # what the model may see of each
+            sources: list[list[str]] = self.package.tokenizer.encode(seen, out_type=str)
+            outputs = self._decode(sources, seen, self.options, attention)
             if self.options.retry:
-                self._retry(sources, plains, outputs, attention)
+                self._retry(sources, seen, outputs, attention)
+            for out, plain, cut in zip(outputs, plains, seen, strict=True):
+                if len(cut) < len(plain) and TRUNCATED not in out.flags:
+                    out.flags = (*out.flags, TRUNCATED)
             _remember(memo, key, outputs)
         by_plain = dict(zip(plains, outputs, strict=True))
         results: list[Translated] = []

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from polyglot_news import signature as signatures
+from polyglot_news.citations import cited_references
 from polyglot_news.document import GlossaryHit, Place, Reference, Sentence, Summary, Translated, Translation
 from polyglot_news.errors import PolyglotNewsError
 from polyglot_news.segment import split_sentences
@@ -81,8 +82,9 @@ def _units(summary: Summary, parts: tuple[str, ...]) -> list[tuple[str, Sentence
         units += [("headline", s) for s in split_sentences([summary.article.headline], summary.source.language)]
     if "summary" in parts:
         units += [("summary", s) for s in summary.summary]
-    if "references" in parts:
-        units += [(f"reference:{r.id}", Sentence(r.title)) for r in summary.references]
+    if "references" in parts:  # with the full text, what it cites too
+        cited = cited_references(summary.sentences, summary.article.references) if "full" in parts else None
+        units += [(f"reference:{r.id}", Sentence(r.title)) for r in cited or summary.references]
     if "full" in parts:
         units += [("full", s) for s in summary.sentences]
     return units
