@@ -23,17 +23,18 @@ from polyglot_news.translation.sentences import translate_sentences
 from polyglot_news.translation.summaries import Outcome, translate_summaries
 
 
-def detect_language(text: str, *, detector: str = DEFAULT_DETECTOR) -> Detection:
+def detect_language(text: str | Article, *, detector: str = DEFAULT_DETECTOR) -> Detection:
     """Detect the language of an article's headline and body (references and boilerplate ignored).
 
+    ``text`` is the article's text, or an :class:`Article` a reader built (a page, a Word file).
     ``detector`` is ``langdetect`` (default) or ``lingua`` (the optional extra).
     """
-    article = parse_article(text)
+    article = _parsed(text)
     return detect(_article_text(article), detector=detector)
 
 
 def summarize_article(
-    text: str,
+    text: str | Article,
     *,
     source_lang: str | None = None,
     method: str = DEFAULT_METHOD,
@@ -43,12 +44,14 @@ def summarize_article(
 ) -> Summary:
     """Parse, detect (unless ``source_lang`` is given; with ``detector``) and summarize an article.
 
+    ``text`` is the article's text, or an :class:`Article` a reader built (a page, a Word file).
+
     Raises:
         InputError: the article has no body text (only a headline, references or boilerplate).
         DetectionError: the language cannot be determined and ``source_lang`` was not given.
         ValueError: a bad ``source_lang``, ``method``, ``sentences`` or ``ratio``.
     """
-    article = parse_article(text)
+    article = _parsed(text)
     if not any(p.strip() for p in article.paragraphs):
         raise InputError("the article has no body text to summarize (only a headline, references or boilerplate)")
     source = _source_language(article, source_lang, detector)
@@ -65,7 +68,7 @@ def summarize_article(
 
 
 def digest(
-    text: str,
+    text: str | Article,
     *,
     source_lang: str | None = None,
     method: str = DEFAULT_METHOD,
@@ -162,6 +165,50 @@ def translate_text(
     )
 
 
+@dataclass(frozen=True)
+class MarkupTranslation:
+    """A web page translated with its markup kept: the page, and the translation of its text nodes."""
+
+    page: str
+    text: TextTranslation
+
+
+def translate_markup(
+    page: str, target: str, *, source_lang: str | None = None, models: Path | None = None,
+    options: DecodeOptions | None = None,
+    glossary: Glossary | None = None,
+    model: str | None = None,
+    detector: str = DEFAULT_DETECTOR,
+) -> MarkupTranslation:
+    """Translate every text node of an HTML page into ``target``, tags, scripts and styles kept verbatim.
+
+    Each text node is one paragraph of :func:`translate_text` (its whitespace folded, what
+    surrounds it kept); the page comes back UTF-8, its ``<meta charset>`` saying so.
+
+    Raises:
+        InputError: the page holds no text.
+        DetectionError, RouteError: as :func:`translate_text`.
+    """
+    from polyglot_news.readers.markup import join_markup, split_markup
+
+    pieces = split_markup(page)
+    texts = {i: " ".join(piece.value.split()) for i, piece in enumerate(pieces) if piece.text and piece.value.strip()}
+    if not texts:
+        raise InputError("the page holds no text to translate")
+    done = translate_text(
+        "\n".join(texts.values()), target, source_lang=source_lang, models=models, options=options,
+        glossary=glossary, model=model, detector=detector,
+    )
+    replaced = {}
+    for (i, _), sentences in zip(texts.items(), done.paragraphs, strict=True):
+        if not sentences:  # no words (a bullet, a number): kept as it is
+            continue
+        value = pieces[i].value
+        lead, trail = value[: len(value) - len(value.lstrip())], value[len(value.rstrip()) :]
+        replaced[i] = lead + " ".join(s.text for s in sentences) + trail
+    return MarkupTranslation(join_markup(pieces, replaced), done)
+
+
 def cited_references(summary: tuple[Sentence, ...], references: tuple[Reference, ...]) -> tuple[Reference, ...]:
     """The references the summary cites, in the order of the reference list."""
     cited = {ref for sentence in summary for marker in sentence.markers for ref in marker.refs}
@@ -177,6 +224,10 @@ def _source_language(article: Article, source_lang: str | None, detector: str = 
             f"cannot tell the article's language ({found.reason}); set `source_lang` to its code"
         )
     return found
+
+
+def _parsed(text: str | Article) -> Article:
+    return text if isinstance(text, Article) else parse_article(text)
 
 
 def _article_text(article: Article) -> str:
