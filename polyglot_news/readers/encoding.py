@@ -53,24 +53,30 @@ def declared_encoding(data: bytes) -> str | None:
 
 
 def cyrillic_score(text: str) -> float:
-    """How much ``text`` reads like Cyrillic prose: the share of its Cyrillic letters in lower case.
+    """How much ``text`` reads like Cyrillic prose: the share of its non-ASCII characters that are
+    lower-case Cyrillic letters.
 
     Real Russian, Ukrainian and Belarusian text is about 95 % lower case; the same bytes read
     in the wrong Cyrillic encoding come out mostly upper case or as symbols (KOI8-R puts the
-    lower-case letters where windows-1251 has the capitals), so the right candidate scores highest.
+    lower-case letters where windows-1251 has the capitals; Mac Cyrillic has symbols there),
+    so the right candidate scores highest.
     """
-    letters = lower = 0
+    beyond = lower = 0
     for ch in text:
-        if "\u0400" <= ch <= "\u04ff":
-            letters += 1
-            lower += ch.islower()
-    return lower / letters if letters else 0.0
+        if ch > "\x7f":
+            beyond += 1
+            lower += "\u0400" <= ch <= "\u04ff" and ch.islower()
+    return lower / beyond if beyond else 0.0
 
 
-def _best_cyrillic(data: bytes) -> tuple[str, float]:
+def _best_cyrillic(data: bytes, declared: str | None = None) -> tuple[str, float]:
+    """The Cyrillic encoding whose reading scores best; the declared one unless another is clearly better."""
     sample = data[:_SAMPLE]
     scored = [(cyrillic_score(sample.decode(enc, errors="replace")), -i, enc) for i, enc in enumerate(CYRILLIC)]
     score, _, best = max(scored)
+    for mine, _, enc in scored:
+        if enc == declared and mine >= score - 0.05:
+            return enc, mine
     return best, score
 
 
@@ -105,14 +111,15 @@ def decode_markup(data: bytes, name: str) -> tuple[str, str]:
         bad_at = exc.start
     declared = declared_encoding(data)
     if declared is not None and declared not in ("utf-8", "ascii"):
-        if declared in {codecs.lookup(e).name for e in CYRILLIC}:
-            best, _ = _best_cyrillic(data)
-            return data.decode(best), best
+        family = {codecs.lookup(e).name: e for e in CYRILLIC}
+        if declared in family:
+            best, _ = _best_cyrillic(data, family[declared])
+            return data.decode(best, errors="replace"), best
         return data.decode(declared, errors="replace"), declared
     if _mostly_cyrillic(data):
         best, score = _best_cyrillic(data)
         if score >= 0.6:
-            return data.decode(best), best
+            return data.decode(best, errors="replace"), best
     said = f"declared {declared}" if declared else "no encoding declared"
     raise InputError(
         f"{name}: invalid UTF-8 at byte offset {bad_at} (byte 0x{data[bad_at]:02x}; {said}); "

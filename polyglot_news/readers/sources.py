@@ -66,7 +66,7 @@ def sniff(data: bytes) -> str:
         return "feed"
     if any(tag in head[:2048] for tag in _HTML_TAGS):
         return "html"
-    return "feed" if head.startswith(b"<?xml") else "text"
+    return "feed" if head.startswith((b"<?xml", b"<!doctype", b"<!entity")) else "text"
 
 
 def format_of(name: str | None, data: bytes, given: str = "auto") -> str:
