@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from polyglot_news.errors import ModelError
-from polyglot_news.io import zip_member_count as declared_entries
+from polyglot_news.io import zip_member_count
 from polyglot_news.models.metadata import MAX_METADATA_BYTES as MAX_METADATA_BYTES
 from polyglot_news.models.metadata import TOKENIZERS, PackageInfo, named_tokenizers, parse_info
 from polyglot_news.models.metadata import parse_metadata as parse_metadata
@@ -137,6 +137,10 @@ def _member_parts(info: zipfile.ZipInfo, where: str) -> list[str]:
     if info.flag_bits & 0x1:
         raise ModelError(f"{where}: member {name!r} is encrypted")
     return parts
+
+
+declared_entries = zip_member_count
+"""The member count a zip's end record declares (shared with the Word-file guard, in :mod:`polyglot_news.io`)."""
 
 
 def open_archive(handle: IO[bytes], where: str) -> zipfile.ZipFile:

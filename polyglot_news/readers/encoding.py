@@ -10,9 +10,10 @@ The rules, in order:
    declaration) names the encoding. Russian pages lie between the Cyrillic single-byte
    encodings too (a KOI8-R page declared windows-1251): within that family the candidate
    whose decoding reads most like real text wins (:func:`cyrillic_score`).
-4. Nothing declared: text whose bytes beyond ASCII are mostly letters of a Cyrillic encoding
-   is decoded as the best of that family; anything else is refused unless it is mostly valid
-   UTF-8 with a few broken bytes, which is refused with the offset of the first one.
+4. Nothing declared (or UTF-8 declared over bytes that are not): a single-byte text (read as
+   UTF-8, broken at most of its bytes beyond ASCII) that reads as Cyrillic prose is decoded as
+   the best of that family; anything else, UTF-8 with a few broken bytes included, is refused
+   with the offset of the first bad byte.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from polyglot_news.errors import InputError
 
 __all__ = ["CYRILLIC", "cyrillic_score", "declared_encoding", "decode_markup"]
 
-CYRILLIC = ("windows-1251", "koi8-r", "koi8-u", "iso-8859-5", "cp866", "mac-cyrillic")
-"""The single-byte Cyrillic encodings a Russian, Ukrainian or Belarusian page may use (or lie about)."""
+CYRILLIC = ("windows-1251", "koi8-r", "koi8-u", "iso-8859-5", "cp866")
+"""The single-byte Cyrillic encodings a Russian, Ukrainian or Belarusian page may use (or lie about).
+
+Mac Cyrillic is read only when declared: it puts lower-case letters where windows-1251 has
+capitals, so its score cannot tell the two apart."""
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -73,6 +77,7 @@ def _best_cyrillic(data: bytes, declared: str | None = None) -> tuple[str, float
     """The Cyrillic encoding whose reading scores best; the declared one unless another is clearly better."""
     sample = data[:_SAMPLE]
     scored = [(cyrillic_score(sample.decode(enc, errors="replace")), -i, enc) for i, enc in enumerate(CYRILLIC)]
+    # equal scores: the earlier (more common) encoding wins
     score, _, best = max(scored)
     for mine, _, enc in scored:
         if enc == declared and mine >= score - 0.05:
@@ -80,12 +85,16 @@ def _best_cyrillic(data: bytes, declared: str | None = None) -> tuple[str, float
     return best, score
 
 
-def _mostly_cyrillic(data: bytes) -> bool:
-    """Whether the bytes beyond ASCII look like the letters of a single-byte Cyrillic text."""
-    sample = data[:_SAMPLE]
-    high = sum(1 for b in sample if b >= 0x80)
-    ascii_letters = sum(1 for b in sample if 0x41 <= (b | 0x20) <= 0x7A)
-    return high >= 16 and high >= 0.3 * (high + ascii_letters)
+def _single_byte(data: bytes) -> bool:
+    """Whether the bytes beyond ASCII are a single-byte text's, not UTF-8 with a few broken bytes.
+
+    Read as UTF-8, a legacy text is broken at nearly every byte beyond ASCII; a UTF-8 text
+    with a stray byte is broken once among many good characters.
+    """
+    read = data[:_SAMPLE].decode("utf-8", errors="replace")
+    broken = read.count("\ufffd")
+    beyond = sum(1 for ch in read if ch > "\x7f")
+    return broken >= 8 and broken >= 0.5 * beyond
 
 
 def decode_markup(data: bytes, name: str) -> tuple[str, str]:
@@ -116,7 +125,7 @@ def decode_markup(data: bytes, name: str) -> tuple[str, str]:
             best, _ = _best_cyrillic(data, family[declared])
             return data.decode(best, errors="replace"), best
         return data.decode(declared, errors="replace"), declared
-    if _mostly_cyrillic(data):
+    if _single_byte(data):
         best, score = _best_cyrillic(data)
         if score >= 0.6:
             return data.decode(best, errors="replace"), best

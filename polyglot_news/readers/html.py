@@ -28,6 +28,10 @@ __all__ = ["MAX_PAGE_BYTES", "fragment_article", "page_article", "parse_html"]
 
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 """Largest page read: about 15 times the longest Wikipedia article saved with its markup."""
+MAX_DEPTH = 255
+"""Deepest element nesting libxml2's HTML parser reads (deeper content it would drop)."""
+MIN_WORDS = 10
+"""Fewer words than this in the main text is no article (a menu, a cookie banner)."""
 
 _DROP = ("script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "img", "video",
          "audio", "canvas", "form", "button", "select", "input", "textarea")
@@ -52,6 +56,11 @@ def parse_html(text: str) -> lxml_html.HtmlElement:
         root = lxml_html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"the page cannot be parsed as HTML ({exc})") from None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise InputError(
+            f"the page nests its elements more than {MAX_DEPTH} deep, past what the HTML parser reads "
+            "(no real page does): it is refused rather than read in part"
+        )
     return root
 
 
@@ -147,7 +156,10 @@ def page_article(data: bytes, name: str) -> Article:
             "alone (the browser's 'Save page as', HTML only) or its text"
         )
     text, _ = decode_markup(data, name)
-    root = parse_html(text)
+    try:
+        root = parse_html(text)
+    except InputError as error:
+        raise InputError(f"{name}: {error}") from None
     headline = headline_of(root)
     _strip(root)
     notes = take_notes(root)
@@ -157,7 +169,7 @@ def page_article(data: bytes, name: str) -> Article:
     main = getattr(found, "body", None)
     lines, headings = main_lines(main) if main is not None else ([], set())
     article = _article(headline, lines, headings, notes.references)
-    if not article.paragraphs:
+    if sum(len(p.split()) for p in article.paragraphs) < MIN_WORDS:
         visible = _visible_text(root)
         why = (
             "the page holds no text (a page that builds itself with scripts must be saved after it has loaded)"
