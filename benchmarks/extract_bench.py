@@ -79,7 +79,9 @@ def ours(data: bytes) -> str:
 def trafilatura_alone(data: bytes) -> str | None:
     import trafilatura
 
-    result: str | None = trafilatura.extract(data, include_comments=False, include_tables=True, include_formatting=False)
+    result: str | None = trafilatura.extract(
+        data, include_comments=False, include_tables=True, include_formatting=False
+    )
     return result
 
 
@@ -100,7 +102,8 @@ def justext_all(data: bytes) -> str:
 
 
 EXTRACTORS: dict[str, Callable[[bytes], str | None]] = {
-    "polyglot-news": ours, "trafilatura": trafilatura_alone, "readability-lxml": readability_lxml, "jusText": justext_all,
+    "polyglot-news": ours, "trafilatura": trafilatura_alone, "readability-lxml": readability_lxml,
+    "jusText": justext_all,
 }
 
 
@@ -151,7 +154,8 @@ def speed(pages: list[tuple[str, bytes, dict[str, Any]]], rounds: int) -> dict[s
         rates.append((len(pages) / timing["polyglot-news"][1], len(pages) / timing["trafilatura"][1]))
     return {
         "cpu_ratio": statistics.median(cpu_ratios), "wall_ratio": statistics.median(wall_ratios),
-        "ours_pages_s": statistics.median(r[0] for r in rates), "trafilatura_pages_s": statistics.median(r[1] for r in rates),
+        "ours_pages_s": statistics.median(r[0] for r in rates),
+        "trafilatura_pages_s": statistics.median(r[1] for r in rates),
     }
 
 
@@ -198,7 +202,10 @@ def citation_row(path: Path, row: dict[str, Any]) -> dict[str, Any]:
         s for s in tree.iter("sup")
         if "reference" in (s.get("class") or "").split() and not norm(s.text_content()).startswith(":")
     ]
-    in_lists = [s for s in sups if any(a.tag in ("ol", "ul") and "references" in (a.get("class") or "") for a in s.iterancestors())]
+    in_lists = [
+        s for s in sups
+        if any(a.tag in ("ol", "ul") and "references" in (a.get("class") or "") for a in s.iterancestors())
+    ]
     body_sups = [s for s in sups if s not in in_lists]
     wanted = [(norm(s.text_content()), _context(s)) for s in body_sups]
     try:
@@ -270,7 +277,9 @@ def feed_rows(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                         "note": str(error).split(": ", 1)[1][:70]})
             continue
         ok = sum(i.article is not None for i in items)
-        out.append({"file": path, "items": row["counts"].get("items", "-"), "records": len(items), "ok": ok, "note": ""})
+        out.append(
+            {"file": path, "items": row["counts"].get("items", "-"), "records": len(items), "ok": ok, "note": ""}
+        )
     return out
 
 
@@ -287,7 +296,9 @@ def docx_rows(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             out.append({"file": path, "notes": notes, "markers": 0, "references": 0, "note": str(error)[:60]})
             continue
         markers = sum(len(s.markers) for s in split_sentences(article.paragraphs, row.get("lang", "en")))
-        out.append({"file": path, "notes": notes, "markers": markers, "references": len(article.references), "note": ""})
+        out.append(
+            {"file": path, "notes": notes, "markers": markers, "references": len(article.references), "note": ""}
+        )
     return out
 
 
@@ -343,13 +354,15 @@ def main() -> None:
         else:
             pages = eval_pages(Path(args.trafilatura_eval))
             print(f"Extraction, trafilatura's evaluation set: {len(pages)} pages")
-            print("| extractor | precision | recall | F1 | accuracy | empty or refused |\n|---|---:|---:|---:|---:|---:|")
+            print("| extractor | precision | recall | F1 | accuracy | empty or refused |")
+            print("|---|---:|---:|---:|---:|---:|")
             for name, fn in EXTRACTORS.items():
                 s = score(pages, fn)
                 print(f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['accuracy']:.3f} "
                       f"| {s['empty']} |")
             sp = speed(pages[: args.speed_pages], args.rounds)
-            print(f"\nSpeed, first {min(args.speed_pages, len(pages))} pages, {args.rounds} alternating rounds (medians): "
+            shown = min(args.speed_pages, len(pages))
+            print(f"\nSpeed, first {shown} pages, {args.rounds} alternating rounds (medians): "
                   f"polyglot-news {sp['ours_pages_s']:.1f} pages/s, trafilatura alone {sp['trafilatura_pages_s']:.1f}; "
                   f"ratio {sp['wall_ratio']:.2f}x wall, {sp['cpu_ratio']:.2f}x CPU\n")
 

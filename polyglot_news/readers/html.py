@@ -34,7 +34,7 @@ MIN_WORDS = 10
 """Fewer words than this in the main text is no article (a menu, a cookie banner)."""
 
 _DROP = ("script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "img", "video",
-         "audio", "canvas", "form", "button", "select", "input", "textarea")
+         "audio", "canvas", "button", "select", "input", "textarea")
 _BLOCKS = ("p", "div", "li", "dt", "dd", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
            "table", "section", "article", "header", "footer", "figcaption", "ul", "ol", "dl", "hr")
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
