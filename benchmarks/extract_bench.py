@@ -73,7 +73,9 @@ def norm(text: str) -> str:
 
 
 def ours(data: bytes) -> str:
-    return article_text(page_article(data, "page")).replace("\nReferences:\n", "\n")
+    """The page reader's main text: headline, paragraphs, references, and the headings it keeps out of summaries."""
+    article = page_article(data, "page")
+    return article_text(article).replace("\nReferences:\n", "\n") + "\n".join(article.boilerplate)
 
 
 def trafilatura_alone(data: bytes) -> str | None:

@@ -12,8 +12,8 @@ The rules, in order:
    whose decoding reads most like real text wins (:func:`cyrillic_score`).
 4. Nothing declared (or UTF-8 declared over bytes that are not): a single-byte text (read as
    UTF-8, broken at most of its bytes beyond ASCII) that reads as Cyrillic prose is decoded as
-   the best of that family; anything else, UTF-8 with a few broken bytes included, is refused
-   with the offset of the first bad byte.
+   the best of that family, any other as windows-1252 (what browsers assume of a legacy page);
+   UTF-8 with a few broken bytes is refused with the offset of the first one.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def _single_byte(data: bytes) -> bool:
     read = data[:_SAMPLE].decode("utf-8", errors="replace")
     broken = read.count("\ufffd")
     beyond = sum(1 for ch in read if ch > "\x7f")
-    return broken >= 8 and broken >= 0.5 * beyond
+    return broken >= 1 and broken >= 0.5 * beyond
 
 
 def decode_markup(data: bytes, name: str) -> tuple[str, str]:
@@ -129,6 +129,7 @@ def decode_markup(data: bytes, name: str) -> tuple[str, str]:
         best, score = _best_cyrillic(data)
         if score >= 0.6:
             return data.decode(best, errors="replace"), best
+        return data.decode("windows-1252", errors="replace"), "cp1252"  # HTML's default for legacy pages
     said = f"declared {declared}" if declared else "no encoding declared"
     raise InputError(
         f"{name}: invalid UTF-8 at byte offset {bad_at} (byte 0x{data[bad_at]:02x}; {said}); "

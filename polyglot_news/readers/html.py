@@ -30,8 +30,8 @@ MAX_PAGE_BYTES = 16 * 1024 * 1024
 """Largest page read: about 15 times the longest Wikipedia article saved with its markup."""
 MAX_DEPTH = 255
 """Deepest element nesting libxml2's HTML parser reads (deeper content it would drop)."""
-MIN_WORDS = 10
-"""Fewer words than this in the main text is no article (a menu, a cookie banner)."""
+MIN_CHARACTERS = 40
+"""Fewer letters and digits than this in the main text is no article (a menu, a cookie banner)."""
 
 _DROP = ("script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "img", "video",
          "audio", "canvas", "button", "select", "input", "textarea")
@@ -40,6 +40,9 @@ _BLOCKS = ("p", "div", "li", "dt", "dd", "blockquote", "pre", "h1", "h2", "h3", 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _SUFFIX = re.compile(r"^(?P<head>.{12,}?)\s+(?:[-|–—:]{1,2}|::)\s+(?P<site>[^-|–—]{2,40})$")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_LEADING_DOCTYPE = re.compile(r"^\s*<!DOCTYPE[^>]{0,1000}>", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphens, zero-width characters
 _EDIT_LINKS = '//*[contains(concat(" ", normalize-space(@class), " "), " mw-editsection ")]'
 
 
@@ -50,10 +53,13 @@ def parse_html(text: str) -> lxml_html.HtmlElement:
         InputError: nothing to parse (the markup holds no element).
     """
     parser = lxml_html.HTMLParser(
-        no_network=True, remove_comments=True, remove_pis=True, default_doctype=False, collect_ids=False
+        no_network=True, remove_comments=True, remove_pis=True, default_doctype=False, collect_ids=False,
+        encoding="utf-8",
     )
-    try:
-        root = lxml_html.document_fromstring(text, parser=parser)
+    # libxml2 misreads some pages whose first line holds the doctype, and stops at control characters
+    text = _CONTROL.sub("", _LEADING_DOCTYPE.sub("", text, count=1))
+    try:  # as UTF-8 bytes: lxml refuses a string that starts with an XML declaration (XHTML)
+        root = lxml_html.document_fromstring(text.encode("utf-8", errors="surrogatepass"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"the page cannot be parsed as HTML ({exc})") from None
     if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
@@ -65,11 +71,11 @@ def parse_html(text: str) -> lxml_html.HtmlElement:
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 def _text(node: etree._Element) -> str:
-    return " ".join("".join(node.itertext()).split())
+    return " ".join(_INVISIBLE.sub("", "".join(node.itertext())).split())
 
 
 def main_lines(body: etree._Element) -> tuple[list[str], set[str]]:
@@ -116,11 +122,15 @@ def headline_of(root: lxml_html.HtmlElement) -> str | None:
     return found if found and len(found) <= HEADLINE_MAX else None
 
 
-def _strip(root: lxml_html.HtmlElement) -> None:
-    """Remove what is never article text: scripts, media, forms, Wikipedia's [edit] links."""
+def _strip(root: lxml_html.HtmlElement, *, fragment: bool = False) -> None:
+    """Remove Wikipedia's [edit] links, and from a fragment what is never text (scripts, media, controls).
+
+    A page keeps the rest: trafilatura judges it (a ``<noscript>`` may hold the article).
+    """
     for node in root.xpath(_EDIT_LINKS):
         node.drop_tree()
-    etree.strip_elements(root, *_DROP, with_tail=False)
+    if fragment:
+        etree.strip_elements(root, *_DROP, with_tail=False)
 
 
 def _article(
@@ -129,18 +139,25 @@ def _article(
     """The article of a body's lines and its notes: parse's rules over the lines, headings out of the body.
 
     Headings stay in the text parse reads (``See also`` starts boilerplate, ``Sources`` a
-    reference list) but never become body paragraphs.
+    reference list) but never become body paragraphs: they join the boilerplate, kept and
+    never summarized.
     """
     parsed = parse_article("\n\n".join(line for line in (_clean(x) for x in lines) if line), headline=False)
     ids = {ref.id for ref in notes}
     typed = tuple(ref for ref in parsed.references if ref.id not in ids)
     body = tuple(p for p in parsed.paragraphs if p not in headings and p != headline)
-    return replace(parsed, headline=headline, paragraphs=body, references=notes + typed)
+    heads = tuple(p for p in parsed.paragraphs if p in headings and p != headline)
+    return replace(
+        parsed, headline=headline, paragraphs=body, references=notes + typed, boilerplate=parsed.boilerplate + heads
+    )
 
 
 def _visible_text(root: lxml_html.HtmlElement) -> str:
     body = root.find("body")
-    return _clean((body if body is not None else root).text_content())
+    texts = (body if body is not None else root).xpath(
+        ".//text()[not(ancestor::script or ancestor::style or ancestor::template or ancestor::noscript)]"
+    )
+    return _clean(" ".join(texts))
 
 
 def page_article(data: bytes, name: str) -> Article:
@@ -169,12 +186,13 @@ def page_article(data: bytes, name: str) -> Article:
     main = getattr(found, "body", None)
     lines, headings = main_lines(main) if main is not None else ([], set())
     article = _article(headline, lines, headings, notes.references)
-    if sum(len(p.split()) for p in article.paragraphs) < MIN_WORDS:
+    if sum(ch.isalnum() for p in article.paragraphs for ch in p) < MIN_CHARACTERS:
         visible = _visible_text(root)
         why = (
             "the page holds no text (a page that builds itself with scripts must be saved after it has loaded)"
             if not visible
             else f"its {len(visible):,} characters of text look like navigation or boilerplate, not an article"
+            f" (fewer than {MIN_CHARACTERS} letters of main text)"
         )
         raise InputError(f"{name}: no main text found: {why}; save the article's own page or its text")
     return article
@@ -207,7 +225,7 @@ def fragment_article(markup: str, name: str, headline: str | None = None) -> Art
         InputError: the fragment holds no text.
     """
     root = parse_html(f"<div>{markup}</div>" if markup.strip() else "<div></div>")
-    _strip(root)
+    _strip(root, fragment=True)
     notes = take_notes(root)
     lines, headings = fragment_lines(root)
     article = _article(headline, lines, headings, notes.references)
