@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -553,3 +554,20 @@ def test_the_pipeline_summarizes_an_article_a_reader_built() -> None:
     assert article_text(article) == (
         "A bridge\n\nMinsk opened a bridge on Monday.[1] Drivers are glad.\n\nReferences:\n[1] City press office.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("module", "path", "message"),
+    [
+        ("trafilatura", PAGE, "reading web pages needs the trafilatura package, which is not installed"),
+        ("mammoth", LETTER, "reading Word files needs the mammoth package, which is not installed"),
+    ],
+)
+def test_a_missing_reader_library_is_a_usage_error_naming_the_install(
+    module: str, path: Path, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # what Python sees when the package is not installed
+    result = run("digest", "--to", "none", str(path))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: {message}: pip install") and result.stderr.count("\n") == 1
+    assert run("digest", "--to", "none", "-", stdin=b"Minsk opened a bridge. Drivers are glad.").exit_code == 0

@@ -26,6 +26,7 @@ from polyglot_news.errors import InputError
 from polyglot_news.io import zip_member_count
 from polyglot_news.parse import HEADLINE_MAX
 from polyglot_news.readers.html import fragment_article, parse_html
+from polyglot_news.readers.libraries import require
 
 __all__ = ["MAX_DOCX_BYTES", "MAX_MEMBERS", "MAX_RATIO", "MAX_UNPACKED", "docx_article"]
 
@@ -100,8 +101,8 @@ def docx_article(data: bytes, name: str) -> Article:
         InputError: refused by a guard, corrupt, or without text.
     """
     check_zip(data, name)
-    import mammoth  # imported here: only Word files need it
-
+    mammoth = require("mammoth", "Word files")  # imported here: only Word files need it
+    require("mammoth.images", "Word files")
     try:
         result = mammoth.convert_to_html(
             io.BytesIO(data), convert_image=mammoth.images.img_element(lambda image: {}),

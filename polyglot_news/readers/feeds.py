@@ -25,6 +25,7 @@ from polyglot_news.errors import InputError
 from polyglot_news.parse import parse_article
 from polyglot_news.readers.encoding import decode_markup
 from polyglot_news.readers.html import fragment_article
+from polyglot_news.readers.libraries import require
 
 __all__ = ["MAX_FEED_BYTES", "FeedItem", "read_feed"]
 
@@ -80,8 +81,7 @@ def _xml_items(text: str, name: str) -> list[FeedItem]:
             "are refused (the XML bomb and XXE guard): remove its DOCTYPE"
         )
     cleaned = _XML_DECL.sub(r"\1\2utf-8\2", _DOCTYPE.sub("", text, count=1), count=1)
-    import feedparser  # imported here: only feeds need it
-
+    feedparser = require("feedparser", "RSS and Atom feeds")  # imported here: only feeds need it
     parsed = feedparser.parse(
         cleaned.encode("utf-8"), response_headers={"content-type": "application/xml; charset=utf-8"}
     )

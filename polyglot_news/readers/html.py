@@ -22,6 +22,7 @@ from polyglot_news.document import Article, Reference
 from polyglot_news.errors import InputError
 from polyglot_news.parse import HEADLINE_MAX, parse_article
 from polyglot_news.readers.encoding import decode_markup
+from polyglot_news.readers.libraries import require
 from polyglot_news.readers.notes import take_notes
 
 __all__ = ["MAX_PAGE_BYTES", "fragment_article", "page_article", "parse_html"]
@@ -180,8 +181,7 @@ def page_article(data: bytes, name: str) -> Article:
     headline = headline_of(root)
     _strip(root)
     notes = take_notes(root)
-    import trafilatura  # imported here: the module (and lxml's cleaners behind it) loads in ~0.3 s
-
+    trafilatura = require("trafilatura", "web pages")  # imported here: it loads in ~0.3 s
     found = trafilatura.bare_extraction(root, include_comments=False, include_tables=True, with_metadata=False)
     main = getattr(found, "body", None)
     lines, headings = main_lines(main) if main is not None else ([], set())
