@@ -571,3 +571,12 @@ def test_a_missing_reader_library_is_a_usage_error_naming_the_install(
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith(f"Error: {message}: pip install") and result.stderr.count("\n") == 1
     assert run("digest", "--to", "none", "-", stdin=b"Minsk opened a bridge. Drivers are glad.").exit_code == 0
+
+
+def test_batch_reads_json_lines_texts_as_pages_when_told() -> None:
+    line = json.dumps({"id": "p1", "desk": "city", "text": PAGE.read_text(encoding="utf-8")}) + "\n"
+    result = run("batch", "--input-format", "html", "--to", "none", "-j", "1", stdin=line.encode())
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["desk"] == "city"
+    assert record["digest"]["headline"] == "Minsk opens its fourth metro line after six years of work"

@@ -20,6 +20,6 @@ def require(module: str, what: str) -> Any:
         return importlib.import_module(module)
     except ImportError:
         raise ReaderUnavailableError(
-            f"reading {what} needs the {module} package, which is not installed: "
-            f"pip install --force-reinstall polyglot-news (or pip install {module.split('.')[0]})"
+            f"reading {what} needs the {module.split('.')[0]} package, which is not installed: pip install "
+            f"{module.split('.')[0]} (one of polyglot-news's own dependencies)"
         ) from None
