@@ -3,31 +3,22 @@
 Usage: .venv/bin/python benchmarks/extract_bench.py [--trafilatura-eval DIR] [--speed-pages N] [--rounds R]
        [--feed-items N] [--skip-extraction] [--skip-feed]
 
-Tables:
-
-1. **Extraction** on trafilatura's own evaluation set (``tests/evaldata.json`` and the pages
-   under ``tests/eval/`` and ``tests/cache/`` of https://github.com/adbar/trafilatura; not part
-   of this repository: clone it and pass its ``tests`` folder with ``--trafilatura-eval DIR`` or
-   ``$TRAFILATURA_EVAL``). Each page has snippets that must appear in the main text and
-   snippets that must not; precision, recall and F1 are counted as that project counts them
-   (whitespace-normalised substring match; a crash or a refusal is an empty result). Columns:
-   this project's page reader (headline, body and references, as ``read_document`` gives
-   them), trafilatura alone (its evaluation's settings), readability-lxml (its HTML turned to
-   text) and jusText (every language's stop words) run directly on the same bytes.
-2. **Speed**: pages per second of the page reader against ``trafilatura.extract`` alone on the
-   first ``--speed-pages`` pages, alternating rounds, medians of paired ratios, CPU and wall.
-3. **Citations** on ``../shared/eval-dev/f_inputs/`` (``$POLYGLOT_NEWS_EVAL_DEV``): per page,
-   the citation superscripts of the body that became markers on the right sentence (the
-   marker's label, and the text right before it, as the page has them), reference entries
-   recovered against the manifest's count, and the superscripts inside the notes lists (kept
-   in their entry's text).
-4. **Headline and main text** against the reference extractions the pages come with
-   (Mozilla readability's ``expected.html``, fundus's ``expected.json``): headline exact, and
-   word-level precision/recall of the body.
-5. **Feeds and Word files**: items read against the manifest's item count (one record per
-   item, errors counted); footnotes and endnotes that became markers and references.
-6. **A 1,000-item feed through batch** (``--feed-items``): an RSS feed built from the eval-dev
-   news articles, ``polyglot-news batch FEED --to none -j 1`` and ``-j 2``, articles/s.
+1. Extraction on trafilatura's own evaluation set (``tests/evaldata.json`` with the pages of
+   ``tests/eval/`` and ``tests/cache/`` in https://github.com/adbar/trafilatura, not in this
+   repository: clone it and pass its ``tests`` folder, ``--trafilatura-eval DIR`` or
+   ``$TRAFILATURA_EVAL``): snippets that must and must not appear, counted as that project
+   counts them (whitespace-normalised substrings; a crash or a refusal is an empty result), for
+   this project's page reader (headline, body, headings, references), trafilatura alone (its
+   evaluation's settings), readability-lxml (its HTML as text) and jusText (all stop lists).
+2. Speed: pages/s of the page reader against ``trafilatura.extract`` alone on the first
+   ``--speed-pages`` pages, alternating rounds, medians of paired ratios, CPU and wall.
+3. On ``f_inputs/`` of the evaluation data (``$POLYGLOT_NEWS_EVAL_DEV``): body citation
+   superscripts that became markers on the right sentence (label and the text before it as the
+   page has them), reference entries recovered, headline and body against the reference
+   extractions (readability's ``expected.html``, fundus's ``expected.json``), records per feed
+   item, Word footnotes and endnotes as markers and references.
+4. A ``--feed-items`` RSS feed built from the evaluation data's news articles through
+   ``polyglot-news batch FEED --to none`` with 1 and 2 workers, articles/s.
 
 Third-party pages are read where they lie, never copied into the repository.
 """
@@ -174,11 +165,6 @@ def _context(sup: Any) -> str:
     block = sup
     while block.getparent() is not None and block.tag not in ("p", "li", "td", "dd", "div", "blockquote"):
         block = block.getparent()
-    text = _text_before(block, sup)
-    return norm(text)[-20:]
-
-
-def _text_before(block: Any, sup: Any) -> str:
     out: list[str] = []
 
     def walk(node: Any) -> bool:
@@ -193,7 +179,7 @@ def _text_before(block: Any, sup: Any) -> str:
         return False
 
     walk(block)
-    return "".join(out)
+    return norm("".join(out))[-20:]
 
 
 def citation_row(path: Path, row: dict[str, Any]) -> dict[str, Any]:
@@ -252,14 +238,11 @@ def reference_text(folder: Path) -> tuple[str | None, str] | None:
     return None
 
 
-def words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
 def overlap(got: str, want: str) -> tuple[float, float]:
+    """Word-level precision and recall of ``got`` against ``want`` (bags of lower-cased ``\\w+`` words)."""
     from collections import Counter
 
-    a, b = Counter(words(got)), Counter(words(want))
+    a, b = Counter(re.findall(r"\w+", got.lower())), Counter(re.findall(r"\w+", want.lower()))
     common = sum((a & b).values())
     return common / max(sum(a.values()), 1), common / max(sum(b.values()), 1)
 
