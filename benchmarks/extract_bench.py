@@ -20,7 +20,9 @@ Usage: .venv/bin/python benchmarks/extract_bench.py [--trafilatura-eval DIR] [--
 4. A ``--feed-items`` RSS feed built from the evaluation data's news articles through
    ``polyglot-news batch FEED --to none`` with 1 and 2 workers, articles/s.
 
-Third-party pages are read where they lie, never copied into the repository.
+The competitors: jusText comes with trafilatura; ``pip install readability-lxml`` (alone: pip
+23's resolver trips over installing it in one command with the others). Third-party pages are
+read where they lie, never copied into the repository.
 """
 
 from __future__ import annotations
