@@ -276,4 +276,13 @@ class TextTranslation:
         return "\n".join(" ".join(s.text for s in paragraph) for paragraph in self.paragraphs)
 
 
+@dataclass(frozen=True)
+class MarkupTranslation:
+    """A web page translated with its markup kept: the page, and the translation of its text nodes."""
+
+    page: str
+    text: TextTranslation
+
+
+
 SCHEMA = "polyglot-news/digest/v1"

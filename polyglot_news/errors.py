@@ -3,7 +3,7 @@
 Exit codes (documented in the README):
   0  success
   1  unexpected internal error (a bug: please report it)
-  2  usage error (bad option or argument; click's own code; a detector that is not installed)
+  2  usage error (bad option or argument; click's own code; a detector or input reader that is not installed)
   3  bad input: empty, binary, invalid UTF-8, too large, unreadable; or an unwritable output
   4  language could not be determined (or is unsupported for the request)
   5  model problem: missing route, corrupt or hostile package, failed install
@@ -23,6 +23,12 @@ class PolyglotNewsError(Exception):
 
 class DetectorUnavailableError(PolyglotNewsError):
     """The requested language detector is not installed (the message names the pip command)."""
+
+    exit_code = 2
+
+
+class ReaderUnavailableError(PolyglotNewsError):
+    """The library that reads this input format is not installed (the message names the pip command)."""
 
     exit_code = 2
 

@@ -144,20 +144,25 @@ def _looks_like_headline(line: str) -> bool:
     return not markers and len(sentence_spans(plain)) <= 1
 
 
-def parse_article(text: str) -> Article:
-    """Split an article's text into its parts (see the module docstring for the rules)."""
+def parse_article(text: str, *, headline: bool = True) -> Article:
+    """Split an article's text into its parts (see the module docstring for the rules).
+
+    ``headline=False``: the text is a body whose headline is known (a page's ``<h1>``, a feed
+    item's title); its first line is never taken as one.
+    """
+    find_headline = headline
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.rstrip() for line in text.lstrip("\ufeff").split("\n")]
-    headline: str | None = None
+    headline_found: str | None = None
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         return Article(None, ())
     start = first
-    if _looks_like_headline(lines[first].strip()) and any(
+    if find_headline and _looks_like_headline(lines[first].strip()) and any(
         line.strip() and not _REF_HEADING.match(line) and not _BOILER_HEADING.match(line)
         for line in lines[first + 1 :]
     ):
-        headline = lines[first].strip()
+        headline_found = lines[first].strip()
         start = first + 1
 
     paragraphs: list[str] = []
@@ -225,4 +230,4 @@ def parse_article(text: str) -> Article:
         after_refs = False
         joinable = not line.endswith(_TERMINAL) and not _BULLET.match(line)
     close()
-    return Article(headline, tuple(paragraphs), tuple(references), tuple(boilerplate))
+    return Article(headline_found, tuple(paragraphs), tuple(references), tuple(boilerplate))

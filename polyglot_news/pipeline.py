@@ -7,7 +7,7 @@ from pathlib import Path
 
 from polyglot_news import signature as signatures
 from polyglot_news.citations import cited_references
-from polyglot_news.document import Article, Detection, Digest, Summary, TextTranslation
+from polyglot_news.document import Article, Detection, Digest, MarkupTranslation, Summary, TextTranslation
 from polyglot_news.errors import DetectionError, DetectorUnavailableError, InputError
 from polyglot_news.langid.detector import detect
 from polyglot_news.languages import DEFAULT_DETECTOR, check_language_code
@@ -24,17 +24,18 @@ from polyglot_news.translation.sentences import translate_sentences
 from polyglot_news.translation.summaries import Outcome, translate_summaries
 
 
-def detect_language(text: str, *, detector: str = DEFAULT_DETECTOR) -> Detection:
+def detect_language(text: str | Article, *, detector: str = DEFAULT_DETECTOR) -> Detection:
     """Detect the language of an article's headline and body (references and boilerplate ignored).
 
+    ``text`` is the article's text, or an :class:`Article` a reader built (a page, a Word file).
     ``detector`` is ``langdetect`` (default) or ``lingua`` (the optional extra).
     """
-    article = parse_article(_checked_text(text))
+    article = _parsed(text)
     return detect(_article_text(article), detector=detector)
 
 
 def summarize_article(
-    text: str,
+    text: str | Article,
     *,
     source_lang: str | None = None,
     method: str = DEFAULT_METHOD,
@@ -48,6 +49,8 @@ def summarize_article(
     ``summary`` says how (method, length, source language, detector); the loose keywords build
     one instead, for callers that predate it. Give one or the other.
 
+    ``text`` is the article's text, or an :class:`Article` a reader built (a page, a Word file).
+
     Raises:
         InputError: the article has no body text (only a headline, references or boilerplate).
         DetectionError: the language cannot be determined and ``source_lang`` was not given.
@@ -58,7 +61,7 @@ def summarize_article(
     request = SummaryRequest.of(
         summary, method=method, sentences=sentences, ratio=ratio, source_lang=source_lang, detector=detector
     )
-    article = parse_article(_checked_text(text))
+    article = _parsed(text)
     if not any(p.strip() for p in article.paragraphs):
         raise InputError("the article has no body text to summarize (only a headline, references or boilerplate)")
     source = _source_language(article, request.source_lang, request.detector)
@@ -78,7 +81,7 @@ def summarize_article(
 
 
 def digest(
-    text: str,
+    text: str | Article,
     *,
     source_lang: str | None = None,
     method: str = DEFAULT_METHOD,
@@ -180,7 +183,7 @@ MISMATCH_CONFIDENCE = 0.9
 """How sure the detector must be of another language before a given source language is doubted."""
 
 
-def source_mismatch(text: str, source_lang: str, *, detector: str = DEFAULT_DETECTOR) -> str | None:
+def source_mismatch(text: str | Article, source_lang: str, *, detector: str = DEFAULT_DETECTOR) -> str | None:
     """Why ``source_lang`` looks wrong for the article ``text``, or ``None``.
 
     The detector reads the headline and body; a language other than ``source_lang`` with a
@@ -192,7 +195,7 @@ def source_mismatch(text: str, source_lang: str, *, detector: str = DEFAULT_DETE
         DetectorUnavailableError: ``detector`` is not installed.
     """
     return _mismatch(
-        _article_text(parse_article(_checked_text(text))), check_language_code(source_lang, "`source_lang`"), detector
+        _article_text(_parsed(text)), check_language_code(source_lang, "`source_lang`"), detector
     )
 
 
@@ -224,6 +227,43 @@ def _checked_text(text: object) -> str:
     raise TypeError(f"`text` takes the article as a str, not {type(text).__name__}{hint}")
 
 
+def translate_markup(
+    page: str, target: str, *, source_lang: str | None = None, models: Path | None = None,
+    options: DecodeOptions | None = None,
+    glossary: Glossary | None = None,
+    model: str | None = None,
+    detector: str = DEFAULT_DETECTOR,
+) -> MarkupTranslation:
+    """Translate every text node of an HTML page into ``target``, tags, scripts and styles kept verbatim.
+
+    Each text node is one paragraph of :func:`translate_text` (its whitespace folded, what
+    surrounds it kept); the page comes back UTF-8, its ``<meta charset>`` saying so.
+
+    Raises:
+        InputError: the page holds no text.
+        DetectionError, RouteError: as :func:`translate_text`.
+    """
+    from polyglot_news.readers.markup import join_markup, split_markup
+
+    pieces = split_markup(page)
+    texts = {i: " ".join(piece.value.split()) for i, piece in enumerate(pieces) if piece.text and piece.value.strip()}
+    if not texts:
+        raise InputError("the page holds no text to translate")
+    done = translate_text(
+        "\n".join(texts.values()), target, source_lang=source_lang, models=models, options=options,
+        glossary=glossary, model=model, detector=detector,
+    )
+    replaced = {}
+    for (i, _), sentences in zip(texts.items(), done.paragraphs, strict=True):
+        if not sentences:  # no words (a bullet, a number): kept as it is
+            continue
+        value = pieces[i].value
+        lead, trail = value[: len(value) - len(value.lstrip())], value[len(value.rstrip()) :]
+        replaced[i] = lead + " ".join(s.text for s in sentences) + trail
+    return MarkupTranslation(join_markup(pieces, replaced), done)
+
+
+
 def _source_language(article: Article, source_lang: str | None, detector: str = DEFAULT_DETECTOR) -> Detection:
     if source_lang is not None:
         return Detection(check_language_code(source_lang, "`source_lang`"), 1.0, "given", detector)
@@ -233,6 +273,10 @@ def _source_language(article: Article, source_lang: str | None, detector: str = 
             f"cannot tell the article's language ({found.reason}); set `source_lang` to its code"
         )
     return found
+
+
+def _parsed(text: str | Article) -> Article:
+    return text if isinstance(text, Article) else parse_article(_checked_text(text))
 
 
 def _article_text(article: Article) -> str:

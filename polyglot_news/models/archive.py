@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from polyglot_news.errors import ModelError
+from polyglot_news.io import zip_member_count
 from polyglot_news.models.metadata import (
     MAX_METADATA_BYTES,
     TOKENIZERS,
@@ -161,35 +162,8 @@ def _member_parts(info: zipfile.ZipInfo, where: str) -> list[str]:
     return parts
 
 
-_EOCD = b"PK\x05\x06"
-_ZIP64_LOCATOR = b"PK\x06\x07"
-_ZIP64_EOCD = b"PK\x06\x06"
-
-
-def declared_entries(handle: IO[bytes]) -> int | None:
-    """The member count the end-of-archive record declares (zip64 too), or None if not found.
-
-    Reads only the archive's tail, so it is safe before :class:`zipfile.ZipFile` parses a
-    central directory of any size.
-    """
-    size = handle.seek(0, os.SEEK_END)
-    start = max(0, size - (22 + 0xFFFF))
-    handle.seek(start)
-    tail = handle.read()
-    at = tail.rfind(_EOCD)
-    if at < 0 or len(tail) - at < 22:
-        return None
-    count = int(struct.unpack_from("<H", tail, at + 10)[0])
-    if count != 0xFFFF or at < 20 or tail[at - 20 : at - 16] != _ZIP64_LOCATOR:
-        return count
-    (offset,) = struct.unpack_from("<Q", tail, at - 20 + 8)
-    if offset + 56 > size:
-        return None
-    handle.seek(offset)
-    record = handle.read(56)
-    if len(record) < 40 or record[:4] != _ZIP64_EOCD:
-        return None
-    return int(struct.unpack_from("<Q", record, 32)[0])
+declared_entries = zip_member_count
+"""The member count a zip's end record declares (shared with the Word-file guard, in :mod:`polyglot_news.io`)."""
 
 
 def open_archive(handle: IO[bytes], where: str) -> zipfile.ZipFile:
