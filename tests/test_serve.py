@@ -45,7 +45,7 @@ def loopback(monkeypatch: pytest.MonkeyPatch, network_attempts: list[tuple[Any, 
 
 @pytest.fixture
 def server(loopback: Any, install_packages: Any) -> Iterator[str]:
-    from polyglot_news.serve.app import running
+    from polyglot_news.serve.server import running
 
     install_packages("echo-en_ru", "echo-ru_be", "echo-ru_en")
     with running(ServeConfig(port=0)) as url:
@@ -146,7 +146,7 @@ def test_xss_probe_comes_back_as_text(server: str) -> None:
 def test_limits_keys_and_no_traces(loopback: Any, install_packages: Any, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from polyglot_news.serve import native
-    from polyglot_news.serve.app import running
+    from polyglot_news.serve.server import running
 
     install_packages("echo-en_ru")
     config = ServeConfig(port=0, api_keys=frozenset({"k1"}), max_chars=100, max_body_bytes=2000)
@@ -175,7 +175,7 @@ def test_limits_keys_and_no_traces(loopback: Any, install_packages: Any, tmp_pat
 
 
 def test_rate_limit_answers_429(loopback: Any) -> None:
-    from polyglot_news.serve.app import running
+    from polyglot_news.serve.server import running
 
     with running(ServeConfig(port=0, req_limit=2)) as url:
         q = {"q": "Прывітанне, як справы ў Мінску сёння?"}
@@ -187,7 +187,7 @@ def test_rate_limit_answers_429(loopback: Any) -> None:
 
 
 def test_cors_only_when_configured(loopback: Any) -> None:
-    from polyglot_news.serve.app import running
+    from polyglot_news.serve.server import running
 
     with running(ServeConfig(port=0, cors_origins=("http://newsroom.local",))) as url:
         _, headers, _ = call(f"{url}/health", headers={"Origin": "http://newsroom.local"})

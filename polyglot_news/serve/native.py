@@ -6,8 +6,10 @@ from typing import Any
 
 from polyglot_news.serve.batching import Engine
 from polyglot_news.serve.config import ServeConfig
-from polyglot_news.serve.requests import ApiError, text_param
+from polyglot_news.serve.requests import ApiError, fraction, text_param, whole_number
 from polyglot_news.version import __version__
+
+MAX_SENTENCES = 1000
 
 
 async def digest(params: dict[str, Any], config: ServeConfig, engine: Engine) -> tuple[Any, str]:
@@ -26,8 +28,8 @@ async def digest(params: dict[str, Any], config: ServeConfig, engine: Engine) ->
     fmt = text_param(params, "format") or "json"
     if fmt not in config.digest_formats:
         raise ApiError(400, f"{fmt} format is not supported")
-    sentences = _number(params, "sentences", int)
-    ratio = _number(params, "ratio", float)
+    sentences = whole_number(params, "sentences", 1, MAX_SENTENCES)
+    ratio = fraction(params, "ratio")
     if sentences is not None and ratio is not None:
         raise ApiError(400, "Invalid request: use sentences or ratio, not both")
     method = text_param(params, "method") or DEFAULT_METHOD
@@ -91,16 +93,6 @@ def _request(params: dict[str, Any], config: ServeConfig) -> Any:
         models=config.models,
         options=config.decoding,
     )
-
-
-def _number(params: dict[str, Any], name: str, kind: type[int] | type[float]) -> Any:
-    value = params.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, f"Invalid request: {name} parameter is not a number") from None
 
 
 def _licences(config: ServeConfig) -> dict[str, str | None]:
