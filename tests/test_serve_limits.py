@@ -161,7 +161,7 @@ def test_health_answers_while_a_large_auto_detect_request_runs(echo: None) -> No
         )
         big.start()
         time.sleep(0.3)
-        waits = []
+        waits: list[float] = []
         while not done and len(waits) < 50:
             started = time.monotonic()
             assert call(f"{url}/health")[0] == 200
