@@ -29,7 +29,9 @@ def bind(config: ServeConfig) -> socket.socket:
         ValueError: the address cannot be had (in use, not this machine's, no permission).
     """
     family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto given, so asyncio sets TCP_NODELAY on each connection (it looks at proto): without
+    # it, a response's head and body wait on the client's delayed ACK, 40 ms a request
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((config.host.strip("[]"), config.port))
@@ -75,7 +77,9 @@ class Server:
                 forwarded_allow_ips=list(config.trusted_proxies) or None,
             )
         )
-        self.thread = threading.Thread(target=self.uvicorn.run, kwargs={"sockets": [self.socket]}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.uvicorn.run, kwargs={"sockets": [self.socket]}, daemon=True, name="polyglot-http"
+        )
 
     @property
     def url(self) -> str:
