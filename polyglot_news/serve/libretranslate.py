@@ -163,7 +163,7 @@ def guess(text: str, known: dict[str, dict[str, Any]]) -> dict[str, Any]:
     otherwise the installed language written in the text's main script (the one with the most
     targets), with confidence 0 (where LibreTranslate answers ``en``).
     """
-    from polyglot_news.detect import detect
+    from polyglot_news.langid.detector import detect
 
     found = detect(text)
     if found.language != "und":
