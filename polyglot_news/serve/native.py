@@ -67,7 +67,7 @@ def _summary(params: dict[str, Any]) -> Any:
 
     try:
         return SummaryRequest.of(
-            None, sentences=whole_number(params, "sentences", 1, MAX_SENTENCES), ratio=fraction(params, "ratio"),
+            None, sentences=whole_number(params, "sentences", None, MAX_SENTENCES), ratio=fraction(params, "ratio"),
             **{name: text_param(params, name) or None for name in ("method", "source_lang", "detector")},
         )
     except ValueError as error:

@@ -159,9 +159,9 @@ def text_param(params: dict[str, Any], name: str) -> str | None:
     return value
 
 
-def whole_number(params: dict[str, Any], name: str, low: int, high: int) -> int | None:
-    """A whole-number parameter in ``[low, high]`` (``3``, ``3.0`` or ``"3"``); 400 for ``2.7``,
-    ``true``, ``Infinity``, words or numbers out of range."""
+def whole_number(params: dict[str, Any], name: str, low: int | None, high: int) -> int | None:
+    """A whole-number parameter in ``[low, high]`` (``3``, ``3.0`` or ``"3"``; ``low`` None: no
+    lower bound here); 400 for ``2.7``, ``true``, ``Infinity``, words or numbers out of range."""
     value = params.get(name)
     if value is None or value == "":
         return None
@@ -174,8 +174,10 @@ def whole_number(params: dict[str, Any], name: str, low: int, high: int) -> int 
         number = int(value)
     if number is None:
         raise ApiError(400, f"Invalid request: {name} must be a whole number")
-    if not low <= number <= high:
-        raise ApiError(400, f"Invalid request: {name} must be between {low} and {high}")
+    if number > high:
+        raise ApiError(400, f"Invalid request: {name} must be at most {high}")
+    if low is not None and number < low:
+        raise ApiError(400, f"Invalid request: {name} must be at least {low}")
     return number
 
 
