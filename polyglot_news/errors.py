@@ -69,6 +69,10 @@ class CitationError(PolyglotNewsError):
     exit_code = 6
 
 
+class DeadlineError(PolyglotNewsError):
+    """Work stopped at the deadline its caller set (the server's ``--timeout``); never raised otherwise."""
+
+
 EXIT_PARTIAL = 7
 EXIT_USAGE = 2
 EXIT_INTERNAL = 1

@@ -811,3 +811,46 @@ def test_results_are_reduced_one_at_a_time_in_one_call(packages: dict[str, Path]
     assert [(r.sentence, r.flags) for r in results] == [(r.sentence, r.flags) for r in plain]
     # what the package remembers is the reduced output: a word alignment, no attention matrix
     assert {type(out.aligned) for outs in counted.package.memo.values() for out in outs} == {tuple}
+
+
+@pytest.mark.parametrize(
+    ("lengths", "budget", "runs"),
+    [
+        ([5, 3, 9], 100, None),  # fits one batch: one call, as without a deadline
+        ([5], 1, None),  # one sentence is one call however long
+        ([5, 3, 9, 4], 8, [[1, 3], [0], [2]]),  # shortest first, runs of at most the budget
+        ([2, 2, 2, 2], 4, [[0, 1], [2, 3]]),
+    ],
+)
+def test_a_deadline_cuts_a_call_into_batches(lengths: list[int], budget: int, runs: list[list[int]] | None) -> None:
+    import time
+
+    from polyglot_news.translation.decoding import deadline, pieces
+
+    assert pieces(lengths, budget) is None  # no deadline: one call
+    with deadline(time.monotonic() + 60):
+        found = pieces(lengths, budget)
+        assert (list(found) if found is not None else None) == runs
+
+
+def test_translation_stops_at_its_deadline_between_batches(packages: dict[str, Path]) -> None:
+    import time
+
+    from polyglot_news.errors import DeadlineError
+    from polyglot_news.translation.decoding import deadline
+
+    texts = [f"Переговоры {i} в Минске [1] возобновились во вторник." for i in range(6)]
+    plain = ArgosTranslator(packages["echo-ru_be"], DecodeOptions(batch_tokens=16))
+    expected = [r.sentence.text for r in plain.translate(marked_sentences(*texts))]
+    clear_cache()
+    translator = ArgosTranslator(packages["echo-ru_be"], DecodeOptions(batch_tokens=16))
+    spy = _spied(translator)
+    with deadline(time.monotonic() + 60):
+        assert [r.sentence.text for r in translator.translate(marked_sentences(*texts))] == expected
+    assert len(spy.calls) > 1 and sum(c["n"] for c in spy.calls) == len(texts)  # a call a batch
+    clear_cache()
+    translator = ArgosTranslator(packages["echo-ru_be"], DecodeOptions(batch_tokens=16))
+    spy = _spied(translator)
+    with deadline(time.monotonic() - 1), pytest.raises(DeadlineError):
+        translator.translate(marked_sentences(*texts))
+    assert spy.calls == []  # nothing decoded past the deadline

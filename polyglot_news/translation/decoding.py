@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
+import time
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+
+from polyglot_news.errors import DeadlineError
 
 
 def _default_intra_threads() -> int:
@@ -171,3 +177,57 @@ def clean_text(text: str) -> str:
     if "▁" not in text:
         return text
     return re.sub(" {2,}", " ", text.replace("▁", " ")).strip()
+
+
+_DEADLINE: ContextVar[float | None] = ContextVar("polyglot_news_deadline", default=None)
+
+
+@contextlib.contextmanager
+def deadline(at: float | None) -> Iterator[None]:
+    """Within the block, decoding stops at ``at`` (a ``time.monotonic()`` time; ``None``: never).
+
+    Under a deadline each CTranslate2 batch is a call of its own, and the deadline is checked
+    before each (:func:`pieces`), so a request past its time stops within one batch. The server
+    uses it; elsewhere a call stays one ``translate_batch`` over all its sentences.
+    """
+    token = _DEADLINE.set(at)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def pieces(lengths: Sequence[int], budget: int) -> Iterator[list[int]] | None:
+    """Under a :func:`deadline`, the CTranslate2 calls to make for sentences of ``lengths`` tokens:
+    runs of about ``budget`` tokens in length order (``None``: one call, as without a deadline).
+    The deadline is checked now and before each run is handed over.
+
+    Raises:
+        DeadlineError: the deadline has passed.
+    """
+    at = _DEADLINE.get()
+    if at is None:
+        return None
+    _check(at)
+    if sum(lengths) <= budget or len(lengths) < 2:
+        return None
+    runs: list[list[int]] = [[]]
+    tokens = 0
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        if runs[-1] and tokens + lengths[i] > budget:
+            runs.append([])
+            tokens = 0
+        runs[-1].append(i)
+        tokens += lengths[i]
+    return _checked(runs, at)
+
+
+def _checked(runs: list[list[int]], at: float) -> Iterator[list[int]]:
+    for run in runs:
+        _check(at)
+        yield run
+
+
+def _check(at: float) -> None:
+    if time.monotonic() >= at:
+        raise DeadlineError("the translation ran past its deadline")

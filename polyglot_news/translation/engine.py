@@ -31,7 +31,7 @@ from polyglot_news.document import Marker, Sentence, Translated
 from polyglot_news.errors import ModelError
 from polyglot_news.models.store import Package
 from polyglot_news.translation import guard
-from polyglot_news.translation.decoding import TRUNCATED, DecodeOptions, clean_text, cut_input, drop_special
+from polyglot_news.translation.decoding import TRUNCATED, DecodeOptions, clean_text, cut_input, drop_special, pieces
 from polyglot_news.translation.loader import load
 from polyglot_news.translation.placement import Alignment, WordTargets, place, word_targets
 from polyglot_news.translation.routing import Route
@@ -202,6 +202,11 @@ class ArgosTranslator:
     ) -> list[_Output]:
         if not sources:
             return []
+        runs = pieces([len(s) for s in sources], options.batch_tokens)  # under a deadline: a call a batch
+        if runs is not None:
+            outputs_by_run = {i: out for run in runs for i, out in zip(run, self._decode(
+                [sources[i] for i in run], [plains[i] for i in run], options, attention), strict=True)}
+            return [outputs_by_run[i] for i in range(len(sources))]
         prefix_token = self.spec.target_prefix
         skip = len(self.spec.source_prefix)
         order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
