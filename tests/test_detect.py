@@ -375,7 +375,7 @@ def test_lingua_detects_short_and_long_text(expected: str, text: str) -> None:
 @needs_lingua
 def test_lingua_signature_names_lingua_and_the_cyrillic_model() -> None:
     assert detector_signature("lingua") == f"lingua-{lingua_backend.version()}+cyr{detect_module.MODEL_VERSION}"
-    assert detector_signature() == f"langdetect-1.0.9+cyr{detect_module.MODEL_VERSION}-s0"
+    assert detector_signature() == f"langdetect-1.0.9+cyr{detect_module.MODEL_VERSION}+lat1-s0"
 
 
 def test_unknown_detector_is_a_value_error() -> None:
@@ -406,4 +406,4 @@ def test_digest_signature_names_the_detector() -> None:
     from polyglot_news import digest
 
     found = digest("Новы мост\nНовы мост праз раку адкрыюць увосень. Ён будзе самым доўгім у горадзе.\n")
-    assert found.signature.startswith(f"det:langdetect-1.0.9+cyr{detect_module.MODEL_VERSION}-s0|")
+    assert found.signature.startswith(f"det:langdetect-1.0.9+cyr{detect_module.MODEL_VERSION}+lat1-s0|")

@@ -7,8 +7,9 @@ sentences the project wrote) over be, bg, kk, mk, mn, ru, sr and uk, plus the wo
 sentences and frequent function words (:mod:`.words`), combined with langdetect's own
 opinion on the four Cyrillic languages it knows. The n-gram model carries the orthography:
 a letter a language never writes (``ў`` for Russian, ``и`` for Belarusian, ``ы`` for Ukrainian)
-costs that language dearly. Other scripts go to langdetect with its full profile set; on short
-Latin-script text, frequent words of the language weigh in too.
+costs that language dearly. Other scripts go to langdetect with its full profile set; short
+Latin-script text (under 100 letters) is scored by :mod:`.latin`: langdetect's profiles read
+without sampling, frequent words, and English first.
 
 Short strings are called from three letters on; a text under eight letters must be called at
 least 0.95 surely, anything longer 0.5, or it is ``und`` (uncertain). ``detector="lingua"``
@@ -33,9 +34,9 @@ from functools import lru_cache
 from typing import Any
 
 from polyglot_news.document import Detection
-from polyglot_news.langid import langdetect_fast, lingua_backend
+from polyglot_news.langid import langdetect_fast, latin, lingua_backend
 from polyglot_news.langid.charmodel import cyrillic_model, events, word_tokens
-from polyglot_news.langid.words import ALPHABETS, FUNCTION_WORDS, LATIN_WORDS
+from polyglot_news.langid.words import ALPHABETS, FUNCTION_WORDS
 from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
 
 SEED = 0
@@ -73,9 +74,7 @@ _MAX_CHUNKS = 12  # chunks the mixed-language check classifies at most: enough t
 
 _LANGDETECT_CYRILLIC = ("bg", "mk", "ru", "uk")
 _CYRILLIC_LETTERS = frozenset().union(*ALPHABETS.values())
-_LATIN_WORD_BONUS = 5.0  # nats per frequent word, added to log(langdetect probability)
-_LATIN_FLOOR = 1e-4  # langdetect probability floor on short text: frequent words can outvote it
-_SHORT_LETTERS = 100  # texts with fewer letters are "short"
+_SHORT_LETTERS = 100  # Latin-script texts with fewer letters are "short" (:mod:`.latin`)
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 # Latin letters that look like Cyrillic ones, found inside Cyrillic words (OCR, keyboard slips).
@@ -118,7 +117,7 @@ def detect(text: str, *, min_chars: int = 3, detector: str = DEFAULT_DETECTOR) -
 
 
 def detector_signature(detector: str = DEFAULT_DETECTOR) -> str:
-    """What names a detector's outputs: ``langdetect-1.0.9+cyr3-s0`` or ``lingua-2.1.1+cyr3``."""
+    """What names a detector's outputs: ``langdetect-1.0.9+cyr3+lat1-s0`` or ``lingua-2.1.1+cyr3``."""
     _backend(detector)
     if detector == "lingua":
         return f"lingua-{lingua_backend.version()}+cyr{MODEL_VERSION}"
@@ -128,7 +127,7 @@ def detector_signature(detector: str = DEFAULT_DETECTOR) -> str:
         version = metadata.version("langdetect")
     except metadata.PackageNotFoundError:
         version = "?"
-    return f"langdetect-{version}+cyr{MODEL_VERSION}-s{SEED}"
+    return f"langdetect-{version}+cyr{MODEL_VERSION}+lat{latin.VERSION}-s{SEED}"
 
 
 @dataclass(frozen=True)
@@ -256,21 +255,15 @@ def _settled(scores: dict[str, float], sure: float, backend: _Backend) -> str | 
 
 
 def _classify_langdetect(words: list[str]) -> tuple[str, float]:
-    """langdetect over all its profiles; on short text, with the frequent-word evidence too."""
+    """langdetect over all its profiles; short text is scored by :mod:`.latin` instead."""
+    if sum(len(w) for w in words) < _SHORT_LETTERS:
+        scores = latin.scores(_factory("all"), words)
+        return _best(scores, 1.0) if scores else ("und", 0.0)
     opinion = _langdetect_probabilities(_factory("all"), " ".join(words))
     if not opinion:
         return "und", 0.0
-    if sum(len(w) for w in words) >= _SHORT_LETTERS:
-        lang = max(sorted(opinion), key=opinion.__getitem__)
-        return _iso639_1(lang), opinion[lang]
-    scores: dict[str, float] = {}
-    for lang, p in sorted(opinion.items()):  # zh-cn and zh-tw both count as zh
-        code = _iso639_1(lang)
-        scores[code] = max(scores.get(code, -math.inf), math.log(max(p, _LATIN_FLOOR)))
-    for lang, known in LATIN_WORDS.items():
-        if lang in scores:
-            scores[lang] += _LATIN_WORD_BONUS * sum(1 for word in words if word in known)
-    return _best(scores, 1.0)
+    lang = max(sorted(opinion), key=opinion.__getitem__)
+    return _iso639_1(lang), opinion[lang]
 
 
 def _classify_lingua(words: list[str]) -> tuple[str, float]:

@@ -58,3 +58,33 @@ def probabilities(factory: Any, text: str) -> list[float] | None:
         langprob += prob / detector.n_trial
     return [float(p) for p in langprob]
 
+
+
+_LOG_ROWS = "_polyglot_news_log_rows"  # attribute of the factory: n-gram -> log of its smoothed row
+
+
+def log_likelihoods(factory: Any, text: str) -> list[float] | None:
+    """langdetect's model without its sampling: per language of ``factory.langlist``, the sum over
+    every n-gram of ``text`` of ``log(alpha / BASE_FREQ + P(n-gram | language))``, or None.
+
+    langdetect draws n-grams at random until one language passes 0.99999, so on a few words its
+    answer is nearly all-or-nothing and rests on the draws; this is the same evidence, each n-gram
+    counted once, graded and deterministic. None where the text has no usable n-gram.
+    """
+    import numpy as np
+
+    detector = factory.create()
+    detector.append(text)
+    detector.cleaning_text()
+    ngrams = detector._extract_ngrams()
+    if not ngrams:
+        return None
+    rows: dict[str, Any] = factory.__dict__.setdefault(_LOG_ROWS, {})
+    weight = detector.alpha / detector.BASE_FREQ
+    total = np.zeros(len(detector.langlist))
+    for word in ngrams:
+        row = rows.get(word)
+        if row is None:
+            row = rows[word] = np.log(weight + np.array(detector.word_lang_prob_map[word], dtype=np.float64))
+        total += row
+    return [float(v) for v in total]
