@@ -11,8 +11,10 @@ prints one table, a row per detector (an abstention counts as a miss):
 Columns: accuracy on be, ru, uk short (<= 60 chars) and longer items, en, mk and bg short, all
 20 languages, be/ru/uk together, then the abstentions (``und``) and the milliseconds per item.
 ``--detail`` adds the per-language x per-length table of detect(), ``--errors`` lists its misses.
+``--memory`` runs detect(detector="lingua") with lingua asked about all its 75 languages and about
+those the detector can name, each in fresh processes over the items: accuracy and peak RSS.
 
-    .venv/bin/python benchmarks/langid_eval.py [--items FILE.jsonl] [--detail] [--errors]
+    .venv/bin/python benchmarks/langid_eval.py [--items FILE.jsonl] [--detail] [--errors] [--memory]
 
 The eval-dev folder is ``../shared/eval-dev`` beside the repo, or ``$POLYGLOT_NEWS_EVAL_DEV``.
 """
@@ -140,6 +142,49 @@ def table(rows: list[dict[str, Any]], title: str) -> None:
         print(line)
 
 
+_MEMORY_RUN = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+items = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8") if line.strip()]
+from lingua import Language
+from polyglot_news.langid import lingua_backend
+from polyglot_news.langid.detector import detect
+if sys.argv[3] == "all":  # as before the detector named its languages: all of lingua's
+    every = tuple(sorted(language.iso_code_639_1.name.lower() for language in Language.all()))
+    lingua_backend.languages = lambda: every
+started = time.perf_counter()
+right = sum(detect(item["text"], detector="lingua").language == item["lang"] for item in items)
+# VmHWM, not ru_maxrss: Linux carries the parent's peak into a forked child's ru_maxrss.
+status = open("/proc/self/status", encoding="ascii").read()
+peak = int(status.split("VmHWM:", 1)[1].split()[0]) / 1024
+print(json.dumps({"accuracy": 100.0 * right / len(items), "peak_mb": peak, "seconds": time.perf_counter() - started}))
+"""
+
+
+def memory_rows(path: Path, rounds: int = 3) -> None:
+    """detect(detector="lingua") over all of lingua's languages and over the detector's own: accuracy
+    and peak RSS, each run in a fresh process, alternating, medians of ``rounds`` (lingua loads its
+    models on several threads, so a process's peak varies from run to run)."""
+    import statistics
+    import subprocess
+
+    modes = (("all", 75), ("ours", len(lingua_backend.languages())))
+    runs: dict[str, list[dict[str, float]]] = {mode: [] for mode, _ in modes}
+    for _ in range(rounds):
+        for mode, _count in modes:
+            command = [sys.executable, "-c", _MEMORY_RUN, str(ROOT), str(path), mode]
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            runs[mode].append(json.loads(done.stdout))
+    print(f"\n| `--detector lingua`, lingua asked about | all 20 | peak RSS MB (median of {rounds}, range) | seconds |")
+    print("|---|---:|---:|---:|")
+    for mode, count in modes:
+        peaks = [run["peak_mb"] for run in runs[mode]]
+        accuracy = runs[mode][0]["accuracy"]
+        seconds = statistics.median(run["seconds"] for run in runs[mode])
+        spread = f"{statistics.median(peaks):.0f} ({min(peaks):.0f}-{max(peaks):.0f})"
+        print(f"| {count} languages | {accuracy:.1f} | {spread} | {seconds:.1f} |")
+
+
 def run_detector(items: list[dict[str, Any]], call: Any) -> tuple[list[str], float]:
     """Each item's detected language (``und`` for an abstention) and the seconds it took."""
     started = time.perf_counter()
@@ -152,6 +197,7 @@ def main() -> None:
     parser.add_argument("--items", type=Path, default=None, help="a JSONL file of {text, lang, length_bucket}")
     parser.add_argument("--detail", action="store_true", help="the per-language x per-length table of detect()")
     parser.add_argument("--errors", action="store_true", help="list every item detect() got wrong")
+    parser.add_argument("--memory", action="store_true", help="lingua's peak RSS: all languages vs the detector's")
     args = parser.parse_args()
     path = args.items or eval_dev() / "b_langid" / "all_core.jsonl"
     items = load(path)
@@ -172,6 +218,8 @@ def main() -> None:
         found, seconds = run_detector(items, call)
         results[name] = found
         print(summary_row(name, items, found, seconds), flush=True)
+    if args.memory and have_lingua:
+        memory_rows(path)
     if not (args.detail or args.errors):
         return
     rows: list[dict[str, Any]] = []

@@ -373,8 +373,36 @@ def test_lingua_detects_short_and_long_text(expected: str, text: str) -> None:
 
 
 @needs_lingua
+def test_lingua_is_asked_only_about_the_languages_the_default_detector_can_name() -> None:
+    import os
+
+    from langdetect.detector_factory import PROFILES_DIRECTORY  # type: ignore[import-untyped]
+    from lingua import Language
+
+    langdetect_names = {name.split("-", 1)[0] for name in os.listdir(PROFILES_DIRECTORY)}
+    theirs = {language.iso_code_639_1.name.lower() for language in Language.all()}
+    asked = set(lingua_backend.languages())
+    assert asked == (langdetect_names | {"be", "bg", "kk", "mk", "mn", "ru", "sr", "uk"}) & theirs
+    assert len(asked) < len(theirs)
+    assert {"be", "en", "ru", "uk", "sr", "kk", "mn"} <= asked and not asked & {"eo", "la", "zu", "yo", "nn"}
+
+
+@needs_lingua
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mi amas la novan ponton super la rivero.",  # Esperanto: lingua knows it, the detector does not
+        "Ngiyabonga kakhulu ngosizo lwakho namuhla.",  # Zulu
+    ],
+)
+def test_lingua_never_names_a_language_outside_its_list(text: str) -> None:
+    assert detect(text, detector="lingua").language in {*lingua_backend.languages(), "und"}
+
+
+@needs_lingua
 def test_lingua_signature_names_lingua_and_the_cyrillic_model() -> None:
-    assert detector_signature("lingua") == f"lingua-{lingua_backend.version()}+cyr{detect_module.MODEL_VERSION}"
+    count = len(lingua_backend.languages())
+    assert detector_signature("lingua") == f"lingua-{lingua_backend.version()}/{count}+cyr{detect_module.MODEL_VERSION}"
     assert detector_signature() == f"langdetect-1.0.9+cyr{detect_module.MODEL_VERSION}+lat1-s0"
 
 

@@ -117,10 +117,13 @@ def detect(text: str, *, min_chars: int = 3, detector: str = DEFAULT_DETECTOR) -
 
 
 def detector_signature(detector: str = DEFAULT_DETECTOR) -> str:
-    """What names a detector's outputs: ``langdetect-1.0.9+cyr3+lat1-s0`` or ``lingua-2.1.1+cyr3``."""
+    """What names a detector's outputs: ``langdetect-1.0.9+cyr3+lat1-s0`` or ``lingua-2.1.1/54+cyr3``.
+
+    ``/54``: the number of languages lingua is asked about (:func:`.lingua_backend.languages`).
+    """
     _backend(detector)
     if detector == "lingua":
-        return f"lingua-{lingua_backend.version()}+cyr{MODEL_VERSION}"
+        return f"lingua-{lingua_backend.version()}/{len(lingua_backend.languages())}+cyr{MODEL_VERSION}"
     from importlib import metadata
 
     try:
@@ -148,7 +151,7 @@ class _Backend:
     def cyrillic_opinion(self, text: str) -> dict[str, float]:
         """Its probability for each Cyrillic language it knows."""
         if self.name == "lingua":
-            found = lingua_backend.probabilities(text)
+            found = lingua_backend.probabilities(text, lingua_backend.languages())
             return {lang: found.get(lang, 0.0) for lang in self.known}
         return _langdetect_probabilities(_factory("cyrillic"), text)
 
@@ -267,12 +270,12 @@ def _classify_langdetect(words: list[str]) -> tuple[str, float]:
 
 
 def _classify_lingua(words: list[str]) -> tuple[str, float]:
-    """lingua over all its languages (it needs no help on short text).
+    """lingua over :func:`.lingua_backend.languages` (it needs no help on short text).
 
     The confidence is the leader's share of the top two: lingua spreads its own values over
     related languages on short text, so only a near tie (about 0.5) means "cannot tell".
     """
-    opinion = lingua_backend.probabilities(" ".join(words))
+    opinion = lingua_backend.probabilities(" ".join(words), lingua_backend.languages())
     ranked = sorted(opinion.items(), key=lambda kv: (-kv[1], kv[0]))
     if not ranked or ranked[0][1] <= 0.0:
         return "und", 0.0
