@@ -207,12 +207,17 @@ def _classify(words: list[str], script: str, backend: _Backend, sure: float = 1.
 
     With ``sure`` < 1 the caller only needs to know whether the confidence reaches ``sure``: the
     Cyrillic classifier may then answer ``(language, sure)`` without asking the backend when the
-    n-gram scores alone prove that its opinion cannot change that verdict.
+    n-gram scores alone prove that its opinion cannot change that verdict, and other scripts are
+    read with langdetect's profiles in one deterministic pass instead of its sampling
+    (:func:`.latin.plain_scores`).
     """
     if script == "CYRILLIC":
         return _classify_cyrillic(words, backend, sure)
     if backend.name == "lingua":
         return _classify_lingua(words)
+    if sure < 1.0:
+        scores = latin.plain_scores(_factory("all"), words)
+        return _best(scores, 1.0) if scores else ("und", 0.0)
     return _classify_langdetect(words)
 
 

@@ -27,10 +27,7 @@ def probabilities(factory: Any, text: str) -> list[float] | None:
     """
     import numpy as np
 
-    detector = factory.create()
-    detector.append(text)
-    detector.cleaning_text()
-    ngrams = detector._extract_ngrams()  # every one of them is in the profile map
+    detector, ngrams = extract_ngrams(factory, text)  # every one of them is in the profile map
     if not ngrams:
         return None
     rows: dict[str, Any] = factory.__dict__.setdefault(_ROWS, {})  # filled lazily, kept with the factory
@@ -73,18 +70,94 @@ def log_likelihoods(factory: Any, text: str) -> list[float] | None:
     """
     import numpy as np
 
-    detector = factory.create()
-    detector.append(text)
-    detector.cleaning_text()
-    ngrams = detector._extract_ngrams()
+    detector, ngrams = extract_ngrams(factory, text)
     if not ngrams:
         return None
     rows: dict[str, Any] = factory.__dict__.setdefault(_LOG_ROWS, {})
     weight = detector.alpha / detector.BASE_FREQ
-    total = np.zeros(len(detector.langlist))
+    found = []
     for word in ngrams:
         row = rows.get(word)
         if row is None:
             row = rows[word] = np.log(weight + np.array(detector.word_lang_prob_map[word], dtype=np.float64))
-        total += row
+        found.append(row)
+    total = np.add.reduce(np.array(found), axis=0)  # one deterministic (pairwise) sum per language
     return [float(v) for v in total]
+
+
+_WORDS = "_polyglot_news_words"  # attribute of the factory: word -> its n-grams (see _word_ngrams)
+_WORD_CACHE_SIZE = 200_000  # words whose n-grams are kept (a bounded, deterministic memo)
+
+
+def extract_ngrams(factory: Any, text: str) -> tuple[Any, list[str]]:
+    """A fresh detector of ``factory`` and the n-grams langdetect would extract from ``text``.
+
+    langdetect walks the whole text character by character (most of the cost on a long article).
+    Its n-gram buffer starts afresh after every space, so the n-grams of space-separated words are
+    each word's own, in order: they are kept per word and joined. Where that could differ (a URL or
+    e-mail address, double or edge spaces, text over langdetect's length limit, Latin letters its
+    cleaning would strip, a word its Vietnamese normalisation changes) langdetect's own code runs.
+    """
+    detector = factory.create()
+    found = _joined_ngrams(factory, detector, text)
+    if found is not None:
+        return detector, found
+    detector.append(text)
+    detector.cleaning_text()
+    return detector, detector._extract_ngrams()
+
+
+def _joined_ngrams(factory: Any, detector: Any, text: str) -> list[str] | None:
+    if not text or len(text) > detector.max_text_length or "@" in text or "://" in text:
+        return None
+    words = text.split(" ")
+    if "" in words:
+        return None
+    cache: dict[str, Any] = factory.__dict__.setdefault(_WORDS, {})
+    latin = other = 0
+    out: list[str] = []
+    for i, word in enumerate(words):
+        entry = cache.get(word)
+        if entry is None:
+            entry = _word_ngrams(detector, word)
+            if len(cache) < _WORD_CACHE_SIZE:
+                cache[word] = entry
+        if entry is False:
+            return None
+        body, tail, word_latin, word_other = entry
+        latin += word_latin
+        other += word_other
+        out += body
+        if i < len(words) - 1:
+            out += tail
+    if latin and latin * 2 < other:  # langdetect's cleaning would strip the Latin letters
+        return None
+    return out
+
+
+def _word_ngrams(detector: Any, word: str) -> Any:
+    """(n-grams of the word, n-grams its following space adds, Latin letters, other letters) as
+    langdetect's ``cleaning_text`` and ``_extract_ngrams`` count them; False where it cannot tell."""
+    from langdetect.utils.ngram import NGram  # type: ignore[import-untyped]
+    from langdetect.utils.unicode_block import unicode_block  # type: ignore[import-untyped]
+
+    if NGram.normalize_vi(word) != word:
+        return False
+    latin = sum(1 for ch in word if "A" <= ch <= "z")
+    other = sum(
+        1 for ch in word if not "A" <= ch <= "z" and ch >= "\u0300" and unicode_block(ch) != "Latin Extended Additional"
+    )
+    ngram = NGram()
+    found: list[list[str]] = [[], []]
+    for part, chars in enumerate((word, " ")):
+        for ch in chars:  # langdetect 1.0.9's Detector._extract_ngrams, one character at a time
+            ngram.add_char(ch)
+            if ngram.capitalword:
+                continue
+            for n in range(1, NGram.N_GRAM + 1):
+                if len(ngram.grams) < n:
+                    break
+                gram = ngram.grams[-n:]
+                if gram and gram != " " and gram in detector.word_lang_prob_map:
+                    found[part].append(gram)
+    return found[0], found[1], latin, other

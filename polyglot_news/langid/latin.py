@@ -38,6 +38,23 @@ def scores(factory: Any, words: list[str]) -> dict[str, float] | None:
     ``factory`` is the seeded langdetect factory over all its profiles; ``words`` the lower-cased
     Latin-script words of the text.
     """
+    out = plain_scores(factory, words)
+    if out is None:
+        return None
+    for lang, known in word_lists().items():
+        if lang in out:
+            out[lang] += _WORD_BONUS * sum(1 for word in words if word in known)
+    if "en" in out:
+        out["en"] += _ENGLISH_PRIOR
+    return out
+
+
+def plain_scores(factory: Any, words: list[str]) -> dict[str, float] | None:
+    """The n-gram part of :func:`scores` alone (no word lists, no prior), for any script.
+
+    The mixed-language check's verdict on a chunk of 80 letters or more: as sure as langdetect's
+    sampling there, at one pass over the chunk's n-grams instead of thousands of draws.
+    """
     found = langdetect_fast.log_likelihoods(factory, " ".join(words))
     if found is None:
         return None
@@ -45,11 +62,6 @@ def scores(factory: Any, words: list[str]) -> dict[str, float] | None:
     for lang, value in zip(factory.langlist, found, strict=True):
         code = lang.split("-", 1)[0]
         out[code] = max(out.get(code, -math.inf), _TEMPERATURE * value)
-    for lang, known in word_lists().items():
-        if lang in out:
-            out[lang] += _WORD_BONUS * sum(1 for word in words if word in known)
-    if "en" in out:
-        out["en"] += _ENGLISH_PRIOR
     return out
 
 
