@@ -330,6 +330,56 @@ def test_mixed_check_classifies_a_bounded_number_of_chunks(
     assert 1 + 2 <= len(calls) <= at_most
 
 
+def _classic_factory(name: str) -> Any:
+    """langdetect's own DetectorFactory over the same profiles, every row built by add_profile."""
+    import json
+
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory  # type: ignore[import-untyped]
+    from langdetect.utils.lang_profile import LangProfile  # type: ignore[import-untyped]
+
+    langs = sorted(os.listdir(PROFILES_DIRECTORY)) if name == "all" else ["bg", "mk", "ru", "uk"]
+    made = DetectorFactory()
+    made.set_seed(0)
+    for index, lang in enumerate(langs):
+        with open(os.path.join(PROFILES_DIRECTORY, lang), encoding="utf-8") as handle:
+            made.add_profile(LangProfile(**json.load(handle)), index, len(langs))
+    return made
+
+
+@pytest.mark.parametrize("factory", ["all", "cyrillic"])
+def test_profile_rows_built_on_demand_equal_langdetects_own(factory: str) -> None:
+    ours, theirs = detect_module._factory(factory), _classic_factory(factory)
+    assert ours.langlist == theirs.langlist
+    grams = sorted(theirs.word_lang_prob_map)
+    assert all(gram in ours.word_lang_prob_map for gram in grams)
+    assert "qqqq" not in ours.word_lang_prob_map and ours.word_lang_prob_map.get("qqqq") is None
+    assert all(ours.word_lang_prob_map[gram] == theirs.word_lang_prob_map[gram] for gram in grams[::7])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the council met on tuesday to discuss the new bus routes",  # words joined by one space: kept per word
+        "вчера вечером в минске прошёл большой концерт",
+        "don't stop l'école naïve façade",
+        "Capital LETTERS and NATO AND UN",  # capital words: langdetect skips their n-grams
+        "mixed кириллица and latin words latin words latin",
+        "visit https://example.org or mail a@b.org now",  # URLs and e-mail: langdetect's own path
+        "  double  spaces ",
+        "tiếng việt có dấu",
+        "",
+    ],
+)
+def test_ngrams_kept_per_word_equal_langdetects_extraction(text: str) -> None:
+    from polyglot_news.langid import langdetect_fast
+
+    for name in ("all", "cyrillic"):
+        reference = _classic_factory(name).create()
+        reference.append(text)
+        reference.cleaning_text()
+        assert langdetect_fast.extract_ngrams(detect_module._factory(name), text)[1] == reference._extract_ngrams()
+
+
 @pytest.mark.parametrize("factory", ["all", "cyrillic"])
 @pytest.mark.parametrize(
     "text",
@@ -348,7 +398,7 @@ def test_fast_langdetect_equals_langdetect_bit_for_bit(factory: str, text: str) 
     from polyglot_news.langid import langdetect_fast
 
     seeded = detect_module._factory(factory)
-    reference = seeded.create()
+    reference = _classic_factory(factory).create()
     reference.append(text)
     try:
         reference.get_probabilities()
@@ -376,7 +426,7 @@ def test_lingua_detects_short_and_long_text(expected: str, text: str) -> None:
 def test_lingua_is_asked_only_about_the_languages_the_default_detector_can_name() -> None:
     import os
 
-    from langdetect.detector_factory import PROFILES_DIRECTORY  # type: ignore[import-untyped]
+    from langdetect.detector_factory import PROFILES_DIRECTORY
     from lingua import Language
 
     langdetect_names = {name.split("-", 1)[0] for name in os.listdir(PROFILES_DIRECTORY)}

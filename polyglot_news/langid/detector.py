@@ -22,7 +22,6 @@ loaded until the first call.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import threading
@@ -371,19 +370,10 @@ def _factory(name: str) -> Any:
         if name not in _CACHE:
             import os
 
-            from langdetect.detector_factory import (  # type: ignore[import-untyped]
-                PROFILES_DIRECTORY,
-                DetectorFactory,
-            )
-            from langdetect.utils.lang_profile import LangProfile  # type: ignore[import-untyped]
+            from langdetect.detector_factory import PROFILES_DIRECTORY  # type: ignore[import-untyped]
 
             langs = sorted(os.listdir(PROFILES_DIRECTORY)) if name == "all" else list(_LANGDETECT_CYRILLIC)
-            factory = DetectorFactory()
-            factory.set_seed(SEED)
-            for index, lang in enumerate(langs):
-                with open(os.path.join(PROFILES_DIRECTORY, lang), encoding="utf-8") as handle:
-                    factory.add_profile(LangProfile(**json.load(handle)), index, len(langs))
-            _CACHE[name] = factory
+            _CACHE[name] = langdetect_fast.factory([os.path.join(PROFILES_DIRECTORY, lang) for lang in langs], SEED)
         return _CACHE[name]
 
 

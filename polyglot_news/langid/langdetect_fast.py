@@ -16,6 +16,64 @@ from __future__ import annotations
 import random
 from typing import Any
 
+
+def factory(paths: list[str], seed: int) -> Any:
+    """A seeded ``DetectorFactory`` over the profiles at ``paths``, in that order, as langdetect's
+    ``add_profile`` would build it, except that a profile row is computed on first use.
+
+    ``add_profile`` builds a row of probabilities for every one of the 87,598 n-grams of the 55
+    profiles up front (about 0.25 s, ~45 MB); a one-line text needs a few hundred of them.
+    """
+    import json
+
+    from langdetect.detector_factory import DetectorFactory  # type: ignore[import-untyped]
+
+    profiles = []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            profiles.append(json.load(handle))
+    made = DetectorFactory()
+    made.set_seed(seed)
+    made.langlist = [profile["name"] for profile in profiles]
+    made.word_lang_prob_map = _Rows([(profile["freq"], profile["n_words"]) for profile in profiles])
+    return made
+
+
+class _Rows:
+    """langdetect's ``word_lang_prob_map`` (n-gram -> probability per language), filled on demand.
+
+    A row holds what ``DetectorFactory.add_profile`` stores: ``1.0 * count / n_words[len - 1]``
+    for each profile that has the n-gram (1-3 letters), 0.0 for the others.
+    """
+
+    def __init__(self, profiles: list[tuple[dict[str, int], list[int]]]) -> None:
+        self._profiles = profiles
+        self._known: dict[object, bool] = {}  # n-gram -> whether a profile has it, as asked
+        self._rows: dict[str, list[float]] = {}
+
+    def __contains__(self, gram: object) -> bool:
+        found = self._known.get(gram)
+        if found is None:
+            found = self._known[gram] = any(gram in freq for freq, _ in self._profiles)
+        return found
+
+    def __getitem__(self, gram: str) -> list[float]:
+        row = self._rows.get(gram)
+        if row is None:
+            if gram not in self:
+                raise KeyError(gram)
+            length = len(gram)
+            row = [
+                1.0 * freq[gram] / n_words[length - 1] if gram in freq and 1 <= length <= 3 else 0.0
+                for freq, n_words in self._profiles
+            ]
+            self._rows[gram] = row
+        return row
+
+    def get(self, gram: str, default: Any = None) -> Any:
+        return self[gram] if gram in self else default
+
+
 _ROWS = "_polyglot_news_rows"  # attribute of the factory: n-gram -> its profile row (numpy)
 
 
