@@ -14,7 +14,11 @@ Columns: accuracy on be, ru, uk short (<= 60 chars) and longer items, en, mk and
 ``--memory`` runs detect(detector="lingua") with lingua asked about all its 75 languages and about
 those the detector can name, each in fresh processes over the items: accuracy and peak RSS.
 
+``--check`` measures detect() alone and compares its figures with the floors of the ``langid``
+section of ``quality_baseline.json`` (``benchmarks/gate.py``): exit 1 when one is below its floor.
+
     .venv/bin/python benchmarks/langid_eval.py [--items FILE.jsonl] [--detail] [--errors] [--memory]
+    .venv/bin/python benchmarks/langid_eval.py --check
 
 The eval-dev folder is ``../shared/eval-dev`` beside the repo, or ``$POLYGLOT_NEWS_EVAL_DEV``.
 """
@@ -32,6 +36,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from polyglot_news.langid import lingua_backend
 from polyglot_news.langid.detector import detect
@@ -185,6 +190,29 @@ def memory_rows(path: Path, rounds: int = 3) -> None:
         print(f"| {count} languages | {accuracy:.1f} | {spread} | {seconds:.1f} |")
 
 
+GATED = (  # (name in quality_baseline.json, languages, length buckets): accuracy %, und a miss
+    ("all_20", (), ()),
+    ("be_ru_uk", ("be", "ru", "uk"), ()),
+    ("en_short", ("en",), ("short",)),
+    ("bg_short", ("bg",), ("short",)),
+    ("ru_short", ("ru",), ("short",)),
+)
+
+
+def gate_figures(items: list[dict[str, Any]], found: list[str]) -> dict[str, float]:
+    """The figures the quality gate pins, and ``decided``: 100 - the share of abstentions (%)."""
+    figures = {}
+    for name, langs, buckets in GATED:
+        picked = [
+            item["lang"] == got
+            for item, got in zip(items, found, strict=True)
+            if (not langs or item["lang"] in langs) and (not buckets or item.get("length_bucket") in buckets)
+        ]
+        figures[name] = 100.0 * sum(picked) / len(picked)
+    figures["decided"] = 100.0 - 100.0 * sum(got == "und" for got in found) / len(found)
+    return figures
+
+
 def run_detector(items: list[dict[str, Any]], call: Any) -> tuple[list[str], float]:
     """Each item's detected language (``und`` for an abstention) and the seconds it took."""
     started = time.perf_counter()
@@ -198,9 +226,16 @@ def main() -> None:
     parser.add_argument("--detail", action="store_true", help="the per-language x per-length table of detect()")
     parser.add_argument("--errors", action="store_true", help="list every item detect() got wrong")
     parser.add_argument("--memory", action="store_true", help="lingua's peak RSS: all languages vs the detector's")
+    parser.add_argument("--check", action="store_true", help="detect() against the quality gate's floors")
     args = parser.parse_args()
     path = args.items or eval_dev() / "b_langid" / "all_core.jsonl"
     items = load(path)
+    if args.check:
+        from gate import check
+
+        found, _ = run_detector(items, lambda text: detect(text).language)
+        print(f"# detect() on {path.name}, {len(items)} items (accuracy %, an abstention counted as a miss)")
+        sys.exit(check("langid", gate_figures(items, found)))
     have_lingua = lingua_backend.available()
     detectors: list[tuple[str, Any]] = [("langdetect (seeded)", plain_langdetect)]
     if have_lingua:

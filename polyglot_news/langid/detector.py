@@ -215,7 +215,7 @@ def _classify(words: list[str], script: str, backend: _Backend, sure: float = 1.
     if backend.name == "lingua":
         return _classify_lingua(words)
     if sure < 1.0:
-        scores = latin.plain_scores(_factory("all"), words)
+        scores = latin.plain_scores(_factory("all"), words, latin.CHUNK_TEMPERATURE)
         return _best(scores, 1.0) if scores else ("und", 0.0)
     return _classify_langdetect(words)
 
