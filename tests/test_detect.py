@@ -191,6 +191,34 @@ def test_tells_macedonian_from_bulgarian_in_short_text(expected: str, text: str)
     assert found.confidence >= 0.9
 
 
+# Headlines and one-line `translate` input: short English is this product's most frequent input.
+# Written for these tests; langdetect's sampling alone called several of them nl or es.
+SHORT_ENGLISH = [
+    "Central bank holds rates steady", "Storm cuts power to thousands", "Mayor unveils housing plan",
+    "Parliament backs budget deal", "Flood warnings issued for coast", "Minister resigns over leaked emails",
+    "Rail strike called off", "Vaccine trial shows promise", "Markets slide as oil prices climb",
+    "Police arrest two after robbery", "Local elections postponed", "Drought threatens wheat harvest",
+    "Union rejects pay offer", "Please send the report by Friday.", "The talks will resume next week.",
+    "quarterly earnings", "border crossing", "village school", "energy prices", "weather forecast",
+    "football league", "steel exports",
+]
+# Bulgarian headlines and two-word strings, written for these tests: ъ, щ and the definite articles.
+SHORT_BULGARIAN = [
+    "Правителството подаде оставка", "Цените на тока се вдигат", "Нов закон за пътищата",
+    "Кметът откри новия мост", "Кой ще спечели изборите?", "Съдът отложи делото",
+    "Болниците търсят лекари", "Учителите искат по-високи заплати", "Синдикатите обявиха стачка",
+    "българският отбор", "новият министър", "градският транспорт",
+]
+
+
+@pytest.mark.parametrize(
+    ("expected", "text"), [("en", s) for s in SHORT_ENGLISH] + [("bg", s) for s in SHORT_BULGARIAN]
+)
+def test_detects_short_english_and_bulgarian(expected: str, text: str) -> None:
+    found = detect(text)
+    assert (found.language, found.reason) == (expected, "detected")
+
+
 # Genuinely uncallable: one word that several languages write the same way.
 UNCALLABLE = [
     "Так",  # be, ru, uk
