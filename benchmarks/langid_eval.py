@@ -14,6 +14,10 @@ Columns: accuracy on be, ru, uk short (<= 60 chars) and longer items, en, mk and
 ``--memory`` runs detect(detector="lingua") with lingua asked about all its 75 languages and about
 those the detector can name, each in fresh processes over the items: accuracy and peak RSS.
 
+``--short`` adds a table of short text built from eval-dev at run time: headlines and sentences
+of up to 60 characters (NTREX en/ru/be/uk, XL-Sum, CNN/Daily Mail highlights, BBC titles) and
+word pairs (two words of 4+ letters, drawn with a fixed seed from the longer items of each
+language, at most 100 a language), as Leipzig's word-pair test data is made.
 ``--check`` measures detect() alone and compares its figures with the floors of the ``langid``
 section of ``quality_baseline.json`` (``benchmarks/gate.py``): exit 1 when one is below its floor.
 
@@ -199,6 +203,69 @@ GATED = (  # (name in quality_baseline.json, languages, length buckets): accurac
 )
 
 
+def short_items(root: Path, core: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Headlines, short sentences and word pairs from eval-dev (see ``--short``), deduplicated."""
+    import csv
+    import random
+    import re
+
+    word = re.compile(r"[^\W\d_]{4,}")
+    out: list[dict[str, Any]] = []
+    longer: list[tuple[str, str]] = [(i["lang"], i["text"]) for i in core if i.get("length_bucket") != "short"]
+    with (root / "c_parallel" / "ntrex128_eng_rus_bel_ukr.tsv").open(encoding="utf-8") as handle:
+        seen_docs: set[str] = set()
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            first = row["doc_id"] not in seen_docs
+            seen_docs.add(row["doc_id"])
+            for column, lang in (("eng", "en"), ("rus", "ru"), ("bel", "be"), ("ukr", "uk")):
+                if first or len(row[column]) <= 60:
+                    out.append({"text": row[column], "lang": lang, "kind": "headline"})
+                longer.append((lang, row[column]))
+    for name in ("a_summ/xlsum_en_15.jsonl", "d_ru_summ/xlsum_ru_uk_30.jsonl", "a_summ/cnndm_frank_en.jsonl",
+                 "a_summ/bbc_news_summary_55.jsonl", "a_summ/cnn_dailymail_20.jsonl"):
+        for story in load(root / name):
+            lang = story.get("lang", "en")
+            titles = [story["title"]] if story.get("title") else []
+            bullets = [s for s in story.get("reference_summary_sentences") or [] if len(s) <= 60]
+            out += [{"text": text, "lang": lang, "kind": "headline"} for text in titles + bullets]
+            longer.append((lang, story["article"]))
+    rng = random.Random(0)
+    pairs: dict[str, list[str]] = defaultdict(list)
+    for lang, text in longer:
+        words = [w.lower() for w in word.findall(text)]
+        if len(words) >= 2 and len(pairs[lang]) < 100:
+            one, two = sorted(rng.sample(range(len(words)), 2))
+            pairs[lang].append(f"{words[one]} {words[two]}")
+    out += [{"text": text, "lang": lang, "kind": "pair"} for lang, texts in pairs.items() for text in texts]
+    unique = {(item["text"], item["lang"]): item for item in out}
+    return list(unique.values())
+
+
+def short_table(items: list[dict[str, Any]], detectors: list[tuple[str, Any]]) -> None:
+    """Accuracy on the short items: headlines (en, be/ru/uk), word pairs (en, bg, be/ru/uk, others)."""
+    groups = (
+        ("headlines en", "headline", ("en",)), ("headlines be/ru/uk", "headline", ("be", "ru", "uk")),
+        ("pairs en", "pair", ("en",)), ("pairs bg", "pair", ("bg",)), ("pairs mk", "pair", ("mk",)),
+        ("pairs be/ru/uk", "pair", ("be", "ru", "uk")), ("pairs other", "pair", ()),
+    )
+    print(f"\n# short text from eval-dev ({len(items)} items); accuracy %, an abstention a miss")
+    print("| detector | " + " | ".join(f"{name} ({sum(_in(i, kind, langs) for i in items)})"
+                                      for name, kind, langs in groups) + " | abstains |")
+    print("|---|" + "---:|" * (len(groups) + 1))
+    for name, call in detectors:
+        found = [call(item["text"]) for item in items]
+        cells = []
+        for _, kind, langs in groups:
+            picked = [item["lang"] == got for item, got in zip(items, found, strict=True) if _in(item, kind, langs)]
+            cells.append(pct(sum(picked), len(picked)))
+        print(f"| {name} | " + " | ".join(cells) + f" | {sum(got == 'und' for got in found)} |", flush=True)
+
+
+def _in(item: dict[str, Any], kind: str, langs: tuple[str, ...]) -> bool:
+    named = ("en", "bg", "mk", "be", "ru", "uk")
+    return item["kind"] == kind and (item["lang"] in langs if langs else item["lang"] not in named)
+
+
 def gate_figures(items: list[dict[str, Any]], found: list[str]) -> dict[str, float]:
     """The figures the quality gate pins, and ``decided``: 100 - the share of abstentions (%)."""
     figures = {}
@@ -227,6 +294,7 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list every item detect() got wrong")
     parser.add_argument("--memory", action="store_true", help="lingua's peak RSS: all languages vs the detector's")
     parser.add_argument("--check", action="store_true", help="detect() against the quality gate's floors")
+    parser.add_argument("--short", action="store_true", help="headlines and word pairs built from eval-dev")
     args = parser.parse_args()
     path = args.items or eval_dev() / "b_langid" / "all_core.jsonl"
     items = load(path)
@@ -253,6 +321,8 @@ def main() -> None:
         found, seconds = run_detector(items, call)
         results[name] = found
         print(summary_row(name, items, found, seconds), flush=True)
+    if args.short:
+        short_table(short_items(eval_dev(), items), detectors)
     if args.memory and have_lingua:
         memory_rows(path)
     if not (args.detail or args.errors):
