@@ -45,7 +45,10 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of one fresh process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(argv, input=SENTENCE, capture_output=True, text=True, env=env, check=False)
+    # cwd outside every checkout: ``python -m`` puts the working directory before PYTHONPATH.
+    done = subprocess.run(
+        argv, input=SENTENCE, capture_output=True, text=True, env=env, cwd=tempfile.gettempdir(), check=False
+    )
     wall = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"{argv[:4]} exited {done.returncode}: {done.stderr.strip()[-400:]}")
