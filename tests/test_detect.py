@@ -219,6 +219,12 @@ def test_detects_short_english_and_bulgarian(expected: str, text: str) -> None:
     assert (found.language, found.reason) == (expected, "detected")
 
 
+@pytest.mark.parametrize("text", ["Wasser", "Danke", "Gracias", "Nein"])
+def test_english_first_does_not_call_one_short_foreign_word_english(text: str) -> None:
+    """Under eight letters the English prior is left out: the word must be called surely on its own."""
+    assert detect(text).language != "en"
+
+
 # Genuinely uncallable: one word that several languages write the same way.
 UNCALLABLE = [
     "Так",  # be, ru, uk

@@ -263,8 +263,9 @@ def _settled(scores: dict[str, float], sure: float, backend: _Backend) -> str | 
 
 def _classify_langdetect(words: list[str]) -> tuple[str, float]:
     """langdetect over all its profiles; short text is scored by :mod:`.latin` instead."""
-    if sum(len(w) for w in words) < _SHORT_LETTERS:
-        scores = latin.scores(_factory("all"), words)
+    letters = sum(len(w) for w in words)
+    if letters < _SHORT_LETTERS:
+        scores = latin.scores(_factory("all"), words, english_first=letters >= _FEW_LETTERS)
         return _best(scores, 1.0) if scores else ("und", 0.0)
     opinion = _langdetect_probabilities(_factory("all"), " ".join(words))
     if not opinion:

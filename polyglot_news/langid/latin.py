@@ -33,11 +33,12 @@ _LOCK = threading.Lock()
 _CACHE: dict[str, dict[str, frozenset[str]]] = {}
 
 
-def scores(factory: Any, words: list[str]) -> dict[str, float] | None:
+def scores(factory: Any, words: list[str], english_first: bool = True) -> dict[str, float] | None:
     """Log-scores per language code (``zh-cn``/``zh-tw`` both ``zh``), or None without n-grams.
 
     ``factory`` is the seeded langdetect factory over all its profiles; ``words`` the lower-cased
-    Latin-script words of the text.
+    Latin-script words of the text. ``english_first=False`` leaves the prior out (the detector does
+    so for a word or two of under eight letters, which must be called surely on their own).
     """
     out = plain_scores(factory, words)
     if out is None:
@@ -45,7 +46,7 @@ def scores(factory: Any, words: list[str]) -> dict[str, float] | None:
     for lang, known in word_lists().items():
         if lang in out:
             out[lang] += _WORD_BONUS * sum(1 for word in words if word in known)
-    if "en" in out:
+    if english_first and "en" in out:
         out["en"] += _ENGLISH_PRIOR
     return out
 
