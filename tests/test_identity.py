@@ -213,8 +213,8 @@ def test_every_html_page_names_the_licence_the_package_states(
 def test_a_running_server_names_the_model_it_ran(
     packages: dict[str, Path], monkeypatch: pytest.MonkeyPatch, network_attempts: list[tuple[Any, ...]]
 ) -> None:
-    from polyglot_news.serve.server import running
     from polyglot_news.serve.config import ServeConfig
+    from polyglot_news.serve.server import running
 
     allow_loopback(monkeypatch, network_attempts)
     install(packages["echo"])
