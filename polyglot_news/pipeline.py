@@ -243,12 +243,10 @@ def translate_markup(
         InputError: the page holds no text.
         DetectionError, RouteError: as :func:`translate_text`.
     """
-    from polyglot_news.readers.markup import join_markup, split_markup
+    from polyglot_news.readers.markup import join_markup, page_pieces
 
-    pieces = split_markup(page)
+    pieces = page_pieces(page)
     texts = {i: " ".join(piece.value.split()) for i, piece in enumerate(pieces) if piece.text and piece.value.strip()}
-    if not texts:
-        raise InputError("the page holds no text to translate")
     done = translate_text(
         "\n".join(texts.values()), target, source_lang=source_lang, models=models, options=options,
         glossary=glossary, model=model, detector=detector,

@@ -26,6 +26,7 @@ from polyglot_news.readers.sources import article_text, format_of, read_document
 from polyglot_news.segment import split_sentences
 from tests.conftest import EXAMPLES
 from tests.docxmaker import build_docx, letter
+from tests.helpers import finishes_within
 
 PAGE = EXAMPLES / "page.html"
 LETTER = EXAMPLES / "letter.docx"
@@ -338,6 +339,56 @@ def test_translate_keeps_a_pages_markup_or_translates_its_main_text(install_pack
 )
 def test_markup_pieces_join_back_with_text_replaced(markup: str, replaced: dict[int, str], expected: str) -> None:
     assert join_markup(split_markup(markup), replaced) == expected
+
+
+@pytest.mark.parametrize(
+    ("markup", "texts"),
+    [
+        ("<P class=x>Minsk</P >", ["Minsk"]),  # upper case and spaces in tags, as written
+        ('<?xml version="1.0"?><p>Minsk &amp; Brest [1].</p>', ["Minsk & Brest [1]."]),
+        ("<p>Minsk opened a line [1]. <![CDATA[x < y && z]]> It runs daily.</p>",
+         ["Minsk opened a line [1]. ", " It runs daily."]),
+        ("<p>a<script>if (a < b) { c(); }</script>b</p><style>p>b{}</style>", ["a", "b"]),
+        ("<p>Minsk [1].<?php echo 1; ?></p><!-- note --><!DOCTYPE x>", ["Minsk [1]."]),
+        ("<p>If a < b, trams run.</p>", ["If a < b, trams run."]),  # one sentence, not three pieces
+        ("<p>Trams &nbsp;run &#8212; daily</p>", ["Trams \xa0run \u2014 daily"]),
+        ("<p>Trams run.</p><!-- unfinished", ["Trams run."]),  # what the parser gives back unfinished is markup
+        ("<p>Trams run <b", ["Trams run "]),
+        ("Plain text, no markup.", ["Plain text, no markup."]),
+    ],
+)
+def test_markup_is_cut_from_the_page_itself(markup: str, texts: list[str]) -> None:
+    pieces = split_markup(markup)
+    assert [p.value for p in pieces if p.text] == texts
+    assert join_markup(pieces, utf8=False) == markup  # byte for byte, entities as written
+    assert "".join(p.source for p in pieces) == markup
+
+
+def test_translate_keeps_markup_byte_for_byte(tmp_path: Path, install_packages: Any) -> None:
+    install_packages("echo-en_ru")
+    markup = (
+        '<?xml version="1.0"?>\n<HTML><BODY><P CLASS=lead>Minsk opened a tram line [1].</P >'
+        "<p>It runs <![CDATA[x < y]]> daily.<?php echo 1; ?></p><!-- note --></BODY></HTML>"
+    )
+    (tmp_path / "page.html").write_text(markup, encoding="utf-8")
+    done = run("translate", "--to", "ru", "--source-lang", "en", str(tmp_path / "page.html"))
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.rstrip("\n") == markup  # the echo test model gives the text back
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # a tag holding ``<meta`` 200,000 times: the old charset pattern scanned to the tag's end from each
+        ("from polyglot_news.readers.markup import join_markup, split_markup\n"
+        "join_markup(split_markup('<meta content=\"' + '<meta ' * 200_000 + '\"><p>Trams run.</p>'))"),
+        # a feed holding ``<!DOCTYPE`` 200,000 times: the old pattern scanned to the feed's end from each
+        ("from polyglot_news.errors import InputError\nfrom polyglot_news.readers.feeds import read_feed\n"
+        "try:\n    read_feed(b'<rss>' + b'<!DOCTYPE [' * 200_000, 'f.xml')\nexcept InputError:\n    pass"),
+    ],
+)
+def test_hostile_markup_is_read_in_linear_time(code: str) -> None:
+    finishes_within(code, 60)  # minutes to hours with the old patterns; milliseconds now
 
 
 # ------------------------------------------------------------------ feeds

@@ -369,6 +369,73 @@ def test_translate_file_for_text_and_html(server: str) -> None:
     assert call(f"{server}/download_file/nothing.txt")[0] == 404
 
 
+RU_PAGE = (
+    "<html><head><meta charset='windows-1251'><title>Трамвай</title></head><body>"
+    "<p>В Минске открыли новую трамвайную линию [1].</p><p>Она связала два района, сообщили власти.</p>"
+    "</body></html>"
+)
+
+
+def _translate_file(server: str, name: str, data: bytes, source: str, target: str) -> tuple[int, Any]:
+    from .serving import multipart
+
+    body, content_type = multipart({"source": source, "target": target}, {"file": (name, data)})
+    status, _, answer = call(f"{server}/translate_file", headers={"Content-Type": content_type}, raw=body)
+    return status, answer
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "source", "target", "saved_as", "kind"),
+    [
+        ("page.html", (EXAMPLE.parent / "page.html").read_bytes(), "en", "ru", "page.html", "text/html"),
+        ("cp1251.html", RU_PAGE.encode("cp1251"), "ru", "en", "cp1251.html", "text/html"),
+        ("lie.html", RU_PAGE.encode("koi8-r"), "ru", "en", "lie.html", "text/html"),  # KOI8-R declared windows-1251
+        ("letter.docx", (EXAMPLE.parent / "letter.docx").read_bytes(), "en", "ru", "letter.txt", "text/plain"),
+    ],
+)
+def test_translate_file_reads_pages_and_word_files_as_translate_does(
+    server: str, tmp_path: Path, name: str, data: bytes, source: str, target: str, saved_as: str, kind: str
+) -> None:
+    (tmp_path / name).write_bytes(data)
+    printed = CliRunner().invoke(cli, ["translate", "--to", target, "--source-lang", source, str(tmp_path / name)])
+    assert printed.exit_code == 0, printed.stderr
+    status, answer = _translate_file(server, name, data, source, target)
+    assert status == 200, answer
+    status, headers, content = call(answer["translatedFileUrl"])
+    assert status == 200 and headers["content-type"].startswith(kind)
+    assert headers["content-disposition"] == f"attachment; filename*=UTF-8''{saved_as}"
+    assert content.rstrip("\n") == printed.stdout.rstrip("\n")  # the echo test models: the text as read
+    if name.endswith(".docx"):
+        assert "[1]" in content and "\nReferences:\n[1] " in content  # footnotes as markers and a list
+    elif source == "ru":  # decoded from the bytes whatever the page declares, written back as UTF-8
+        assert "<p>В Минске открыли новую трамвайную линию [1].</p>" in content
+        assert "<meta charset='utf-8'>" in content
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("broken.html", ("<p>" + "В Минске открыли линию. " * 40).encode() + b"\xff</p>"),
+        ("scripts.html", b"<html><head><script>var a = 1;</script></head><body> </body></html>"),
+        ("bomb.docx", b""),
+        ("fake.docx", b"PK\x03\x04 not really a zip"),
+        ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"),
+    ],
+)
+def test_translate_file_refuses_what_translate_refuses(server: str, tmp_path: Path, name: str, data: bytes) -> None:
+    from .docxmaker import build_docx
+
+    if name == "bomb.docx":
+        data = build_docx([["Text."]], extra={"word/media/bomb.bin": b"\0" * (64 << 20)})
+    (tmp_path / name).write_bytes(data)
+    printed = CliRunner().invoke(cli, ["translate", "--to", "en", "--source-lang", "ru", str(tmp_path / name)])
+    assert printed.exit_code != 0 and printed.stderr.startswith(f"Error: {tmp_path / name}: ")
+    reason = printed.stderr.strip().removeprefix(f"Error: {tmp_path}/")
+    status, answer = _translate_file(server, name, data, "ru", "en")
+    assert (status, answer) == (400, {"error": f"Invalid request: {reason}"})
+    assert "\n" not in answer["error"]
+
+
 def test_features_that_are_off_answer_as_libretranslate_does(loopback: Any, install_packages: Any) -> None:
     from libretranslatepy import LibreTranslateAPI
 
@@ -381,7 +448,7 @@ def test_features_that_are_off_answer_as_libretranslate_does(loopback: Any, inst
         status, _, settings = call(f"{url}/frontend/settings")
         assert status == 200 and settings == {
             "charLimit": 300, "frontendTimeout": 60000, "apiKeys": True, "keyRequired": True, "suggestions": False,
-            "filesTranslation": True, "supportedFilesFormat": [".htm", ".html", ".txt"],
+            "filesTranslation": True, "supportedFilesFormat": [".docx", ".htm", ".html", ".txt"],
             "language": {"source": {"code": "auto", "name": "Auto Detect"},
                          "target": {"code": "ru", "name": "Russian"}},
         }

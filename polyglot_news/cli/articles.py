@@ -24,7 +24,7 @@ from polyglot_news.cli.options import (
     translation_options,
     translation_request,
 )
-from polyglot_news.errors import EXIT_PARTIAL, DetectionError, exit_code_of
+from polyglot_news.errors import EXIT_PARTIAL, DetectionError, InputError, exit_code_of
 
 if TYPE_CHECKING:
     from polyglot_news.document import Article
@@ -140,7 +140,7 @@ def translate(
     file's text is translated with its footnotes as a reference list.
     """
     from polyglot_news import pipeline, render
-    from polyglot_news.readers.encoding import decode_markup
+    from polyglot_news.readers.markup import read_page
     from polyglot_news.readers.sources import article_text, format_of, read_input
     from polyglot_news.translation import sentences as translation
 
@@ -149,10 +149,14 @@ def translate(
     if markup and format_of(name, data, input_format) == "html":
         if strict and source_lang:
             _refuse_mismatch(read_input(data, name, "html"), source_lang, detector)
-        page = pipeline.translate_markup(
-            decode_markup(data, name)[0], target, source_lang=source_lang, models=models, options=options,
-            glossary=glossary_file(glossary), model=model, detector=detector,
-        )
+        markup_text = read_page(data, name)
+        try:
+            page = pipeline.translate_markup(
+                markup_text, target, source_lang=source_lang, models=models, options=options,
+                glossary=glossary_file(glossary), model=model, detector=detector,
+            )
+        except InputError as error:  # the page's own problem (no text): name the file, as the readers do
+            raise InputError(f"{name}: {error}") from None
         emit(page.page, output)
         result = page.text
     else:
