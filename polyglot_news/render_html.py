@@ -86,7 +86,10 @@ def digest_html(result: Digest, *, licences: Mapping[str, str | None] | None = N
     model without one, ``licences`` (model name → licence) may name it, else the page says
     "licence not recorded".
     """
-    langs = [lang for lang, entry in result.translations.items() if entry.error is None]
+    done = [lang for lang, entry in result.translations.items() if entry.error is None]
+    # a target the article is already in has no column: the page says so once
+    langs = [lang for lang in done if result.translations[lang].models]
+    already = [lang for lang in done if not result.translations[lang].models]
     failed = {lang: entry.error for lang, entry in result.translations.items() if entry.error is not None}
     source = result.source.language
     title = result.headline or "Digest"
@@ -110,6 +113,8 @@ def digest_html(result: Digest, *, licences: Mapping[str, str | None] | None = N
         + (f" · translations: {escape(', '.join(langs))}" if langs else "")
         + "</p>",
     ]
+    out += [f'<p class="meta already">The article is already in <b>{escape(lang)}</b>: no translation needed.</p>'
+            for lang in already]
     if any(result.translations[lang].test_model for lang in langs):
         out.append(
             '<p class="test-warning" role="alert">TEST MODEL: at least one column comes from a test model. '
@@ -226,8 +231,6 @@ def _footer(result: Digest, langs: list[str], licences: Mapping[str, str | None]
                     f"<li>[{escape(lang)}] {escape(model.name)} — {escape(model.pair)}, version "
                     f"{escape(model.version)}, {escape(licence)} ({escape(model.origin)}{identity}){warning}</li>"
                 )
-            if not entry.models:
-                out.append(f"<li>[{escape(lang)}] {escape(entry.route)}</li>")
         out.append("</ul>")
     else:
         out.append("<p>No translation.</p>")
