@@ -25,7 +25,7 @@ from polyglot_news.batch.outputs import output_name
 from polyglot_news.cli.batch import batch, progress_line
 from polyglot_news.io import MAX_BYTES
 
-from .conftest import DATA
+from .conftest import DATA, EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
 RU_ARTICLE = (DATA / "minsk_transport_ru.txt").read_text(encoding="utf-8")
@@ -597,3 +597,44 @@ def test_the_store_is_scanned_once_per_run(
     )
     assert report.ok == 5 and len(lines) == 5
     assert len(scans) == 1  # five translation windows, one scan of the store
+
+
+# ------------------------------------------------------------------ a source language the text contradicts
+
+EN_ARTICLE = (EXAMPLES / "belarus_us_relations.txt").read_text(encoding="utf-8")
+CONTRADICTED = "the text reads as en (confidence 1.00), not ru as its source language was given"
+
+
+@pytest.mark.parametrize(
+    ("options", "code", "said"),
+    [
+        (("--to", "be", "-v"), 0, "note"),  # a note naming the article; its record written
+        (("--to", "be", "--strict"), 7, "error"),  # an error record for that article only
+        (("--to", "none", "-v"), 0, None),  # nothing translated: not checked (no detection on that path)
+    ],
+)
+def test_batch_says_which_articles_contradict_the_source_language(
+    install_packages: Any, options: tuple[str, ...], code: int, said: str | None
+) -> None:
+    install_packages("echo-ru_be")
+    stdin = "".join(
+        json.dumps({"id": ident, "text": text}) + "\n"
+        for ident, text in (("wire-ru", RU_ARTICLE), ("wire-en", EN_ARTICLE), ("wire-en-2", EN_ARTICLE))
+    )
+    result = run("--source-lang", "ru", *options, stdin=stdin.encode())
+    assert result.exit_code == code, result.stderr
+    records = {record["id"]: record for record in lines(result)}
+    assert "wire-ru: the text reads" not in result.stderr  # Russian, as given: no word about it
+    if said == "error":  # only the echo test model's flags (its "Belarusian" is the Russian input)
+        assert records["wire-ru"]["error"]["type"] == "FlaggedTranslation"
+    else:
+        assert "digest" in records["wire-ru"]
+    for ident in ("wire-en", "wire-en-2"):
+        if said == "error":
+            error = records[ident]["error"]
+            assert (error["code"], error["type"]) == (4, "DetectionError")
+            assert error["message"].startswith(f"{ident}: {CONTRADICTED}") and "--strict refuses it" in error["message"]
+        else:
+            assert "digest" in records[ident]
+            assert (f"Note: {ident}: {CONTRADICTED}" in result.stderr) is (said == "note")
+    assert (CONTRADICTED in result.stderr) is (said == "note")

@@ -456,6 +456,21 @@ def test_features_that_are_off_answer_as_libretranslate_does(loopback: Any, inst
         assert call(f"{url}/translate", {"q": "Hi", "source": "en", "target": "ru"})[0] == 403
 
 
+@pytest.mark.parametrize(
+    ("params", "noted"),
+    [
+        ({"source_lang": "ru", "targets": "be"}, True),  # English text given as Russian, translated: noted
+        ({"source_lang": "en", "targets": "ru"}, False),  # right
+        ({"source_lang": "ru", "targets": "none"}, False),  # nothing translated: not checked
+    ],
+)
+def test_digest_notes_a_source_language_the_text_contradicts(server: str, params: dict[str, str], noted: bool) -> None:
+    status, _, body = call(f"{server}/digest", {"text": EXAMPLE.read_text(encoding="utf-8"), **params})
+    assert status == 200, body
+    said = "the text reads as en (confidence 1.00), not ru as its source language was given"
+    assert any(note.startswith(said) for note in body["notes"]) is noted
+
+
 # Low items of the third adversarial pass ------------------------------------------------------------
 
 

@@ -286,7 +286,10 @@ class _Run:
             self._done(item, ArticleResult(item.id, "resumed", output=slot.output), fields)
             return
         if failure is None and isinstance(result, Summary):
-            digest = assemble_digest(result, self.options.method, outcome if isinstance(outcome, Outcome) else None)
+            digest = assemble_digest(
+                result, self.options.method, outcome if isinstance(outcome, Outcome) else None,
+                strict=self.options.strict, label=str(item.id),
+            )
             notes = self._new_notes(digest.notes)
             flagged = sorted(lang for lang, t in digest.translations.items() if t.flags)
             self.report.flagged += bool(flagged)

@@ -110,9 +110,7 @@ def _refuse_mismatch(text: str | Article, source_lang: str, detector: str) -> No
 
     problem = pipeline.source_mismatch(text, source_lang, detector=detector)
     if problem is not None:
-        raise DetectionError(
-            f"{problem}; --strict refuses it: correct --source-lang, or leave it out to detect the language"
-        )
+        raise DetectionError(f"{problem}; {pipeline.STRICT_REFUSAL}")
 
 
 @click.command()
