@@ -66,8 +66,8 @@ def summarize(
 def digest(
     input: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
     detector: str, targets: str | None, parts: str, models: Path | None, model: str | None, beam_size: int,
-    max_length: int, compute_type: str, batch_tokens: int | None, glossary: Path | None, strict: bool, fmt: str,
-    output: str | None,
+    max_length: int, compute_type: str, batch_tokens: int | None, guard: str, glossary: Path | None, strict: bool,
+    fmt: str, output: str | None,
 ) -> None:
     """Digest INPUT: language, headline, summary with citations, the cited references, and
     their translations into Russian and Belarusian (or the --to languages).
@@ -80,7 +80,7 @@ def digest(
 
     check_length(sentences, ratio)
     request = translation_request(
-        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens
+        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens, guard
     )
     result = pipeline.digest(
         read_input(input, output), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
@@ -118,8 +118,8 @@ def model_licences(models: Path | None) -> dict[str, str | None]:
 @output_options("text")
 def translate(
     input: str, target: str, source_lang: str | None, detector: str, models: Path | None, model: str | None,
-    beam_size: int, max_length: int, compute_type: str, batch_tokens: int | None, glossary: Path | None,
-    strict: bool, fmt: str, output: str | None,
+    beam_size: int, max_length: int, compute_type: str, batch_tokens: int | None, guard: str,
+    glossary: Path | None, strict: bool, fmt: str, output: str | None,
 ) -> None:
     """Translate INPUT (any text) into LANG offline, citation markers kept in place.
 
@@ -130,7 +130,8 @@ def translate(
 
     result = pipeline.translate_text(
         read_input(input, output), target, source_lang=source_lang, models=models,
-        options=decode_options(beam_size, max_length, compute_type, batch_tokens), glossary=glossary_file(glossary),
+        options=decode_options(beam_size, max_length, compute_type, batch_tokens, guard),
+        glossary=glossary_file(glossary),
         model=model, detector=detector,
     )
     emit(render.translation(result, fmt), output)

@@ -119,7 +119,7 @@ def batch(
     chunk: int, follow_symlinks: bool, shard: str | None, dask_scheduler: str | None, method: str,
     sentences: int | None, ratio: float | None, source_lang: str | None, targets: str | None, parts: str,
     models: Path | None, model: str | None, beam_size: int, max_length: int, compute_type: str,
-    batch_tokens: int | None, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
+    batch_tokens: int | None, guard: str, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
 ) -> None:
     """Digest many articles: the files of folders (recursively, --glob), several files, or
     JSON Lines on standard input ('-' or no PATH), one {"id": ..., "text": ...} object a line.
@@ -162,7 +162,7 @@ def batch(
         raise click.UsageError("read either standard input ('-') or paths, not both")
     check_length(sentences, ratio)
     request = translation_request(
-        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens
+        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens, guard
     )
     options = B.BatchOptions(method, sentences, ratio, source_lang, request, fmt, strict=strict)
     from_stdin = not paths or paths == ("-",)

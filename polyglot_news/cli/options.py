@@ -22,7 +22,7 @@ from polyglot_news.errors import InputError, PolyglotNewsError, exit_code_of
 from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
 from polyglot_news.render import FORMATS
 from polyglot_news.summarize import DEFAULT_METHOD, METHODS
-from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS, MAX_BEAM_SIZE
+from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS, GUARDS, MAX_BEAM_SIZE
 
 if TYPE_CHECKING:
     from polyglot_news.translation.decoding import DecodeOptions
@@ -216,7 +216,8 @@ def _env_store(ctx: click.Context, param: click.Parameter, value: Path | None) -
 
 
 def decoding_options(func: F) -> F:
-    """``--beam-size``, ``--max-length``, ``--compute-type`` and ``--batch-tokens`` (see :func:`decode_options`)."""
+    """``--beam-size``, ``--max-length``, ``--compute-type``, ``--batch-tokens`` and ``--guard`` (see
+    :func:`decode_options`)."""
     return _stack(
         [
             click.option(
@@ -235,6 +236,12 @@ def decoding_options(func: F) -> F:
                 "--batch-tokens", type=click.IntRange(min=1), default=None, metavar="N",
                 help=f"Source tokens per CTranslate2 batch: fewer use less memory; a real model may word "
                 f"a rare sentence differently, so it is part of the signature [default: {DEFAULT_BATCH_TOKENS}].",
+            ),
+            click.option(
+                "--guard", type=click.Choice(GUARDS), default="retry", show_default=True,
+                help="Checks of each translated sentence (loops, wrong script or language, absurd length): retry = "
+                "flag it and decode it once more with safer settings; flag = only flag it (no second decoding); "
+                "off = check nothing. Part of the signature unless retry.",
             ),
         ],
         func,
@@ -264,13 +271,13 @@ def translation_options(func: F) -> F:
 
 
 def decode_options(
-    beam_size: int, max_length: int, compute_type: str, batch_tokens: int | None = None
+    beam_size: int, max_length: int, compute_type: str, batch_tokens: int | None = None, guard: str = "retry"
 ) -> DecodeOptions:
     from polyglot_news.translation.decoding import DecodeOptions
 
     return DecodeOptions(
         beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type,
-        batch_tokens=batch_tokens or DEFAULT_BATCH_TOKENS,
+        batch_tokens=batch_tokens or DEFAULT_BATCH_TOKENS, guard=guard,
     )
 
 
@@ -285,6 +292,7 @@ def glossary_file(path: Path | None) -> Glossary | None:
 def translation_request(
     targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
     compute_type: str, glossary: Path | None, model: str | None = None, batch_tokens: int | None = None,
+    guard: str = "retry",
 ) -> TranslationRequest | None:
     """The request the target and translation options describe; None for ``--to none``."""
     if (targets or "").strip().lower() == "none":
@@ -305,7 +313,7 @@ def translation_request(
         targets=codes,
         parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
         models=models,
-        options=decode_options(beam_size, max_length, compute_type, batch_tokens),
+        options=decode_options(beam_size, max_length, compute_type, batch_tokens, guard),
         glossary=glossary_file(glossary),
         model=model,
     )

@@ -41,8 +41,8 @@ from polyglot_news.cli.options import decode_options, decoding_options, models_o
               show_default=True)
 def serve(
     host: str, port: int, models: Path | None, beam_size: int, max_length: int, compute_type: str,
-    batch_tokens: int | None, api_keys: Path | None, no_auth: bool, max_chars: int, max_body: int, timeout: float,
-    queue_size: int, batch_window: float, req_limit: int, cors: tuple[str, ...], log_level: str,
+    batch_tokens: int | None, guard: str, api_keys: Path | None, no_auth: bool, max_chars: int, max_body: int,
+    timeout: float, queue_size: int, batch_window: float, req_limit: int, cors: tuple[str, ...], log_level: str,
 ) -> None:
     """Serve the review page (/) and a LibreTranslate-compatible API on http://HOST:PORT.
 
@@ -64,7 +64,7 @@ def serve(
         host=host, port=port, models=models, api_keys=load_api_keys(api_keys) if api_keys else frozenset(),
         no_auth=no_auth, max_body_bytes=max_body, max_chars=max_chars, timeout_s=timeout, queue_size=queue_size,
         window_s=batch_window / 1000, cors_origins=cors, req_limit=req_limit,
-        decoding=decode_options(beam_size, max_length, compute_type, batch_tokens),
+        decoding=decode_options(beam_size, max_length, compute_type, batch_tokens, guard),
     )
     app = create_app(config)
     if no_auth and not is_loopback(host) and not config.api_keys:

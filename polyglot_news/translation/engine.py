@@ -161,7 +161,7 @@ class ArgosTranslator:
         if outputs is None:
             sources: list[list[str]] = self.package.tokenizer.encode(plains, out_type=str)
             outputs = self._decode(sources, plains, self.options, attention)
-            if self.options.retry:
+            if self.options.guard == "retry":
                 self._retry(sources, plains, outputs, attention)
             _remember(memo, key, outputs)
         by_plain = dict(zip(plains, outputs, strict=True))
@@ -275,7 +275,8 @@ class ArgosTranslator:
         tokens, rows = _drop_special(tokens, rows)
         text = _clean_text(self.package.target_tokenizer.decode_pieces(tokens))
         aligned = word_targets(Alignment(source, tokens, rows), plain, drop_brackets(text, plain)) if rows else None
-        flags = guard.check(plain, text, self.to_code) + _cut(skip + len(source), count, limit, options)
+        checked = guard.check(plain, text, self.to_code) if options.guard != "off" else ()
+        flags = checked + _cut(skip + len(source), count, limit, options)
         return _Output(text, aligned, flags)
 
 

@@ -113,7 +113,7 @@ def translate_sentences(
         return Routed([Translated(s) for s in sentences], [[] for _ in sentences], source, "identity")
     chosen = options or DecodeOptions()
     translator = build_translator([p.path for p in route], chosen, targets=[p.to_code for p in route])
-    results, terms = _translate_checked(translator, sentences, source, target, glossary)
+    results, terms = _translate_checked(translator, sentences, source, target, glossary, check=chosen.guard != "off")
     return Routed(results, terms, describe(route), _signature(translator, glossary), tuple(route))
 
 
@@ -130,13 +130,20 @@ def _signature(translator: Translator, glossary: Glossary | None) -> str:
 
 
 def _translate_checked(
-    translator: Translator, sentences: Sequence[Sentence], source: str, target: str, glossary: Glossary | None
+    translator: Translator,
+    sentences: Sequence[Sentence],
+    source: str,
+    target: str,
+    glossary: Glossary | None,
+    *,
+    check: bool = True,
 ) -> tuple[list[Translated], list[list[GlossaryHit]]]:
-    """Translate, post-edit glossary terms, then check the output language (of the final text)."""
+    """Translate, post-edit glossary terms, then check the output language of the final text
+    (unless ``check`` is off: the guard ``off`` checks nothing)."""
     results = translator.translate(list(sentences))
     terms: list[list[GlossaryHit]] = [[] for _ in sentences]
     if glossary is not None:
         results, terms = apply_glossary(glossary, list(sentences), results, source, target)
-    return check_language(results, target), terms
+    return (check_language(results, target) if check else results), terms
 
 

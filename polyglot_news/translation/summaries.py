@@ -59,7 +59,9 @@ def translate_summaries(summaries: Sequence[Summary], request: TranslationReques
                 continue
             batch = [sentence for i in members for _, sentence in units[i]]
             if translator:
-                results, hits = _translate_checked(translator, batch, source, target, request.glossary)
+                results, hits = _translate_checked(
+                    translator, batch, source, target, request.glossary, check=request.options.guard != "off"
+                )
                 sign = signatures.translation(target, _signature(translator, request.glossary))
             else:
                 results, hits = [Translated(s) for s in batch], [[] for _ in batch]
