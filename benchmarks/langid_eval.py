@@ -1,4 +1,4 @@
-"""Language-identification accuracy on eval-dev: plain detectors against polyglot_news.detect().
+"""Language-identification accuracy on eval-dev: plain detectors against polyglot_news.langid.detect().
 
 Reads ``eval-dev/b_langid/all_core.jsonl`` (every item; the Leipzig word pairs are part of it) and
 prints one table, a row per detector (an abstention counts as a miss):
@@ -31,8 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from polyglot_news import detect_lingua
-from polyglot_news.detect import detect
+from polyglot_news.langid import lingua_backend
+from polyglot_news.langid.detector import detect
 
 BUCKETS = ("short", "medium", "long")
 
@@ -155,10 +155,10 @@ def main() -> None:
     args = parser.parse_args()
     path = args.items or eval_dev() / "b_langid" / "all_core.jsonl"
     items = load(path)
-    have_lingua = detect_lingua.available()
+    have_lingua = lingua_backend.available()
     detectors: list[tuple[str, Any]] = [("langdetect (seeded)", plain_langdetect)]
     if have_lingua:
-        detectors.append((f"lingua {detect_lingua.version()} (all languages)", plain_lingua()))
+        detectors.append((f"lingua {lingua_backend.version()} (all languages)", plain_lingua()))
     detectors.append(("polyglot-news (langdetect)", lambda text: detect(text).language))
     if have_lingua:
         detectors.append(("polyglot-news (lingua)", lambda text: detect(text, detector="lingua").language))

@@ -11,7 +11,7 @@ folder — **base** (Transformer base as in the Argos en→ru package: 6+6 layer
 50,000 pieces), int8. ``--package`` times an existing ``.argosmodel`` or unpacked folder.
 
 Tokenization: a SentencePiece unigram model trained here on English text the project
-ships (README, docstrings, examples, the test texts; never on the evaluation data),
+ships (README and docs/, docstrings, examples, the test texts; never on the evaluation data),
 padded with made-up pieces to the package's full vocabulary. It cuts the input into about
 as many tokens per sentence as a real news model does (printed below). Input: the first
 ``n`` English sentences of ``c_parallel/ntrex128_eng_rus_bel_ukr.tsv`` in eval-dev
@@ -148,8 +148,9 @@ def news_sentences(count: int) -> list[Sentence]:
 
 
 def project_english() -> list[str]:
-    """English lines the project ships: README, module docstrings/comments, examples, test texts."""
-    files = [REPO / "README.md", REPO / "lang_models" / "README.md", REPO / "lang_models" / "testdata" / "en.txt"]
+    """English lines the project ships: README and docs/, module docstrings/comments, examples, test texts."""
+    files = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md")), REPO / "CHANGELOG.md"]
+    files += [REPO / "lang_models" / "README.md", REPO / "lang_models" / "testdata" / "en.txt"]
     files += sorted((REPO / "examples").glob("*.txt")) + sorted((REPO / "polyglot_news").rglob("*.py"))
     lines: list[str] = []
     for path in files:

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from polyglot_news.charmodel import MAX_ORDER, char_ngrams, word_tokens
-from polyglot_news.detect import MODEL_VERSION
+from polyglot_news.langid.charmodel import MAX_ORDER, char_ngrams, word_tokens
+from polyglot_news.langid.detector import MODEL_VERSION
 
 CORPUS = ROOT / "lang_models" / "langid_corpus"
 TARGET = ROOT / "polyglot_news" / "data" / "langid_cyrillic.json"

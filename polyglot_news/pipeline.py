@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from polyglot_news import signature as signatures
-from polyglot_news.detect import detect
 from polyglot_news.document import Article, Detection, Digest, GlossaryHit, Reference, Sentence, Summary
 from polyglot_news.errors import DetectionError, InputError
+from polyglot_news.langid.detector import detect
 from polyglot_news.languages import DEFAULT_DETECTOR, check_language_code
 from polyglot_news.parse import parse_article
 from polyglot_news.segment import Tokenizer, split_sentences

@@ -11,8 +11,8 @@ import functools
 from dataclasses import dataclass
 from importlib import metadata
 
-from polyglot_news.detect import detector_signature
 from polyglot_news.document import Detection
+from polyglot_news.langid.detector import detector_signature
 from polyglot_news.summarize import signature_name
 from polyglot_news.version import __version__
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from polyglot_news import detect as detect_module
-from polyglot_news import detect_lingua
-from polyglot_news.detect import detect, detector_signature
 from polyglot_news.document import Detection
 from polyglot_news.errors import DetectorUnavailableError
+from polyglot_news.langid import detector as detect_module
+from polyglot_news.langid import lingua_backend
+from polyglot_news.langid.detector import detect, detector_signature
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -235,7 +235,7 @@ def test_detection_is_deterministic_across_processes() -> None:
     texts = ["Новы мост адкрыюць увосень.", "Он упал, но встал.", "Ти добре готуєш вечерю.", "Do let us go now."]
     code = (
         "import json, sys\n"
-         "from polyglot_news.detect import detect\n"
+         "from polyglot_news.langid.detector import detect\n"
          "print(json.dumps([detect(t).to_dict() for t in json.loads(sys.stdin.read())]))\n"
     )
     outputs = []
@@ -252,7 +252,7 @@ def test_detection_is_deterministic_across_processes() -> None:
 def test_import_is_cheap() -> None:
     code = (
         "import sys\n"
-         "import polyglot_news.detect\n"
+         "import polyglot_news.langid.detector\n"
          "print(','.join(sorted(m for m in sys.modules if m.startswith('langdetect'))))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -345,7 +345,7 @@ def test_mixed_check_classifies_a_bounded_number_of_chunks(
 def test_fast_langdetect_equals_langdetect_bit_for_bit(factory: str, text: str) -> None:
     from langdetect.lang_detect_exception import LangDetectException  # type: ignore[import-untyped]
 
-    from polyglot_news import langdetect_fast
+    from polyglot_news.langid import langdetect_fast
 
     seeded = detect_module._factory(factory)
     reference = seeded.create()
@@ -359,7 +359,7 @@ def test_fast_langdetect_equals_langdetect_bit_for_bit(factory: str, text: str) 
 
 
 # The optional lingua backend (pip install '.[lingua]'): skipped where it is not installed.
-needs_lingua = pytest.mark.skipif(not detect_lingua.available(), reason="lingua is not installed")
+needs_lingua = pytest.mark.skipif(not lingua_backend.available(), reason="lingua is not installed")
 
 
 LINGUA_MISSES = {"Co se včera stalo?"}  # lingua itself reads this Czech question as Slovene
@@ -374,7 +374,7 @@ def test_lingua_detects_short_and_long_text(expected: str, text: str) -> None:
 
 @needs_lingua
 def test_lingua_signature_names_lingua_and_the_cyrillic_model() -> None:
-    assert detector_signature("lingua") == f"lingua-{detect_lingua.version()}+cyr{detect_module.MODEL_VERSION}"
+    assert detector_signature("lingua") == f"lingua-{lingua_backend.version()}+cyr{detect_module.MODEL_VERSION}"
     assert detector_signature() == f"langdetect-1.0.9+cyr{detect_module.MODEL_VERSION}-s0"
 
 
@@ -384,7 +384,7 @@ def test_unknown_detector_is_a_value_error() -> None:
 
 
 def test_lingua_missing_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(detect_lingua, "available", lambda: False)
+    monkeypatch.setattr(lingua_backend, "available", lambda: False)
     with pytest.raises(DetectorUnavailableError, match=r"pip install 'polyglot-news\[lingua\]'") as caught:
         detect("Вчера вечером в Минске прошёл концерт.", detector="lingua")
     assert caught.value.exit_code == 2
@@ -395,7 +395,7 @@ def test_cli_lingua_missing_exits_2_with_the_pip_command(monkeypatch: pytest.Mon
 
     from polyglot_news.cli import cli
 
-    monkeypatch.setattr(detect_lingua, "available", lambda: False)
+    monkeypatch.setattr(lingua_backend, "available", lambda: False)
     result = CliRunner().invoke(cli, ["detect", "--detector", "lingua"], input="Вчера вечером прошёл концерт.\n")
     assert result.exit_code == 2
     assert result.stdout == ""

@@ -570,7 +570,7 @@ def test_letter_verdict(text: str, verdict: str | None) -> None:
 
 
 def test_short_output_the_detector_cannot_call_still_gets_a_language_check() -> None:
-    from polyglot_news.detect import detect
+    from polyglot_news.langid.detector import detect
     from polyglot_news.translation.engine import Translated
     from polyglot_news.translation.sentences import check_language
 

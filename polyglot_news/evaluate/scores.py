@@ -12,7 +12,7 @@ level). Three checks run on the same sentences:
   a sentence passes when its translation carries the same marker texts in the same order.
   A :class:`~polyglot_news.errors.CitationError` from the engine fails the sentences it
   concerns (found by halving the batch), never the evaluation.
-* **language**: each translated segment is run through :func:`polyglot_news.detect.detect`;
+* **language**: each translated segment is run through :func:`polyglot_news.langid.detector.detect`;
   the share detected as the target language is reported, ``und`` separately.
 * **flags**: the engine guard's flags (``script``, ``repetition`` …) per sentence.
 
@@ -29,12 +29,12 @@ from typing import Any
 
 from polyglot_news import signature as signatures
 from polyglot_news.citations import check_invariant
-from polyglot_news.detect import detect
 from polyglot_news.document import Sentence
 from polyglot_news.errors import CitationError, ModelError, PolyglotNewsError, RouteError
 from polyglot_news.evaluate.markers import _end_in_place, _marker_texts, _tolerant, inject_markers
 from polyglot_news.evaluate.parallel import ParallelFile, Target
 from polyglot_news.evaluate.results import Evaluation, RouteScore
+from polyglot_news.langid.detector import detect
 from polyglot_news.models.store import Package, list_packages
 from polyglot_news.segment import split_sentences
 from polyglot_news.translation.decoding import DecodeOptions

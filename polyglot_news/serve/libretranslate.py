@@ -112,7 +112,7 @@ async def detect_languages(params: dict[str, Any], config: ServeConfig) -> list[
 
 
 def _detect(text: str) -> dict[str, Any]:
-    from polyglot_news.detect import detect
+    from polyglot_news.langid.detector import detect
 
     found = detect(text)
     return {"confidence": round(found.confidence * 100, 1), "language": found.language}

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from polyglot_news.detect import detect
 from polyglot_news.document import GlossaryHit, Sentence
+from polyglot_news.langid.detector import detect
 from polyglot_news.models.store import Package, list_packages
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.engine import Translated, Translator, build_translator

@@ -4,7 +4,7 @@ langdetect has no Belarusian profile (it calls Belarusian ``uk`` or ``ru``) and 
 Kazakh or Mongolian. Text written mostly in Cyrillic is therefore scored by a small character
 n-gram model (``data/langid_cyrillic.json``, built by ``lang_models/build_langid_model.py`` from
 sentences the project wrote) over be, bg, kk, mk, mn, ru, sr and uk, plus the words of those
-sentences and frequent function words (:mod:`.langid_words`), combined with langdetect's own
+sentences and frequent function words (:mod:`.words`), combined with langdetect's own
 opinion on the four Cyrillic languages it knows. The n-gram model carries the orthography:
 a letter a language never writes (``ў`` for Russian, ``и`` for Belarusian, ``ы`` for Ukrainian)
 costs that language dearly. Other scripts go to langdetect with its full profile set; on short
@@ -12,7 +12,7 @@ Latin-script text, frequent words of the language weigh in too.
 
 Short strings are called from three letters on; a text under eight letters must be called at
 least 0.95 surely, anything longer 0.5, or it is ``und`` (uncertain). ``detector="lingua"``
-swaps langdetect for lingua (:mod:`.detect_lingua`, an optional extra), the Cyrillic model
+swaps langdetect for lingua (:mod:`.lingua_backend`, an optional extra), the Cyrillic model
 still on top.
 
 Everything is deterministic: langdetect is seeded and loaded in a fixed order, and nothing is
@@ -32,10 +32,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from polyglot_news import detect_lingua, langdetect_fast
-from polyglot_news.charmodel import cyrillic_model, events, word_tokens
 from polyglot_news.document import Detection
-from polyglot_news.langid_words import ALPHABETS, FUNCTION_WORDS, LATIN_WORDS
+from polyglot_news.langid import langdetect_fast, lingua_backend
+from polyglot_news.langid.charmodel import cyrillic_model, events, word_tokens
+from polyglot_news.langid.words import ALPHABETS, FUNCTION_WORDS, LATIN_WORDS
 from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
 
 SEED = 0
@@ -121,7 +121,7 @@ def detector_signature(detector: str = DEFAULT_DETECTOR) -> str:
     """What names a detector's outputs: ``langdetect-1.0.9+cyr3-s0`` or ``lingua-2.1.1+cyr3``."""
     _backend(detector)
     if detector == "lingua":
-        return f"lingua-{detect_lingua.version()}+cyr{MODEL_VERSION}"
+        return f"lingua-{lingua_backend.version()}+cyr{MODEL_VERSION}"
     from importlib import metadata
 
     try:
@@ -149,7 +149,7 @@ class _Backend:
     def cyrillic_opinion(self, text: str) -> dict[str, float]:
         """Its probability for each Cyrillic language it knows."""
         if self.name == "lingua":
-            found = detect_lingua.probabilities(text)
+            found = lingua_backend.probabilities(text)
             return {lang: found.get(lang, 0.0) for lang in self.known}
         return _langdetect_probabilities(_factory("cyrillic"), text)
 
@@ -165,7 +165,7 @@ def _backend(detector: str) -> _Backend:
     if detector not in _BACKENDS:
         raise ValueError(f"unknown detector {detector!r}; choose one of {', '.join(DETECTORS)}")
     if detector == "lingua":
-        detect_lingua.require()
+        lingua_backend.require()
     return _BACKENDS[detector]
 
 
@@ -279,7 +279,7 @@ def _classify_lingua(words: list[str]) -> tuple[str, float]:
     The confidence is the leader's share of the top two: lingua spreads its own values over
     related languages on short text, so only a near tie (about 0.5) means "cannot tell".
     """
-    opinion = detect_lingua.probabilities(" ".join(words))
+    opinion = lingua_backend.probabilities(" ".join(words))
     ranked = sorted(opinion.items(), key=lambda kv: (-kv[1], kv[0]))
     if not ranked or ranked[0][1] <= 0.0:
         return "und", 0.0
