@@ -250,9 +250,12 @@ class Paths:
         return [self.loaded.translator.translate_batch([t], **one) for t in self.tokens]
 
 
-def _timed(fn: Callable[[], Any]) -> float:
-    start = time.perf_counter()
+def _timed(fn: Callable[[], Any], cpu: list[float] | None = None) -> float:
+    """Wall seconds of ``fn()``; its CPU seconds (this process, every thread) appended to ``cpu``."""
+    start, used = time.perf_counter(), time.process_time()
     fn()
+    if cpu is not None:
+        cpu.append(time.process_time() - used)
     return time.perf_counter() - start
 
 
@@ -438,12 +441,13 @@ def bench_size(args: argparse.Namespace, size: str, scratch: Path, measured: dic
         f"Argos batches {ARGOS_BATCH} tokens, intra_threads {options.intra_threads}"
     )
     times: dict[str, list[float]] = {"raw": [], "engine": [], "argos": [], "naive": []}
+    cpu: dict[str, list[float]] = {name: [] for name in times}
     for round_ in range(args.rounds):
-        times["raw"].append(_timed(paths.raw))
-        times["engine"].append(_timed(paths.engine_run))
+        times["raw"].append(_timed(paths.raw, cpu["raw"]))
+        times["engine"].append(_timed(paths.engine_run, cpu["engine"]))
         if round_ < args.naive_rounds:
-            times["argos"].append(_timed(paths.argos_batching))
-            times["naive"].append(_timed(paths.naive))
+            times["argos"].append(_timed(paths.argos_batching, cpu["argos"]))
+            times["naive"].append(_timed(paths.naive, cpu["naive"]))
         print(f"round {round_ + 1}: " + ", ".join(f"{name} {t[-1]:.2f} s" for name, t in times.items() if
                                                   len(t) == round_ + 1), file=sys.stderr, flush=True)
     del paths
@@ -479,8 +483,11 @@ def bench_size(args: argparse.Namespace, size: str, scratch: Path, measured: dic
     for name, label in (("raw", "raw"), ("argos", "Argos batching"), ("naive", "naive")):
         if times[name]:
             ratio = median_ratio(times[name], engine[: len(times[name])])
+            work = median_ratio(cpu[name], cpu["engine"][: len(cpu[name])])
             measured[f"{size}.engine_vs_{name}.speed"] = ratio
-            print(f"engine speed / {label}, median of {len(times[name])} paired ratios: {ratio:.2f}x")
+            measured[f"{size}.engine_vs_{name}.cpu"] = work
+            print(f"engine speed / {label}, median of {len(times[name])} paired ratios: {ratio:.2f}x "
+                  f"(CPU time: {label} / engine {work:.2f}x)")
     return package
 
 

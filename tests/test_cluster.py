@@ -418,3 +418,15 @@ def test_a_signal_that_comes_during_a_finalizer_is_not_lost() -> None:
         assert signal.getsignal(signal.SIGTERM) is stop
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _profiling(dask_worker: Any) -> bool:
+    return "profile" in dask_worker.periodic_callbacks
+
+
+def test_a_local_cluster_runs_without_the_statistical_profiler() -> None:
+    """It samples the running task's stack 100 times a second: CPU a translating worker needs."""
+    from polyglot_news.batch.cluster import _connect
+
+    with _connect("local:1") as client:
+        assert list(client.run(_profiling).values()) == [False]

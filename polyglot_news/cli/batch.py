@@ -144,8 +144,9 @@ class _Progress:
 @click.option("--resume", is_flag=True, help="Skip articles whose output in DIR exists with the same options.")
 @click.option(
     "-j", "--workers", type=click.IntRange(min=1), metavar="N",
-    help="Worker processes for reading and summarizing [default: the cores]; 1 runs in this process. "
-    "Capped at the cores and at the number of articles: more only cost memory.",
+    help="Worker processes that read, summarize and translate, a window at a time [default: the cores]; 1 runs "
+    "in this process. Each holds its own copy of the models. Capped at the cores and at the number of "
+    "articles: more only cost memory.",
 )
 @click.option(
     "--chunk", type=click.IntRange(min=1), default=32, show_default=True, metavar="N",
