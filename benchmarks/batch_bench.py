@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/batch_bench.py [--articles 1000] [--workers 1,2,N] [--dask 2] [--skip-translation]
+    .venv/bin/python benchmarks/batch_bench.py --articles 200 --workers 1,2 --dask 2 --model base --rounds 3 --check
 
 Corpus: ``--articles`` articles written into a temporary folder from the project's own texts
 (``examples/belarus_us_relations.txt``, ``tests/data/minsk_transport_ru.txt`` and articles
@@ -15,21 +16,29 @@ files into a temporary output folder, as ``polyglot-news batch DIR -o OUT`` does
 * **summary**: detect + summarize (``--to none``);
 * **translation**: the same plus translation of headline, summary and references into ru
   through the echo test packages (``echo-en_ru``, ``echo-be_ru``; Russian articles need
-  none), 32 articles per engine call, beam 1. Echo models copy their input, so the guard
-  flags every sentence as "not Russian" and the engine re-decodes it once: a worst case for
-  the translation stage, not a measure of real models.
+  none), 32 articles per engine call (a window), beam 1. Echo models copy their input, so
+  the guard flags every sentence as "not Russian" and the engine re-decodes it once: a worst
+  case for the translation stage, not a measure of real models.
 
-**Dask column** (``--dask N``, needs the ``[dask]`` extra): the same run through
-``run_batch(dask="local:N")`` — a ``distributed.LocalCluster`` of N single-threaded worker
-processes started by the run (its start-up time is printed on its own: the per-worker-start
-cost), every window a task. Its "largest worker" is the largest Dask worker process.
+**Dask column** (``--dask N``, needs the ``[dask]`` extra): the same run on a
+``distributed.LocalCluster`` of N single-threaded worker processes set up as ``--dask local:N``
+sets it up, started by the run (its start-up time is included and printed on its own: the
+per-worker-start cost), every window a task.
 
-Peak memory, read from ``/proc`` (Linux): ``VmHWM`` (peak resident set) of the main process
-and of the largest worker, and the peak sum of ``VmRSS`` over the whole process tree, sampled
-every 50 ms. ``resource.getrusage`` cannot give these here: ``RUSAGE_CHILDREN`` only counts
-children that were waited for (the pool's workers are the forkserver's children, not ours),
-and ``ru_maxrss`` survives ``exec``, so a fresh process reports its parent's peak. The machine
-may be shared: run it when it is quiet, and read the speed-up, not the absolute rate.
+``--model base`` translates English articles with the random-weight Transformer base package
+(``lang_models/build_test_packages.py --benchmark``; ``--max-length`` target tokens a sentence,
+48 by default, beam 4: random weights decode to the limit and every output is flagged and
+re-decoded once by the guard, an upper bound for a real model) and Belarusian ones through
+the echo package. ``--rounds N`` runs every configuration N times, rotating their order; the
+speed-up and CPU ratios printed are medians of the ratios paired within a round, and
+``--check`` compares them with the bands in ``speed_baseline.json``.
+
+CPU time (user and system), minor page faults and peak memory (``VmHWM`` of the largest
+process, the peak sum of ``VmRSS`` over the whole process tree) are read from ``/proc`` for
+the run's whole process tree (``measure.py``: ``getrusage`` misses the pool's workers, which
+are the fork server's children). CPU is also given per article, and for the batch process
+itself (the client: reading, claiming, writing and emitting), the part that does not spread
+over workers. The machine may be shared: read the ratios and the CPU, not the absolute rate.
 """
 
 from __future__ import annotations
@@ -121,7 +130,10 @@ def one_run(corpus: Path, out: Path, workers: int, translate: bool, dask: int = 
         import importlib
 
         dist: Any = importlib.import_module("distributed")  # the optional [dask] extra
-        cluster = dist.LocalCluster(n_workers=dask, threads_per_worker=1, processes=True, dashboard_address=None)
+        from polyglot_news.batch.cluster import LOCAL_CONFIG
+
+        with importlib.import_module("dask").config.set(LOCAL_CONFIG):  # as `--dask local:N` makes it
+            cluster = dist.LocalCluster(n_workers=dask, threads_per_worker=1, processes=True, dashboard_address=None)
         client = dist.Client(cluster)
         client.wait_for_workers(dask)
         cluster_start = time.perf_counter() - start

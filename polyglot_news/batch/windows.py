@@ -51,7 +51,7 @@ class Window:
 
 
 @dataclass(frozen=True)
-class Article:
+class ArticleRef:
     """One article as a worker gets it: the item, its output name and whether it is done already."""
 
     item: Item
@@ -68,7 +68,7 @@ class WindowTask:
     which writes it (a local worker).
     """
 
-    articles: tuple[Article, ...]
+    articles: tuple[ArticleRef, ...]
     options: BatchOptions
     sign: str
     output_dir: Path | None
@@ -157,7 +157,7 @@ class Run:
         runnable = window.runnable()
         if window.skip or not runnable:
             return None
-        articles = tuple(Article(s.item, s.output, s.complete) for s in runnable)
+        articles = tuple(ArticleRef(s.item, s.output, s.complete) for s in runnable)
         output_dir = self.folder.root if self.folder is not None else None
         return WindowTask(articles, options or self.options, self.sign, output_dir, stage)
 

@@ -21,7 +21,7 @@ from typing import Any
 from polyglot_news.batch.inputs import Failure, load_text
 from polyglot_news.batch.options import BatchOptions
 from polyglot_news.batch.outputs import OutputFolder
-from polyglot_news.batch.windows import Article, Done, WindowTask
+from polyglot_news.batch.windows import ArticleRef, Done, WindowTask
 from polyglot_news.document import Summary
 from polyglot_news.errors import EXIT_PARTIAL, OutputError, exit_code_of
 from polyglot_news.pipeline import assemble_digest, summarize_article
@@ -47,7 +47,7 @@ def run_window(task: WindowTask) -> list[Done]:
     return [_done(article, result, outcome, task, folder) for article, result, outcome in triples]
 
 
-def summarize(article: Article, options: BatchOptions) -> Summary | Failure:
+def summarize(article: ArticleRef, options: BatchOptions) -> Summary | Failure:
     """Read and summarize one article; any failure becomes a :class:`Failure`, never a crash."""
     item = article.item
     try:
@@ -83,7 +83,7 @@ def _translate(results: list[Summary | Failure | None], options: BatchOptions) -
 
 
 def _done(
-    article: Article,
+    article: ArticleRef,
     result: Summary | Failure | None,
     outcome: Outcome | Failure | None,
     task: WindowTask,
