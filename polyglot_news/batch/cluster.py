@@ -182,7 +182,28 @@ def run_window_here(task: WindowTask, on_host: dict[str, int] | None = None) -> 
     if not _MALLOC:
         _MALLOC.append(restore_malloc())
     options = _scanned_here(share_cores_here(task.options, on_host or {}))
-    return run_window(dataclasses.replace(task, options=options))
+    return run_window(dataclasses.replace(task, options=options), _still_wanted())
+
+
+def _still_wanted() -> Callable[[], bool]:
+    """Whether the running task is still wanted: once its client is gone the scheduler releases it, and the
+    worker marks it ``cancelled`` while it runs on (a thread cannot be stopped)."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+        key = worker.get_current_task()
+    except (ImportError, ValueError, KeyError):  # not on a Dask worker (a direct call)
+        return lambda: True
+
+    def wanted() -> bool:
+        try:
+            state = worker.state.tasks[key].state
+        except (AttributeError, KeyError):  # forgotten already, or another Dask's layout: judge by presence
+            return key in getattr(getattr(worker, "state", None), "tasks", {key: None})
+        return state not in ("cancelled", "released", "forgotten")
+
+    return wanted
 
 
 _SCANS: dict[tuple[str | None, ...], tuple[Any, ...]] = {}

@@ -28,13 +28,15 @@ from polyglot_news.pipeline import assemble_digest, summarize_article
 from polyglot_news.translation.summaries import Outcome, translate_summaries
 
 
-def run_window(task: WindowTask) -> list[Done]:
+def run_window(task: WindowTask, wanted: Callable[[], bool] | None = None) -> list[Done]:
     """Summarize, translate and render every article of a window; one :class:`Done` each, in order.
 
     A failing article (unreadable, undetectable, no route, flagged under ``strict``) is a failed
     :class:`Done`; it never stops the others. Articles done already (``--resume``) are still
     summarized and translated when the window is translated, so that the others get the batch a
-    clean run gives them, but they are not written again.
+    clean run gives them, but they are not written again. ``wanted`` (with ``task.stage``) is
+    asked before each file is staged: once nobody waits for the window (its client is gone),
+    nothing more is staged.
     """
     options = task.options
     translating = options.translation is not None
@@ -44,7 +46,7 @@ def run_window(task: WindowTask) -> list[Done]:
     outcomes = _translate(summaries, options)
     folder = OutputFolder(task.output_dir, options.fmt, task.sign) if task.output_dir is not None else None
     triples = zip(task.articles, summaries, outcomes, strict=True)
-    return [_done(article, result, outcome, task, folder) for article, result, outcome in triples]
+    return [_done(article, result, outcome, task, folder, wanted) for article, result, outcome in triples]
 
 
 def summarize(article: ArticleRef, options: BatchOptions) -> Summary | Failure:
@@ -88,6 +90,7 @@ def _done(
     outcome: Outcome | Failure | None,
     task: WindowTask,
     folder: OutputFolder | None,
+    wanted: Callable[[], bool] | None = None,
 ) -> Done:
     """One article's :class:`Done`: its digest assembled and rendered (or staged), or why it failed."""
     item, options = article.item, task.options
@@ -113,6 +116,8 @@ def _done(
     text = folder.render(record, digest)
     if not task.stage:
         return Done("ok", notes=notes, flagged=bool(flagged), text=text)
+    if wanted is not None and not wanted():  # an orphan's file would only be litter beside the outputs
+        return Done("failed", Failure(1, "Cancelled", f"{item.id}: the window was cancelled"), notes)
     try:
         staged = folder.stage(article.output, text)
     except OutputError as error:
