@@ -31,6 +31,7 @@ CHECKS: dict[str, list[str]] = {
     "translate base": ["translate_bench.py", "--size", "base", "-n", "100", "--rounds", "3"],
     "translate big": ["translate_bench.py", "--size", "big", "-n", "60", "--rounds", "3", "--naive-rounds", "0",
                       "--cold-rounds", "0"],
+    "translate windows": ["translate_bench.py", "--size", "base", "--windows", "50,1000", "-n", "1000"],
     "batch echo": ["batch_bench.py", "--articles", "1000", "--workers", "1,2", "--dask", "2", "--rounds", "3"],
     "batch base": ["batch_bench.py", "--articles", "200", "--workers", "1,2", "--dask", "2", "--model", "base",
                    "--rounds", "3", "--skip-summary"],

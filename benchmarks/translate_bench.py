@@ -356,7 +356,7 @@ def run_child(args: argparse.Namespace, package: Path, path: str, env: dict[str,
     return result
 
 
-def bench_windows(args: argparse.Namespace, size: str, scratch: Path) -> None:
+def bench_windows(args: argparse.Namespace, size: str, scratch: Path, measured: dict[str, float]) -> None:
     """Peak RSS of translating the same sentences in calls of each window size, each in a fresh process."""
     package = package_dir(args.package, size, scratch)
     options = decode_options(args)
@@ -378,6 +378,8 @@ def bench_windows(args: argparse.Namespace, size: str, scratch: Path) -> None:
         print(f"{window:>17}{mem['seconds']:>10.1f}{mem['peak_mb']:>13.0f}{mem['loaded_mb']:>15.0f}"
               f"{heap['python_mb']:>16.1f}{mem['sha']:>16}")
     if len(peaks) == len(windows) >= 2:
+        measured["windows.peak_rss"] = peaks[-1][0] / peaks[0][0]
+        measured["windows.python_heap"] = peaks[-1][1] / peaks[0][1]
         print(f"{windows[-1]} sentences a call against {windows[0]}: peak RSS {peaks[-1][0] / peaks[0][0]:.2f}x, "
               f"Python heap peak (tracemalloc) {peaks[-1][1] / peaks[0][1]:.2f}x")
 
@@ -539,10 +541,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"ctranslate2 {ctranslate2.__version__}, python {platform.python_version()}")
     sizes = ("base", "big") if args.size == "both" else (args.size,)
     if args.windows:
+        found: dict[str, float] = {}
         with tempfile.TemporaryDirectory(prefix="pn-bench-") as tmp:
             for size in sizes:
-                bench_windows(args, size, Path(tmp) / size)
-        return 0
+                bench_windows(args, size, Path(tmp) / size, found)
+        return check(f"translate_bench --windows {args.windows}", found) if args.check else 0
     measured: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="pn-bench-") as tmp:
         built = [bench_size(args, size, Path(tmp) / size, measured) for size in sizes]
