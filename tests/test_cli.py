@@ -28,7 +28,9 @@ def run(*args: str, stdin: bytes | None = None) -> Result:
 def test_digest_of_the_example_article(example_text: str) -> None:
     result = run("digest", EXAMPLE)
     assert result.exit_code == 0, result.stderr
-    assert all(line.startswith("Note: not translated into ") for line in result.stderr.splitlines())
+    notes = [line for line in result.stderr.splitlines() if line.startswith("Note: ")]
+    assert [n.split(":")[1] for n in notes[:2]] == [" not translated into ru", " not translated into be"]
+    assert notes[2] == "Note: no installed model translates this article. To get one:"
     out = json.loads(result.stdout)
     assert out["schema"] == "polyglot-news/digest/v1"
     assert out["source"]["language"] == "en"
@@ -218,6 +220,34 @@ def test_explicit_target_without_route_exits_8_after_writing(install_packages: A
     out = json.loads(out_file.read_text(encoding="utf-8"))
     assert "summary" in out["translations"]["ru"]
     assert out["translations"]["uk"]["error"].startswith("no route en→uk")
+
+
+# (packages installed, options) -> whether the first-run note says where models come from
+FIRST_RUN_NOTE = [
+    ((), (), True),
+    ((), ("--source-lang", "en"), True),
+    ((), ("--to", "none"), False),
+    (("echo-en_ru",), (), False),  # Russian translated: the note on be's missing route suffices
+    (("echo-ru_be",), (), True),  # a package, but none that this article's language reaches
+]
+
+
+@pytest.mark.parametrize(("packages", "options", "shown"), FIRST_RUN_NOTE)
+def test_first_digest_says_where_models_come_from(
+    packages: tuple[str, ...], options: tuple[str, ...], shown: bool, install_packages: Any
+) -> None:
+    install_packages(*packages)
+    result = run("digest", *options, EXAMPLE)
+    assert result.exit_code == 0, result.stderr
+    note = result.stderr.partition("Note: no installed model translates this article. To get one:\n")[2]
+    assert bool(note) == shown
+    if shown:
+        lines = note.splitlines()
+        assert len(lines) == 3 and all(line.startswith("  ") for line in lines)
+        assert "on a machine with internet, `polyglot-news models fetch en ru`" in lines[0]
+        assert "'Translate into Belarusian'" in lines[1]
+        assert lines[2].endswith("`polyglot-news models install PATH`.")
+    assert "README" not in result.stderr
 
 
 def test_digest_to_none_skips_translation() -> None:

@@ -15,7 +15,8 @@ so a model is loaded once per worker, not per window. Before any article, every 
 reports the packages it sees (names, versions, content hashes); a worker whose models
 differ from the client's stops the run with a :class:`ModelError`.
 
-Needs ``pip install 'polyglot-news[dask]'``; only this module imports Dask.
+Needs the ``dask`` extra (:func:`polyglot_news.version.install_hint` names the command); only this
+module imports Dask.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from polyglot_news.batch.runner import _Run, _Slot, _Window
 from polyglot_news.batch.workers import Task, summarize_task
 from polyglot_news.errors import InputError, ModelError
 from polyglot_news.io import signals_deferred
+from polyglot_news.version import install_hint
 
 WINDOWS_PER_THREAD = 2
 """Windows in flight per worker thread: enough to keep every worker busy, few enough to bound memory."""
@@ -326,7 +328,7 @@ class _connect:  # noqa: N801 - used as a context manager, like a function
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise ValueError("--dask needs Dask: pip install 'polyglot-news[dask]'") from None
+            raise ValueError(f"--dask needs Dask: {install_hint('dask')}") from None
         if isinstance(self.scheduler, Client):
             return self.scheduler
         spec = str(self.scheduler).strip()

@@ -24,6 +24,22 @@ from polyglot_news.cli.options import (
 from polyglot_news.errors import EXIT_PARTIAL, exit_code_of
 
 
+def how_to_get_models(source: str) -> str:
+    """The note after a digest that no installed model could translate: where models come from."""
+    fetch = (
+        f"`polyglot-news models fetch {source} ru` installs the official package"
+        if source == "en"
+        else "`polyglot-news models fetch --list` shows what can be fetched"
+    )
+    return (
+        "Note: no installed model translates this article. To get one:\n"
+        f"  on a machine with internet, {fetch};\n"
+        "  Belarusian has no official package: build one there (see 'Translate into Belarusian' in the docs);\n"
+        "  offline, copy the .argosmodel file (or an installed package's folder) over and run "
+        "`polyglot-news models install PATH`."
+    )
+
+
 @click.command()
 @input_argument
 @detector_option
@@ -88,6 +104,8 @@ def digest(
     )
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
+    if targets is None and not result.translations:
+        click.echo(how_to_get_models(result.source.language), err=True)
     licences = model_licences(models) if fmt == "html" and result.translations else None
     emit(render.digest(result, fmt, licences=licences), output)
     if result.errors:

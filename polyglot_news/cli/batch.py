@@ -106,7 +106,7 @@ class _Progress:
     "--dask", "dask_scheduler", metavar="SCHEDULER",
     help="Run the windows on a Dask cluster: its scheduler address (tcp://host:8786), or local:N for N "
     "worker processes here. Same outputs; --output-dir must be a folder every worker can write. "
-    "Needs pip install 'polyglot-news[dask]'.",
+    "Needs the dask extra (in a checkout: pip install -e '.[dask]').",
 )
 @summary_options
 @target_options

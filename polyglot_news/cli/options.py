@@ -135,11 +135,11 @@ def output_options(default: str, *, pages: bool = False) -> Callable[[F], F]:
 
 
 def detector_option(func: F) -> F:
-    """``--detector langdetect|lingua`` (lingua: ``pip install 'polyglot-news[lingua]'``)."""
+    """``--detector langdetect|lingua`` (lingua: the ``lingua`` extra, see :func:`.version.install_hint`)."""
     return click.option(
         "--detector", type=click.Choice(DETECTORS), default=DEFAULT_DETECTOR, show_default=True,
-        help="Language detector; the Cyrillic model refines either. lingua is an optional extra: "
-        "pip install 'polyglot-news[lingua]'.",
+        help="Language detector; the Cyrillic model refines either. lingua is an optional extra "
+        "(in a checkout: pip install -e '.[lingua]').",
     )(func)
 
 
@@ -186,7 +186,8 @@ def target_options(func: F) -> F:
 
 MODEL_HELP = (
     "Use this installed package (its folder name, or the model it was built from, as `models list` shows) "
-    "for every language pair it serves, whatever the default preference (README: Choosing between packages)."
+    "for every language pair it serves, whatever the default preference (see 'Choosing between packages' "
+    "in the documentation's Manage translation models)."
 )
 
 

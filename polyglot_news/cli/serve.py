@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from polyglot_news.cli.options import decode_options, decoding_options, models_option
+from polyglot_news.version import install_hint
 
 
 @click.command()
@@ -53,7 +54,7 @@ def serve(
     missing = [name for name in ("starlette", "uvicorn") if importlib.util.find_spec(name) is None]
     if missing:
         raise click.UsageError(
-            f"serve needs the serve extra ({', '.join(missing)} missing): pip install 'polyglot-news[serve]'"
+            f"serve needs the serve extra ({', '.join(missing)} missing): {install_hint('serve')}"
         )
     import uvicorn
 

@@ -32,7 +32,7 @@ from polyglot_news.models import hub
 from polyglot_news.models.archive import validate_metadata
 from polyglot_news.models.bundle import card_license, destination_for, spdx, write_package
 from polyglot_news.models.metadata import package_type
-from polyglot_news.version import __version__
+from polyglot_news.version import __version__, install_hint
 
 __all__ = ["ARCHITECTURES", "LANGUAGES", "BuildResult", "build_package", "guess_languages"]
 
@@ -40,9 +40,8 @@ __all__ = ["ARCHITECTURES", "LANGUAGES", "BuildResult", "build_package", "guess_
 #: Linux x86_64 pulls the CUDA build (gigabytes of CUDA wheels).
 TORCH_CPU = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
 BUILD_HINT = (
-    f"on Linux `{TORCH_CPU}` (CPU-only; on macOS/Windows `pip install torch`), then "
-    "`pip install -e '.[build]'` in a checkout (or `pip install 'WHEEL[build]'` with a built "
-    "polyglot_news wheel); or skip torch: fetch or wrap a ready CTranslate2 model"
+    f"on Linux `{TORCH_CPU}` (CPU-only; on macOS/Windows `pip install torch`), then `{{extra}}`; "
+    "or skip torch: fetch or wrap a ready CTranslate2 model"
 )
 
 #: ISO 639-1 code -> (English name, OPUS-MT target token code, NLLB-200 code).
@@ -115,7 +114,8 @@ def _require_build_extras() -> None:
         import torch  # noqa: F401
         import transformers  # noqa: F401
     except ImportError as exc:
-        raise ModelError(f"models build needs {exc.name}: {BUILD_HINT}") from None
+        hint = BUILD_HINT.format(extra=install_hint("build"))
+        raise ModelError(f"models build needs {exc.name}: {hint}") from None
 
 
 def _resolve(source: str, revision: str | None) -> tuple[Path, dict[str, Any]]:
