@@ -1,8 +1,9 @@
 """The version, a leaf: every module that needs it imports it from here; and how to add an extra.
 
 The name ``polyglot-news`` is not published on PyPI, so a hint may never install the project by
-name from an index: that fails, or installs whatever someone registered under the name. :func:`install_hint` gives the command that works from where this
-installation came from: the checkout, the wheel file, or the offline install kit's wheels.
+name from an index: that fails, or installs whatever someone registered under the name.
+:func:`install_hint` gives the command that works from where this installation came from: the
+checkout, the wheel file, or the offline install kit's wheels.
 """
 
 from __future__ import annotations
