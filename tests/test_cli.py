@@ -456,3 +456,45 @@ def test_library_messages_name_parameters_in_python() -> None:
     with pytest.raises(ValueError, match="`source_lang` takes language codes"):
         polyglot_news.summarize_article("Some text here.", source_lang="r u")
 
+
+
+# (the words typed so far, the last one being completed) -> what bash offers
+COMPLETIONS = [
+    (["models", "fe"], ["fetch"]),
+    (["digest", "--fo"], ["--format"]),
+    (["digest", "--format", "ma"], ["markdown"]),
+    (["de"], ["detect"]),
+]
+
+
+@pytest.mark.parametrize(("words", "offered"), COMPLETIONS)
+def test_bash_completion_as_documented(words: list[str], offered: list[str], tmp_path: Path) -> None:
+    """The script docs/reference/cli.md has bash read, run by a real bash."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    script = tmp_path / "complete.bash"
+    written = subprocess.run(["polyglot-news"], env={**env, "_POLYGLOT_NEWS_COMPLETE": "bash_source"},
+                             capture_output=True, text=True, check=True)
+    script.write_text(written.stdout, encoding="utf-8")
+    typed = " ".join(shlex.quote(w) for w in ["polyglot-news", *words])
+    probe = f". {script}\nCOMP_WORDS=({typed}); COMP_CWORD={len(words)}\n_polyglot_news_completion polyglot-news\n"
+    probe += 'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    done = subprocess.run(["bash", "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == offered
+
+
+@pytest.mark.parametrize(("shell", "marker"), [("zsh", "compdef _polyglot_news_completion polyglot-news"),
+                                               ("fish", "complete --no-files --command polyglot-news")])
+def test_zsh_and_fish_scripts_are_written(shell: str, marker: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "_POLYGLOT_NEWS_COMPLETE": f"{shell}_source"}
+    written = subprocess.run(["polyglot-news"], env=env, capture_output=True, text=True, check=True)
+    assert marker in written.stdout

@@ -305,3 +305,11 @@ def test_sample_outputs_are_what_the_code_prints() -> None:
     assert f'"index": {second["index"]}' in schema
     method = re.search(r"\|sum:([a-z0-9.-]+-\d+)\|", digest["signature"])
     assert method is not None and f"|sum:{method.group(1)}|" in schema
+
+
+def test_tutorial_shows_the_first_run_note_as_printed() -> None:
+    printed = CliRunner().invoke(cli, ["digest", str(EXAMPLE)]).stderr
+    note = printed[printed.index("Note: no installed model translates") :]
+    page = (DOCS / "tutorials" / "first-digest.md").read_text(encoding="utf-8")
+    shown = page.split("then where models come from:", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    assert shown == note
