@@ -323,7 +323,8 @@ def install_text(
 This kit installs polyglot-news on a computer that never goes online. It was built for
 {systems}, with Python {', '.join(pythons)}{f'; extras: {", ".join(extras)}' if extras else ''}.
 The computer needs that Python (python.org's installer, or the system's `python3` with its
-`venv` module); nothing else, and no network. Run every command from this folder.
+`venv` module: on Debian and Ubuntu the `python3-venv` package); nothing else, and no network.
+Run every command from this folder.
 
 ## 1. Check the kit
 
