@@ -199,8 +199,6 @@ def build_kit_hint(extra: str) -> str:
 
 
 def _has_setuptools() -> bool:
-    try:
-        import setuptools  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    import importlib.util
+
+    return importlib.util.find_spec("setuptools") is not None
