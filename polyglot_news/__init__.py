@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         RouteError,
     )
     from polyglot_news.pipeline import detect_language, digest, summarize_article, translate_text
+    from polyglot_news.summarize.request import SummaryRequest
     from polyglot_news.translation.request import TranslationRequest
 
 _WHERE = {
@@ -45,6 +46,7 @@ _WHERE = {
         "errors",
     ),
     **dict.fromkeys(("detect_language", "digest", "summarize_article", "translate_text"), "pipeline"),
+    "SummaryRequest": "summarize.request",
     "TranslationRequest": "translation.request",
 }
 
@@ -63,6 +65,7 @@ __all__ = [
     "RouteError",
     "Sentence",
     "Summary",
+    "SummaryRequest",
     "TranslationRequest",
     "__version__",
     "detect_language",

@@ -14,7 +14,9 @@ from polyglot_news.languages import DEFAULT_DETECTOR, check_language_code
 from polyglot_news.parse import parse_article
 from polyglot_news.segment import Tokenizer, split_sentences
 from polyglot_news.signature import Signature
-from polyglot_news.summarize import DEFAULT_METHOD, summarize
+from polyglot_news.summarize.extract import summarize
+from polyglot_news.summarize.methods import DEFAULT_METHOD
+from polyglot_news.summarize.request import SummaryRequest
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.engine import Translated
 from polyglot_news.translation.glossary import Glossary
@@ -40,28 +42,39 @@ def summarize_article(
     sentences: int | None = None,
     ratio: float | None = None,
     detector: str = DEFAULT_DETECTOR,
+    summary: SummaryRequest | None = None,
 ) -> Summary:
-    """Parse, detect (unless ``source_lang`` is given; with ``detector``) and summarize an article.
+    """Parse, detect (unless the source language is given) and summarize an article.
+
+    ``summary`` says how (method, length, source language, detector); the loose keywords build
+    one instead, for callers that predate it. Give one or the other.
 
     Raises:
         InputError: the article has no body text (only a headline, references or boilerplate).
         DetectionError: the language cannot be determined and ``source_lang`` was not given.
-        ValueError: a bad ``source_lang``, ``method``, ``sentences`` or ``ratio``.
+        ValueError: a bad ``source_lang``, ``method``, ``sentences`` or ``ratio``, or both a
+            ``summary`` and loose keywords.
     """
+    request = SummaryRequest.of(
+        summary, method=method, sentences=sentences, ratio=ratio, source_lang=source_lang, detector=detector
+    )
     article = parse_article(text)
     if not any(p.strip() for p in article.paragraphs):
         raise InputError("the article has no body text to summarize (only a headline, references or boilerplate)")
-    source = _source_language(article, source_lang, detector)
+    source = _source_language(article, request.source_lang, request.detector)
     body = split_sentences(article.paragraphs, source.language)
     if not body:
         raise InputError("the article has no body sentences to summarize")
     tokenizer = Tokenizer(source.language)
     chosen = summarize(
-        [s.plain for s in body], source.language, tokenizer, method=method, count=sentences, ratio=ratio
+        [s.plain for s in body], source.language, tokenizer,
+        method=request.method, count=request.sentences, ratio=request.ratio,
     )
-    length = f"r{ratio:g}" if ratio is not None else str(len(chosen))
-    summary = tuple(body[i] for i in chosen)
-    return Summary(article, source, tuple(body), summary, length, cited_references(summary, article.references))
+    summary_sentences = tuple(body[i] for i in chosen)
+    return Summary(
+        article, source, tuple(body), summary_sentences, request.length_label(len(chosen)),
+        cited_references(summary_sentences, article.references),
+    )
 
 
 def digest(
@@ -73,19 +86,22 @@ def digest(
     ratio: float | None = None,
     translation: TranslationRequest | None = None,
     detector: str = DEFAULT_DETECTOR,
+    summary: SummaryRequest | None = None,
 ) -> Digest:
     """Summarize an article, translate it if asked, and return a :class:`Digest`.
 
+    ``summary`` and ``translation`` say how (or the loose keywords build the summary request).
     Translation problems of one target (no route, a broken package) do not stop the others:
     they land in ``Digest.errors`` and as ``translations[lang]["error"]``.
     """
-    result = summarize_article(
-        text, source_lang=source_lang, method=method, sentences=sentences, ratio=ratio, detector=detector
+    request = SummaryRequest.of(
+        summary, method=method, sentences=sentences, ratio=ratio, source_lang=source_lang, detector=detector
     )
+    result = summarize_article(text, summary=request)
     if translation is None:
-        return assemble_digest(result, method)
+        return assemble_digest(result, request.method)
     outcome = translate_summaries([result], translation)[0]
-    return assemble_digest(result, method, outcome)
+    return assemble_digest(result, request.method, outcome)
 
 
 def assemble_digest(result: Summary, method: str, outcome: Outcome | None = None) -> Digest:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import polyglot_news
 from polyglot_news.cli import cli
 from polyglot_news.parse import parse_article
 from polyglot_news.segment import split_sentences
+from polyglot_news.version import install_hint
 
 from .conftest import EXAMPLES, NetworkBlocked
 
@@ -155,6 +157,21 @@ def test_usage_errors_exit_2(args: list[str], message: str) -> None:
     assert result.exit_code == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["summarize", "digest"])
+def test_the_length_is_checked_once_in_the_libraries_words(command: str) -> None:
+    result = run(command, "--sentences", "2", "--ratio", "0.5", EXAMPLE)
+    assert (result.exit_code, result.stderr) == (2, "Error: use --sentences or --ratio, not both\n")
+
+
+@pytest.mark.parametrize("command", ["summarize", "digest"])
+def test_the_detector_reaches_the_summary(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "lingua", None)  # absent, whatever is installed
+    result = run(command, "--detector", "lingua", EXAMPLE)
+    assert result.exit_code == 2
+    assert install_hint("lingua") in result.stderr
+    assert run(command, "--detector", "lingua", "--source-lang", "en", EXAMPLE).exit_code == 0
 
 
 def test_output_file_is_written_atomically_and_kept_on_failure(tmp_path: Path) -> None:

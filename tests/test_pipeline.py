@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,8 @@ def test_digest_of_a_russian_article_keeps_structure() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "part"),
     [
-        ({"sentences": 3}, "|sum:auto.v1-3|"),
-        ({"ratio": 0.4}, "|sum:auto.v1-r0.4|"),
+        ({"sentences": 3}, "|sum:auto.v2-3|"),
+        ({"ratio": 0.4}, "|sum:auto.v2-r0.4|"),
         ({"sentences": 2, "method": "reduction-lead"}, "|sum:reduction-lead-2|"),
     ],
 )
@@ -133,3 +134,33 @@ def test_translate_text_keeps_blank_lines_between_paragraphs(install_packages: C
     text = "\nПервый абзац [1].\n\nВторой абзац.\n\n\nТретий.\n\n"
     result = polyglot_news.translate_text(text, "be", source_lang="ru")
     assert result.text == "Первый абзац [1].\n\nВторой абзац.\n\n\nТретий.\n"
+
+
+def test_a_summary_request_is_the_same_as_its_keywords() -> None:
+    request = polyglot_news.SummaryRequest(method="lead", sentences=2, source_lang="ru")
+    by_value = polyglot_news.digest(RU_ARTICLE, summary=request)
+    by_keywords = polyglot_news.digest(RU_ARTICLE, method="lead", sentences=2, source_lang="ru")
+    assert by_value == by_keywords
+    assert polyglot_news.summarize_article(RU_ARTICLE, summary=request).summary == by_value.summary
+
+
+def test_the_detector_of_a_summary_request_is_the_one_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from polyglot_news.errors import DetectorUnavailableError
+
+    monkeypatch.setitem(sys.modules, "lingua", None)  # absent, whatever is installed
+    with pytest.raises(DetectorUnavailableError, match="lingua"):
+        polyglot_news.digest(RU_ARTICLE, summary=polyglot_news.SummaryRequest(detector="lingua"))
+    assert polyglot_news.digest(RU_ARTICLE).signature.startswith("det:langdetect-")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sentences": 2, "ratio": 0.5}, "use `sentences` or `ratio`, not both"),
+        ({"summary": polyglot_news.SummaryRequest(), "ratio": 0.5}, r"its fields \(`ratio`\), not both"),
+        ({"method": "nope"}, "unknown summary method"),
+    ],
+)
+def test_a_bad_summary_request_is_refused_before_any_work(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        polyglot_news.digest("", **kwargs)  # the empty text is never looked at

@@ -104,6 +104,29 @@ def test_translate_list_auto_html_and_errors(server: str) -> None:
     assert (status, body) == (400, {"error": "Invalid request: missing q parameter"})
 
 
+@pytest.mark.parametrize(
+    ("extra", "status", "expected"),
+    [
+        ({}, 200, "det:langdetect-"),
+        # lingua absent: it was asked for (no install command: the operator's, naming the server's paths)
+        ({"detector": "lingua"}, 400, "the lingua detector is not installed on this server"),
+        ({"detector": "lingua", "source_lang": "en"}, 200, "det:given|"),
+        ({"detector": "guess"}, 400, "Invalid request: unknown detector 'guess'"),
+        ({"sentences": 2, "ratio": 0.5}, 400, "Invalid request: use sentences or ratio, not both"),
+        ({"sentences": "0"}, 400, "Invalid request: sentences must be a whole number >= 1, got 0"),
+        ({"method": "nope"}, 400, "Invalid request: unknown summary method 'nope'"),
+    ],
+)
+def test_digest_takes_the_summary_request(
+    server: str, monkeypatch: pytest.MonkeyPatch, extra: dict[str, Any], status: int, expected: str
+) -> None:
+    monkeypatch.setitem(sys.modules, "lingua", None)  # absent, whatever is installed
+    article = EXAMPLE.read_text(encoding="utf-8")
+    got, _, body = call(f"{server}/digest", {"text": article, "targets": "none", **extra})
+    assert got == status
+    assert expected in (body["signature"] if status == 200 else body["error"])
+
+
 def test_native_api_and_the_page(server: str) -> None:
     article = EXAMPLE.read_text(encoding="utf-8")
     status, _, body = call(f"{server}/digest", {"text": article, "targets": ["ru", "be"]})

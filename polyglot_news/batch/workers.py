@@ -15,28 +15,24 @@ from typing import Any
 from polyglot_news.batch.inputs import Failure, load_text
 from polyglot_news.document import Summary
 from polyglot_news.pipeline import summarize_article
+from polyglot_news.summarize.request import SummaryRequest
 
 
 @dataclass(frozen=True)
 class Task:
-    """One article for a worker: its name for messages, its file or text, the summary settings."""
+    """One article for a worker: its name for messages, its file or text, the summary request."""
 
     name: str
     path: str | None
     text: str | None
-    method: str
-    sentences: int | None
-    ratio: float | None
-    source_lang: str | None
+    summary: SummaryRequest
 
 
 def summarize_task(task: Task) -> Summary | Failure:
     """Read and summarize one article; any failure becomes a :class:`Failure`, never a crash."""
     try:
         text = load_text(task.name, task.path, task.text)
-        return summarize_article(
-            text, source_lang=task.source_lang, method=task.method, sentences=task.sentences, ratio=task.ratio
-        )
+        return summarize_article(text, summary=task.summary)
     except Exception as error:  # one article's failure, whatever it is, must not stop the others
         return Failure.of(error)
 

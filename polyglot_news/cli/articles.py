@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from polyglot_news.cli.options import (
-    check_length,
     decode_options,
     detector_option,
     emit,
@@ -17,6 +16,7 @@ from polyglot_news.cli.options import (
     output_options,
     read_input,
     summary_options,
+    summary_request,
     target_options,
     translation_options,
     translation_request,
@@ -64,11 +64,8 @@ def summarize(
     """Summarize INPUT: the chosen body sentences in source order, citations kept."""
     from polyglot_news import pipeline, render
 
-    check_length(sentences, ratio)
-    result = pipeline.summarize_article(
-        read_input(input, output), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
-        detector=detector,
-    )
+    request = summary_request(method, sentences, ratio, source_lang, detector)
+    result = pipeline.summarize_article(read_input(input, output), summary=request)
     emit(render.summary(result, fmt), output)
 
 
@@ -94,14 +91,11 @@ def digest(
     """
     from polyglot_news import pipeline, render
 
-    check_length(sentences, ratio)
+    summary = summary_request(method, sentences, ratio, source_lang, detector)
     request = translation_request(
         targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens
     )
-    result = pipeline.digest(
-        read_input(input, output), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
-        translation=request, detector=detector,
-    )
+    result = pipeline.digest(read_input(input, output), summary=summary, translation=request)
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
     if targets is None and not result.translations:

@@ -12,9 +12,10 @@ import click
 
 from polyglot_news.cli import streams
 from polyglot_news.cli.options import (
-    check_length,
+    detector_option,
     report_library_errors,
     summary_options,
+    summary_request,
     target_options,
     translation_options,
     translation_request,
@@ -109,6 +110,7 @@ class _Progress:
     "Needs the dask extra (in a checkout: pip install -e '.[dask]').",
 )
 @summary_options
+@detector_option
 @target_options
 @translation_options
 @click.option("-q", "--quiet", is_flag=True, help="Nothing on stderr but an error that stops the run.")
@@ -117,7 +119,7 @@ class _Progress:
 def batch(
     paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
     chunk: int, follow_symlinks: bool, shard: str | None, dask_scheduler: str | None, method: str,
-    sentences: int | None, ratio: float | None, source_lang: str | None, targets: str | None, parts: str,
+    sentences: int | None, ratio: float | None, source_lang: str | None, detector: str, targets: str | None, parts: str,
     models: Path | None, model: str | None, beam_size: int, max_length: int, compute_type: str,
     batch_tokens: int | None, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
 ) -> None:
@@ -160,11 +162,11 @@ def batch(
         raise click.UsageError("--resume needs --output-dir")
     if "-" in paths and len(paths) > 1:
         raise click.UsageError("read either standard input ('-') or paths, not both")
-    check_length(sentences, ratio)
+    summary = summary_request(method, sentences, ratio, source_lang, detector)
     request = translation_request(
         targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens
     )
-    options = B.BatchOptions(method, sentences, ratio, source_lang, request, fmt, strict=strict)
+    options = B.BatchOptions(summary=summary, translation=request, fmt=fmt, strict=strict)
     from_stdin = not paths or paths == ("-",)
     if output_dir is not None and not from_stdin:
         _check_output_dir(output_dir, paths)

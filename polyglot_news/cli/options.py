@@ -21,10 +21,11 @@ from polyglot_news.cli import streams
 from polyglot_news.errors import InputError, PolyglotNewsError, exit_code_of
 from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
 from polyglot_news.render import FORMATS
-from polyglot_news.summarize import DEFAULT_METHOD, METHODS
+from polyglot_news.summarize.methods import DEFAULT_METHOD, METHODS
 from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS, MAX_BEAM_SIZE
 
 if TYPE_CHECKING:
+    from polyglot_news.summarize.request import SummaryRequest
     from polyglot_news.translation.decoding import DecodeOptions
     from polyglot_news.translation.glossary import Glossary
     from polyglot_news.translation.request import TranslationRequest
@@ -150,8 +151,8 @@ def summary_options(func: F) -> F:
             click.option(
                 "--method", type=click.Choice(sorted(METHODS)), default=DEFAULT_METHOD, show_default=True,
                 help=(
-                    "Extractive algorithm ('lead' = the first sentences; 'auto' = Reduction with a lead prior "
-                    "that fades as the summary grows)."
+                    "Extractive algorithm ('lead' = the first sentences; 'auto' = the article's opening for a "
+                    "short summary, Reduction's ranking for a long one, page furniture and repeats left out)."
                 ),
             ),
             click.option(
@@ -312,9 +313,17 @@ def translation_request(
     )
 
 
-def check_length(sentences: int | None, ratio: float | None) -> None:
-    if sentences is not None and ratio is not None:
-        raise click.UsageError("use --sentences or --ratio, not both")
+def summary_request(
+    method: str, sentences: int | None, ratio: float | None, source_lang: str | None, detector: str
+) -> SummaryRequest:
+    """The :class:`SummaryRequest` of ``--method``, ``--sentences``/``--ratio``, ``--source-lang``, ``--detector``.
+
+    Its checks are the library's: a bad value is a ``ValueError`` that :func:`library_errors`
+    reports in the options' words (exit 2).
+    """
+    from polyglot_news.summarize.request import SummaryRequest
+
+    return SummaryRequest(method, sentences, ratio, source_lang, detector)
 
 
 def check_output(source: str, output: str | None) -> None:

@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from polyglot_news.errors import ModelError, PolyglotNewsError
+from polyglot_news.errors import DetectorUnavailableError, ModelError, PolyglotNewsError
 from polyglot_news.serve import libretranslate, native, page
 from polyglot_news.serve.batching import Busy, Engine, TimedOut
 from polyglot_news.serve.config import ServeConfig
@@ -76,6 +76,9 @@ def create_app(config: ServeConfig) -> Starlette:
             except ModelError as error:
                 log.warning("model error: %s", error)
                 return _error(500, f"Cannot translate text: {error}")
+            except DetectorUnavailableError:
+                # Not the install command: it is the operator's to run, and it names the server's paths.
+                return _error(400, f"the {params.get('detector')} detector is not installed on this server")
             except (PolyglotNewsError, ValueError) as error:
                 if isinstance(error, UnicodeError):
                     raise
