@@ -17,7 +17,21 @@ from polyglot_news.lazy import lazy_names
 from polyglot_news.version import __version__
 
 if TYPE_CHECKING:
-    from polyglot_news.document import Article, Detection, Digest, Marker, Reference, Sentence, Summary
+    from polyglot_news.document import (
+        Article,
+        Detection,
+        Digest,
+        GlossaryHit,
+        Marker,
+        ModelUsed,
+        Place,
+        Reference,
+        Sentence,
+        Summary,
+        TextTranslation,
+        Translated,
+        Translation,
+    )
     from polyglot_news.errors import (
         CitationError,
         DetectionError,
@@ -32,7 +46,24 @@ if TYPE_CHECKING:
     from polyglot_news.translation.request import TranslationRequest
 
 _WHERE = {
-    **dict.fromkeys(("Article", "Detection", "Digest", "Marker", "Reference", "Sentence", "Summary"), "document"),
+    **dict.fromkeys(
+        (
+            "Article",
+            "Detection",
+            "Digest",
+            "GlossaryHit",
+            "Marker",
+            "ModelUsed",
+            "Place",
+            "Reference",
+            "Sentence",
+            "Summary",
+            "TextTranslation",
+            "Translated",
+            "Translation",
+        ),
+        "document",
+    ),
     **dict.fromkeys(
         (
             "CitationError",
@@ -56,16 +87,22 @@ __all__ = [
     "Detection",
     "DetectionError",
     "Digest",
+    "GlossaryHit",
     "InputError",
     "Marker",
     "ModelError",
+    "ModelUsed",
     "OutputError",
+    "Place",
     "PolyglotNewsError",
     "Reference",
     "RouteError",
     "Sentence",
     "Summary",
     "SummaryRequest",
+    "TextTranslation",
+    "Translated",
+    "Translation",
     "TranslationRequest",
     "__version__",
     "detect_language",

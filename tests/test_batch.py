@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -405,6 +406,36 @@ def test_output_name(item: Item, fmt: str, expected: str) -> None:
 def test_output_name_refuses_ids_that_name_no_file(spec: str) -> None:
     with pytest.raises(polyglot_news.InputError, match="cannot name an output file"):
         output_name(Item(spec), "json")
+
+
+@pytest.mark.parametrize(
+    ("spec", "shown"),
+    [
+        ("a\nb", "id 'a\\u000Ab' holds U+000A (a control character)"),
+        ("news/\x1b[31mred", "id 'news/\\u001B[31mred' holds U+001B (a control character)"),
+        ("invoice\u202etxt.exe", "id 'invoice\\u202Etxt.exe' holds U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("a\x00b", "holds U+0000"),
+        ("a\u2028b", "holds U+2028 (LINE SEPARATOR)"),
+        ("zero\u200bwidth", "holds U+200B (ZERO WIDTH SPACE)"),
+    ],
+)
+def test_output_name_refuses_ids_with_control_or_formatting_characters(spec: str, shown: str) -> None:
+    with pytest.raises(polyglot_news.InputError, match=re.escape(shown)) as caught:
+        output_name(Item(spec), "json")
+    assert all(c.isprintable() for c in str(caught.value))  # the message shows them escaped
+
+
+def test_a_jsonl_id_with_a_newline_costs_only_its_article(tmp_path: Path) -> None:
+    feed = "".join(
+        json.dumps({"id": ident, "text": article(n)}) + "\n"
+        for n, ident in enumerate(["good", "bad\nname", "evil\u202etxt.exe", "also-good"])
+    )
+    result = run("-o", str(tmp_path / "out"), "--to", "none", "-j", "1", stdin=feed.encode())
+    assert result.exit_code == 7
+    records = lines(result)
+    assert [r["id"] for r in records] == ["good", "bad\nname", "evil\u202etxt.exe", "also-good"]
+    assert [r.get("error", {}).get("code") for r in records] == [None, 3, 3, None]
+    assert sorted(tree(tmp_path / "out")) == ["also-good.json", "good.json"]
 
 
 @pytest.mark.parametrize(

@@ -296,6 +296,39 @@ def test_translate_keeps_markers_after_amounts_and_text_brackets(install_package
     assert " ".join(s["text"] for s in sentences) == text
 
 
+@pytest.mark.parametrize("text", ["[1].", "We met [1].", "[1]. [2]", "Done. [1]", "— [2]!"])
+def test_translate_keeps_a_final_marker_on_its_side_of_the_full_stop(install_packages: Any, text: str) -> None:
+    install_packages("echo-en_ru")  # the echo model copies its input: markers must stand as written
+    result = run("translate", "--to", "ru", "--source-lang", "en", "-", stdin=f"{text}\n".encode())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{text}\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("digest", "--to", "ru", EXAMPLE),
+        ("translate", "--to", "ru", "--source-lang", "en", EXAMPLE),
+        ("batch", "--to", "ru", EXAMPLE),
+        ("models", "list"),
+        ("models", "verify"),
+        ("models", "evaluate", "--source-column", "eng", EXAMPLE),
+    ],
+)
+def test_a_mistyped_models_folder_is_a_usage_error_naming_it(tmp_path: Path, command: tuple[str, ...]) -> None:
+    typo = tmp_path / "modles"
+    result = run(*command, "--models", str(typo))
+    assert (result.exit_code, result.stdout) == (2, "")  # not "No packages" (0), then "no route" (8)
+    assert f"Invalid value for '--models': {typo}: no such folder" in result.stderr
+    assert not typo.exists()
+
+
+def test_a_new_models_folder_is_fine_where_it_is_made(tmp_path: Path) -> None:
+    store = tmp_path / "new-store"
+    assert run("models", "path", "--models", str(store)).stdout == f"{store}\n"
+    assert run("models", "install", "--models", str(store), str(tmp_path / "none.argosmodel")).exit_code == 5
+
+
 def test_translate_without_route_exits_8() -> None:
     result = run("translate", "--to", "be", "--source-lang", "ru", "-", stdin="Просто текст.".encode())
     assert result.exit_code == 8
@@ -314,6 +347,50 @@ def test_wrong_language_is_flagged_and_strict_fails(install_packages: Any, stric
     assert "Note: be: " in result.stderr and "language:ru" in result.stderr
     flags = json.loads(result.stdout)["translations"]["be"]["flags"]
     assert flags and all(f["flags"] == ["language:ru"] for f in flags)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "said"),
+    [
+        ("text", "=== [ru] the article is already in ru: no translation needed\n"),
+        ("markdown", "## [ru] the article is already in ru: no translation needed\n"),
+    ],
+)
+def test_a_target_equal_to_the_source_is_said_once(install_packages: Any, fmt: str, said: str) -> None:
+    install_packages("echo-ru_be")
+    result = run("digest", "--to", "ru,be", "--format", fmt, RU_ARTICLE)
+    assert result.exit_code == 0, result.stderr
+    assert said in result.stdout
+    first = json.loads(run("digest", "--to", "ru", RU_ARTICLE).stdout)["summary"][0]["text"]
+    assert result.stdout.count(first) == 2  # the digest and the be column, not a third time for ru
+
+
+MISMATCH = "the text reads as en (confidence 1.00), not be as its source language was given"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "warned"),
+    [
+        (("digest", "--source-lang", "be", "--to", "ru"), 0, True),  # warned, still written
+        (("digest", "--source-lang", "be", "--to", "ru", "--strict"), 4, True),  # refused before translating
+        (("digest", "--source-lang", "en", "--to", "ru", "--strict"), 7, False),  # right: only the echo's flags
+        (("digest", "--source-lang", "be", "--to", "none"), 0, False),  # nothing translated: not checked
+        (("translate", "--source-lang", "be", "--to", "ru"), 0, True),
+        (("translate", "--source-lang", "be", "--to", "ru", "--strict"), 4, True),
+    ],
+)
+def test_a_source_language_the_text_contradicts_is_warned_and_refused_under_strict(
+    install_packages: Any, args: tuple[str, ...], code: int, warned: bool
+) -> None:
+    install_packages("echo-en_ru", "echo-be_ru")
+    result = run(*args, EXAMPLE)
+    assert result.exit_code == code, result.stderr
+    assert (MISMATCH in result.stderr) is warned
+    if code == 4:
+        assert result.stdout == ""
+        assert result.stderr.startswith(f"Error: {MISMATCH}") and "--strict refuses it" in result.stderr
+    elif warned:
+        assert f"Note: {MISMATCH}" in result.stderr and result.stdout
 
 
 def test_translate_reports_flags_on_stderr(install_packages: Any) -> None:
@@ -456,7 +533,7 @@ def test_model_option_forces_a_package(
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["digest", "--to", "none", "-"], "Short.", "Error: cannot tell the article's language"),
+        (["digest", "--to", "none", "-"], "Ok.", "Error: cannot tell the article's language"),
         (["summarize", "--source-lang", "xx!", "-"], "Some text here.", "Error: --source-lang takes language codes"),
         (["translate", "--to", "ru", "--source-lang", "r u", "-"], "Some text.", "Error: --source-lang takes"),
     ],
@@ -469,7 +546,7 @@ def test_library_messages_name_options_on_the_command_line(args: list[str], stdi
 
 def test_library_messages_name_parameters_in_python() -> None:
     with pytest.raises(polyglot_news.DetectionError, match="set `source_lang` to its code"):
-        polyglot_news.digest("Short.")
+        polyglot_news.digest("Ok.")
     with pytest.raises(ValueError, match="`source_lang` takes language codes"):
         polyglot_news.summarize_article("Some text here.", source_lang="r u")
 

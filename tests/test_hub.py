@@ -152,7 +152,7 @@ def test_fetched_package_translates_with_the_prefix(
     import dataclasses
 
     from polyglot_news.translation.decoding import DecodeOptions
-    from polyglot_news.translation.engine import build_translator
+    from polyglot_news.translation.engine import ArgosTranslator, build_translator
 
     from .helpers import Spy, marked_sentences
 
@@ -160,8 +160,9 @@ def test_fetched_package_translates_with_the_prefix(
     (package,) = fetcher.fetch("en", "be", catalog=_catalog(tmp_path))
     options = DecodeOptions(beam_size=1, max_decoding_length=40, retry=False, intra_threads=1)
     translator = build_translator([package.path], options, targets=["be"])
-    spy = Spy(translator.package.translator)  # type: ignore[attr-defined]
-    translator.package = dataclasses.replace(translator.package, translator=spy)  # type: ignore[attr-defined]
+    assert isinstance(translator, ArgosTranslator)
+    spy = Spy(translator.package.translator)
+    translator.package = dataclasses.replace(translator.package, translator=spy)
     results = translator.translate(marked_sentences("The minister met the envoy [1]."))
     assert spy.calls[0]["batch"][0][0] == ">>bel<<"
     assert [m.text for m in results[0].sentence.markers] == ["[1]"]
@@ -512,7 +513,7 @@ def test_progress_bars_only_when_asked(
     stand_in: Callable[..., StandInHub], ct2_files: dict[str, bytes], tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, progress: bool,
 ) -> None:  # fmt: skip
-    """The CLI asks for them when stderr is a terminal; the library never prints otherwise."""
+    """``progress=True``: the client's own bars; otherwise the library never prints."""
     monkeypatch.setenv("TQDM_POSITION", "-1")  # the client's switch: bars even without a terminal
     stand_in({REPO: Repo(ct2_files, commit=COMMIT)})
     fetcher.fetch("en", "be", catalog=_catalog(tmp_path), progress=progress)
@@ -520,3 +521,53 @@ def test_progress_bars_only_when_asked(
     assert captured.out == ""
     assert ("model.bin" in captured.err and "100%" in captured.err) is progress
     assert captured.err == "" or progress
+
+
+def test_fetch_tells_its_progress_file_by_file(
+    stand_in: Callable[..., StandInHub], ct2_files: dict[str, bytes], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    stand_in({REPO: Repo(ct2_files, commit=COMMIT)})
+    told: list[tuple[str, int, int | None]] = []
+    fetcher.fetch("en", "be", catalog=_catalog(tmp_path), progress=lambda *update: told.append(update))
+    assert capsys.readouterr() == ("", "")  # the library tells; it prints nothing
+    size = len(ct2_files["model.bin"])
+    model = [(done, total) for name, done, total in told if name == "model.bin"]
+    assert model[-1] == (size, size) and [d for d, _ in model] == sorted(d for d, _ in model)
+    assert {name for name, _, _ in told} <= set(ct2_files)
+
+
+def test_fetch_shows_progress_on_a_terminal_and_never_on_stdout(
+    stand_in: Callable[..., StandInHub], ct2_files: dict[str, bytes], tmp_path: Path
+) -> None:
+    """The command as a user runs it, stderr a terminal (a pseudo-terminal here), stdout a pipe."""
+    import os
+    import pty
+
+    hub = stand_in({REPO: Repo(ct2_files, commit=COMMIT)})
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("HF_")},
+        "HF_ENDPOINT": hub.url, "HF_HOME": str(tmp_path / "hf-home"), "HF_HUB_DISABLE_TELEMETRY": "1",
+        "POLYGLOT_NEWS_CATALOG": str(_catalog(tmp_path)), "POLYGLOT_NEWS_MODELS": str(tmp_path / "store"),
+    }  # fmt: skip
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "polyglot_news", "models", "fetch", "en", "be"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, env=env) as proc:
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal is closed once the command exits
+                break
+            if not chunk:
+                break
+            shown += chunk
+        stdout = proc.stdout.read() if proc.stdout else b""
+    os.close(leader)
+    assert (proc.returncode, stdout) == (0, b"")
+    terminal = shown.decode()
+    size = len(ct2_files["model.bin"]) / 1e6
+    assert f"\rdownloading model.bin: {size:.1f} of {size:.1f} MB (100 %)" in terminal
+    assert "config.json" not in terminal  # small files get no line
+    assert "Installed en→{be,ru} 1.0" in terminal

@@ -227,7 +227,7 @@ def run_window(
             o = options
             task = Task(
                 str(item.id), str(item.path) if item.path is not None else None, item.text,
-                o.summary,
+                o.summary, item.input_format,
             )
             done: Future[Any] = Future()
             done.set_result(summarize_task(task))

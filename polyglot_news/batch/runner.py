@@ -229,7 +229,7 @@ class _Run:
             item = slot.item
             task = Task(
                 str(item.id), str(item.path) if item.path is not None else None, item.text,
-                o.summary,
+                o.summary, item.input_format,
             )
             try:
                 slot.future = executor.submit(summarize_task, task)

@@ -13,25 +13,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from polyglot_news.batch.inputs import Failure, load_text
-from polyglot_news.document import Summary
+from polyglot_news.document import Article, Summary
 from polyglot_news.pipeline import summarize_article
 from polyglot_news.summarize.request import SummaryRequest
 
 
 @dataclass(frozen=True)
 class Task:
-    """One article for a worker: its name for messages, its file or text, the summary request."""
+    """One article for a worker: its name for messages, its file or text, the summary request.
+
+    ``text`` may be the article a feed item already is; ``input_format`` says how to read the file.
+    """
 
     name: str
     path: str | None
-    text: str | None
+    text: str | Article | None
     summary: SummaryRequest
+    input_format: str = "auto"
 
 
 def summarize_task(task: Task) -> Summary | Failure:
     """Read and summarize one article; any failure becomes a :class:`Failure`, never a crash."""
     try:
-        text = load_text(task.name, task.path, task.text)
+        text = load_text(task.name, task.path, task.text, task.input_format)
         return summarize_article(text, summary=task.summary)
     except Exception as error:  # one article's failure, whatever it is, must not stop the others
         return Failure.of(error)

@@ -20,11 +20,13 @@ import click
 from polyglot_news.cli import streams
 from polyglot_news.errors import InputError, PolyglotNewsError, exit_code_of
 from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
+from polyglot_news.readers.sources import INPUT_FORMATS
 from polyglot_news.render import FORMATS
 from polyglot_news.summarize.methods import DEFAULT_METHOD, METHODS
 from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS, MAX_BEAM_SIZE
 
 if TYPE_CHECKING:
+    from polyglot_news.document import Article
     from polyglot_news.summarize.request import SummaryRequest
     from polyglot_news.translation.decoding import DecodeOptions
     from polyglot_news.translation.glossary import Glossary
@@ -107,6 +109,20 @@ def _stack(options: list[Callable[[F], F]], func: F) -> F:
 
 def input_argument(func: F) -> F:
     return click.argument("input", default="-", metavar="[INPUT]")(func)
+
+
+INPUT_FORMAT_HELP = (
+    "What INPUT is: plain text, a saved web page (main text, headline, citation superscripts and "
+    "notes list kept), a feed (batch only) or a Word .docx (footnotes and endnotes kept). "
+    "auto: by the file's extension, else by its first bytes (standard input too)."
+)
+
+
+def input_format_option(func: F) -> F:
+    """``--input-format auto|text|html|feed|docx`` (declared here only)."""
+    return click.option(
+        "--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True, help=INPUT_FORMAT_HELP,
+    )(func)
 
 
 PAGE_FORMATS = ("html",)
@@ -206,9 +222,22 @@ def models_option(param: str = "models") -> Callable[[F], F]:
     )
 
 
+_CREATES_STORE = ("path", "install", "fetch", "build")
+"""Commands for which a --models folder that does not exist yet is fine (they create it, or print it)."""
+
+
 def _env_store(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """Give $POLYGLOT_NEWS_MODELS the same check (and message) as --models (`models path` excepted)."""
+    """Give $POLYGLOT_NEWS_MODELS the same check (and message) as --models (`models path` excepted).
+
+    A --models folder that does not exist is a usage error for a command that only reads the
+    store (a typo would otherwise read as an empty store: "no route").
+    """
     env = os.environ.get("POLYGLOT_NEWS_MODELS")
+    if value is not None and not value.exists() and ctx.command.name not in _CREATES_STORE:
+        raise click.BadParameter(
+            f"{value}: no such folder; a store is made by `polyglot-news models install --models DIR FILE`",
+            ctx, param,
+        )
     if value is not None or not env or ctx.command.name == "path":
         return value
     try:
@@ -342,19 +371,30 @@ def check_output(source: str, output: str | None) -> None:
         raise InputError(f"{output}: the output is the input file {source}; choose another --output")
 
 
-def read_input(source: str, output: str | None = None) -> str:
-    """The article at ``source`` (``-``: stdin), with a hint when stdin is a terminal.
+def read_data(source: str, output: str | None = None) -> tuple[str, bytes]:
+    """The name and bytes at ``source`` (``-``: stdin), with a hint when stdin is a terminal.
 
-    ``output`` (the command's ``--output``) must not be the same file.
+    ``output`` (the command's ``--output``) must not be the same file. At most one byte more
+    than the largest input any reader takes is read.
     """
-    from polyglot_news.io import read_article
+    from polyglot_news.io import read_bytes
+    from polyglot_news.readers.sources import MAX_INPUT_BYTES
 
     check_output(source, output)
     if source == "-" and streams.stdin_closed():
         raise InputError("<stdin>: standard input is closed")
     if source == "-" and sys.stdin is not None and sys.stdin.isatty():
         click.echo("Reading the article from standard input (end with Ctrl-D)…", err=True)
-    return read_article(source)
+    name = "<stdin>" if source == "-" else source
+    return name, read_bytes(source, max_bytes=MAX_INPUT_BYTES, name=name)
+
+
+def read_input(source: str, output: str | None = None, input_format: str = "auto") -> str | Article:
+    """The article at ``source`` (``-``: stdin): its text, or the article a page or Word file holds."""
+    from polyglot_news.readers.sources import read_input as read_source
+
+    name, data = read_data(source, output)
+    return read_source(data, name, input_format)
 
 
 def emit(text: str, output: str | None) -> None:

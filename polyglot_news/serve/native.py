@@ -6,8 +6,10 @@ from typing import Any
 
 from polyglot_news.serve.batching import Engine
 from polyglot_news.serve.config import ServeConfig
-from polyglot_news.serve.requests import ApiError, text_param
+from polyglot_news.serve.requests import ApiError, fraction, text_param, whole_number
 from polyglot_news.version import __version__
+
+MAX_SENTENCES = 1000
 
 
 async def digest(params: dict[str, Any], config: ServeConfig, engine: Engine) -> tuple[Any, str]:
@@ -33,8 +35,7 @@ async def digest(params: dict[str, Any], config: ServeConfig, engine: Engine) ->
         result = pipeline.digest(text, summary=summary, translation=request)
         if fmt == "json":
             return result.to_dict() | {"notes": list(result.notes)}, fmt
-        licences = _licences(config) if fmt == "html" else None
-        return render.digest(result, fmt, licences=licences), fmt
+        return render.digest(result, fmt), fmt
 
     return await engine.run(run)
 
@@ -65,7 +66,7 @@ def _summary(params: dict[str, Any]) -> Any:
 
     try:
         return SummaryRequest.of(
-            None, sentences=_number(params, "sentences", int), ratio=_number(params, "ratio", float),
+            None, sentences=whole_number(params, "sentences", None, MAX_SENTENCES), ratio=fraction(params, "ratio"),
             **{name: text_param(params, name) or None for name in ("method", "source_lang", "detector")},
         )
     except ValueError as error:
@@ -97,20 +98,3 @@ def _request(params: dict[str, Any], config: ServeConfig) -> Any:
     )
 
 
-def _number(params: dict[str, Any], name: str, kind: type[int] | type[float]) -> Any:
-    value = params.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, f"Invalid request: {name} parameter is not a number") from None
-
-
-def _licences(config: ServeConfig) -> dict[str, str | None]:
-    from polyglot_news.models.store import list_packages
-
-    return {
-        (p.info.title or p.name): p.info.license
-        for p in list_packages(config.models)
-    }
