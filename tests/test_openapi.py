@@ -22,8 +22,9 @@ referencing = pytest.importorskip("referencing")
 
 from starlette.routing import Route  # noqa: E402
 
-from polyglot_news.serve.app import create_app, running  # noqa: E402
+from polyglot_news.serve.app import create_app  # noqa: E402
 from polyglot_news.serve.config import ServeConfig  # noqa: E402
+from polyglot_news.serve.server import running  # noqa: E402
 from polyglot_news.version import __version__  # noqa: E402
 
 from .conftest import EXAMPLES  # noqa: E402
@@ -51,14 +52,17 @@ REQUESTS: list[tuple[str, str, Any, int]] = [
      200),
     ("POST", "/translate", {"q": "<p>Minsk [1]</p>", "source": "en", "target": "ru", "format": "html", "api_key": KEY},
      200),
+    ("POST", "/translate", {"q": "Minsk [1].", "source": "en", "target": "ru", "alternatives": 2, "api_key": KEY}, 200),
     ("POST", "/translate", {"q": "x", "source": "en", "target": "xx", "api_key": KEY}, 400),
     ("POST", "/translate", {"q": "x", "source": "en", "target": "ru", "api_key": "wrong"}, 403),
     ("POST", "/detect", {"q": ARTICLE, "api_key": KEY}, 200),
     ("POST", "/detect", {"q": "Hi.", "api_key": KEY}, 200),
     ("POST", "/detect", {"api_key": KEY}, 400),
-    ("GET", f"/languages?api_key={KEY}", None, 200),
-    ("POST", "/languages", {"api_key": KEY}, 200),
-    ("GET", "/languages", None, 403),
+    ("GET", "/languages", None, 200),
+    ("POST", "/languages", {}, 200),
+    ("GET", "/frontend/settings", None, 200),
+    ("POST", "/suggest", {"q": "x", "s": "y", "source": "en", "target": "ru"}, 403),
+    ("GET", "/download_file/no-such-file", None, 404),
     ("POST", "/digest", {"text": ARTICLE, "api_key": KEY}, 200),
     ("POST", "/digest", {"text": ARTICLE, "targets": "ru,uk", "parts": "headline,summary,full", "api_key": KEY}, 200),
     ("POST", "/digest", {"text": ARTICLE, "targets": "none", "sentences": "2", "api_key": KEY}, 200),
@@ -74,6 +78,30 @@ def _registry(document: dict[str, Any]) -> Any:
     spec = referencing.jsonschema.DRAFT202012
     resource = referencing.Resource.from_contents(document, default_specification=spec)
     return referencing.Registry().with_resource(BASE, resource)
+
+
+def _upload(url: str, name: str, data: bytes, fields: dict[str, str]) -> tuple[int, dict[str, str], Any]:
+    """A multipart/form-data POST with one file and text fields (the API key among them)."""
+    import urllib.error
+    import urllib.request
+
+    boundary = "polyglot-news-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in {**fields, "api_key": KEY}.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        f"Content-Type: text/plain\r\n\r\n".encode() + data + b"\r\n"
+    )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, dict(response.headers), json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), json.loads(error.read())
 
 
 def _pointer(*parts: str) -> str:
@@ -122,7 +150,7 @@ def test_every_answer_matches_the_description(server: str) -> None:
     registry = _registry(document)
     seen: set[tuple[str, str, int]] = set()
     for method, target, body, expected in REQUESTS:
-        path = target.split("?", 1)[0]
+        path = "/download_file/{name}" if target.startswith("/download_file/") else target.split("?", 1)[0]
         got, headers, answer = call(f"{server}{target}", body, method=method)
         assert got == expected, (method, target, got, answer)
         pointer, described = _answer(document, path, method, got)
@@ -135,9 +163,19 @@ def test_every_answer_matches_the_description(server: str) -> None:
         errors = [f"{list(e.absolute_path)}: {e.message[:200]}" for e in check.iter_errors(answer)]
         assert errors == [], (method, target)
         seen.add((path, method, got))
+    # A file: uploaded as multipart, then downloaded from the address the answer gives.
+    got, _, answer = _upload(f"{server}/translate_file", "note.txt", b"Minsk [1].\n", {"source": "en", "target": "ru"})
+    assert got == 200
+    pointer, described = _answer(document, "/translate_file", "POST", 200)
+    check = jsonschema.Draft202012Validator({"$ref": f"{BASE}{pointer}/content/application~1json/schema"},
+                                            registry=registry)
+    assert list(check.iter_errors(answer)) == []
+    got, headers, _ = call(answer["translatedFileUrl"])
+    assert got == 200 and headers["content-type"].split(";")[0] in _answer(document, "/download_file/{name}", "GET",
+                                                                            200)[1]["content"]
     assert {(p, m) for p, m, _ in seen} >= {
         ("/translate", "POST"), ("/detect", "POST"), ("/languages", "GET"), ("/digest", "POST"), ("/models", "GET"),
-        ("/health", "GET"),
+        ("/health", "GET"), ("/frontend/settings", "GET"), ("/suggest", "POST"),
     }
 
 
