@@ -114,6 +114,9 @@ DOCUMENTS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("digest-v1", ("echo-en_ru",), ("digest", "--to", "ru,uk", EXAMPLE)),  # uk: no route, exit 8
     ("detection", (), ("detect", "--format", "json", EXAMPLE)),
     ("detection", (), ("detect", "--format", "json", str(ARTICLES / "be_library_reopens.txt"))),
+    ("detection", (), ("detect", "--format", "json", str(EXAMPLES / "letter.docx"))),
+    ("digest-v1", ECHO, ("digest", "--to", "ru", str(EXAMPLES / "page.html"))),
+    ("translation", ECHO, ("translate", "--format", "json", "--no-markup", "--to", "ru", str(EXAMPLES / "page.html"))),
     ("summary-v1", (), ("summarize", "--format", "json", "--ratio", "0.3", EXAMPLE)),
     ("translation", ECHO, ("translate", "--format", "json", "--to", "be", "--glossary",
                            str(EXAMPLES / "glossary.tsv"), EXAMPLE)),
@@ -166,6 +169,10 @@ def test_batch_records_match_their_schema(install_packages: Callable[..., None],
     records = [json.loads(line) for line in lines]
     assert [("digest" in r, "error" in r) for r in records] == [(True, False)] * 3 + [(False, True)] * 2
     assert records[0]["desk"] == "city"
+    if (EXAMPLES / "feeds").is_dir():  # feed items: their link, published, author and feed passed through
+        feeds = run("batch", "--to", "none", "-j", "1", "--glob", "*.xml", str(EXAMPLES / "feeds"), codes=(0, 7))
+        records += [json.loads(line) for line in feeds.splitlines()]
+        assert any("link" in r for r in records)
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "story.txt").write_text(Path(EXAMPLE).read_text(encoding="utf-8"), encoding="utf-8")
