@@ -143,7 +143,8 @@ def test_install_page_never_reaches_an_index() -> None:
     installs = [line for line in text.splitlines() if "pip install" in line]
     assert len(installs) == 2 and all("--no-index --find-links wheels" in line for line in installs)
     assert all("polyglot-news[eval]==0.1.0" in line for line in installs)
-    assert "Linux x86-64 (glibc 2.28 or later), Windows x86-64" in text and "Python 3.11" in text
+    assert "\n- Linux x86-64, glibc 2.28 or later\n- Windows x86-64\n" in text
+    assert "Python\n3.11 with the extras eval" in text
     assert "index-url" not in text and "http" not in text
 
 

@@ -312,16 +312,18 @@ def install_text(
 ) -> str:
     """INSTALL.md: one page, the exact offline commands for each system (``targets``: key -> oldest system)."""
     spec = f"polyglot-news[{','.join(extras)}]=={version}" if extras else f"polyglot-news=={version}"
-    systems = ", ".join(f"{PLATFORMS[key].title} ({floor})" if floor else PLATFORMS[key].title
-                        for key, floor in targets.items())
+    systems = "\n".join(f"- {PLATFORMS[key].title}{f', {floor}' if floor else ''}" for key, floor in targets.items())
     model_step = (
         f"The kit holds {len(models)} model package(s): {', '.join(models)}."
         if models else "The kit holds no model package: install the .argosmodel files you were given the same way."
     )
     return f"""# Installing polyglot-news {version} offline
 
-This kit installs polyglot-news on a computer that never goes online. It was built for
-{systems}, with Python {', '.join(pythons)}{f'; extras: {", ".join(extras)}' if extras else ''}.
+This kit installs polyglot-news on a computer that never goes online. It was built for Python
+{', '.join(pythons)}{f' with the extras {", ".join(extras)}' if extras else ''}, on:
+
+{systems}
+
 The computer needs that Python (python.org's installer, or the system's `python3` with its
 `venv` module: on Debian and Ubuntu the `python3-venv` package); nothing else, and no network.
 Run every command from this folder.
