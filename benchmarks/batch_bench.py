@@ -9,6 +9,8 @@ Corpus: ``--articles`` articles written into a temporary folder from the project
 (``examples/belarus_us_relations.txt``, ``tests/data/minsk_transport_ru.txt`` and articles
 assembled from ``lang_models/testdata/{en,ru,be}.txt``), each with a small variation (a numbered
 headline, rotated sentences, a different citation), so no two are identical. No eval-dev text.
+``--corpus long``: BBC/CNN-length stories read from eval-dev at run time (``$POLYGLOT_NEWS_EVAL_DEV``
+or ``../shared/eval-dev``), cycled, into the temporary folder only.
 
 Two settings, each run once per worker count in a fresh process (``run_batch`` writing JSON
 files into a temporary output folder, as ``polyglot-news batch DIR -o OUT`` does):
@@ -152,6 +154,38 @@ def one_run(corpus: Path, out: Path, workers: int, translate: bool, dask: int = 
             "cluster_start": cluster_start}
 
 
+LONG_SOURCES = (  # eval-dev files of whole news stories (BBC/CNN length), read at run time only
+    "a_summ/bbc_news_summary_55.jsonl", "a_summ/cnndm_frank_en.jsonl", "a_summ/cnn_dailymail_20.jsonl",
+    "a_summ/xlsum_en_15.jsonl", "d_ru_summ/xlsum_ru_uk_30.jsonl",
+)
+
+
+def eval_dev() -> Path:
+    """The eval-dev folder: ``$POLYGLOT_NEWS_EVAL_DEV`` or ``../shared/eval-dev`` beside the repo."""
+    env = os.environ.get("POLYGLOT_NEWS_EVAL_DEV")
+    return Path(env) if env else ROOT.parent / "shared" / "eval-dev"
+
+
+def write_long_corpus(folder: Path, count: int) -> int:
+    """``--corpus long``: ``count`` long news stories from eval-dev (BBC, CNN/Daily Mail, XL-Sum; en,
+    ru, uk), cycled, each numbered in its headline; written only into the temporary ``folder``."""
+    stories = []
+    for name in LONG_SOURCES:
+        with (eval_dev() / name).open(encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                stories.append(((row.get("title") or "News story").strip(), row["article"].strip()))
+    size = 0
+    for n in range(count):
+        title, article = stories[n % len(stories)]
+        path = folder / f"batch{n // 100:02d}" / f"article{n:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = f"{title} (#{n})\n{article}\n".encode()
+        path.write_bytes(data)
+        size += len(data)
+    return size
+
+
 def install_models(base: Path, model: str) -> None:
     """Build and install the translation packages into the store ``POLYGLOT_NEWS_MODELS`` names."""
     from lang_models.build_test_packages import build, build_benchmark_package
@@ -181,6 +215,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1, help="paired rounds (configurations rotated each round)")
     parser.add_argument("--check", action="store_true",
                         help="compare the paired ratios with their bands in speed_baseline.json (exit 1 outside)")
+    parser.add_argument("--corpus", choices=("project", "long"), default="project",
+                        help="the project's own short articles, or long stories from eval-dev (never committed)")
     parser.add_argument("--one", nargs=7, metavar=("CORPUS", "OUT", "WORKERS", "TRANSLATE", "DASK", "MODEL", "LEN"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -199,7 +235,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="batch-bench-") as tmp:
         base = Path(tmp)
         env = dict(os.environ, POLYGLOT_NEWS_MODELS=str(base / "models"), ARGOS_PACKAGES_DIR=str(base / "argos"))
-        size = write_corpus(base / "corpus", args.articles)
+        size = (write_long_corpus if args.corpus == "long" else write_corpus)(base / "corpus", args.articles)
         print(f"corpus: {args.articles} articles, {size / 1024:.0f} KiB; cores: {cores}; load average "
               f"{os.getloadavg()[0]:.1f}; {args.rounds} round(s), configurations rotated each round")
         settings = ([] if args.skip_summary else [("summary", False)]) + (

@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     git worktree add /tmp/before 0b08556        # e.g. main before issue 13's speed work
-    .venv/bin/python benchmarks/batch_vs.py /tmp/before [--articles 300] [--rounds 3] [--unique]
+    .venv/bin/python benchmarks/batch_vs.py /tmp/before [--articles 300] [--rounds 3] [--unique] [--corpus long]
 
 Both trees run ``python -m polyglot_news batch CORPUS -o OUT -j 1`` with this venv's
 dependencies (``PYTHONPATH`` picks the tree), on the corpus of ``batch_bench.py`` (the project's
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from batch_bench import TRANSLATION_PACKAGES, write_corpus  # noqa: E402
+from batch_bench import TRANSLATION_PACKAGES, write_corpus, write_long_corpus  # noqa: E402
 
 
 def timed(tree: Path, args: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -75,12 +75,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--unique", action="store_true", help="no sentence repeats across articles")
+    parser.add_argument("--corpus", choices=("project", "long"), default="project",
+                        help="batch_bench's corpus: the project's own short articles, or long stories from eval-dev")
     args = parser.parse_args()
     trees = {"before": args.before.resolve(), "after": ROOT}
     with tempfile.TemporaryDirectory(prefix="batch-vs-") as tmp:
         base = Path(tmp)
         env = dict(os.environ, POLYGLOT_NEWS_MODELS=str(base / "models"), ARGOS_PACKAGES_DIR=str(base / "argos"))
-        write_corpus(base / "corpus", args.articles)
+        (write_long_corpus if args.corpus == "long" else write_corpus)(base / "corpus", args.articles)
         if args.unique:
             make_unique(base / "corpus")
         os.environ.update(env)

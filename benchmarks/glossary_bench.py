@@ -56,7 +56,8 @@ from polyglot_news.translation import glossary as gl
 from polyglot_news.translation import postedit as pe
 from polyglot_news.translation.postedit import apply
 from polyglot_news.translation.decoding import DecodeOptions
-from polyglot_news.translation.engine import Translated, build_translator
+from polyglot_news.document import Translated
+from polyglot_news.translation.engine import build_translator
 
 GLOSSARY = """\
 # Benchmark glossary: source term, Russian, Belarusian (the newsroom's spellings).

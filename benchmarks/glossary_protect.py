@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from polyglot_news.citations import BRACKET_GROUP
-from polyglot_news.document import GlossaryHit, Sentence
-from polyglot_news.translation.engine import Translated
+from polyglot_news.document import GlossaryHit, Sentence, Translated
 from polyglot_news.translation.glossary import Glossary, Rule
 from polyglot_news.translation.postedit import _CYRILLIC, _ENDINGS, _rewrite, _source_matches, _stem
 

@@ -11,8 +11,18 @@ prints one table, a row per detector (an abstention counts as a miss):
 Columns: accuracy on be, ru, uk short (<= 60 chars) and longer items, en, mk and bg short, all
 20 languages, be/ru/uk together, then the abstentions (``und``) and the milliseconds per item.
 ``--detail`` adds the per-language x per-length table of detect(), ``--errors`` lists its misses.
+``--memory`` runs detect(detector="lingua") with lingua asked about all its 75 languages and about
+those the detector can name, each in fresh processes over the items: accuracy and peak RSS.
 
-    .venv/bin/python benchmarks/langid_eval.py [--items FILE.jsonl] [--detail] [--errors]
+``--short`` adds a table of short text built from eval-dev at run time: headlines and sentences
+of up to 60 characters (NTREX en/ru/be/uk, XL-Sum, CNN/Daily Mail highlights, BBC titles) and
+word pairs (two words of 4+ letters, drawn with a fixed seed from the longer items of each
+language, at most 100 a language), as Leipzig's word-pair test data is made.
+``--check`` measures detect() alone and compares its figures with the floors of the ``langid``
+section of ``quality_baseline.json`` (``benchmarks/gate.py``): exit 1 when one is below its floor.
+
+    .venv/bin/python benchmarks/langid_eval.py [--items FILE.jsonl] [--detail] [--errors] [--memory]
+    .venv/bin/python benchmarks/langid_eval.py --check
 
 The eval-dev folder is ``../shared/eval-dev`` beside the repo, or ``$POLYGLOT_NEWS_EVAL_DEV``.
 """
@@ -30,6 +40,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from polyglot_news.langid import lingua_backend
 from polyglot_news.langid.detector import detect
@@ -140,6 +151,135 @@ def table(rows: list[dict[str, Any]], title: str) -> None:
         print(line)
 
 
+_MEMORY_RUN = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+items = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8") if line.strip()]
+from lingua import Language
+from polyglot_news.langid import lingua_backend
+from polyglot_news.langid.detector import detect
+if sys.argv[3] == "all":  # as before the detector named its languages: all of lingua's
+    every = tuple(sorted(language.iso_code_639_1.name.lower() for language in Language.all()))
+    lingua_backend.languages = lambda: every
+started = time.perf_counter()
+right = sum(detect(item["text"], detector="lingua").language == item["lang"] for item in items)
+# VmHWM, not ru_maxrss: Linux carries the parent's peak into a forked child's ru_maxrss.
+status = open("/proc/self/status", encoding="ascii").read()
+peak = int(status.split("VmHWM:", 1)[1].split()[0]) / 1024
+print(json.dumps({"accuracy": 100.0 * right / len(items), "peak_mb": peak, "seconds": time.perf_counter() - started}))
+"""
+
+
+def memory_rows(path: Path, rounds: int = 3) -> None:
+    """detect(detector="lingua") over all of lingua's languages and over the detector's own: accuracy
+    and peak RSS, each run in a fresh process, alternating, medians of ``rounds`` (lingua loads its
+    models on several threads, so a process's peak varies from run to run)."""
+    import statistics
+    import subprocess
+
+    modes = (("all", 75), ("ours", len(lingua_backend.languages())))
+    runs: dict[str, list[dict[str, float]]] = {mode: [] for mode, _ in modes}
+    for _ in range(rounds):
+        for mode, _count in modes:
+            command = [sys.executable, "-c", _MEMORY_RUN, str(ROOT), str(path), mode]
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            runs[mode].append(json.loads(done.stdout))
+    print(f"\n| `--detector lingua`, lingua asked about | all 20 | peak RSS MB (median of {rounds}, range) | seconds |")
+    print("|---|---:|---:|---:|")
+    for mode, count in modes:
+        peaks = [run["peak_mb"] for run in runs[mode]]
+        accuracy = runs[mode][0]["accuracy"]
+        seconds = statistics.median(run["seconds"] for run in runs[mode])
+        spread = f"{statistics.median(peaks):.0f} ({min(peaks):.0f}-{max(peaks):.0f})"
+        print(f"| {count} languages | {accuracy:.1f} | {spread} | {seconds:.1f} |")
+
+
+GATED = (  # (name in quality_baseline.json, languages, length buckets): accuracy %, und a miss
+    ("all_20", (), ()),
+    ("be_ru_uk", ("be", "ru", "uk"), ()),
+    ("en_short", ("en",), ("short",)),
+    ("bg_short", ("bg",), ("short",)),
+    ("ru_short", ("ru",), ("short",)),
+)
+
+
+def short_items(root: Path, core: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Headlines, short sentences and word pairs from eval-dev (see ``--short``), deduplicated."""
+    import csv
+    import random
+    import re
+
+    word = re.compile(r"[^\W\d_]{4,}")
+    out: list[dict[str, Any]] = []
+    longer: list[tuple[str, str]] = [(i["lang"], i["text"]) for i in core if i.get("length_bucket") != "short"]
+    with (root / "c_parallel" / "ntrex128_eng_rus_bel_ukr.tsv").open(encoding="utf-8") as handle:
+        seen_docs: set[str] = set()
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            first = row["doc_id"] not in seen_docs
+            seen_docs.add(row["doc_id"])
+            for column, lang in (("eng", "en"), ("rus", "ru"), ("bel", "be"), ("ukr", "uk")):
+                if first or len(row[column]) <= 60:
+                    out.append({"text": row[column], "lang": lang, "kind": "headline"})
+                longer.append((lang, row[column]))
+    for name in ("a_summ/xlsum_en_15.jsonl", "d_ru_summ/xlsum_ru_uk_30.jsonl", "a_summ/cnndm_frank_en.jsonl",
+                 "a_summ/bbc_news_summary_55.jsonl", "a_summ/cnn_dailymail_20.jsonl"):
+        for story in load(root / name):
+            lang = story.get("lang", "en")
+            titles = [story["title"]] if story.get("title") else []
+            bullets = [s for s in story.get("reference_summary_sentences") or [] if len(s) <= 60]
+            out += [{"text": text, "lang": lang, "kind": "headline"} for text in titles + bullets]
+            longer.append((lang, story["article"]))
+    rng = random.Random(0)
+    pairs: dict[str, list[str]] = defaultdict(list)
+    for lang, text in longer:
+        words = [w.lower() for w in word.findall(text)]
+        if len(words) >= 2 and len(pairs[lang]) < 100:
+            one, two = sorted(rng.sample(range(len(words)), 2))
+            pairs[lang].append(f"{words[one]} {words[two]}")
+    out += [{"text": text, "lang": lang, "kind": "pair"} for lang, texts in pairs.items() for text in texts]
+    unique = {(item["text"], item["lang"]): item for item in out}
+    return list(unique.values())
+
+
+def short_table(items: list[dict[str, Any]], detectors: list[tuple[str, Any]]) -> None:
+    """Accuracy on the short items: headlines (en, be/ru/uk), word pairs (en, bg, be/ru/uk, others)."""
+    groups = (
+        ("headlines en", "headline", ("en",)), ("headlines be/ru/uk", "headline", ("be", "ru", "uk")),
+        ("pairs en", "pair", ("en",)), ("pairs bg", "pair", ("bg",)), ("pairs mk", "pair", ("mk",)),
+        ("pairs be/ru/uk", "pair", ("be", "ru", "uk")), ("pairs other", "pair", ()),
+    )
+    print(f"\n# short text from eval-dev ({len(items)} items); accuracy %, an abstention a miss")
+    print("| detector | " + " | ".join(f"{name} ({sum(_in(i, kind, langs) for i in items)})"
+                                      for name, kind, langs in groups) + " | abstains |")
+    print("|---|" + "---:|" * (len(groups) + 1))
+    for name, call in detectors:
+        found = [call(item["text"]) for item in items]
+        cells = []
+        for _, kind, langs in groups:
+            picked = [item["lang"] == got for item, got in zip(items, found, strict=True) if _in(item, kind, langs)]
+            cells.append(pct(sum(picked), len(picked)))
+        print(f"| {name} | " + " | ".join(cells) + f" | {sum(got == 'und' for got in found)} |", flush=True)
+
+
+def _in(item: dict[str, Any], kind: str, langs: tuple[str, ...]) -> bool:
+    named = ("en", "bg", "mk", "be", "ru", "uk")
+    return item["kind"] == kind and (item["lang"] in langs if langs else item["lang"] not in named)
+
+
+def gate_figures(items: list[dict[str, Any]], found: list[str]) -> dict[str, float]:
+    """The figures the quality gate pins, and ``decided``: 100 - the share of abstentions (%)."""
+    figures = {}
+    for name, langs, buckets in GATED:
+        picked = [
+            item["lang"] == got
+            for item, got in zip(items, found, strict=True)
+            if (not langs or item["lang"] in langs) and (not buckets or item.get("length_bucket") in buckets)
+        ]
+        figures[name] = 100.0 * sum(picked) / len(picked)
+    figures["decided"] = 100.0 - 100.0 * sum(got == "und" for got in found) / len(found)
+    return figures
+
+
 def run_detector(items: list[dict[str, Any]], call: Any) -> tuple[list[str], float]:
     """Each item's detected language (``und`` for an abstention) and the seconds it took."""
     started = time.perf_counter()
@@ -152,9 +292,18 @@ def main() -> None:
     parser.add_argument("--items", type=Path, default=None, help="a JSONL file of {text, lang, length_bucket}")
     parser.add_argument("--detail", action="store_true", help="the per-language x per-length table of detect()")
     parser.add_argument("--errors", action="store_true", help="list every item detect() got wrong")
+    parser.add_argument("--memory", action="store_true", help="lingua's peak RSS: all languages vs the detector's")
+    parser.add_argument("--check", action="store_true", help="detect() against the quality gate's floors")
+    parser.add_argument("--short", action="store_true", help="headlines and word pairs built from eval-dev")
     args = parser.parse_args()
     path = args.items or eval_dev() / "b_langid" / "all_core.jsonl"
     items = load(path)
+    if args.check:
+        from gate import check
+
+        found, _ = run_detector(items, lambda text: detect(text).language)
+        print(f"# detect() on {path.name}, {len(items)} items (accuracy %, an abstention counted as a miss)")
+        sys.exit(check("langid", gate_figures(items, found)))
     have_lingua = lingua_backend.available()
     detectors: list[tuple[str, Any]] = [("langdetect (seeded)", plain_langdetect)]
     if have_lingua:
@@ -172,6 +321,10 @@ def main() -> None:
         found, seconds = run_detector(items, call)
         results[name] = found
         print(summary_row(name, items, found, seconds), flush=True)
+    if args.short:
+        short_table(short_items(eval_dev(), items), detectors)
+    if args.memory and have_lingua:
+        memory_rows(path)
     if not (args.detail or args.errors):
         return
     rows: list[dict[str, Any]] = []

@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/segment_eval.py            # pysbd is optional (measurement only)
+    .venv/bin/python benchmarks/segment_eval.py --check    # the quality gate (section "markers")
 
 Datasets:
   * ``tests/data/segmentation_golden.jsonl`` (ours): paragraphs with expected sentences.
@@ -20,6 +21,7 @@ Metrics:
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -216,7 +218,27 @@ def grammar_scores(items: list[dict[str, object]]) -> dict[str, int]:
             "stats_taken": taken, "stats_labelled": stats_labelled}
 
 
+def marker_figures(golden: list[dict[str, object]], cites: list[dict[str, object]]) -> dict[str, float]:
+    """The gate's figures (section ``markers``), each a percentage where higher is better."""
+    g = run_golden(ours, golden)
+    c = run_citations(ours, cites)
+    scores = grammar_scores(cites)
+    return {
+        "golden.boundary_f1": 100 * g["F1"],
+        "golden.attached": 100 * g["attach"],
+        "e_citations.attached": 100 * c["attach"],
+        "e_citations.kept_with_text": 100 * (1 - c["own"] / max(c["markers"], 1)),
+        "grammar.recognised": 100 * scores["found"] / max(scores["labelled"], 1),
+        "grammar.no_extra": 100 * (1 - scores["extra"] / max(scores["found"] + scores["extra"], 1)),
+        "grammar.statistics_left_as_text": 100 * (1 - scores["stats_taken"] / max(scores["stats"], 1)),
+    }
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="the quality gate: our figures against quality_baseline.json (section markers)")
+    args = parser.parse_args()
     golden_path = ROOT / "tests" / "data" / "segmentation_golden.jsonl"
     golden = [json.loads(line) for line in golden_path.read_text(encoding="utf-8").splitlines() if line]
     cit_dir = eval_dev_dir() / "e_citations"
@@ -226,6 +248,11 @@ def main() -> None:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+    if args.check:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from gate import check
+
+        sys.exit(check("markers", marker_figures(golden, cites)))
     bbc_path = eval_dev_dir() / "a_summ" / "bbc_news_summary_55.jsonl"
     bbc = [json.loads(line) for line in bbc_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     systems: dict[str, Splitter] = {

@@ -17,7 +17,21 @@ from polyglot_news.lazy import lazy_names
 from polyglot_news.version import __version__
 
 if TYPE_CHECKING:
-    from polyglot_news.document import Article, Detection, Digest, Marker, Reference, Sentence, Summary
+    from polyglot_news.document import (
+        Article,
+        Detection,
+        Digest,
+        GlossaryHit,
+        Marker,
+        ModelUsed,
+        Place,
+        Reference,
+        Sentence,
+        Summary,
+        TextTranslation,
+        Translated,
+        Translation,
+    )
     from polyglot_news.errors import (
         CitationError,
         DetectionError,
@@ -28,10 +42,28 @@ if TYPE_CHECKING:
         RouteError,
     )
     from polyglot_news.pipeline import detect_language, digest, summarize_article, translate_text
+    from polyglot_news.summarize.request import SummaryRequest
     from polyglot_news.translation.request import TranslationRequest
 
 _WHERE = {
-    **dict.fromkeys(("Article", "Detection", "Digest", "Marker", "Reference", "Sentence", "Summary"), "document"),
+    **dict.fromkeys(
+        (
+            "Article",
+            "Detection",
+            "Digest",
+            "GlossaryHit",
+            "Marker",
+            "ModelUsed",
+            "Place",
+            "Reference",
+            "Sentence",
+            "Summary",
+            "TextTranslation",
+            "Translated",
+            "Translation",
+        ),
+        "document",
+    ),
     **dict.fromkeys(
         (
             "CitationError",
@@ -45,6 +77,7 @@ _WHERE = {
         "errors",
     ),
     **dict.fromkeys(("detect_language", "digest", "summarize_article", "translate_text"), "pipeline"),
+    "SummaryRequest": "summarize.request",
     "TranslationRequest": "translation.request",
 }
 
@@ -54,15 +87,22 @@ __all__ = [
     "Detection",
     "DetectionError",
     "Digest",
+    "GlossaryHit",
     "InputError",
     "Marker",
     "ModelError",
+    "ModelUsed",
     "OutputError",
+    "Place",
     "PolyglotNewsError",
     "Reference",
     "RouteError",
     "Sentence",
     "Summary",
+    "SummaryRequest",
+    "TextTranslation",
+    "Translated",
+    "Translation",
     "TranslationRequest",
     "__version__",
     "detect_language",

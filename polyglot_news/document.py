@@ -152,6 +152,8 @@ class ModelUsed:
     test_model: bool
     identity: str = ""
     """``MODEL@SHA8``: the model's name and the start of its model.bin's sha256, as in the signature."""
+    license: str | None = None
+    """The licence its ``metadata.json`` states (``None``: not stated); shown by the HTML page."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -162,6 +164,14 @@ class ModelUsed:
             "identity": self.identity,
             "test_model": self.test_model,
         }
+
+
+@dataclass(frozen=True)
+class Translated:
+    """One translated sentence (same index, markers placed) and the guard's flags for it."""
+
+    sentence: Sentence
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,6 +255,34 @@ class Digest:
         if self.translations:
             out["translations"] = {lang: t.to_dict() for lang, t in self.translations.items()}
         return out
+
+
+@dataclass(frozen=True)
+class TextTranslation:
+    """What ``polyglot_news.translate_text()`` returns: text translated sentence by sentence, lines kept."""
+
+    source: Detection
+    target: str
+    route: str
+    paragraphs: tuple[tuple[Sentence, ...], ...]
+    results: tuple[Translated, ...]
+    terms: tuple[tuple[GlossaryHit, ...], ...]
+    signature: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The translation, one line per paragraph (blank lines kept), with no newline added at the end."""
+        return "\n".join(" ".join(s.text for s in paragraph) for paragraph in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class MarkupTranslation:
+    """A web page translated with its markup kept: the page, and the translation of its text nodes."""
+
+    page: str
+    text: TextTranslation
+
 
 
 SCHEMA = "polyglot-news/digest/v1"

@@ -1,9 +1,9 @@
 """The one error hierarchy. Each class carries the process exit code the CLI uses for it.
 
-Exit codes (documented in the README):
+Exit codes (documented in docs/reference/exit-codes.md):
   0  success
   1  unexpected internal error (a bug: please report it)
-  2  usage error (bad option or argument; click's own code; a detector that is not installed)
+  2  usage error (bad option or argument; click's own code; a detector or input reader that is not installed)
   3  bad input: empty, binary, invalid UTF-8, too large, unreadable; or an unwritable output
   4  language could not be determined (or is unsupported for the request)
   5  model problem: missing route, corrupt or hostile package, failed install
@@ -23,6 +23,12 @@ class PolyglotNewsError(Exception):
 
 class DetectorUnavailableError(PolyglotNewsError):
     """The requested language detector is not installed (the message names the pip command)."""
+
+    exit_code = 2
+
+
+class ReaderUnavailableError(PolyglotNewsError):
+    """The library that reads this input format is not installed (the message names the pip command)."""
 
     exit_code = 2
 
@@ -61,6 +67,10 @@ class CitationError(PolyglotNewsError):
     """The marker invariant broke: a citation would have been lost, invented or reordered."""
 
     exit_code = 6
+
+
+class DeadlineError(PolyglotNewsError):
+    """Work stopped at the deadline its caller set (the server's ``--timeout``); never raised otherwise."""
 
 
 EXIT_PARTIAL = 7

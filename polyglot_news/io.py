@@ -7,12 +7,13 @@ import json
 import os
 import signal
 import stat
+import struct
 import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from polyglot_news.errors import InputError, OutputError
 
@@ -40,22 +41,33 @@ def read_article(
     """
     if name is None:
         name = "<stdin>" if str(source) == "-" else str(source)
+    return _checked(read_bytes(source, max_bytes=max_bytes, stdin=stdin, name=name), name, max_bytes)
+
+
+def read_bytes(
+    source: str | Path, *, max_bytes: int = MAX_BYTES, stdin: BinaryIO | None = None, name: str | None = None
+) -> bytes:
+    """The bytes of a path, or of standard input for ``-``: at most ``max_bytes`` + 1 of them (to tell "too large").
+
+    Raises:
+        InputError: a folder, missing, unreadable, or standard input closed.
+    """
+    if name is None:
+        name = "<stdin>" if str(source) == "-" else str(source)
     try:
         if str(source) == "-":
             if stdin is None and sys.stdin is None:
                 raise InputError(f"{name}: standard input is closed")
             stream = stdin if stdin is not None else sys.stdin.buffer
-            data = stream.read(max_bytes + 1)
-        else:
-            with open(source, "rb") as handle:
-                data = handle.read(max_bytes + 1)
+            return stream.read(max_bytes + 1)
+        with open(source, "rb") as handle:
+            return handle.read(max_bytes + 1)
     except IsADirectoryError:
         raise InputError(f"{name}: is a directory, not a text file") from None
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    return _checked(data, name, max_bytes)
 
 
 def _checked(data: bytes, name: str, max_bytes: int) -> str:
@@ -80,8 +92,9 @@ def decode_text(text: str, name: str = "<input>", *, max_bytes: int = MAX_BYTES)
 def decode(data: bytes, name: str = "<input>") -> str:
     """Decode bytes as UTF-8 (a leading BOM is dropped) and normalise line ends to ``\\n``.
 
-    UTF-16 and UTF-32 text (recognised by its byte-order mark) is refused, not guessed at,
-    with the ``iconv`` command that converts it: input is UTF-8, one rule for every command.
+    UTF-16 and UTF-32 text (recognised by its byte-order mark, or without one by its NUL
+    bytes, see :func:`_wide_without_bom`) is refused, not decoded, with the ``iconv`` command
+    that converts it: input is UTF-8, one rule for every command.
 
     Raises:
         InputError: UTF-16/32 text, binary data (NUL bytes), invalid UTF-8 (with the byte
@@ -94,6 +107,12 @@ def decode(data: bytes, name: str = "<input>") -> str:
             )
     nul = data.find(b"\x00")
     if nul >= 0:
+        wide = _wide_without_bom(data)
+        if wide is not None:
+            raise InputError(
+                f"{name}: {wide} text without a byte-order mark, expected UTF-8: "
+                f"convert with `iconv -f {wide.replace(' ', '')} -t UTF-8`"
+            )
         raise InputError(f"{name}: binary data (NUL byte at offset {nul}), expected UTF-8 text")
     body = data.removeprefix(_BOM)
     try:
@@ -108,6 +127,30 @@ def decode(data: bytes, name: str = "<input>") -> str:
     if not text.strip():
         raise InputError(f"{name}: input is empty")
     return text
+
+
+def _wide_without_bom(data: bytes) -> str | None:
+    """``"UTF-16 LE"`` (``BE``, ``UTF-32 …``) when ``data`` reads as that text, or ``None``.
+
+    Such text has NUL bytes in the high bytes of its code units (ASCII letters and spaces;
+    Cyrillic's high byte is 0x04), never in the low byte of one. In the first 4 KiB: every
+    NUL byte sits in a high byte, at least one code unit in ten has one, and the text decodes
+    strictly to at least 95 % printable characters or whitespace.
+    """
+    for encoding, unit, high in (
+        ("UTF-32 LE", 4, (1, 2, 3)), ("UTF-32 BE", 4, (0, 1, 2)), ("UTF-16 LE", 2, (1,)), ("UTF-16 BE", 2, (0,)),
+    ):  # fmt: skip
+        sample = data[: 4096 - len(data[:4096]) % unit]
+        nuls = [i for i, byte in enumerate(sample) if byte == 0]
+        if len(nuls) * 10 < len(sample) // unit or any(i % unit not in high for i in nuls):
+            continue
+        try:
+            text = sample.decode(encoding.replace(" ", "-").lower())
+        except UnicodeDecodeError:
+            continue
+        if text and sum(c.isprintable() or c.isspace() for c in text) >= 0.95 * len(text):
+            return encoding
+    return None
 
 
 def to_json(obj: Any) -> str:
@@ -238,3 +281,34 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+_EOCD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_EOCD = b"PK\x06\x06"
+
+
+def zip_member_count(handle: IO[bytes]) -> int | None:
+    """The member count the end-of-archive record declares (zip64 too), or None if not found.
+
+    Reads only the archive's tail, so it is safe before :class:`zipfile.ZipFile` parses a
+    central directory of any size.
+    """
+    size = handle.seek(0, os.SEEK_END)
+    start = max(0, size - (22 + 0xFFFF))
+    handle.seek(start)
+    tail = handle.read()
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < 22:
+        return None
+    count = int(struct.unpack_from("<H", tail, at + 10)[0])
+    if count != 0xFFFF or at < 20 or tail[at - 20 : at - 16] != _ZIP64_LOCATOR:
+        return count
+    (offset,) = struct.unpack_from("<Q", tail, at - 20 + 8)
+    if offset + 56 > size:
+        return None
+    handle.seek(offset)
+    record = handle.read(56)
+    if len(record) < 40 or record[:4] != _ZIP64_EOCD:
+        return None
+    return int(struct.unpack_from("<Q", record, 32)[0])

@@ -51,8 +51,11 @@ def check_language_code(code: str, name: str) -> str:
     the library, an option (``--source-lang``) for the CLI.
 
     Raises:
+        TypeError: naming ``name``, if ``code`` is not a string.
         ValueError: naming ``name``, if ``code`` is no language code.
     """
+    if not isinstance(code, str):
+        raise TypeError(f"{name} takes a language code (a str) like 'en' or 'be', not {type(code).__name__}")
     clean = normalize_code(code)
     if not _LANG_CODE.match(clean):
         raise ValueError(f"{name} takes language codes like 'en' or 'be', not {code!r}")

@@ -12,14 +12,16 @@ from typing import Any
 
 
 def lazy_names(package: str, where: dict[str, str]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """``__getattr__`` and ``__dir__`` for ``package``: ``where`` maps each name to its module."""
+    """``__getattr__`` and ``__dir__`` for ``package``: ``where`` maps each name to its module
+    (relative to ``package``, or absolute when it starts with ``polyglot_news.``)."""
     namespace = importlib.import_module(package).__dict__
 
     def __getattr__(name: str) -> Any:
         module = where.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{package}.{module}"), name)
+        absolute = module if module.startswith("polyglot_news.") else f"{package}.{module}"
+        value = getattr(importlib.import_module(absolute), name)
         namespace[name] = value
         return value
 

@@ -11,8 +11,9 @@ Rules (``\\r\\n`` and ``\\r`` line ends are read as ``\\n``):
   one per line (``1. Title``, ``2) Title``, ``[3] Title``: each such line is an entry,
   numbering gaps allowed), run together on one line (``1. Title 2. Title``: split at the
   numbers 1, 2, 3… in sequence, so a title may hold ``U.S. 2.`` of its own only if the
-  next number is not its successor), or one unnumbered entry per line. The section ends
-  at a blank line, a boilerplate heading, or a line holding a citation marker; once the
+  next number is not its successor), or one unnumbered entry per line. A numbered entry
+  may hold a marker-like group (``1. Report [a]``). The section ends at a blank line, a
+  boilerplate heading, or a line holding a citation marker that is not an entry; once the
   entries are numbered or bulleted, also at a line that is neither an entry nor a
   continuation (indented, or lower case after a title without final punctuation).
 * **Boilerplate**: a heading such as ``Read also:``, ``See also:``, ``Related:``,
@@ -123,10 +124,12 @@ def _ends_references(block: list[str], raw: str, line: str) -> bool:
 
     Once the entries are numbered or bulleted, one per line, a new line must be another entry
     or a continuation: indented, or starting in lower case after a title without final
-    punctuation. Any line holding a citation marker (past its own entry number) is body text.
+    punctuation. A line holding a citation marker is body text, unless it is a numbered entry
+    (``2. Report [a]``, ``[3] Study [2]``): a title may cite, or hold brackets of its own.
     """
-    entry = _ENTRY_LINE.match(line) or _BULLET.match(line)
-    if extract(line[entry.end() if entry else 0 :])[1]:
+    numbered = _ENTRY_LINE.match(line)
+    entry = numbered or _BULLET.match(line)
+    if not numbered and extract(line[entry.end() if entry else 0 :])[1]:
         return True
     if entry or not block or not (_ENTRY_LINE.match(block[0]) or _BULLET.match(block[0])):
         return False
@@ -141,20 +144,25 @@ def _looks_like_headline(line: str) -> bool:
     return not markers and len(sentence_spans(plain)) <= 1
 
 
-def parse_article(text: str) -> Article:
-    """Split an article's text into its parts (see the module docstring for the rules)."""
+def parse_article(text: str, *, headline: bool = True) -> Article:
+    """Split an article's text into its parts (see the module docstring for the rules).
+
+    ``headline=False``: the text is a body whose headline is known (a page's ``<h1>``, a feed
+    item's title); its first line is never taken as one.
+    """
+    find_headline = headline
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.rstrip() for line in text.lstrip("\ufeff").split("\n")]
-    headline: str | None = None
+    headline_found: str | None = None
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         return Article(None, ())
     start = first
-    if _looks_like_headline(lines[first].strip()) and any(
+    if find_headline and _looks_like_headline(lines[first].strip()) and any(
         line.strip() and not _REF_HEADING.match(line) and not _BOILER_HEADING.match(line)
         for line in lines[first + 1 :]
     ):
-        headline = lines[first].strip()
+        headline_found = lines[first].strip()
         start = first + 1
 
     paragraphs: list[str] = []
@@ -222,4 +230,4 @@ def parse_article(text: str) -> Article:
         after_refs = False
         joinable = not line.endswith(_TERMINAL) and not _BULLET.match(line)
     close()
-    return Article(headline, tuple(paragraphs), tuple(references), tuple(boilerplate))
+    return Article(headline_found, tuple(paragraphs), tuple(references), tuple(boilerplate))

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
-from polyglot_news.document import SCHEMA, Detection, Digest, Summary, Translation
+from polyglot_news.document import SCHEMA, Detection, Digest, Summary, TextTranslation, Translation
 from polyglot_news.io import to_json
-
-if TYPE_CHECKING:
-    from polyglot_news.pipeline import TextTranslation
 
 FORMATS: dict[str, str] = {"text": ".txt", "json": ".json", "markdown": ".md", "html": ".html"}
 """Every output format, with the extension of a file written in it (``batch --output-dir``)."""
@@ -60,10 +56,10 @@ def summary(result: Summary, fmt: str) -> str:
 
 
 def digest(result: Digest, fmt: str, *, licences: Mapping[str, str | None] | None = None) -> str:
-    """The whole digest; JSON follows the documented schema (README, "Output schema").
+    """The whole digest; JSON follows ``data/schemas/digest-v1.schema.json`` (docs/reference/output-schema.md).
 
-    HTML is one self-contained page (:mod:`polyglot_news.render_html`); ``licences`` (model
-    name → licence) only shows there.
+    HTML is one self-contained page (:mod:`polyglot_news.render_html`) naming each model's
+    licence; ``licences`` (model name → licence) fills in for models that carry none.
     """
     if fmt == "json":
         return to_json(result.to_dict())
@@ -85,6 +81,9 @@ def _translation(lang: str, entry: Translation, fmt: str) -> str:
     """One ``translations.<lang>`` entry as a section: title line, headline, summary, references."""
     if entry.error is not None:
         title = f"[{lang}] not translated: {entry.error}"
+        return f"## {markdown_text(title)}\n" if fmt == "markdown" else f"=== {title}\n"
+    if not entry.models:  # the article is in this language already: said once, not printed again
+        title = f"[{lang}] the article is already in {lang}: no translation needed"
         return f"## {markdown_text(title)}\n" if fmt == "markdown" else f"=== {title}\n"
     test = " — TEST MODEL, not a translation" if entry.test_model else ""
     title = f"[{lang}] {entry.route}{test}"
@@ -116,9 +115,9 @@ def _references(references: list[tuple[str, str]], fmt: str, level: str = "##") 
 def translation(result: TextTranslation, fmt: str) -> str:
     """Translated text as lines (text, Markdown), or sentences with markers and flags (JSON)."""
     if fmt == "markdown":
-        return markdown_text(result.text)
+        return markdown_text(result.text) + "\n"
     if fmt != "json":
-        return result.text
+        return result.text + "\n"
     flags = iter(t.flags for t in result.results)
     terms = iter(result.terms)
     return to_json(

@@ -82,8 +82,9 @@ TEST_BADGE = ' <strong class="test-badge">TEST MODEL — not a translation</stro
 def digest_html(result: Digest, *, licences: Mapping[str, str | None] | None = None) -> str:
     """The digest as a complete HTML document (UTF-8 text).
 
-    ``licences`` maps a model name to its licence, where the caller knows it (the store's
-    package metadata); a model missing from it is shown with "licence not recorded".
+    Each model is shown with the licence its package states (``ModelUsed.license``); for a
+    model without one, ``licences`` (model name → licence) may name it, else the page says
+    "licence not recorded".
     """
     langs = [lang for lang, entry in result.translations.items() if entry.error is None]
     failed = {lang: entry.error for lang, entry in result.translations.items() if entry.error is not None}
@@ -218,7 +219,7 @@ def _footer(result: Digest, langs: list[str], licences: Mapping[str, str | None]
         for lang in langs:
             entry = result.translations[lang]
             for model in entry.models:
-                licence = licences.get(model.name) or "licence not recorded"
+                licence = model.license or licences.get(model.name) or "licence not recorded"
                 warning = TEST_BADGE if model.test_model else ""
                 identity = f", <code>{escape(model.identity)}</code>" if model.identity else ""
                 out.append(

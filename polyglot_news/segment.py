@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from polyglot_news.citations import check_invariant, extract
 from polyglot_news.document import Marker, Sentence
@@ -272,9 +273,10 @@ def split_sentences(paragraphs: Sequence[str], language: str = "en") -> list[Sen
                 moved = tuple(Marker(m.text, m.refs, len(last.plain), m.lead) for m in markers)
                 out[-1] = Sentence(last.plain, last.markers + moved, last.index)
             elif markers or spans:
-                body = plain.strip()
-                moved = tuple(Marker(m.text, m.refs, len(body), m.lead) for m in markers)
-                out.append(Sentence(body, moved, len(out)))
+                body, cut = plain.strip(), len(plain) - len(plain.lstrip())
+                kept = tuple(replace(m, offset=min(max(m.offset - cut, 0), len(body))) for m in markers)
+                check_invariant(markers, kept, "segmentation", plains=(plain[cut:], body))
+                out.append(Sentence(body, kept, len(out)))
             continue
         if markers and markers[0].offset < spans[0][0]:
             # Keep the space after a marker that opens the paragraph (``[1] Text``) so the
@@ -288,9 +290,12 @@ def split_sentences(paragraphs: Sequence[str], language: str = "en") -> list[Sen
             s, e = spans[k]
             offset = min(max(marker.offset - s, 0), e - s)
             buckets[k].append(Marker(marker.text, marker.refs, offset, marker.lead))
-        for (s, e), bucket in zip(spans, buckets, strict=False):
-            out.append(Sentence(plain[s:e], tuple(bucket), len(out)))
         check_invariant(markers, [m for bucket in buckets for m in bucket], "segmentation")
+        held = iter(markers)
+        for (s, e), bucket in zip(spans, buckets, strict=False):
+            mine = [next(held) for _ in bucket]
+            check_invariant(mine, bucket, "segmentation", plains=(plain[:e], plain[s:e]))
+            out.append(Sentence(plain[s:e], tuple(bucket), len(out)))
     return out
 
 

@@ -26,6 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "data" / "golden"
 EXAMPLE = ROOT / "examples" / "belarus_us_relations.txt"
 RU_ARTICLE = ROOT / "tests" / "data" / "minsk_transport_ru.txt"
+PAGE = ROOT / "examples" / "page.html"
+FEEDS = ROOT / "examples" / "feeds"
+LETTER = ROOT / "examples" / "letter.docx"
 EVAL_DEV = Path(os.environ.get("POLYGLOT_NEWS_EVAL_DEV", ROOT.parent / "shared" / "eval-dev"))
 
 PARALLEL = (
@@ -77,6 +80,11 @@ def cases(work: Path) -> Iterator[Case]:
     )
     yield Case("batch.jsonl", ("batch", str(work / "feed"), "--to", "ru,be", "-j", "1"), models=True)
     yield Case("batch-none.jsonl", ("batch", str(work / "feed"), "--to", "none", "-j", "1"))
+    yield Case("digest-page.json", ("digest", "--to", "none", "--ratio", "0.99", str(PAGE)))
+    yield Case("digest-page-ru.html", ("digest", "--to", "ru", "--format", "html", str(PAGE)), models=True)
+    yield Case("translate-page-ru.html", ("translate", "--to", "ru", str(PAGE)), models=True)
+    yield Case("batch-feeds.jsonl", ("batch", str(FEEDS), "--glob", "*.xml", "--to", "none", "-j", "1"))
+    yield Case("digest-letter.json", ("digest", "--to", "none", "--ratio", "0.99", str(LETTER)))
     yield Case("models-list.txt", ("models", "list"), models=True)
     yield Case("models-list.json", ("models", "list", "--json"), models=True)
     yield Case(

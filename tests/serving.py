@@ -53,10 +53,23 @@ def allow_loopback(monkeypatch: pytest.MonkeyPatch, attempts: list[tuple[Any, ..
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body (text fields, then files as ``name: (filename, data)``) and its type."""
+    boundary = "polyglot-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for name, (filename, data) in files.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        parts.append(head.encode() + b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
 def call(url: str, body: Any = None, *, method: str | None = None, form: bool = False,
-         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
-    """One request: status, headers, the parsed JSON body (or text)."""
-    data = None
+         headers: dict[str, str] | None = None, raw: bytes | None = None) -> tuple[int, dict[str, str], Any]:
+    """One request: status, headers, the parsed JSON body (or text). ``raw``: these bytes as the body."""
+    data = raw
     sent = dict(headers or {})
     if body is not None:
         if form:
@@ -67,10 +80,10 @@ def call(url: str, body: Any = None, *, method: str | None = None, form: bool = 
     request = urllib.request.Request(url, data=data, method=method, headers=sent)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            status, got, raw = response.status, dict(response.headers), response.read()
+            status, got, content = response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
-        status, got, raw = error.code, dict(error.headers), error.read()
-    text = raw.decode("utf-8")
+        status, got, content = error.code, dict(error.headers), error.read()
+    text = content.decode("utf-8")
     try:
         return status, got, json.loads(text)
     except ValueError:
@@ -78,7 +91,7 @@ def call(url: str, body: Any = None, *, method: str | None = None, form: bool = 
 
 
 def served(config: Any) -> Iterator[str]:
-    from polyglot_news.serve.app import running
+    from polyglot_news.serve.server import running
 
     with running(config) as url:
         yield url

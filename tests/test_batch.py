@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from polyglot_news.batch.inputs import Item, iter_jsonl, iter_paths, parse_shard
 from polyglot_news.batch.outputs import output_name
 from polyglot_news.cli.batch import batch, progress_line
 from polyglot_news.io import MAX_BYTES
+from polyglot_news.version import install_hint
 
 from .conftest import DATA
 
@@ -407,6 +409,36 @@ def test_output_name_refuses_ids_that_name_no_file(spec: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("spec", "shown"),
+    [
+        ("a\nb", "id 'a\\u000Ab' holds U+000A (a control character)"),
+        ("news/\x1b[31mred", "id 'news/\\u001B[31mred' holds U+001B (a control character)"),
+        ("invoice\u202etxt.exe", "id 'invoice\\u202Etxt.exe' holds U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("a\x00b", "holds U+0000"),
+        ("a\u2028b", "holds U+2028 (LINE SEPARATOR)"),
+        ("zero\u200bwidth", "holds U+200B (ZERO WIDTH SPACE)"),
+    ],
+)
+def test_output_name_refuses_ids_with_control_or_formatting_characters(spec: str, shown: str) -> None:
+    with pytest.raises(polyglot_news.InputError, match=re.escape(shown)) as caught:
+        output_name(Item(spec), "json")
+    assert all(c.isprintable() for c in str(caught.value))  # the message shows them escaped
+
+
+def test_a_jsonl_id_with_a_newline_costs_only_its_article(tmp_path: Path) -> None:
+    feed = "".join(
+        json.dumps({"id": ident, "text": article(n)}) + "\n"
+        for n, ident in enumerate(["good", "bad\nname", "evil\u202etxt.exe", "also-good"])
+    )
+    result = run("-o", str(tmp_path / "out"), "--to", "none", "-j", "1", stdin=feed.encode())
+    assert result.exit_code == 7
+    records = lines(result)
+    assert [r["id"] for r in records] == ["good", "bad\nname", "evil\u202etxt.exe", "also-good"]
+    assert [r.get("error", {}).get("code") for r in records] == [None, 3, 3, None]
+    assert sorted(tree(tmp_path / "out")) == ["also-good.json", "good.json"]
+
+
+@pytest.mark.parametrize(
     ("spec", "expected"), [("1/1", (1, 1)), ("2/4", (2, 4)), (" 3 / 3 ", (3, 3))]
 )
 def test_parse_shard(spec: str, expected: tuple[int, int]) -> None:
@@ -548,10 +580,61 @@ def test_empty_folder_is_a_successful_run_with_a_note(tmp_path: Path) -> None:
 
 def test_the_options_signature_follows_the_summary_algorithm(monkeypatch: pytest.MonkeyPatch) -> None:
     # Resume must not keep outputs of an older auto: a new AUTO_VERSION is a new signature.
+    from polyglot_news.summarize import extract
+
     before = B.BatchOptions(source_lang="en").signature()
     assert B.BatchOptions(source_lang="en", method="reduction-lead").signature() != before
-    monkeypatch.setattr(S, "AUTO_VERSION", S.AUTO_VERSION + 1)
+    monkeypatch.setattr(extract, "AUTO_VERSION", S.AUTO_VERSION + 1)
     assert B.BatchOptions(source_lang="en").signature() != before
+
+
+@pytest.mark.parametrize(
+    ("options", "signature"),
+    [
+        # Computed by the options hash before SummaryRequest existed: outputs stay complete for --resume.
+        (B.BatchOptions(method="lead", sentences=2, source_lang="en"), "ccc1565b134c6531"),
+        (B.BatchOptions(method="lexrank", ratio=0.3, fmt="text"), "f55b726b8cbda9e5"),
+        (B.BatchOptions(summary=S.SummaryRequest(method="lead", sentences=2, source_lang="EN")), "ccc1565b134c6531"),
+    ],
+)
+def test_unchanged_options_keep_their_resume_hash(options: B.BatchOptions, signature: str) -> None:
+    assert options.signature() == signature
+
+
+def test_another_detector_is_another_resume_hash() -> None:
+    plain = B.BatchOptions(method="lead", sentences=2)
+    assert B.BatchOptions(method="lead", sentences=2, detector="langdetect").signature() == plain.signature()
+    assert B.BatchOptions(method="lead", sentences=2, detector="lingua").signature() != plain.signature()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sentences": 2, "ratio": 0.5}, "use `sentences` or `ratio`, not both"),
+        ({"summary": S.SummaryRequest(), "sentences": 2}, "give a SummaryRequest or its fields"),
+        ({"detector": "guess"}, "unknown detector 'guess'"),
+    ],
+)
+def test_batch_options_check_the_summary_request(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        B.BatchOptions(**kwargs)
+
+
+def test_batch_honours_the_detector(monkeypatch: pytest.MonkeyPatch) -> None:
+    # lingua made absent whatever is installed: the articles detected with it fail, naming it;
+    # the default detector and a given language are not affected. -j 1: in this process.
+    monkeypatch.setitem(sys.modules, "lingua", None)
+    stdin = "".join(json.dumps({"id": n, "text": article(n)}) + "\n" for n in range(2)).encode()
+    with_lingua = run("--to", "none", "-j", "1", "--detector", "lingua", stdin=stdin)
+    assert with_lingua.exit_code == 7
+    assert [r["error"]["type"] for r in lines(with_lingua)] == ["DetectorUnavailableError"] * 2
+    assert install_hint("lingua") in lines(with_lingua)[0]["error"]["message"]
+    plain = run("--to", "none", "-j", "1", stdin=stdin)
+    assert plain.exit_code == 0
+    assert all(r["digest"]["signature"].startswith("det:langdetect-") for r in lines(plain))
+    given = run("--to", "none", "-j", "1", "--detector", "lingua", "--source-lang", "en", stdin=stdin)
+    assert given.exit_code == 0
+    assert all(r["digest"]["signature"].startswith("det:given|") for r in lines(given))
 
 
 def test_the_store_is_scanned_once_per_run(

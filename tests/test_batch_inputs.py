@@ -342,3 +342,10 @@ def test_batch_tokens_reaches_the_decoding_options() -> None:
 
     request = translation_request("ru", "summary", None, 4, 256, "int8", None, batch_tokens=512)
     assert request is not None and request.options.batch_tokens == 512
+
+
+@pytest.mark.parametrize("one", ["feed", Path("feed"), b"feed"])
+def test_one_path_where_a_sequence_is_meant_is_a_type_error(one: Any) -> None:
+    # Not read character by character ("f", "e", "e", "d" as four missing files).
+    with pytest.raises(TypeError, match=r"`paths` takes a sequence of files and folders, e.g. \['feed'\]"):
+        B.iter_paths(one)

@@ -72,7 +72,7 @@ def browser(monkeypatch: pytest.MonkeyPatch, network_attempts: list[Any], tmp_pa
 
 @pytest.fixture
 def server(browser: Any, install_packages: Any) -> Iterator[str]:
-    from polyglot_news.serve.app import running
+    from polyglot_news.serve.server import running
 
     install_packages("echo-en_ru", "echo-ru_be")
     with running(ServeConfig(port=0)) as url:

@@ -24,7 +24,7 @@ from polyglot_news.models.build import guess_languages
 from polyglot_news.models.installer import install
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.engine import ArgosTranslator, build_translator
-from polyglot_news.translation.routing import find_route, pivots
+from polyglot_news.translation.routing import find_route
 
 from .helpers import Spy, marked_sentences
 
@@ -220,8 +220,9 @@ def test_installed_package_translates_with_the_right_tokens(
 ) -> None:
     package = install(built[name].path)[0]
     route = find_route("en", target, [package])
-    assert ([p.path for p in route], [p.to_code for p in route], pivots(route)) == ([package.path], [target], [])
-    translator = build_translator([p.path for p in route], FAST, targets=[p.to_code for p in route])
+    hops = route.hops
+    assert ([p.path for p in hops], [p.to_code for p in hops], route.pivots) == ([package.path], [target], ())
+    translator = build_translator(route, FAST)
     assert isinstance(translator, ArgosTranslator)
     spy = Spy(translator.package.translator)
     translator.package = dataclasses.replace(translator.package, translator=spy)

@@ -12,6 +12,7 @@ from polyglot_news.citations import (
     check_invariant,
     drop_brackets,
     extract,
+    final_side,
     hold_out,
     is_marker,
     parse_refs,
@@ -181,6 +182,59 @@ def test_check_invariant_raises(expected: list[str], actual: list[str], message:
     with pytest.raises(CitationError, match=message) as info:
         check_invariant([_m(t) for t in expected], [_m(t) for t in actual], "test")
     assert info.value.exit_code == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "sides"),
+    [
+        ("met [1].", ["before"]),
+        ("met. [1]", ["after"]),
+        ("met.[1]", ["after"]),
+        ("[1].", ["before"]),
+        ('said "yes.[1]"', ["inside"]),
+        ("met [1] there [2].", [None, "before"]),
+        ("met [1]. [2]", ["before", "after"]),
+        ("met [1]", ["after"]),
+    ],
+)
+def test_final_side(text: str, sides: list[str | None]) -> None:
+    plain, markers = extract(text)
+    assert [final_side(plain, m.offset) for m in markers] == sides
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "message"),
+    [
+        ("[1].", ".[1]", r"\[1\] moved from before to after"),
+        ("met [1].", "встретились.[1]", "from before to after"),
+        ("met. [1]", "встретились [1].", "from after to before"),
+        ("a [1]. [2]", "б [1] [2].", r"\[2\] moved from after to before"),
+    ],
+)
+def test_check_invariant_with_texts_keeps_the_side_of_the_full_stop(
+    source: str, target: str, message: str
+) -> None:
+    (plain, markers), (done, placed) = extract(source), extract(target)
+    check_invariant(markers, placed, "test")  # texts and order alone agree
+    with pytest.raises(CitationError, match=message):
+        check_invariant(markers, placed, "test", plains=(plain, done))
+    with pytest.raises(CitationError, match=message):
+        check_brackets(_sentence(source), _sentence(target), "test")
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("met [1].", "встретились [1]."),
+        ("met [1].", "встретились [1]"),  # the translation dropped the full stop: nothing to compare
+        ("met [1]", "встретились.[1]"),  # the source has none
+        ('said "yes.[1]"', 'сказал «да». [1]'),  # inside two marks: no side to keep
+    ],
+)
+def test_check_invariant_with_texts_passes(source: str, target: str) -> None:
+    (plain, markers), (done, placed) = extract(source), extract(target)
+    check_invariant(markers, placed, "test", plains=(plain, done))
+    assert [m.text for m in placed] == [m.text for m in markers]
 
 
 def test_check_invariant_passes() -> None:

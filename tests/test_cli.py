@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import polyglot_news
 from polyglot_news.cli import cli
 from polyglot_news.parse import parse_article
 from polyglot_news.segment import split_sentences
+from polyglot_news.version import install_hint
 
 from .conftest import EXAMPLES, NetworkBlocked
 
@@ -28,7 +30,9 @@ def run(*args: str, stdin: bytes | None = None) -> Result:
 def test_digest_of_the_example_article(example_text: str) -> None:
     result = run("digest", EXAMPLE)
     assert result.exit_code == 0, result.stderr
-    assert all(line.startswith("Note: not translated into ") for line in result.stderr.splitlines())
+    notes = [line for line in result.stderr.splitlines() if line.startswith("Note: ")]
+    assert [n.split(":")[1] for n in notes[:2]] == [" not translated into ru", " not translated into be"]
+    assert notes[2] == "Note: no installed model translates this article. To get one:"
     out = json.loads(result.stdout)
     assert out["schema"] == "polyglot-news/digest/v1"
     assert out["source"]["language"] == "en"
@@ -155,6 +159,21 @@ def test_usage_errors_exit_2(args: list[str], message: str) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("command", ["summarize", "digest"])
+def test_the_length_is_checked_once_in_the_libraries_words(command: str) -> None:
+    result = run(command, "--sentences", "2", "--ratio", "0.5", EXAMPLE)
+    assert (result.exit_code, result.stderr) == (2, "Error: use --sentences or --ratio, not both\n")
+
+
+@pytest.mark.parametrize("command", ["summarize", "digest"])
+def test_the_detector_reaches_the_summary(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "lingua", None)  # absent, whatever is installed
+    result = run(command, "--detector", "lingua", EXAMPLE)
+    assert result.exit_code == 2
+    assert install_hint("lingua") in result.stderr
+    assert run(command, "--detector", "lingua", "--source-lang", "en", EXAMPLE).exit_code == 0
+
+
 def test_output_file_is_written_atomically_and_kept_on_failure(tmp_path: Path) -> None:
     out = tmp_path / "digest.json"
     assert run("digest", "-o", str(out), EXAMPLE).exit_code == 0
@@ -220,6 +239,34 @@ def test_explicit_target_without_route_exits_8_after_writing(install_packages: A
     assert out["translations"]["uk"]["error"].startswith("no route en→uk")
 
 
+# (packages installed, options) -> whether the first-run note says where models come from
+FIRST_RUN_NOTE = [
+    ((), (), True),
+    ((), ("--source-lang", "en"), True),
+    ((), ("--to", "none"), False),
+    (("echo-en_ru",), (), False),  # Russian translated: the note on be's missing route suffices
+    (("echo-ru_be",), (), True),  # a package, but none that this article's language reaches
+]
+
+
+@pytest.mark.parametrize(("packages", "options", "shown"), FIRST_RUN_NOTE)
+def test_first_digest_says_where_models_come_from(
+    packages: tuple[str, ...], options: tuple[str, ...], shown: bool, install_packages: Any
+) -> None:
+    install_packages(*packages)
+    result = run("digest", *options, EXAMPLE)
+    assert result.exit_code == 0, result.stderr
+    note = result.stderr.partition("Note: no installed model translates this article. To get one:\n")[2]
+    assert bool(note) == shown
+    if shown:
+        lines = note.splitlines()
+        assert len(lines) == 3 and all(line.startswith("  ") for line in lines)
+        assert "on a machine with internet, `polyglot-news models fetch en ru`" in lines[0]
+        assert "'Translate into Belarusian'" in lines[1]
+        assert lines[2].endswith("`polyglot-news models install PATH`.")
+    assert "README" not in result.stderr
+
+
 def test_digest_to_none_skips_translation() -> None:
     result = run("digest", "--to", "none", EXAMPLE)
     assert result.exit_code == 0
@@ -249,6 +296,39 @@ def test_translate_keeps_markers_after_amounts_and_text_brackets(install_package
     assert " ".join(s["text"] for s in sentences) == text
 
 
+@pytest.mark.parametrize("text", ["[1].", "We met [1].", "[1]. [2]", "Done. [1]", "— [2]!"])
+def test_translate_keeps_a_final_marker_on_its_side_of_the_full_stop(install_packages: Any, text: str) -> None:
+    install_packages("echo-en_ru")  # the echo model copies its input: markers must stand as written
+    result = run("translate", "--to", "ru", "--source-lang", "en", "-", stdin=f"{text}\n".encode())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{text}\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("digest", "--to", "ru", EXAMPLE),
+        ("translate", "--to", "ru", "--source-lang", "en", EXAMPLE),
+        ("batch", "--to", "ru", EXAMPLE),
+        ("models", "list"),
+        ("models", "verify"),
+        ("models", "evaluate", "--source-column", "eng", EXAMPLE),
+    ],
+)
+def test_a_mistyped_models_folder_is_a_usage_error_naming_it(tmp_path: Path, command: tuple[str, ...]) -> None:
+    typo = tmp_path / "modles"
+    result = run(*command, "--models", str(typo))
+    assert (result.exit_code, result.stdout) == (2, "")  # not "No packages" (0), then "no route" (8)
+    assert f"Invalid value for '--models': {typo}: no such folder" in result.stderr
+    assert not typo.exists()
+
+
+def test_a_new_models_folder_is_fine_where_it_is_made(tmp_path: Path) -> None:
+    store = tmp_path / "new-store"
+    assert run("models", "path", "--models", str(store)).stdout == f"{store}\n"
+    assert run("models", "install", "--models", str(store), str(tmp_path / "none.argosmodel")).exit_code == 5
+
+
 def test_translate_without_route_exits_8() -> None:
     result = run("translate", "--to", "be", "--source-lang", "ru", "-", stdin="Просто текст.".encode())
     assert result.exit_code == 8
@@ -267,6 +347,50 @@ def test_wrong_language_is_flagged_and_strict_fails(install_packages: Any, stric
     assert "Note: be: " in result.stderr and "language:ru" in result.stderr
     flags = json.loads(result.stdout)["translations"]["be"]["flags"]
     assert flags and all(f["flags"] == ["language:ru"] for f in flags)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "said"),
+    [
+        ("text", "=== [ru] the article is already in ru: no translation needed\n"),
+        ("markdown", "## [ru] the article is already in ru: no translation needed\n"),
+    ],
+)
+def test_a_target_equal_to_the_source_is_said_once(install_packages: Any, fmt: str, said: str) -> None:
+    install_packages("echo-ru_be")
+    result = run("digest", "--to", "ru,be", "--format", fmt, RU_ARTICLE)
+    assert result.exit_code == 0, result.stderr
+    assert said in result.stdout
+    first = json.loads(run("digest", "--to", "ru", RU_ARTICLE).stdout)["summary"][0]["text"]
+    assert result.stdout.count(first) == 2  # the digest and the be column, not a third time for ru
+
+
+MISMATCH = "the text reads as en (confidence 1.00), not be as its source language was given"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "warned"),
+    [
+        (("digest", "--source-lang", "be", "--to", "ru"), 0, True),  # warned, still written
+        (("digest", "--source-lang", "be", "--to", "ru", "--strict"), 4, True),  # refused before translating
+        (("digest", "--source-lang", "en", "--to", "ru", "--strict"), 7, False),  # right: only the echo's flags
+        (("digest", "--source-lang", "be", "--to", "none"), 0, False),  # nothing translated: not checked
+        (("translate", "--source-lang", "be", "--to", "ru"), 0, True),
+        (("translate", "--source-lang", "be", "--to", "ru", "--strict"), 4, True),
+    ],
+)
+def test_a_source_language_the_text_contradicts_is_warned_and_refused_under_strict(
+    install_packages: Any, args: tuple[str, ...], code: int, warned: bool
+) -> None:
+    install_packages("echo-en_ru", "echo-be_ru")
+    result = run(*args, EXAMPLE)
+    assert result.exit_code == code, result.stderr
+    assert (MISMATCH in result.stderr) is warned
+    if code == 4:
+        assert result.stdout == ""
+        assert result.stderr.startswith(f"Error: {MISMATCH}") and "--strict refuses it" in result.stderr
+    elif warned:
+        assert f"Note: {MISMATCH}" in result.stderr and result.stdout
 
 
 def test_translate_reports_flags_on_stderr(install_packages: Any) -> None:
@@ -409,7 +533,7 @@ def test_model_option_forces_a_package(
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["digest", "--to", "none", "-"], "Short.", "Error: cannot tell the article's language"),
+        (["digest", "--to", "none", "-"], "Ok.", "Error: cannot tell the article's language"),
         (["summarize", "--source-lang", "xx!", "-"], "Some text here.", "Error: --source-lang takes language codes"),
         (["translate", "--to", "ru", "--source-lang", "r u", "-"], "Some text.", "Error: --source-lang takes"),
     ],
@@ -422,7 +546,49 @@ def test_library_messages_name_options_on_the_command_line(args: list[str], stdi
 
 def test_library_messages_name_parameters_in_python() -> None:
     with pytest.raises(polyglot_news.DetectionError, match="set `source_lang` to its code"):
-        polyglot_news.digest("Short.")
+        polyglot_news.digest("Ok.")
     with pytest.raises(ValueError, match="`source_lang` takes language codes"):
         polyglot_news.summarize_article("Some text here.", source_lang="r u")
 
+
+
+# (the words typed so far, the last one being completed) -> what bash offers
+COMPLETIONS = [
+    (["models", "fe"], ["fetch"]),
+    (["digest", "--fo"], ["--format"]),
+    (["digest", "--format", "ma"], ["markdown"]),
+    (["de"], ["detect"]),
+]
+
+
+@pytest.mark.parametrize(("words", "offered"), COMPLETIONS)
+def test_bash_completion_as_documented(words: list[str], offered: list[str], tmp_path: Path) -> None:
+    """The script docs/reference/cli.md has bash read, run by a real bash."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    script = tmp_path / "complete.bash"
+    written = subprocess.run(["polyglot-news"], env={**env, "_POLYGLOT_NEWS_COMPLETE": "bash_source"},
+                             capture_output=True, text=True, check=True)
+    script.write_text(written.stdout, encoding="utf-8")
+    typed = " ".join(shlex.quote(w) for w in ["polyglot-news", *words])
+    probe = f". {script}\nCOMP_WORDS=({typed}); COMP_CWORD={len(words)}\n_polyglot_news_completion polyglot-news\n"
+    probe += 'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    done = subprocess.run(["bash", "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == offered
+
+
+@pytest.mark.parametrize(("shell", "marker"), [("zsh", "compdef _polyglot_news_completion polyglot-news"),
+                                               ("fish", "complete --no-files --command polyglot-news")])
+def test_zsh_and_fish_scripts_are_written(shell: str, marker: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "_POLYGLOT_NEWS_COMPLETE": f"{shell}_source"}
+    written = subprocess.run(["polyglot-news"], env=env, capture_output=True, text=True, check=True)
+    assert marker in written.stdout

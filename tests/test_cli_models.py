@@ -93,6 +93,24 @@ def test_hostile_install_fails_with_one_line(tmp_path: Path, good: Path) -> None
     assert [p["pair"] for p in json.loads(run("list", "--json").stdout)] == ["en→ru"]
 
 
+def test_a_folder_with_bad_files_installs_the_good_ones_and_names_each_bad_one(tmp_path: Path) -> None:
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    (stick / "a-broken.argosmodel").write_bytes(b"not a zip")
+    make_archive(stick / "b-en_ru.argosmodel", package_files(meta("en", "ru")))
+    (stick / "c-broken.argosmodel").write_bytes(b"")
+    make_archive(stick / "d-ru_be.argosmodel", package_files(meta("ru", "be")))
+    result = run("install", str(stick))
+    assert (result.exit_code, result.stdout) == (5, "")
+    lines = result.stderr.splitlines()
+    installed = [line.split(" (")[0] for line in lines if line.startswith("Installed")]
+    assert installed == ["Installed en→ru 1.0", "Installed ru→be 1.0"]
+    assert [line.split(": not a valid")[0] for line in lines if line.startswith("Error:")] == [
+        f"Error: {stick / 'a-broken.argosmodel'}", f"Error: {stick / 'c-broken.argosmodel'}"
+    ]
+    assert [p["pair"] for p in json.loads(run("list", "--json").stdout)] == ["en→ru", "ru→be"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -123,6 +141,76 @@ def test_list_reports_broken_folders_on_stderr(isolated_home: Path, good: Path) 
     result = run("list", "--json")
     assert [p["pair"] for p in json.loads(result.stdout)] == ["en→ru"]
     assert result.stderr.startswith(f"Warning: skipped {isolated_home / 'models' / 'junk'}: ")
+
+
+def test_huge_metadata_fields_are_shortened_where_printed(isolated_home: Path, tmp_path: Path) -> None:
+    huge = "L" * 900_000
+    licensed = make_archive(tmp_path / "a.argosmodel", package_files(meta(license=huge)))
+    built = make_archive(tmp_path / "b.argosmodel", package_files(meta("en", "be", provenance={"model": huge})))
+    write_tree(isolated_home / "models" / "junk", package_files(meta(version="1." + "0" * 900_000)))
+    printed = {
+        "install": run("install", str(licensed), str(built)),
+        "list": run("list"),
+        "verify": run("verify"),
+    }
+    for command, result in printed.items():
+        assert len(result.stdout) + len(result.stderr) < 3_000, command
+    assert "…(900,000 characters)…" in printed["install"].stderr
+    assert "…(900,000 characters)…" in printed["list"].stdout
+    assert "…(900,004 characters)…" in printed["verify"].stderr and "0' is malformed" in printed["verify"].stderr
+    assert huge in run("list", "--json").stdout  # the machine view keeps the data whole
+
+
+@pytest.mark.parametrize("files", [(), ("README.md",), ("model.bin",)])
+def test_build_of_a_folder_without_a_model_says_what_is_missing(tmp_path: Path, files: tuple[str, ...]) -> None:
+    folder = tmp_path / "opus-mt-en-be"
+    folder.mkdir()
+    for name in files:
+        (folder / name).write_text("x")
+    result = run("build", str(folder), "--to", "be")
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr == (
+        f"Error: {folder}: not a model folder: no config.json (a Hugging Face model) and no model.bin with its "
+        "vocabulary (a CTranslate2 model)\n"
+    )  # not "needs torch": torch would not help
+
+
+MB = 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("terminal", "updates", "expected"),
+    [
+        # A terminal: the line is redrawn in place (at most every 0.25 s) and ended when complete.
+        (True, [(0.0, "model.bin", MB, 4 * MB), (0.1, "model.bin", 2 * MB, 4 * MB), (1.0, "model.bin", 4 * MB, 4 * MB)],
+         ("\rdownloading model.bin: 1.0 of 4.0 MB (25 %)"
+          "\rdownloading model.bin: 4.0 of 4.0 MB (100 %), 4.0 MB/s\n")),
+        (True, [(0.0, "model.bin", MB, 4 * MB), (2.0, "model.bin", 2 * MB, 4 * MB), (2.1, "x.bin", 3 * MB, 4 * MB)],
+         ("\rdownloading model.bin: 1.0 of 4.0 MB (25 %)"
+          "\rdownloading model.bin: 2.0 of 4.0 MB (50 %), 1.0 MB/s\n"  # the next file ends the line
+          "\rdownloading x.bin: 3.0 of 4.0 MB (75 %)\n")),
+        # Small files get no line; a size the server did not announce is shown without a share.
+        (True, [(0.0, "config.json", 900, 900), (1.0, "x.argosmodel", 2 * MB, None)],
+         "\rdownloading x.argosmodel: 2.0 MB\n"),
+        # Not a terminal: a plain line every 30 s while a download runs; a short one prints nothing.
+        (False, [(0.0, "model.bin", MB, 9 * MB), (29.0, "model.bin", 2 * MB, 9 * MB),
+                 (31.0, "model.bin", 3 * MB, 9 * MB), (45.0, "model.bin", 5 * MB, 9 * MB),
+                 (62.0, "model.bin", 9 * MB, 9 * MB)],
+         "downloading model.bin: 3.0 of 9.0 MB (33 %), 0.1 MB/s\n"),
+        (False, [(0.0, "model.bin", MB, 2 * MB), (3.0, "model.bin", 2 * MB, 2 * MB)], ""),
+    ],
+)  # fmt: skip
+def test_download_report(terminal: bool, updates: list[tuple[float, str, int, int | None]], expected: str) -> None:
+    import io
+
+    from polyglot_news.cli.downloads import DownloadReport
+
+    stream, now = io.StringIO(), [0.0]
+    with DownloadReport(stream, terminal=terminal, clock=lambda: now[0]) as report:
+        for when, name, done, total in updates:
+            now[0] = when
+            report(name, done, total)
+    assert stream.getvalue() == expected
 
 
 def test_fetch_offline(monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from polyglot_news.errors import DetectorUnavailableError
 from polyglot_news.langid import detector as detect_module
 from polyglot_news.langid import lingua_backend
 from polyglot_news.langid.detector import detect, detector_signature
+from polyglot_news.version import install_hint
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -191,6 +193,40 @@ def test_tells_macedonian_from_bulgarian_in_short_text(expected: str, text: str)
     assert found.confidence >= 0.9
 
 
+# Headlines and one-line `translate` input: short English is this product's most frequent input.
+# Written for these tests; langdetect's sampling alone called several of them nl or es.
+SHORT_ENGLISH = [
+    "Central bank holds rates steady", "Storm cuts power to thousands", "Mayor unveils housing plan",
+    "Parliament backs budget deal", "Flood warnings issued for coast", "Minister resigns over leaked emails",
+    "Rail strike called off", "Vaccine trial shows promise", "Markets slide as oil prices climb",
+    "Police arrest two after robbery", "Local elections postponed", "Drought threatens wheat harvest",
+    "Union rejects pay offer", "Please send the report by Friday.", "The talks will resume next week.",
+    "quarterly earnings", "border crossing", "village school", "energy prices", "weather forecast",
+    "football league", "steel exports",
+]
+# Bulgarian headlines and two-word strings, written for these tests: ъ, щ and the definite articles.
+SHORT_BULGARIAN = [
+    "Правителството подаде оставка", "Цените на тока се вдигат", "Нов закон за пътищата",
+    "Кметът откри новия мост", "Кой ще спечели изборите?", "Съдът отложи делото",
+    "Болниците търсят лекари", "Учителите искат по-високи заплати", "Синдикатите обявиха стачка",
+    "българският отбор", "новият министър", "градският транспорт",
+]
+
+
+@pytest.mark.parametrize(
+    ("expected", "text"), [("en", s) for s in SHORT_ENGLISH] + [("bg", s) for s in SHORT_BULGARIAN]
+)
+def test_detects_short_english_and_bulgarian(expected: str, text: str) -> None:
+    found = detect(text)
+    assert (found.language, found.reason) == (expected, "detected")
+
+
+@pytest.mark.parametrize("text", ["Wasser", "Danke", "Gracias", "Nein"])
+def test_english_first_does_not_call_one_short_foreign_word_english(text: str) -> None:
+    """Under eight letters the English prior is left out: the word must be called surely on its own."""
+    assert detect(text).language != "en"
+
+
 # Genuinely uncallable: one word that several languages write the same way.
 UNCALLABLE = [
     "Так",  # be, ru, uk
@@ -330,6 +366,56 @@ def test_mixed_check_classifies_a_bounded_number_of_chunks(
     assert 1 + 2 <= len(calls) <= at_most
 
 
+def _classic_factory(name: str) -> Any:
+    """langdetect's own DetectorFactory over the same profiles, every row built by add_profile."""
+    import json
+
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory  # type: ignore[import-untyped]
+    from langdetect.utils.lang_profile import LangProfile  # type: ignore[import-untyped]
+
+    langs = sorted(os.listdir(PROFILES_DIRECTORY)) if name == "all" else ["bg", "mk", "ru", "uk"]
+    made = DetectorFactory()
+    made.set_seed(0)
+    for index, lang in enumerate(langs):
+        with open(os.path.join(PROFILES_DIRECTORY, lang), encoding="utf-8") as handle:
+            made.add_profile(LangProfile(**json.load(handle)), index, len(langs))
+    return made
+
+
+@pytest.mark.parametrize("factory", ["all", "cyrillic"])
+def test_profile_rows_built_on_demand_equal_langdetects_own(factory: str) -> None:
+    ours, theirs = detect_module._factory(factory), _classic_factory(factory)
+    assert ours.langlist == theirs.langlist
+    grams = sorted(theirs.word_lang_prob_map)
+    assert all(gram in ours.word_lang_prob_map for gram in grams)
+    assert "qqqq" not in ours.word_lang_prob_map and ours.word_lang_prob_map.get("qqqq") is None
+    assert all(ours.word_lang_prob_map[gram] == theirs.word_lang_prob_map[gram] for gram in grams[::7])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the council met on tuesday to discuss the new bus routes",  # words joined by one space: kept per word
+        "вчера вечером в минске прошёл большой концерт",
+        "don't stop l'école naïve façade",
+        "Capital LETTERS and NATO AND UN",  # capital words: langdetect skips their n-grams
+        "mixed кириллица and latin words latin words latin",
+        "visit https://example.org or mail a@b.org now",  # URLs and e-mail: langdetect's own path
+        "  double  spaces ",
+        "tiếng việt có dấu",
+        "",
+    ],
+)
+def test_ngrams_kept_per_word_equal_langdetects_extraction(text: str) -> None:
+    from polyglot_news.langid import langdetect_fast
+
+    for name in ("all", "cyrillic"):
+        reference = _classic_factory(name).create()
+        reference.append(text)
+        reference.cleaning_text()
+        assert langdetect_fast.extract_ngrams(detect_module._factory(name), text)[1] == reference._extract_ngrams()
+
+
 @pytest.mark.parametrize("factory", ["all", "cyrillic"])
 @pytest.mark.parametrize(
     "text",
@@ -348,7 +434,7 @@ def test_fast_langdetect_equals_langdetect_bit_for_bit(factory: str, text: str) 
     from polyglot_news.langid import langdetect_fast
 
     seeded = detect_module._factory(factory)
-    reference = seeded.create()
+    reference = _classic_factory(factory).create()
     reference.append(text)
     try:
         reference.get_probabilities()
@@ -373,9 +459,37 @@ def test_lingua_detects_short_and_long_text(expected: str, text: str) -> None:
 
 
 @needs_lingua
+def test_lingua_is_asked_only_about_the_languages_the_default_detector_can_name() -> None:
+    import os
+
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+    from lingua import Language
+
+    langdetect_names = {name.split("-", 1)[0] for name in os.listdir(PROFILES_DIRECTORY)}
+    theirs = {language.iso_code_639_1.name.lower() for language in Language.all()}
+    asked = set(lingua_backend.languages())
+    assert asked == (langdetect_names | {"be", "bg", "kk", "mk", "mn", "ru", "sr", "uk"}) & theirs
+    assert len(asked) < len(theirs)
+    assert {"be", "en", "ru", "uk", "sr", "kk", "mn"} <= asked and not asked & {"eo", "la", "zu", "yo", "nn"}
+
+
+@needs_lingua
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mi amas la novan ponton super la rivero.",  # Esperanto: lingua knows it, the detector does not
+        "Ngiyabonga kakhulu ngosizo lwakho namuhla.",  # Zulu
+    ],
+)
+def test_lingua_never_names_a_language_outside_its_list(text: str) -> None:
+    assert detect(text, detector="lingua").language in {*lingua_backend.languages(), "und"}
+
+
+@needs_lingua
 def test_lingua_signature_names_lingua_and_the_cyrillic_model() -> None:
-    assert detector_signature("lingua") == f"lingua-{lingua_backend.version()}+cyr{detect_module.MODEL_VERSION}"
-    assert detector_signature() == f"langdetect-1.0.9+cyr{detect_module.MODEL_VERSION}-s0"
+    count = len(lingua_backend.languages())
+    assert detector_signature("lingua") == f"lingua-{lingua_backend.version()}/{count}+cyr{detect_module.MODEL_VERSION}"
+    assert detector_signature() == f"langdetect-1.0.9+cyr{detect_module.MODEL_VERSION}+lat1-s0"
 
 
 def test_unknown_detector_is_a_value_error() -> None:
@@ -385,7 +499,7 @@ def test_unknown_detector_is_a_value_error() -> None:
 
 def test_lingua_missing_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lingua_backend, "available", lambda: False)
-    with pytest.raises(DetectorUnavailableError, match=r"pip install 'polyglot-news\[lingua\]'") as caught:
+    with pytest.raises(DetectorUnavailableError, match=re.escape(install_hint("lingua"))) as caught:
         detect("Вчера вечером в Минске прошёл концерт.", detector="lingua")
     assert caught.value.exit_code == 2
 
@@ -399,11 +513,12 @@ def test_cli_lingua_missing_exits_2_with_the_pip_command(monkeypatch: pytest.Mon
     result = CliRunner().invoke(cli, ["detect", "--detector", "lingua"], input="Вчера вечером прошёл концерт.\n")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "pip install 'polyglot-news[lingua]'" in result.stderr
+    assert f"run: {install_hint('lingua')}" in result.stderr  # `pip install -e '.[lingua]'` from the checkout
+    assert "polyglot-news[" not in result.stderr
 
 
 def test_digest_signature_names_the_detector() -> None:
     from polyglot_news import digest
 
     found = digest("Новы мост\nНовы мост праз раку адкрыюць увосень. Ён будзе самым доўгім у горадзе.\n")
-    assert found.signature.startswith(f"det:langdetect-1.0.9+cyr{detect_module.MODEL_VERSION}-s0|")
+    assert found.signature.startswith(f"det:langdetect-1.0.9+cyr{detect_module.MODEL_VERSION}+lat1-s0|")

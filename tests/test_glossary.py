@@ -11,9 +11,8 @@ from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from polyglot_news.citations import check_invariant, extract
-from polyglot_news.document import Marker, Sentence
+from polyglot_news.document import Marker, Sentence, Translated
 from polyglot_news.errors import InputError
-from polyglot_news.translation.engine import Translated
 from polyglot_news.translation.glossary import load_glossary, parse_glossary
 from polyglot_news.translation.postedit import apply
 
@@ -72,6 +71,14 @@ def test_parse_reads_terms_and_columns() -> None:
         ("source\tru\nunsourced\t[citation needed]\n", "line 2: '[citation needed]' holds a square bracket"),
         ("source\tru\tbe\nnote\tприм.\t[1]\n", "line 2: '[1]' holds a square bracket"),
         ("source\tru\n[sic]\tтак\n", "line 2: '[sic]' holds a square bracket"),
+        # Characters that would reach the translation unseen, and cells no glossary needs.
+        ("source\tru\nGomel\tГо\rмель\n", "line 2: a carriage return (CR) that does not end a line"),
+        ("source\tru\rGomel\tГомель\r", "line 1: a carriage return (CR) that does not end a line"),
+        ("source\tru\nGomel\tГо\x1bмель\n", "line 2: 'Го\\x1bмель' holds the control or formatting character U+001B"),
+        ("source\tru\nGomel\tГомель\u202e\n", "character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("source\tru\nGomel\tГо\u2028мель\n", "character U+2028 (LINE SEPARATOR)"),
+        ("source\tru\nGomel\t" + "Г" * 200_000 + "\n", "line 2: a cell of 200,000 characters (at most 200)"),
+        ("source\tru\n" + "G" * 201 + "\tГомель\n", "line 2: a cell of 201 characters (at most 200)"),
     ],
 )
 def test_parse_rejects_malformed(text: str, message: str) -> None:
@@ -117,7 +124,7 @@ _LINES = st.lists(st.lists(_CELLS, max_size=5).map("\t".join), max_size=8)
 
 @seed(20261130)
 @settings(max_examples=300, deadline=None, database=None)
-@given(lines=_LINES, ending=st.sampled_from(["\n", "\r\n", "\r", "\u2028"]))
+@given(lines=_LINES, ending=st.sampled_from(["\n", "\r\n", "\r", "\u2028"]))  # the last two: refused
 def test_fuzz_glossary_parser_gives_a_glossary_or_an_input_error(lines: list[str], ending: str) -> None:
     """Whatever the text: a Glossary whose rules are usable, or one InputError line."""
     try:
@@ -285,6 +292,35 @@ def test_apply_terms_with_hyphens_and_dots(
 ) -> None:
     glossary = parse_glossary(PUNCTUATED)
     done, report = apply(glossary, [_sentence(source)], [Translated(_sentence(output))], source_lang, "be")
+    assert done[0].sentence.text == expected
+    assert [(h.term, h.status) for h in report[0]] == hits
+
+
+OUTER = "source\tru\nBelavia\t«Белавиа»\nYahoo\tЯху!\nCoca-Cola\tКока-Кола®\nMinsk\t(Минск)\nU.S.\tU.S.\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "expected", "hits"),
+    [
+        # The punctuation the glossary writes around a term is written too (not a bare word).
+        ("Belavia flies [1].", "Belavia летает [1].", "«Белавиа» летает [1].", [("Belavia", "fixed")]),
+        ("Belavia flies [1].", "Белавиа летает [1].", "«Белавиа» летает [1].", [("Belavia", "fixed")]),
+        ("Belavia flies [1].", "«Белавиа» летает [1].", "«Белавиа» летает [1].", [("Belavia", "hit")]),
+        ("Belavia flies [1].", "«Белавиа летает [1].", "«Белавиа» летает [1].", [("Belavia", "fixed")]),
+        ("We use Yahoo [1].", "Мы пользуемся Yahoo [1].", "Мы пользуемся Яху! [1].", [("Yahoo", "fixed")]),
+        ("We use Yahoo, then.", "Мы пользуемся Яху!, потом.", "Мы пользуемся Яху!, потом.", [("Yahoo", "hit")]),
+        ("Coca-Cola [2] sells.", "Кока-Кола [2] продаёт.", "Кока-Кола® [2] продаёт.", [("Coca-Cola", "fixed")]),
+        ("In Minsk today.", "В Минск сегодня.", "В (Минск) сегодня.", [("Minsk", "fixed")]),
+        ("In Minsk today.", "В (Минск) сегодня.", "В (Минск) сегодня.", [("Minsk", "hit")]),
+        # A closing dot the sentence already has is not written twice.
+        ("Talks with the U.S.", "Переговоры с U.S.", "Переговоры с U.S.", [("U.S.", "hit")]),
+    ],
+)  # fmt: skip
+def test_apply_writes_the_punctuation_around_a_term(
+    source: str, output: str, expected: str, hits: list[tuple[str, str]]
+) -> None:
+    glossary = parse_glossary(OUTER)
+    done, report = apply(glossary, [_sentence(source)], [Translated(_sentence(output))], "en", "ru")
     assert done[0].sentence.text == expected
     assert [(h.term, h.status) for h in report[0]] == hits
 

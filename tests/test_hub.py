@@ -9,6 +9,7 @@ loopback (the ``loopback_only`` fixture); everything else stays blocked.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -26,6 +27,7 @@ from polyglot_news.models.build import build_package
 from polyglot_news.models.bundle import card_license, spdx
 from polyglot_news.models.hub import HubFile, choose_weights
 from polyglot_news.models.store import list_packages
+from polyglot_news.version import install_hint
 
 from .hubstub import Repo, StandInHub
 from .test_build import hf_models  # noqa: F401  (the tiny Marian and NLLB models, made once)
@@ -150,7 +152,7 @@ def test_fetched_package_translates_with_the_prefix(
     import dataclasses
 
     from polyglot_news.translation.decoding import DecodeOptions
-    from polyglot_news.translation.engine import build_translator
+    from polyglot_news.translation.engine import ArgosTranslator, build_translator
 
     from .helpers import Spy, marked_sentences
 
@@ -158,8 +160,9 @@ def test_fetched_package_translates_with_the_prefix(
     (package,) = fetcher.fetch("en", "be", catalog=_catalog(tmp_path))
     options = DecodeOptions(beam_size=1, max_decoding_length=40, retry=False, intra_threads=1)
     translator = build_translator([package.path], options, targets=["be"])
-    spy = Spy(translator.package.translator)  # type: ignore[attr-defined]
-    translator.package = dataclasses.replace(translator.package, translator=spy)  # type: ignore[attr-defined]
+    assert isinstance(translator, ArgosTranslator)
+    spy = Spy(translator.package.translator)
+    translator.package = dataclasses.replace(translator.package, translator=spy)
     results = translator.translate(marked_sentences("The minister met the envoy [1]."))
     assert spy.calls[0]["batch"][0][0] == ">>bel<<"
     assert [m.text for m in results[0].sentence.markers] == ["[1]"]
@@ -463,14 +466,14 @@ def test_missing_torch_hint_gives_the_cpu_wheel_index(tmp_path: Path, monkeypatc
     text = str(caught.value)
     cpu = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
     assert text.startswith(f"models build needs torch: on Linux `{cpu}`")
-    assert "on macOS/Windows `pip install torch`" in text and "`pip install -e '.[build]'` in a checkout" in text
+    assert "on macOS/Windows `pip install torch`" in text and f"then `{install_hint('build')}`;" in text
     assert "polyglot-news[build]" not in text and "\n" not in text
 
 
 def test_missing_hub_client_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "huggingface_hub", None)
-    hint = r"needs the hub client: pip install huggingface_hub \(from a checkout: pip install -e '\.\[fetch\]'"
-    with pytest.raises(ModelError, match=hint):
+    hint = f"needs the hub client (the fetch extra): {install_hint('fetch')}"
+    with pytest.raises(ModelError, match=re.escape(hint)):
         fetcher.fetch("en", "be", catalog=_catalog(tmp_path))
     assert _installed() == []
 
@@ -510,7 +513,7 @@ def test_progress_bars_only_when_asked(
     stand_in: Callable[..., StandInHub], ct2_files: dict[str, bytes], tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, progress: bool,
 ) -> None:  # fmt: skip
-    """The CLI asks for them when stderr is a terminal; the library never prints otherwise."""
+    """``progress=True``: the client's own bars; otherwise the library never prints."""
     monkeypatch.setenv("TQDM_POSITION", "-1")  # the client's switch: bars even without a terminal
     stand_in({REPO: Repo(ct2_files, commit=COMMIT)})
     fetcher.fetch("en", "be", catalog=_catalog(tmp_path), progress=progress)
@@ -518,3 +521,53 @@ def test_progress_bars_only_when_asked(
     assert captured.out == ""
     assert ("model.bin" in captured.err and "100%" in captured.err) is progress
     assert captured.err == "" or progress
+
+
+def test_fetch_tells_its_progress_file_by_file(
+    stand_in: Callable[..., StandInHub], ct2_files: dict[str, bytes], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    stand_in({REPO: Repo(ct2_files, commit=COMMIT)})
+    told: list[tuple[str, int, int | None]] = []
+    fetcher.fetch("en", "be", catalog=_catalog(tmp_path), progress=lambda *update: told.append(update))
+    assert capsys.readouterr() == ("", "")  # the library tells; it prints nothing
+    size = len(ct2_files["model.bin"])
+    model = [(done, total) for name, done, total in told if name == "model.bin"]
+    assert model[-1] == (size, size) and [d for d, _ in model] == sorted(d for d, _ in model)
+    assert {name for name, _, _ in told} <= set(ct2_files)
+
+
+def test_fetch_shows_progress_on_a_terminal_and_never_on_stdout(
+    stand_in: Callable[..., StandInHub], ct2_files: dict[str, bytes], tmp_path: Path
+) -> None:
+    """The command as a user runs it, stderr a terminal (a pseudo-terminal here), stdout a pipe."""
+    import os
+    import pty
+
+    hub = stand_in({REPO: Repo(ct2_files, commit=COMMIT)})
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("HF_")},
+        "HF_ENDPOINT": hub.url, "HF_HOME": str(tmp_path / "hf-home"), "HF_HUB_DISABLE_TELEMETRY": "1",
+        "POLYGLOT_NEWS_CATALOG": str(_catalog(tmp_path)), "POLYGLOT_NEWS_MODELS": str(tmp_path / "store"),
+    }  # fmt: skip
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "polyglot_news", "models", "fetch", "en", "be"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, env=env) as proc:
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal is closed once the command exits
+                break
+            if not chunk:
+                break
+            shown += chunk
+        stdout = proc.stdout.read() if proc.stdout else b""
+    os.close(leader)
+    assert (proc.returncode, stdout) == (0, b"")
+    terminal = shown.decode()
+    size = len(ct2_files["model.bin"]) / 1e6
+    assert f"\rdownloading model.bin: {size:.1f} of {size:.1f} MB (100 %)" in terminal
+    assert "config.json" not in terminal  # small files get no line
+    assert "Installed en→{be,ru} 1.0" in terminal

@@ -11,7 +11,7 @@ import pytest
 
 HEAVY = (
     "ctranslate2", "sentencepiece", "sumy", "nltk", "langdetect", "lingua", "numpy", "torch", "stanza",
-    "argostranslate", "dask", "distributed",
+    "argostranslate", "dask", "distributed", "trafilatura", "feedparser", "mammoth", "lxml",
 )
 
 HELP = "from polyglot_news.cli import cli\ntry:\n    cli({args!r})\nexcept SystemExit:\n    pass"

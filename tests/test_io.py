@@ -37,6 +37,14 @@ def test_decode_accepts_utf8_with_bom_and_any_line_end(data: bytes, expected: st
         (b"\xfe\xff" + "abc".encode("utf-16-be"), "UTF-16 text"),
         ("Мінск".encode("utf-32"), "UTF-32 text, expected UTF-8: convert with `iconv -f UTF-32 -t UTF-8`"),
         (b"\x00\x00\xfe\xff" + "abc".encode("utf-32-be"), "UTF-32 text"),
+        # Without a byte-order mark (Windows "Unicode" files saved without one): named, not "binary".
+        ("Мінск, 5 мая.".encode("utf-16-le"), "UTF-16 LE text without a byte-order mark, expected UTF-8"),
+        ("Мінск, 5 мая.".encode("utf-16-le"), "convert with `iconv -f UTF-16LE -t UTF-8`"),
+        ("Minsk opened a tram line.".encode("utf-16-be"), "UTF-16 BE text without a byte-order mark"),
+        ("Минск открыл линию.".encode("utf-32-le"), "UTF-32 LE text without a byte-order mark"),
+        ("Minsk.".encode("utf-32-be"), "convert with `iconv -f UTF-32BE -t UTF-8`"),
+        (b"\x00" * 64, "binary data (NUL byte at offset 0)"),  # NUL characters are not text
+        (b"hello\x00world", "binary data (NUL byte at offset 5)"),
     ],
 )
 def test_decode_rejects_bad_input_naming_the_problem(data: bytes, message: str) -> None:

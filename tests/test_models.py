@@ -11,6 +11,8 @@ import os
 import socket
 import stat
 import struct
+import subprocess
+import sys
 import time
 import warnings
 import zipfile
@@ -23,6 +25,7 @@ import pytest
 from polyglot_news import models
 from polyglot_news.errors import ModelError
 from polyglot_news.models import installer as install_module
+from polyglot_news.models.archive import RECORD
 
 CATALOG = Path(__file__).resolve().parents[1] / "polyglot_news" / "data" / "catalog.json"
 
@@ -160,8 +163,9 @@ def test_install_list_verify_remove_round_trip(store: Path, good: Path) -> None:
     ]
     package = installed[0]
     assert package.path == store / "translate-en_ru"
+    # The package's files and our manifest; the identity record is not counted.
     assert package.size_bytes == sum(
-        f.stat().st_size for f in package.path.rglob("*") if f.is_file()
+        f.stat().st_size for f in package.path.rglob("*") if f.is_file() and f.name != RECORD
     )
     assert package.to_dict()["pair"] == "en→ru"
     manifest = json.loads((package.path / models.MANIFEST).read_text())
@@ -262,6 +266,14 @@ def _members(count: int, size: int) -> Callable[[zipfile.ZipFile], None]:
     return add
 
 
+def _members_named(*names: str) -> Callable[[zipfile.ZipFile], None]:
+    def add(zf: zipfile.ZipFile) -> None:
+        for name in names:
+            zf.writestr(name, b"x")
+
+    return add
+
+
 def _without(name: str, **changes: Any) -> dict[str, bytes]:
     files = package_files(meta(**changes)) if changes else package_files()
     files.pop(name, None)
@@ -334,6 +346,11 @@ HOSTILE: list[
     # Issue 11 item 3: no member is over 1 MiB, together they inflate 1000:1.
     ("many-small-bombs", None, _members(24, 1024**2), "above 100:1 for the whole archive; zip bomb"),
     ("too-many-members", None, _members(2_001, 0), "2008 members, more than the cap of 2000"),
+    # A member 1,000 folders deep made path handling recurse past Python's limit (a traceback).
+    ("deep-member", None, _member("translate-en_ru-1_0/" + "d/" * 1_000 + "x"), "is 1002 folders deep (at most 32)"),
+    # Two names for one file on macOS (NFD) or any case-insensitive file system.
+    ("nfc-nfd", None, _members_named("translate-en_ru-1_0/caf\u00e9.txt", "translate-en_ru-1_0/cafe\u0301.txt"),
+     "appears twice (names equal up to case or Unicode normalization)"),
 ]
 
 
@@ -441,6 +458,50 @@ def test_unpacked_folder_with_symlink_refused(tmp_path: Path, store: Path) -> No
     with pytest.raises(ModelError, match="model/link is a symbolic link"):
         models.install(tree)
     assert not store.exists()
+
+
+def test_unpacked_folder_nested_too_deep_refused(tmp_path: Path, store: Path) -> None:
+    tree = write_tree(tmp_path / "unpacked", package_files())
+    folder = tree
+    for _ in range(40):
+        folder = folder / "d"
+        folder.mkdir()
+    with pytest.raises(ModelError, match="more than 32 levels deep"):
+        models.install(tree)
+    assert not store.exists()
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "fifo"])
+def test_a_device_or_pipe_is_refused_not_read_forever(tmp_path: Path, store: Path, device: str) -> None:
+    if device == "fifo":  # opening a FIFO with no writer would block forever
+        device = str(tmp_path / "pipe.argosmodel")
+        os.mkfifo(device)
+    command = [sys.executable, "-m", "polyglot_news", "models", "install", device]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout) == (5, "")
+    assert done.stderr == f"Error: {device}: not a regular file (a device, pipe or socket); name a .argosmodel file\n"
+    assert not store.exists()
+
+
+def test_a_folder_installs_every_good_archive_and_names_every_bad_one(tmp_path: Path, store: Path) -> None:
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    make_archive(stick / "a-en_ru.argosmodel", package_files(meta("en", "ru")))
+    (stick / "b-broken.argosmodel").write_bytes(b"not a zip")
+    make_archive(stick / "c-ru_be.argosmodel", package_files(meta("ru", "be")))
+    deep = _member("translate-en_ru-1_0/" + "d/" * 40 + "x")
+    make_archive(stick / "d-deep.argosmodel", package_files(meta("be", "ru")), extra=deep)
+    make_archive(stick / "e-ru_en.argosmodel", package_files(meta("ru", "en")))
+    with pytest.raises(install_module.PartialInstall) as caught:
+        models.install(stick)
+    partial = caught.value
+    assert [p.pair for p in partial.installed] == ["en→ru", "ru→be", "ru→en"]
+    assert [str(e).split(":")[0] for e in partial.failures] == [
+        str(stick / "b-broken.argosmodel"), str(stick / "d-deep.argosmodel")
+    ]
+    assert str(partial).startswith(f"{stick / 'b-broken.argosmodel'}: not a valid .argosmodel zip")
+    assert str(partial).endswith("(and 1 more)") and partial.exit_code == 5
+    assert [p.pair for p in models.list_packages()] == ["en→ru", "ru→be", "ru→en"]
 
 
 def test_missing_source_and_empty_folder(tmp_path: Path) -> None:
@@ -730,6 +791,22 @@ def test_fetch_from_a_local_index(tmp_path: Path, store: Path, good: Path) -> No
     assert sorted(p.name for p in store.iterdir()) == [".lock", "translate-en_ru"]
     manifest = json.loads((store / "translate-en_ru" / models.MANIFEST).read_text())
     assert manifest["archive_sha256"] == hashlib.sha256(good.read_bytes()).hexdigest()
+
+
+def test_fetch_from_the_index_tells_its_progress(tmp_path: Path, store: Path) -> None:
+    big = package_files()
+    big["model/model.bin"] = os.urandom(3 * 1024 * 1024)  # random: the archive stays 3 MB
+    archive = make_archive(tmp_path / "translate-en_ru-1_0.argosmodel", big)
+    told: list[tuple[str, int, int | None]] = []
+    models.fetch(
+        "en", "ru", index_url=_index(tmp_path, archive), catalog=tmp_path / "none.json",
+        progress=lambda name, done, total: told.append((name, done, total)),
+    )  # fmt: skip
+    size = archive.stat().st_size
+    assert {name for name, _, _ in told} == {"translate-en_ru-1_0.argosmodel"}
+    assert [done for _, done, _ in told] == sorted(done for _, done, _ in told) and told[-1][1] == size
+    assert {total for _, _, total in told} == {size}  # the size the server announced
+    assert len(told) >= 3  # one call per chunk read, not one at the end
 
 
 def test_fetch_checksum_mismatch_installs_nothing(tmp_path: Path, store: Path, good: Path) -> None:

@@ -197,6 +197,24 @@ def test_example_article() -> None:
             (("1", "Reuters"), ("2", "BelTA")),
             (),
         ),
+        # A numbered entry holding a marker-like group stays an entry (not body text).
+        (
+            (
+                "Title\nBody [1]. More [2].\nReferences:\n1. Report on Belarus [a] notes\n2. Study citing [2]\n"
+                "[3] Third [b]\n"
+            ),
+            "Title",
+            ("Body [1]. More [2].",),
+            (("1", "Report on Belarus [a] notes"), ("2", "Study citing [2]"), ("3", "Third [b]")),
+            (),
+        ),
+        (
+            "Title\nBody [1].\n\nSources:\n1. Report [a]\n\n2. Second [2]\n",
+            "Title",
+            ("Body [1].",),
+            (("1", "Report [a]"), ("2", "Second [2]")),
+            (),
+        ),
         # A numbering gap keeps one entry per line.
         (
             "Title\nBody [1].\nReferences:\n1. One\n2. Two\n4. Four\n5. Five\n",

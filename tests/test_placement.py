@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polyglot_news.citations import extract
+from polyglot_news.citations import extract, final_side
 from polyglot_news.document import Marker, Sentence
 from polyglot_news.translation.placement import MIN_ATTENTION, Alignment, place, token_words, word_targets
 
@@ -53,6 +53,8 @@ CASES = [
     ("He said: \"talks resumed.\" [3]", "Он сказал: «переговоры возобновились».", None,
      "Он сказал: «переговоры возобновились». [3]"),
     ("Talks resumed [1].", "", None, " [1]"),
+    ("[1].", ".", None, "[1]."),  # no word at all: still before the full stop
+    ("[1]. [2]", "!", None, "[1]! [2]"),
     # Inner markers follow the aligned word, same side of its punctuation as in the source.
     ("Minsk [1] and Vilnius [2] agreed.", "Минск и Вильнюс договорились.", {0: 0, 1: 1, 2: 2, 3: 3},
      "Минск [1] и Вильнюс [2] договорились."),
@@ -157,6 +159,10 @@ def test_final_markers_stay_final(case: tuple[str, list[Marker], str, list[list[
     placed = place(markers, plain, target)
     was_final, is_final = _final(plain, markers), _final(target, placed)
     assert [i for i, f in enumerate(was_final) if f and not is_final[i]] == []
+    if plain.rstrip()[-1:].isalnum() or not target.rstrip() or target.rstrip()[-1].isalnum():
+        return
+    sides = [(final_side(plain, m.offset), final_side(target, p.offset)) for m, p in zip(markers, placed, strict=True)]
+    assert [pair for pair in sides if pair in (("before", "after"), ("after", "before"))] == []
 
 
 def _one_word(alignment: Alignment, source: str, target: str, word: int) -> int | None:

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from polyglot_news.document import ModelUsed
 from polyglot_news.errors import ModelError, RouteError
 from polyglot_news.models.metadata import PackageInfo, read_info
 from polyglot_news.models.store import Package
-from polyglot_news.translation.routing import (
-    best_per_pair,
-    describe,
-    find_route,
-    is_multilingual,
-    pivots,
-    served_pairs,
-    step_signature,
-    targets_of,
-)
+from polyglot_news.translation.decoding import DecodeOptions
+from polyglot_news.translation.glossary import parse_glossary
+from polyglot_news.translation.routing import Route, best_per_pair, find_route, served_pairs
 
 
 def info(data: dict[str, Any]) -> PackageInfo:
@@ -64,15 +59,21 @@ ROUTES = [
 )
 def test_routes(case: str, source: str, target: str, pairs: list[str], expected: str) -> None:
     packages = [pkg(p) for p in pairs]
-    assert describe(find_route(source, target, packages)) == expected
+    assert find_route(source, target, packages).describe() == expected
     # Deterministic whatever the order the packages come in.
     for order in itertools.islice(itertools.permutations(packages), 24):
-        assert describe(find_route(source, target, list(order))) == expected
+        assert find_route(source, target, list(order)).describe() == expected
 
 
 def test_same_language_needs_no_route() -> None:
-    assert find_route("ru", "ru", [pkg("en>ru")]) == []
-    assert describe([]) == ""
+    route = find_route("ru", "ru", [pkg("en>ru")])
+    expected = (Route("ru", "ru"), "ru", "identity", ())
+    assert (route, route.describe(), route.signature(), route.models_used()) == expected
+
+
+def test_a_route_must_chain() -> None:
+    with pytest.raises(ValueError, match="do not chain en→be: en→be→ru"):
+        Route("en", "be", (pkg("en>be"), pkg("be>ru")))
 
 
 PREFERENCES = [
@@ -96,7 +97,7 @@ PREFERENCES = [
 )
 def test_package_preference(case: str, packages: list[Package], expected: tuple[str, str]) -> None:
     for order in itertools.permutations(packages):
-        (chosen,) = find_route("en", "ru", list(order))
+        (chosen,) = find_route("en", "ru", list(order)).hops
         assert (chosen.version, chosen.origin) == expected
         if case == "name-breaks-tie":
             assert chosen.name == "aa"
@@ -104,7 +105,8 @@ def test_package_preference(case: str, packages: list[Package], expected: tuple[
 
 
 BELARUSIAN_HINT = (
-    "; no official package serves Belarusian: build one with `polyglot-news models build` (README, Belarusian)"
+    "; no official package serves Belarusian: build one with `polyglot-news models build` "
+    "(see 'Translate into Belarusian' in the documentation)"
 )
 
 MISSING = [
@@ -211,7 +213,7 @@ def test_multilingual_routes(
     source: str, target: str, packages: list[Package], expected: str, hops: list[str], via: list[str]
 ) -> None:
     route = find_route(source, target, packages)
-    assert (describe(route), [p.to_code for p in route], pivots(route)) == (expected, hops, via)
+    assert (route.describe(), [p.to_code for p in route.hops], list(route.pivots)) == (expected, hops, via)
 
 
 @pytest.mark.parametrize(
@@ -222,8 +224,8 @@ def test_multilingual_routes(
         (multi("en", "ru"), ("ru",), False),
     ],
 )
-def test_targets_of(package: Package, targets: tuple[str, ...], multilingual: bool) -> None:
-    assert (targets_of(package), is_multilingual(package)) == (targets, multilingual)
+def test_served_pairs(package: Package, targets: tuple[str, ...], multilingual: bool) -> None:
+    assert (package.info.target_codes, package.info.multilingual) == (targets, multilingual)
     assert [v.to_code for v in served_pairs(package)] == list(targets)
     assert {v.path for v in served_pairs(package)} == {package.path}
 
@@ -270,14 +272,14 @@ ARGOS_OPUS = built("en>be", "Helsinki-NLP/opus-mt-en-zle", "Apache-2.0", origin=
          "model-id", "model-basename", "folder-name", "force-test"],
 )  # fmt: skip
 def test_preference_between_packages_of_one_pair(packages: list[Package], prefer: str | None, chosen: Package) -> None:
-    assert find_route("en", "be", packages, prefer) == [chosen]
+    assert find_route("en", "be", packages, prefer).hops == (chosen,)
 
 
 def test_model_forces_only_the_pairs_it_serves() -> None:
     packages = [pkg("en>ru"), pkg("ru>be"), OPUS, NLLB]
     route = find_route("en", "be", packages, "translate-en_ru")
-    assert route == [OPUS]  # a direct route still wins; the forced en→ru package is not on it
-    assert find_route("en", "ru", packages, NLLB.name) == [pkg("en>ru")]
+    assert route.hops == (OPUS,)  # a direct route still wins; the forced en→ru package is not on it
+    assert find_route("en", "ru", packages, NLLB.name).hops == (pkg("en>ru"),)
 
 
 def test_model_must_name_an_installed_package() -> None:
@@ -285,6 +287,50 @@ def test_model_must_name_an_installed_package() -> None:
         find_route("en", "be", [OPUS, NLLB], "opus-mt-en-de")
 
 
-def test_step_signature_names_the_model() -> None:
-    assert step_signature(OPUS).startswith("en_be-1.0~Helsinki-NLP/opus-mt-tc-big-en-zle@")
-    assert step_signature(ECHO).startswith("en_be-1.0~test-echo-en_be@")
+def loaded(package: Package, digest: str) -> Package:
+    """``package`` as the loader returns it: with the sha256 of the model.bin it read."""
+    return dataclasses.replace(package, sha256=digest * 8)
+
+
+FAST = DecodeOptions(beam_size=2, intra_threads=1)
+GLOSSARY = parse_glossary("en\tbe\nMinsk\tМінск\n")
+
+
+@pytest.mark.parametrize(
+    ("route", "glossary", "signature"),
+    [
+        (
+            Route("en", "be", (loaded(OPUS, "1a2b3c4d"),)),
+            None,
+            "en_be-1.0~Helsinki-NLP/opus-mt-tc-big-en-zle@1a2b3c4d|beam2|lp0.2|max256|int8",
+        ),
+        (
+            Route("en", "be", (loaded(pkg("en>ru"), "0badf00d"), loaded(pkg("ru>be", "2.1"), "eeeeeeee"))),
+            None,
+            "en_ru-1.0~translate-en_ru@0badf00d+ru_be-2.1~translate-ru_be@eeeeeeee|beam2|lp0.2|max256|int8",
+        ),
+        (
+            Route("en", "be", (loaded(ECHO, "12345678"),)),
+            GLOSSARY,
+            f"en_be-1.0~test-echo-en_be@12345678|beam2|lp0.2|max256|int8|{GLOSSARY.signature()}",
+        ),
+    ],
+    ids=["direct", "pivot", "glossary"],
+)
+def test_signature_names_each_loaded_model(route: Route, glossary: Any, signature: str) -> None:
+    assert route.signature(FAST, glossary) == signature
+
+
+def test_only_a_loaded_route_can_be_signed() -> None:
+    with pytest.raises(ValueError, match="is not loaded: only a loaded route can be signed"):
+        find_route("en", "be", [OPUS]).signature(FAST)
+
+
+def test_models_used_name_identity_and_licence() -> None:
+    route = Route("en", "be", (loaded(OPUS, "1a2b3c4d"),))
+    assert route.models_used() == (
+        ModelUsed(
+            OPUS.name, "en→be", "1.0", "store", False, "Helsinki-NLP/opus-mt-tc-big-en-zle@1a2b3c4d", "CC-BY-4.0"
+        ),
+    )
+    assert Route("en", "be", (loaded(ECHO, "12345678"),)).test_model

@@ -71,6 +71,16 @@ def test_markers_only_paragraph_joins_previous_sentence() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    ["[1].", "— [1].", "[1]. [2]", "…[3]!", "[1], [2]."],
+)
+def test_a_paragraph_without_words_keeps_its_markers_where_they_stand(paragraph: str) -> None:
+    # Not ``.[1]``: a marker before the full stop stays before it.
+    sentences = split_sentences([paragraph])
+    assert [s.text for s in sentences] == [paragraph.strip()]
+
+
 def test_empty_paragraphs_give_no_sentences() -> None:
     assert split_sentences(["", "   "]) == []
 

@@ -45,7 +45,7 @@ def loopback(monkeypatch: pytest.MonkeyPatch, network_attempts: list[tuple[Any, 
 
 @pytest.fixture
 def server(loopback: Any, install_packages: Any) -> Iterator[str]:
-    from polyglot_news.serve.app import running
+    from polyglot_news.serve.server import running
 
     install_packages("echo-en_ru", "echo-ru_be", "echo-ru_en")
     with running(ServeConfig(port=0)) as url:
@@ -104,6 +104,35 @@ def test_translate_list_auto_html_and_errors(server: str) -> None:
     assert (status, body) == (400, {"error": "Invalid request: missing q parameter"})
 
 
+@pytest.mark.parametrize("html", ["<b>met</b> [1].", "<p>They <i>met</i> [1].</p>", "<b>met</b>. [2]"])
+def test_html_keeps_a_final_marker_before_the_full_stop(server: str, html: str) -> None:
+    status, _, body = call(f"{server}/translate", {"q": html, "source": "en", "target": "ru", "format": "html"})
+    assert (status, body["translatedText"]) == (200, html)  # not ``<b>met</b> .[1]``
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "expected"),
+    [
+        ({}, 200, "det:langdetect-"),
+        # lingua absent: it was asked for (no install command: the operator's, naming the server's paths)
+        ({"detector": "lingua"}, 400, "the lingua detector is not installed on this server"),
+        ({"detector": "lingua", "source_lang": "en"}, 200, "det:given|"),
+        ({"detector": "guess"}, 400, "Invalid request: unknown detector 'guess'"),
+        ({"sentences": 2, "ratio": 0.5}, 400, "Invalid request: use sentences or ratio, not both"),
+        ({"sentences": "0"}, 400, "Invalid request: sentences must be a whole number >= 1, got 0"),
+        ({"method": "nope"}, 400, "Invalid request: unknown summary method 'nope'"),
+    ],
+)
+def test_digest_takes_the_summary_request(
+    server: str, monkeypatch: pytest.MonkeyPatch, extra: dict[str, Any], status: int, expected: str
+) -> None:
+    monkeypatch.setitem(sys.modules, "lingua", None)  # absent, whatever is installed
+    article = EXAMPLE.read_text(encoding="utf-8")
+    got, _, body = call(f"{server}/digest", {"text": article, "targets": "none", **extra})
+    assert got == status
+    assert expected in (body["signature"] if status == 200 else body["error"])
+
+
 def test_native_api_and_the_page(server: str) -> None:
     article = EXAMPLE.read_text(encoding="utf-8")
     status, _, body = call(f"{server}/digest", {"text": article, "targets": ["ru", "be"]})
@@ -146,7 +175,7 @@ def test_xss_probe_comes_back_as_text(server: str) -> None:
 def test_limits_keys_and_no_traces(loopback: Any, install_packages: Any, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from polyglot_news.serve import native
-    from polyglot_news.serve.app import running
+    from polyglot_news.serve.server import running
 
     install_packages("echo-en_ru")
     config = ServeConfig(port=0, api_keys=frozenset({"k1"}), max_chars=100, max_body_bytes=2000)
@@ -175,7 +204,7 @@ def test_limits_keys_and_no_traces(loopback: Any, install_packages: Any, tmp_pat
 
 
 def test_rate_limit_answers_429(loopback: Any) -> None:
-    from polyglot_news.serve.app import running
+    from polyglot_news.serve.server import running
 
     with running(ServeConfig(port=0, req_limit=2)) as url:
         q = {"q": "Прывітанне, як справы ў Мінску сёння?"}
@@ -187,7 +216,7 @@ def test_rate_limit_answers_429(loopback: Any) -> None:
 
 
 def test_cors_only_when_configured(loopback: Any) -> None:
-    from polyglot_news.serve.app import running
+    from polyglot_news.serve.server import running
 
     with running(ServeConfig(port=0, cors_origins=("http://newsroom.local",))) as url:
         _, headers, _ = call(f"{url}/health", headers={"Origin": "http://newsroom.local"})
@@ -263,3 +292,165 @@ def test_help_stays_light() -> None:
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# LibreTranslate parity ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "confident"),
+    [
+        ("Hi", "en", False),  # too short to decide: the detector's guess, if installed
+        ("Ok", "en", False),
+        ("12345 !!! ...", "en", False),  # no letters: the installed source with most targets, confidence 0
+        ("Прывітанне! Сёння ў Мінску адкрылі новую трамвайную лінію, паведамілі ўлады.", "be", True),
+        ("Minsk opened a new tram line on Monday, the city council said.", "en", True),
+    ],
+)
+def test_detect_always_gives_a_best_guess(server: str, text: str, language: str, confident: bool) -> None:
+    from libretranslatepy import LibreTranslateAPI
+
+    found = LibreTranslateAPI(server).detect(text)
+    assert len(found) == 1 and found[0]["language"] == language
+    assert (found[0]["confidence"] > 50) is confident and 0 <= found[0]["confidence"] <= 100
+    if language == "en":  # source=auto on a short text: a best guess, not 400
+        status, _, body = call(f"{server}/translate", {"q": text, "source": "auto", "target": "ru"})
+        assert status == 200 and body["detectedLanguage"] == found[0]
+
+
+def test_mixed_and_short_items_are_guessed_together(server: str) -> None:
+    items = ["Hi", "Minsk opened a new tram line on Monday, the city council said.", "Мінск і Minsk"]
+    status, _, body = call(f"{server}/translate", {"q": items, "source": "auto", "target": "ru"})
+    assert status == 200 and [d["language"] for d in body["detectedLanguage"]] == ["en", "en", "en"]
+    assert body["translatedText"] == items  # the echo test model
+
+
+@pytest.mark.parametrize(
+    ("q", "alternatives", "expected"),
+    [
+        ("Hello [1].", 3, []),
+        (["Hello [1].", "Bye."], 2, [[], []]),
+        ("Hello [1].", 0, None),
+        ("Hello [1].", "1", []),
+    ],
+)
+def test_alternatives_are_answered_empty(server: str, q: Any, alternatives: Any, expected: Any) -> None:
+    sent = {"q": q, "source": "en", "target": "ru", "alternatives": alternatives}
+    status, _, body = call(f"{server}/translate", sent)
+    assert status == 200 and body.get("alternatives") == expected and body["translatedText"] == q
+    status, _, body = call(f"{server}/translate", {"q": q, "source": "en", "target": "ru", "alternatives": 2.5})
+    assert (status, body) == (400, {"error": "Invalid request: alternatives must be a whole number"})
+
+
+def test_translate_file_for_text_and_html(server: str) -> None:
+    from .serving import multipart
+
+    cases = [
+        ("story.txt", b"Minsk opened a tram line [1].\n\nIt links two suburbs [2].\n", "text/plain"),
+        ("page.html", b'<?xml version="1.0"?><p>Minsk &amp; Brest [1].</p><![CDATA[a < b]]>', "text/html"),
+    ]
+    for name, data, kind in cases:
+        body, content_type = multipart({"source": "en", "target": "ru"}, {"file": (name, data)})
+        status, _, answer = call(f"{server}/translate_file", headers={"Content-Type": content_type}, raw=body)
+        assert status == 200 and answer["translatedFileUrl"].startswith(f"{server}/download_file/")
+        status, headers, content = call(answer["translatedFileUrl"])
+        assert status == 200 and headers["content-type"].startswith(kind)
+        assert headers["content-disposition"] == f"attachment; filename*=UTF-8''{name}"
+        assert content.encode() == data  # the echo test model: everything comes back, markup byte for byte
+    for fields, files, error in (
+        ({"source": "en", "target": "ru"}, {"file": ("a.exe", b"MZ")}, "Invalid request: file format not supported"),
+        ({"source": "en", "target": "ru"}, {}, "Invalid request: missing file parameter"),
+        ({"target": "ru"}, {"file": ("a.txt", b"Hi")}, "Invalid request: missing source parameter"),
+        ({"source": "en", "target": "zz"}, {"file": ("a.txt", b"Hi")}, "zz is not supported"),
+        ({"source": "en", "target": "ru"}, {"file": ("a.txt", b"\xff\xfeH")}, "Invalid request: a.txt: UTF-16"),
+    ):
+        body, content_type = multipart(fields, files)
+        status, _, answer = call(f"{server}/translate_file", headers={"Content-Type": content_type}, raw=body)
+        assert status == 400 and answer["error"].startswith(error)
+    assert call(f"{server}/download_file/nothing.txt")[0] == 404
+
+
+def test_features_that_are_off_answer_as_libretranslate_does(loopback: Any, install_packages: Any) -> None:
+    from libretranslatepy import LibreTranslateAPI
+
+    from polyglot_news.serve.server import running
+
+    install_packages("echo-en_ru")
+    with running(ServeConfig(port=0, api_keys=frozenset({"k1"}), max_chars=300)) as url:
+        status, _, body = call(f"{url}/suggest", {"q": "Hi", "s": "Привет", "source": "en", "target": "ru"})
+        assert (status, body) == (403, {"error": "Suggestions are disabled on this server."})
+        status, _, settings = call(f"{url}/frontend/settings")
+        assert status == 200 and settings == {
+            "charLimit": 300, "frontendTimeout": 60000, "apiKeys": True, "keyRequired": True, "suggestions": False,
+            "filesTranslation": True, "supportedFilesFormat": [".htm", ".html", ".txt"],
+            "language": {"source": {"code": "auto", "name": "Auto Detect"},
+                         "target": {"code": "ru", "name": "Russian"}},
+        }
+        assert [e["code"] for e in LibreTranslateAPI(url).languages()] == ["en", "ru"]  # no key needed
+        assert call(f"{url}/translate", {"q": "Hi", "source": "en", "target": "ru"})[0] == 403
+
+
+# Low items of the third adversarial pass ------------------------------------------------------------
+
+
+def test_codes_multipart_and_no_text_plain(server: str) -> None:
+    from .serving import multipart
+
+    q = {"q": "Hello there [1].", "source": "ENG", "target": "rus"}
+    assert call(f"{server}/translate", q)[::2] == (200, {"translatedText": "Hello there [1]."})
+    body, content_type = multipart(q, {})
+    assert call(f"{server}/translate", headers={"Content-Type": content_type}, raw=body)[::2] == (
+        200, {"translatedText": "Hello there [1]."}
+    )
+    status, _, answer = call(f"{server}/translate", headers={"Content-Type": "text/plain"},
+                             raw=b"q=Hello&source=en&target=ru")
+    assert status == 400 and "not text/plain" in answer["error"]
+    status, _, answer = call(f"{server}/digest", {"text": EXAMPLE.read_text(encoding="utf-8"), "targets": "bel,rus"})
+    assert status == 200 and set(answer["translations"]) == {"ru", "be"}
+
+
+@pytest.mark.parametrize(
+    ("html"),
+    [
+        '<?xml version="1.0" encoding="utf-8"?>\n<p>Minsk opened a line [1].</p>',
+        "<p>Minsk opened a line [1]. <![CDATA[x < y && z]]> It runs daily.</p>",
+        "<p>Minsk opened a line [1].<?php echo 1; ?></p><!-- note --><!DOCTYPE x>",
+        "<p>a<script>if (a < b) { c(); }</script>b</p><style>p>b{}</style>",
+    ],
+)
+def test_html_markup_comes_back_byte_for_byte(server: str, html: str) -> None:
+    status, _, body = call(f"{server}/translate", {"q": html, "source": "en", "target": "ru", "format": "html"})
+    assert (status, body) == (200, {"translatedText": html})
+
+
+@pytest.mark.parametrize(
+    ("config", "headers", "status"),
+    [
+        ({}, {"Host": "evil.example"}, 400),  # DNS rebinding: a page on another name reaching loopback
+        ({}, {"Host": "localhost:8000"}, 200),
+        ({}, {"Host": "[::1]:5000"}, 200),
+        ({"allowed_hosts": ("news.example.org",)}, {"Host": "news.example.org"}, 200),
+        ({"allowed_hosts": ("news.example.org",)}, {"Host": "127.0.0.1"}, 400),
+        ({}, {"Origin": "http://evil.example"}, 403),  # cross-site form POST
+        ({}, {"Origin": "null"}, 403),
+        ({"cors_origins": ("http://newsroom.local",)}, {"Origin": "http://newsroom.local"}, 200),
+    ],
+)
+def test_host_and_origin_checks(loopback: Any, install_packages: Any, config: dict[str, Any],
+                                headers: dict[str, str], status: int) -> None:
+    from polyglot_news.serve.server import running
+
+    install_packages("echo-en_ru")
+    with running(ServeConfig(port=0, **config)) as url:
+        got = call(f"{url}/detect", {"q": "Hello world"}, form=True, headers=headers)
+        assert got[0] == status, got
+        same_origin = {"Origin": url, "Host": url.split("//")[1]}
+        assert call(f"{url}/detect", {"q": "Hello"}, form=True, headers=same_origin)[0] in (200, 400)
+
+
+def test_api_keys_file_with_a_bom(tmp_path: Path) -> None:
+    from polyglot_news.serve.config import load_api_keys
+
+    keys = tmp_path / "keys"
+    keys.write_bytes("\ufeffk1\r\n# comment\nk2\n".encode())
+    assert load_api_keys(keys) == frozenset({"k1", "k2"})

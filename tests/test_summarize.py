@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from polyglot_news import summarize as S
+from polyglot_news.summarize import methods as M
 
 # Texts written for these tests (no third-party text).
 TEXTS: dict[str, list[str]] = {
@@ -89,7 +90,7 @@ def test_count_above_the_sentence_count_returns_all(method: str) -> None:
         ("reduction-lead", "en", [0, 1, 2]),
         ("reduction-lead", "ru", [0, 1, 2]),
         ("reduction-lead", "be", [0, 1, 4]),
-        # 3 of 8 sentences is past AUTO_LEAD_UNTIL_RATIO: auto picks what Reduction picks.
+        # 3 of 8 sentences is past AUTO.reduction_from: auto picks what Reduction picks.
         ("auto", "en", [0, 1, 2]),
         ("auto", "ru", [0, 1, 4]),
         ("auto", "be", [0, 4, 7]),
@@ -170,7 +171,7 @@ DUPLICATES = [
         ("lexrank-lead", [0, 1]),
         ("textrank-lead", [0, 1]),
         ("reduction-lead", [0, 1]),
-        ("auto", [0, 4]),  # 2 of 5: past AUTO_LEAD_UNTIL_RATIO, as reduction
+        ("auto", [0, 4]),  # 2 of 5: past AUTO.reduction_from, as reduction
     ],
 )
 def test_a_repeated_sentence_is_chosen_once(method: str, expected: list[int]) -> None:
@@ -302,7 +303,7 @@ def test_a_short_request_on_a_lead_heavy_story_keeps_the_lede() -> None:
 
 @pytest.mark.parametrize(("count", "ratio"), [(5, None), (6, None), (None, 0.5)])
 def test_a_long_request_ranks_as_reduction(count: int | None, ratio: float | None) -> None:
-    # At or past AUTO_LEAD_UNTIL_RATIO of the text, position no longer counts: the best
+    # At or past AUTO.reduction_from of the text, position no longer counts: the best
     # long-summary method's picks, not the fixed Borda blend's.
     auto = S.summarize(STORY, "en", TOKENIZER, count=count, ratio=ratio)
     assert auto == S.summarize(STORY, "en", TOKENIZER, method="reduction", count=count, ratio=ratio)
@@ -316,19 +317,22 @@ def test_auto_scores_depend_on_the_requested_length() -> None:
     assert S.sentence_scores(STORY, "en", TOKENIZER, method="auto") == S.sentence_scores(
         STORY, "en", TOKENIZER, method="auto", wanted=S.DEFAULT_COUNT
     )
-    by_rank = S._ranks
-    assert by_rank(long) == by_rank(reduction)
-    assert by_rank(short) != by_rank(reduction)
-    assert short.index(max(short)) == 0
+    assert S.ranks(long) == S.ranks(reduction)
+    assert S.ranks(short) == list(range(len(STORY)))  # a short request: the article's order
 
 
 @pytest.mark.parametrize(
     ("ratio", "weight"),
-    [(0.0, 0.8), (0.175, 0.4), (0.35, 0.0), (0.5, 0.0), (1.0, 0.0)],
+    [(0.0, 1.0), (0.2, 1.0), (0.25, 0.5), (0.3, 0.0), (1.0, 0.0)],
 )
-def test_auto_position_weight_fades_with_the_ratio(ratio: float, weight: float) -> None:
-    assert (S.AUTO_LEAD_WEIGHT, S.AUTO_LEAD_UNTIL_RATIO) == (0.8, 0.35)
-    assert S.auto_lead_weight(ratio) == pytest.approx(weight)
+def test_auto_position_weight_is_lead_then_fades_to_reduction(ratio: float, weight: float) -> None:
+    params = S.AutoParams(lead_until=0.2, reduction_from=0.3, overlap=1.0)
+    assert params.lead_weight(ratio) == pytest.approx(weight)
+
+
+def test_the_fitted_constants_are_the_documented_ones() -> None:
+    # summary_bench.py --derive prints the fit; README quotes these values.
+    assert S.AUTO == S.AutoParams(lead_until=0.35, reduction_from=0.375, overlap=0.6)
 
 
 @pytest.mark.parametrize(
@@ -343,10 +347,10 @@ def test_position_blend_ends_are_the_algorithm_and_lead(weight: float, expected:
 
 @pytest.mark.parametrize(
     ("method", "name"),
-    [("auto", "auto.v1"), ("reduction-lead", "reduction-lead"), ("lead", "lead")],
+    [("auto", "auto.v2"), ("reduction-lead", "reduction-lead"), ("lead", "lead")],
 )
 def test_signature_name(method: str, name: str) -> None:
-    assert S.AUTO_VERSION == 1
+    assert S.AUTO_VERSION == 2
     assert S.signature_name(method) == name
 
 
@@ -394,8 +398,8 @@ LONG = [
 @pytest.mark.parametrize("method", sorted(S.METHODS))
 def test_a_long_text_ranks_only_its_first_sentences(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # Small caps keep the test fast; the defaults behave the same, only slower.
-    monkeypatch.setattr(S, "MAX_RANKED", 40)
-    monkeypatch.setattr(S, "MAX_RANKED_KL", 30)
+    monkeypatch.setattr(M, "MAX_RANKED", 40)
+    monkeypatch.setattr(M, "MAX_RANKED_KL", 30)
     cap = 30 if method == "kl" else 40
     chosen = S.summarize(LONG, "en", TOKENIZER, method=method, count=5)
     assert len(chosen) == 5
@@ -414,10 +418,12 @@ def test_sumy_never_gets_more_than_the_cap(method: str, monkeypatch: pytest.Monk
         handed.append(len(sentences))
         return [float(len(s)) for s in sentences]
 
-    monkeypatch.setattr(S, "_sumy_scores", fake_scores)
-    chosen = S.summarize(LONG, "en", TOKENIZER, method=method, count=3)
+    monkeypatch.setattr(M, "_sumy_scores", fake_scores)
+    # auto runs Reduction only for a long request (a short one keeps the article's order).
+    count, ratio = (None, 0.45) if method == "auto" else (3, None)
+    chosen = S.summarize(LONG[:600], "en", TOKENIZER, method=method, count=count, ratio=ratio)
     assert handed == [S.MAX_RANKED_KL if method == "kl" else S.MAX_RANKED]
-    assert len(chosen) == 3
+    assert 0 < len(chosen) < handed[0]
     assert all(i < handed[0] for i in chosen)
 
 
@@ -432,6 +438,135 @@ def test_the_default_method_summarizes_a_long_text_at_the_real_cap() -> None:
 def test_a_text_at_the_cap_is_ranked_whole(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # Texts no longer than the cap (every news article) are ranked exactly as before.
     uncapped = S.sentence_scores(TEXTS["en"], "en", TOKENIZER, method=method)
-    monkeypatch.setattr(S, "MAX_RANKED", len(TEXTS["en"]))
-    monkeypatch.setattr(S, "MAX_RANKED_KL", len(TEXTS["en"]))
+    monkeypatch.setattr(M, "MAX_RANKED", len(TEXTS["en"]))
+    monkeypatch.setattr(M, "MAX_RANKED_KL", len(TEXTS["en"]))
     assert S.sentence_scores(TEXTS["en"], "en", TOKENIZER, method=method) == uncapped
+
+
+# auto's own steps, on stories written for these tests.
+_AFTER = [
+    "The river rose two metres overnight after three days of heavy rain.",
+    "Residents of the lower town were moved to the sports hall.",
+    "A school trip to the coast was postponed.",
+    "Farmers upstream reported flooded fields and lost hay.",
+    "The weather service expects more rain over the weekend.",
+    "The last flood of this size in Riverton was in 1988.",
+]
+FURNISHED = [
+    "Floods closed the main railway bridge in Riverton on Tuesday.",
+    "Scroll down for video",
+    "Trains between Riverton and the coast are cancelled until engineers inspect the bridge.",
+    "Read more: How the flood wall was built",
+    *_AFTER,
+    "Photo: Riverton Council",
+    "The council will meet on Friday.",
+]
+REPEATING = [
+    "Floods closed the main railway bridge in Riverton on Tuesday.",
+    "Floods closed the railway bridge in Riverton on Tuesday, engineers said.",  # the lede again
+    "Trains between Riverton and the coast are cancelled until engineers inspect it.",
+    *_AFTER,
+    "The council will meet on Friday.",
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "count", "expected"),
+    [
+        ("lead", 3, [0, 1, 2]),  # Lead-N stays the plain baseline
+        ("auto", 3, [0, 2, 4]),  # boilerplate left out, the article's order kept
+        ("auto", 9, [0, 2, 4, 5, 6, 7, 8, 9, 11]),  # a long request: every sentence but the furniture
+        ("auto", 10, [0, 1, 2, 4, 5, 6, 7, 8, 9, 11]),  # furniture only fills what the rest cannot
+    ],
+)
+def test_auto_leaves_boilerplate_out(method: str, count: int, expected: list[int]) -> None:
+    assert S.summarize(FURNISHED, "en", TOKENIZER, method=method, count=count) == expected
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [("lead", [0, 1, 2]), ("auto", [0, 2, 3])],
+)
+def test_auto_skips_a_near_repeat(method: str, expected: list[int]) -> None:
+    assert S.summarize(REPEATING, "en", TOKENIZER, method=method, count=3) == expected
+
+
+def test_near_repeats_fill_up_when_too_few_others_remain() -> None:
+    sentences = ["Floods closed the bridge.", "The bridge was closed by floods.", "Floods closed the bridge today."]
+    assert S.summarize(sentences, "en", TOKENIZER, count=2) == [0, 1]
+
+
+def test_overlap_one_keeps_near_repeats() -> None:
+    params = S.AutoParams(lead_until=0.5, reduction_from=0.6, overlap=1.0)
+    assert S.auto_choose(REPEATING, "en", TOKENIZER, 3, params) == [0, 1, 2]
+
+
+def test_a_short_request_never_runs_sumy(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> list[float]:
+        raise AssertionError("sumy ran for a request auto answers with the article's order")
+
+    monkeypatch.setattr(M, "_sumy_scores", refuse)
+    assert S.summarize(STORY, "en", TOKENIZER, count=3) == [0, 1, 2]
+    with pytest.raises(AssertionError, match="sumy ran"):
+        S.summarize(STORY, "en", TOKENIZER, count=6)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"sentences": 2, "ratio": 0.5}, "use `sentences` or `ratio`, not both"),
+        ({"sentences": 0}, "`sentences` must be a whole number >= 1"),
+        ({"sentences": True}, "`sentences` must be a whole number >= 1"),
+        ({"sentences": 2.0}, "`sentences` must be a whole number >= 1"),
+        ({"ratio": 0}, r"`ratio` must be a number in \(0, 1\]"),
+        ({"ratio": 1.5}, r"`ratio` must be a number in \(0, 1\]"),
+        ({"ratio": float("nan")}, r"`ratio` must be a number in \(0, 1\]"),
+        ({"ratio": "0.5"}, r"`ratio` must be a number in \(0, 1\]"),
+        ({"method": "nope"}, "unknown summary method 'nope'"),
+        ({"detector": "guess"}, "unknown detector 'guess'"),
+        ({"source_lang": "english!"}, "`source_lang` takes language codes"),
+    ],
+)
+def test_a_summary_request_is_checked_once_on_creation(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        S.SummaryRequest(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("fields", "total", "length", "label"),
+    [
+        ({}, 8, 3, "3"),
+        ({}, 2, 2, "2"),
+        ({"sentences": 5}, 8, 5, "5"),
+        ({"sentences": 20}, 8, 8, "8"),
+        ({"ratio": 0.5}, 5, 3, "r0.5"),  # rounds half up
+        ({"ratio": 0.01}, 10, 1, "r0.01"),  # at least one sentence
+    ],
+)
+def test_a_summary_request_says_its_length(fields: dict[str, object], total: int, length: int, label: str) -> None:
+    request = S.SummaryRequest(**fields)  # type: ignore[arg-type]
+    assert request.length(total) == length
+    assert request.length_label(length) == label
+
+
+def test_a_summary_request_normalizes_the_language_code() -> None:
+    assert S.SummaryRequest(source_lang="BEL").source_lang == "be"
+
+
+@pytest.mark.parametrize(
+    ("request_", "fields", "expected"),
+    [
+        (None, {}, S.SummaryRequest()),
+        (None, {"method": "lead", "sentences": None, "detector": "langdetect"}, S.SummaryRequest(method="lead")),
+        (S.SummaryRequest(ratio=0.2), {"method": S.DEFAULT_METHOD, "ratio": None}, S.SummaryRequest(ratio=0.2)),
+    ],
+)
+def test_a_summary_request_from_keywords(
+    request_: S.SummaryRequest | None, fields: dict[str, object], expected: S.SummaryRequest
+) -> None:
+    assert S.SummaryRequest.of(request_, **fields) == expected
+
+
+def test_a_summary_request_and_its_fields_are_not_given_together() -> None:
+    with pytest.raises(ValueError, match=r"give a SummaryRequest or its fields \(`sentences`\), not both"):
+        S.SummaryRequest.of(S.SummaryRequest(), sentences=2)

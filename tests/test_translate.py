@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from lang_models.build_test_packages import PACKAGES, build
 from polyglot_news.document import Sentence
 from polyglot_news.errors import CitationError, ModelError
-from polyglot_news.models.store import content_hash
+from polyglot_news.models.identity import content_hash
 from polyglot_news.segment import split_sentences
 from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.engine import ArgosTranslator, PivotTranslator, build_translator
@@ -278,7 +278,7 @@ def test_marker_loss_is_a_citation_error(packages: dict[str, Path]) -> None:
         from_code, to_code = "be", "ru"
 
         def translate(self, sentences: Sequence[Sentence]) -> list[Any]:
-            from polyglot_news.translation.engine import Translated
+            from polyglot_news.document import Translated
 
             return [Translated(Sentence(s.plain, s.markers[1:], s.index)) for s in sentences]
 
@@ -372,7 +372,7 @@ def test_one_package_serves_several_targets(
     translator = ArgosTranslator(folder, target=target)
     spy = _batch_spied(translator)
     [result] = translator.translate(marked_sentences("Talks in Minsk [1] resumed."))
-    assert (translator.to_code, translator.route.startswith(route)) == (to_code, True)
+    assert (translator.to_code, translator.signature().startswith(route)) == (to_code, True)
     assert result.sentence.text == "Talks in Minsk [1] resumed."
     assert spy.calls[0]["target_prefix"] == [[prefix]]
 
@@ -486,6 +486,55 @@ def test_cut_off_output_is_flagged_truncated(
     assert [m.text for m in result.sentence.markers] == ["[1]"]
 
 
+@pytest.mark.parametrize(
+    ("text", "seen"),
+    [
+        # 16 input tokens → 128 characters: a longer run is cut at a space before tokenizing.
+        ("| Minsk | 12 | tram | " * 40 + "end [1].", "| Minsk | 12 | tram | " * 5 + "| Minsk | 12 |"),
+        ("x" * 1_000 + " [2]", "x" * 128),  # no space to cut at: cut at the limit
+        ("Talks resumed [3].", "Talks resumed."),  # under the limit: whole, not flagged
+    ],
+)
+def test_a_sentence_far_past_the_input_length_is_cut_before_tokenizing(
+    packages: dict[str, Path], text: str, seen: str
+) -> None:
+    translator = ArgosTranslator(packages["echo-en_ru"], DecodeOptions(max_input_length=16, retry=False))
+    spy = _spied(translator)
+    [source] = marked_sentences(text)
+    [result] = translator.translate([source])
+    assert translator.package.tokenizer.decode_pieces(spy.calls[0]["batch"][0]) == seen
+    assert ("truncated" in result.flags) is (len(seen) < len(source.plain))
+    assert [m.text for m in result.sentence.markers] == [m.text for m in source.markers]
+
+
+def test_a_5_mb_table_dump_translates_in_bounded_memory(tmp_path: Path, install_packages: Any) -> None:
+    """One "sentence" of 5 MB (no full stop) took 4.5 GB and 55 s with --to ru; the model sees 8 KiB of it."""
+    import subprocess
+    import sys
+
+    install_packages("echo-en_ru")
+    row = "| Minsk | 48213 | tram line 7 | open | "
+    (tmp_path / "table.txt").write_text("Tram lines by district " + row * (5_000_000 // len(row)) + "\n")
+    if not Path("/proc/self/status").exists():
+        pytest.skip("reads the peak from /proc (Linux)")
+    # The command itself reports its own peak: VmHWM belongs to its memory map, unlike ru_maxrss,
+    # which Linux carries over from the forking test process across exec.
+    measured = (
+        "import re, runpy, sys\n"
+        "try:\n    runpy.run_module('polyglot_news', run_name='__main__')\n"
+        "finally:\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    sys.stderr.write('peak ' + re.search(r'VmHWM:\\s*(\\d+)', status).group(1) + '\\n')\n"
+    )
+    command = [sys.executable, "-c", measured, "translate", "--to", "ru", "--source-lang", "en", "table.txt"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "truncated 1" in done.stderr
+    assert len(done.stdout) < 10_000
+    peak = int(done.stderr.rsplit("peak ", 1)[1])
+    assert peak < 600 * 1024  # KiB: under 600 MB (it was 4.5 GB)
+
+
 def test_unknown_compute_type_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown compute type 'bogus'"):
         DecodeOptions(compute_type="bogus")
@@ -504,13 +553,13 @@ def test_marker_opening_a_sentence_keeps_its_space(packages: dict[str, Path], ro
 def test_language_tags_unknown_to_the_tokenizer_are_dropped_before_decoding(packages: dict[str, Path]) -> None:
     """Marian's ``>>bel<<`` and NLLB's ``bel_Cyrl`` are model tokens, not SentencePiece pieces:
     decoded as they are, they come out literally."""
-    from polyglot_news.translation.engine import _clean_text, _drop_special
+    from polyglot_news.translation.decoding import clean_text, drop_special
 
     tokenizer = load(packages["echo-en_ru"]).target_tokenizer
     emitted = [">>bel<<", "▁Talks", "▁resumed", "bel_Cyrl", "▁in", "▁Minsk", "<unk>", "."]
     assert ">>bel<<" in tokenizer.decode([emitted])[0]  # the premise
-    tokens, _ = _drop_special(emitted, None)
-    assert _clean_text(tokenizer.decode([tokens])[0]) == "Talks resumed in Minsk."
+    tokens, _ = drop_special(emitted, None)
+    assert clean_text(tokenizer.decode([tokens])[0]) == "Talks resumed in Minsk."
 
 
 @pytest.mark.parametrize(
@@ -523,11 +572,11 @@ def test_language_tags_unknown_to_the_tokenizer_are_dropped_before_decoding(pack
         (["▁Пра", "_", "ru"], ["▁Пра", "_", "ru"]),  # ordinary pieces stay
     ],
 )
-def test_drop_special(tokens: list[str], kept: list[str]) -> None:
-    from polyglot_news.translation.engine import _drop_special
+def testdrop_special(tokens: list[str], kept: list[str]) -> None:
+    from polyglot_news.translation.decoding import drop_special
 
     rows = [[float(i)] for i in range(len(tokens))]
-    out, out_rows = _drop_special(tokens, rows)
+    out, out_rows = drop_special(tokens, rows)
     assert out == kept
     assert out_rows is not None and [tokens[int(r[0])] for r in out_rows] == kept  # attention rows follow
 
@@ -570,8 +619,8 @@ def test_letter_verdict(text: str, verdict: str | None) -> None:
 
 
 def test_short_output_the_detector_cannot_call_still_gets_a_language_check() -> None:
+    from polyglot_news.document import Translated
     from polyglot_news.langid.detector import detect
-    from polyglot_news.translation.engine import Translated
     from polyglot_news.translation.sentences import check_language
 
     belarusian, russian = Sentence("Мінск."), Sentence("Минск.")
@@ -762,3 +811,46 @@ def test_results_are_reduced_one_at_a_time_in_one_call(packages: dict[str, Path]
     assert [(r.sentence, r.flags) for r in results] == [(r.sentence, r.flags) for r in plain]
     # what the package remembers is the reduced output: a word alignment, no attention matrix
     assert {type(out.aligned) for outs in counted.package.memo.values() for out in outs} == {tuple}
+
+
+@pytest.mark.parametrize(
+    ("lengths", "budget", "runs"),
+    [
+        ([5, 3, 9], 100, None),  # fits one batch: one call, as without a deadline
+        ([5], 1, None),  # one sentence is one call however long
+        ([5, 3, 9, 4], 8, [[1, 3], [0], [2]]),  # shortest first, runs of at most the budget
+        ([2, 2, 2, 2], 4, [[0, 1], [2, 3]]),
+    ],
+)
+def test_a_deadline_cuts_a_call_into_batches(lengths: list[int], budget: int, runs: list[list[int]] | None) -> None:
+    import time
+
+    from polyglot_news.translation.decoding import deadline, pieces
+
+    assert pieces(lengths, budget) is None  # no deadline: one call
+    with deadline(time.monotonic() + 60):
+        found = pieces(lengths, budget)
+        assert (list(found) if found is not None else None) == runs
+
+
+def test_translation_stops_at_its_deadline_between_batches(packages: dict[str, Path]) -> None:
+    import time
+
+    from polyglot_news.errors import DeadlineError
+    from polyglot_news.translation.decoding import deadline
+
+    texts = [f"Переговоры {i} в Минске [1] возобновились во вторник." for i in range(6)]
+    plain = ArgosTranslator(packages["echo-ru_be"], DecodeOptions(batch_tokens=16))
+    expected = [r.sentence.text for r in plain.translate(marked_sentences(*texts))]
+    clear_cache()
+    translator = ArgosTranslator(packages["echo-ru_be"], DecodeOptions(batch_tokens=16))
+    spy = _spied(translator)
+    with deadline(time.monotonic() + 60):
+        assert [r.sentence.text for r in translator.translate(marked_sentences(*texts))] == expected
+    assert len(spy.calls) > 1 and sum(c["n"] for c in spy.calls) == len(texts)  # a call a batch
+    clear_cache()
+    translator = ArgosTranslator(packages["echo-ru_be"], DecodeOptions(batch_tokens=16))
+    spy = _spied(translator)
+    with deadline(time.monotonic() - 1), pytest.raises(DeadlineError):
+        translator.translate(marked_sentences(*texts))
+    assert spy.calls == []  # nothing decoded past the deadline

@@ -15,7 +15,8 @@ so a model is loaded once per worker, not per window. Before any article, every 
 reports the packages it sees (names, versions, content hashes); a worker whose models
 differ from the client's stops the run with a :class:`ModelError`.
 
-Needs ``pip install 'polyglot-news[dask]'``; only this module imports Dask.
+Needs the ``dask`` extra (:func:`polyglot_news.version.install_hint` names the command); only this
+module imports Dask.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from polyglot_news.batch.report import ArticleResult, Report
 from polyglot_news.batch.windows import Done, Run, Window, WindowTask
 from polyglot_news.batch.workers import restore_malloc, run_window, share_cores
 from polyglot_news.errors import InputError, ModelError
+from polyglot_news.version import install_hint
 
 LOCAL_CONFIG = {"distributed.worker.profile.enabled": False}
 """Dask settings of a ``local:N`` cluster: no statistical profiler, which samples the running task's
@@ -295,7 +297,7 @@ class _connect:  # noqa: N801 - used as a context manager, like a function
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise ValueError("--dask needs Dask: pip install 'polyglot-news[dask]'") from None
+            raise ValueError(f"--dask needs Dask: {install_hint('dask')}") from None
         if isinstance(self.scheduler, Client):
             return self.scheduler
         spec = str(self.scheduler).strip()

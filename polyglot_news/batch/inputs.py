@@ -8,13 +8,14 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from polyglot_news.document import Article
 from polyglot_news.errors import InputError, exit_code_of
-from polyglot_news.io import MAX_BYTES, decode_text, read_article
+from polyglot_news.io import MAX_BYTES, decode_text, read_bytes
 
 MAX_LINE_BYTES = 2 * MAX_BYTES
 """Longest JSON Lines input line: an article at the size cap plus JSON escapes and other fields."""
@@ -42,14 +43,17 @@ class Failure:
 class Item:
     """One input article: its id, the fields passed through, and a file or the text itself.
 
+    ``text`` may also be the :class:`Article` a feed item already is; ``input_format`` says
+    how to read the file or text (``auto``: by the file's extension, else its first bytes).
     ``failure`` is set when the input was already unusable when read (a bad JSON line).
     """
 
     id: str | int
     extra: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
-    text: str | None = None
+    text: str | Article | None = None
     failure: Failure | None = None
+    input_format: str = "auto"
 
 
 @dataclass
@@ -82,7 +86,14 @@ def iter_paths(paths: Sequence[str | Path], glob: str = "*.txt", *, follow_symli
 
 
 def scan_paths(paths: Sequence[str | Path], glob: str = "*.txt", *, follow_symlinks: bool = False) -> Scan:
-    """:func:`iter_paths`, with the entries it skipped."""
+    """:func:`iter_paths`, with the entries it skipped.
+
+    Raises:
+        TypeError: ``paths`` is one path (a str or Path) instead of a sequence of them.
+    """
+    if isinstance(paths, (str, bytes, Path)):
+        example = os.fsdecode(paths)[:60]
+        raise TypeError(f"`paths` takes a sequence of files and folders, e.g. [{example!r}], not one path")
     scan = Scan()
     for given in paths:
         root = Path(given)
@@ -251,14 +262,68 @@ def select_shard(items: Iterable[Item], k: int, n: int) -> Iterator[Item]:
             yield item
 
 
-def load_text(name: str, path: str | None, text: str | None) -> str:
-    """An article's text, from its file or its JSON Lines string, checked as io.decode does.
+def load_text(name: str, path: str | None, text: str | Article | None, input_format: str = "auto") -> str | Article:
+    """An article, from its file or its JSON Lines string (read as ``input_format``), or the feed item's own.
 
     Errors name the article by ``name`` (its id), not by its path.
 
     Raises:
-        InputError: unreadable, larger than ``MAX_BYTES``, binary, invalid UTF-8, or empty.
+        InputError: unreadable, too large, binary, invalid UTF-8, empty, or unreadable in its format.
     """
+    from polyglot_news.readers.sources import MAX_INPUT_BYTES, read_input
+
+    if isinstance(text, Article):
+        return text
     if path is None:
-        return decode_text(text or "", name, max_bytes=MAX_BYTES)
-    return read_article(path, max_bytes=MAX_BYTES, name=name)
+        if input_format in ("auto", "text"):
+            return decode_text(text or "", name, max_bytes=MAX_BYTES)
+        checked = decode_text(text or "", name, max_bytes=MAX_INPUT_BYTES)
+        return read_input(checked.encode("utf-8"), name, input_format)
+    return read_input(read_bytes(path, max_bytes=MAX_INPUT_BYTES, name=name), name, input_format)
+
+
+def is_feed(path: Path, input_format: str = "auto") -> bool:
+    """Whether the file at ``path`` is read as a feed (``--input-format feed``, else its extension or first bytes)."""
+    from polyglot_news.readers.sources import format_of
+
+    if input_format != "auto":
+        return input_format == "feed"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+        return format_of(path.name, head) == "feed"
+    except (OSError, InputError):
+        return False  # read (and reported) as an article
+
+
+def feed_items(data: bytes, name: str) -> Iterator[Item]:
+    """One item per feed entry (id, passed-through fields, its article), or one failing item for the whole feed."""
+    from polyglot_news.readers.feeds import read_feed
+
+    try:
+        entries = read_feed(data, name)
+    except InputError as error:
+        yield Item(name, failure=Failure.of(error))
+        return
+    for entry in entries:
+        extra = {**entry.fields, "feed": name}
+        if entry.error is not None:
+            yield Item(entry.id, extra, failure=Failure.of(entry.error))
+        else:
+            yield Item(entry.id, extra, text=entry.article)
+
+
+def expand_feeds(items: Iterable[Item], input_format: str = "auto") -> Iterator[Item]:
+    """The items with every feed file replaced by its entries, and ``input_format`` set on the others."""
+    from polyglot_news.readers.feeds import MAX_FEED_BYTES
+
+    for item in items:
+        if item.path is None or item.failure is not None or not is_feed(item.path, input_format):
+            yield replace(item, input_format=input_format)
+            continue
+        try:
+            data = read_bytes(item.path, max_bytes=MAX_FEED_BYTES, name=str(item.id))
+        except InputError as error:
+            yield replace(item, failure=Failure.of(error))
+            continue
+        yield from feed_items(data, str(item.id))

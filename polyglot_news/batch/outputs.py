@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -15,20 +16,32 @@ from polyglot_news.errors import InputError, OutputError
 from polyglot_news.io import commit_staged, signals_deferred, stage_atomic, to_json, write_atomic
 from polyglot_news.render import FORMATS
 
+_UNSEEN = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+"""Unicode categories an output file name may not hold: control, format (bidi), surrogates, line breaks."""
+
 
 def output_name(item: Item, fmt: str) -> str:
     """The output file of an article, relative to the output folder.
 
     A file keeps its relative path with the format's extension (``a/b.txt`` → ``a/b.json``);
     a JSON Lines id gets the extension appended (``2024/story.v2`` → ``2024/story.v2.json``).
-    ``..``, ``.`` and leading ``/`` are dropped so that no id writes outside the folder.
+    ``..``, ``.`` and leading ``/`` are dropped so that no id writes outside the folder. An id
+    holding a control or formatting character (a newline, ESC, U+202E, which reverses how a
+    name is shown) is refused: it would make a file name that lists wrongly or misleads.
 
     Raises:
         InputError: the id names no usable file.
     """
     raw = str(item.id).replace("\\", "/")
     parts = [p for p in raw.split("/") if p not in ("", ".", "..")]
-    if not parts or "\x00" in raw:
+    bad = next((c for c in raw if unicodedata.category(c) in _UNSEEN), None)
+    if bad is not None:
+        shown = "".join(f"\\u{ord(c):04X}" if unicodedata.category(c) in _UNSEEN else c for c in raw[:200])
+        raise InputError(
+            f"id '{shown}' holds U+{ord(bad):04X} ({unicodedata.name(bad, 'a control character')}), "
+            "which cannot be part of an output file name; give the article an id without it"
+        )
+    if not parts:
         raise InputError(f"{item.id}: this id cannot name an output file")
     rel = PurePosixPath(*parts)
     ext = FORMATS[fmt]

@@ -53,11 +53,8 @@ def summarize(article: ArticleRef, options: BatchOptions) -> Summary | Failure:
     """Read and summarize one article; any failure becomes a :class:`Failure`, never a crash."""
     item = article.item
     try:
-        text = load_text(str(item.id), str(item.path) if item.path is not None else None, item.text)
-        return summarize_article(
-            text, source_lang=options.source_lang, method=options.method, sentences=options.sentences,
-            ratio=options.ratio,
-        )
+        text = load_text(str(item.id), str(item.path) if item.path is not None else None, item.text, item.input_format)
+        return summarize_article(text, summary=options.summary)
     except Exception as error:  # one article's failure, whatever it is, must not stop the others
         return Failure.of(error)
 

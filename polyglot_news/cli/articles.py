@@ -4,67 +4,89 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from polyglot_news.cli.options import (
-    check_length,
     decode_options,
     detector_option,
     emit,
     glossary_file,
     input_argument,
+    input_format_option,
     output_options,
+    read_data,
     read_input,
     summary_options,
+    summary_request,
     target_options,
     translation_options,
     translation_request,
 )
-from polyglot_news.errors import EXIT_PARTIAL, exit_code_of
+from polyglot_news.errors import EXIT_PARTIAL, DetectionError, exit_code_of
+
+if TYPE_CHECKING:
+    from polyglot_news.document import Article
+
+
+def how_to_get_models(source: str) -> str:
+    """The note after a digest that no installed model could translate: where models come from."""
+    fetch = (
+        f"`polyglot-news models fetch {source} ru` installs the official package"
+        if source == "en"
+        else "`polyglot-news models fetch --list` shows what can be fetched"
+    )
+    return (
+        "Note: no installed model translates this article. To get one:\n"
+        f"  on a machine with internet, {fetch};\n"
+        "  Belarusian has no official package: build one there (see 'Translate into Belarusian' in the docs);\n"
+        "  offline, copy the .argosmodel file (or an installed package's folder) over and run "
+        "`polyglot-news models install PATH`."
+    )
 
 
 @click.command()
 @input_argument
+@input_format_option
 @detector_option
 @output_options("text")
-def detect(input: str, detector: str, fmt: str, output: str | None) -> None:
+def detect(input: str, input_format: str, detector: str, fmt: str, output: str | None) -> None:
     """Detect the language of INPUT (an ISO 639-1 code, or 'und' when unsure)."""
     from polyglot_news import pipeline, render
 
-    found = pipeline.detect_language(read_input(input, output), detector=detector)
+    found = pipeline.detect_language(read_input(input, output, input_format), detector=detector)
     emit(render.detection(found, fmt), output)
 
 
 @click.command()
 @input_argument
+@input_format_option
 @summary_options
 @detector_option
 @output_options("text")
 def summarize(
-    input: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
+    input: str, input_format: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
     detector: str, fmt: str, output: str | None,
 ) -> None:
     """Summarize INPUT: the chosen body sentences in source order, citations kept."""
     from polyglot_news import pipeline, render
 
-    check_length(sentences, ratio)
-    result = pipeline.summarize_article(
-        read_input(input, output), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
-        detector=detector,
-    )
+    request = summary_request(method, sentences, ratio, source_lang, detector)
+    result = pipeline.summarize_article(read_input(input, output, input_format), summary=request)
     emit(render.summary(result, fmt), output)
 
 
 @click.command()
 @input_argument
+@input_format_option
 @summary_options
 @detector_option
 @target_options
 @translation_options
 @output_options("json", pages=True)
 def digest(
-    input: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
+    input: str, input_format: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
     detector: str, targets: str | None, parts: str, models: Path | None, model: str | None, beam_size: int,
     max_length: int, compute_type: str, batch_tokens: int | None, guard: str, glossary: Path | None, strict: bool,
     fmt: str, output: str | None,
@@ -78,18 +100,19 @@ def digest(
     """
     from polyglot_news import pipeline, render
 
-    check_length(sentences, ratio)
+    summary = summary_request(method, sentences, ratio, source_lang, detector)
     request = translation_request(
         targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens, guard
     )
-    result = pipeline.digest(
-        read_input(input, output), source_lang=source_lang, method=method, sentences=sentences, ratio=ratio,
-        translation=request, detector=detector,
-    )
+    text = read_input(input, output, input_format)
+    if strict and source_lang and request is not None:
+        _refuse_mismatch(text, source_lang, detector)
+    result = pipeline.digest(text, summary=summary, translation=request)
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
-    licences = model_licences(models) if fmt == "html" and result.translations else None
-    emit(render.digest(result, fmt, licences=licences), output)
+    if targets is None and not result.translations:
+        click.echo(how_to_get_models(result.source.language), err=True)
+    emit(render.digest(result, fmt), output)
     if result.errors:
         for error in result.errors:
             click.echo(f"Error: {error}", err=True)
@@ -99,42 +122,68 @@ def digest(
         sys.exit(EXIT_PARTIAL)
 
 
-def model_licences(models: Path | None) -> dict[str, str | None]:
-    """Model name → licence, from the installed packages' metadata (shown in the HTML footer)."""
-    from polyglot_news.models.store import list_packages
+def _refuse_mismatch(text: str | Article, source_lang: str, detector: str) -> None:
+    """``--strict`` with ``--source-lang``: stop before translating text that reads as another language."""
+    from polyglot_news import pipeline
 
-    return {
-        (p.info.title or p.name): p.info.license
-        for p in list_packages(models)
-    }
+    problem = pipeline.source_mismatch(text, source_lang, detector=detector)
+    if problem is not None:
+        raise DetectionError(
+            f"{problem}; --strict refuses it: correct --source-lang, or leave it out to detect the language"
+        )
 
 
 @click.command()
 @input_argument
+@input_format_option
 @click.option("--to", "target", required=True, metavar="LANG", help="Target language, e.g. ru or be.")
 @click.option("--source-lang", metavar="CODE", help="Skip detection: the text's language.")
+@click.option(
+    "--markup/--no-markup", default=True, show_default=True,
+    help="A web page: keep its markup and translate every text node (the page comes back as HTML), or "
+    "translate only its main text, as digest reads it, and write text (--format applies).",
+)
 @detector_option
 @translation_options
 @output_options("text")
 def translate(
-    input: str, target: str, source_lang: str | None, detector: str, models: Path | None, model: str | None,
-    beam_size: int, max_length: int, compute_type: str, batch_tokens: int | None, guard: str,
-    glossary: Path | None, strict: bool, fmt: str, output: str | None,
+    input: str, input_format: str, target: str, source_lang: str | None, markup: bool, detector: str,
+    models: Path | None, model: str | None, beam_size: int, max_length: int, compute_type: str,
+    batch_tokens: int | None, guard: str, glossary: Path | None, strict: bool, fmt: str,
+    output: str | None,
 ) -> None:
-    """Translate INPUT (any text) into LANG offline, citation markers kept in place.
+    """Translate INPUT into LANG offline, citation markers kept in place.
 
     Paragraphs (lines) are kept; each sentence is translated on its own, all in one batch.
+    A web page keeps its markup (or, with --no-markup, its main text is translated); a Word
+    file's text is translated with its footnotes as a reference list.
     """
     from polyglot_news import pipeline, render
+    from polyglot_news.readers.encoding import decode_markup
+    from polyglot_news.readers.sources import article_text, format_of, read_input
     from polyglot_news.translation import sentences as translation
 
-    result = pipeline.translate_text(
-        read_input(input, output), target, source_lang=source_lang, models=models,
-        options=decode_options(beam_size, max_length, compute_type, batch_tokens, guard),
-        glossary=glossary_file(glossary),
-        model=model, detector=detector,
-    )
-    emit(render.translation(result, fmt), output)
+    name, data = read_data(input, output)
+    options = decode_options(beam_size, max_length, compute_type, batch_tokens, guard)
+    if markup and format_of(name, data, input_format) == "html":
+        if strict and source_lang:
+            _refuse_mismatch(read_input(data, name, "html"), source_lang, detector)
+        page = pipeline.translate_markup(
+            decode_markup(data, name)[0], target, source_lang=source_lang, models=models, options=options,
+            glossary=glossary_file(glossary), model=model, detector=detector,
+        )
+        emit(page.page, output)
+        result = page.text
+    else:
+        source = read_input(data, name, input_format)
+        text = source if isinstance(source, str) else article_text(source)
+        if strict and source_lang:
+            _refuse_mismatch(text, source_lang, detector)
+        result = pipeline.translate_text(
+            text, target, source_lang=source_lang, models=models, options=options,
+            glossary=glossary_file(glossary), model=model, detector=detector,
+        )
+        emit(render.translation(result, fmt), output)
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
     counted = translation.glossary_summary(result.terms)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import signal
 import sys
 import threading
@@ -14,14 +15,17 @@ import click
 
 from polyglot_news.cli import streams
 from polyglot_news.cli.options import (
-    check_length,
+    INPUT_FORMAT_HELP,
+    detector_option,
     report_library_errors,
     summary_options,
+    summary_request,
     target_options,
     translation_options,
     translation_request,
 )
 from polyglot_news.errors import InputError
+from polyglot_news.readers.sources import INPUT_FORMATS
 from polyglot_news.render import FORMATS
 
 if TYPE_CHECKING:
@@ -134,6 +138,11 @@ class _Progress:
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--glob", default="*.txt", show_default=True, help="File pattern inside folders (searched recursively).")
 @click.option(
+    "--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
+    help=INPUT_FORMAT_HELP.replace("INPUT", "each file (or JSON Lines text)").replace(" (batch only)", "")
+    + " A feed gives one article per item; standard input is a feed when its first bytes say so.",
+)
+@click.option(
     "-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
     help="Write one file per article under DIR (same relative path) instead of JSON Lines on stdout.",
 )
@@ -161,23 +170,28 @@ class _Progress:
     "--dask", "dask_scheduler", metavar="SCHEDULER",
     help="Run the windows on a Dask cluster: its scheduler address (tcp://host:8786), or local:N for N "
     "worker processes here. Same outputs; --output-dir must be a folder every worker can write. "
-    "Needs pip install 'polyglot-news[dask]'.",
+    "Needs the dask extra (in a checkout: pip install -e '.[dask]').",
 )
 @summary_options
+@detector_option
 @target_options
 @translation_options
 @click.option("-q", "--quiet", is_flag=True, help="Nothing on stderr but an error that stops the run.")
 @click.option("-v", "--verbose", is_flag=True, help="Also report every failed article on stderr.")
 @report_library_errors
 def batch(
-    paths: tuple[str, ...], glob: str, output_dir: Path | None, fmt: str, resume: bool, workers: int | None,
-    chunk: int, follow_symlinks: bool, shard: str | None, dask_scheduler: str | None, method: str,
-    sentences: int | None, ratio: float | None, source_lang: str | None, targets: str | None, parts: str,
+    paths: tuple[str, ...], glob: str, input_format: str, output_dir: Path | None, fmt: str, resume: bool,
+    workers: int | None, chunk: int, follow_symlinks: bool, shard: str | None, dask_scheduler: str | None,
+    method: str, sentences: int | None, ratio: float | None, source_lang: str | None, detector: str,
+    targets: str | None, parts: str,
     models: Path | None, model: str | None, beam_size: int, max_length: int, compute_type: str,
     batch_tokens: int | None, guard: str, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
 ) -> None:
     """Digest many articles: the files of folders (recursively, --glob), several files, or
     JSON Lines on standard input ('-' or no PATH), one {"id": ..., "text": ...} object a line.
+    Web pages and Word files are read as digest reads them; a feed (RSS, Atom, JSON Feed; a
+    file, or standard input) gives one article per item, its id the item's guid or link and
+    its link, published and author passed through like JSON Lines fields.
 
     \b
     Output: JSON Lines on standard output, one record per article in input order
@@ -196,6 +210,7 @@ def batch(
       polyglot-news batch feed/ --output-dir digests/ --to ru,be
       polyglot-news batch feed/ -o digests/ --resume          # after an interruption
       cat feed.jsonl | polyglot-news batch --to ru > digests.jsonl
+      polyglot-news batch feeds/ --glob '*.xml' --to none > items.jsonl
       polyglot-news batch feed/ -o /shared/digests/ --dask tcp://scheduler:8786
 
     \b
@@ -204,7 +219,7 @@ def batch(
     when interrupted (SIGINT/SIGTERM): rerun with --resume.
     """
     from polyglot_news import batch as B  # noqa: F811 - imported late: `--help` stays light
-    from polyglot_news.batch.inputs import iter_jsonl, parse_shard, scan_paths, select_shard
+    from polyglot_news.batch.inputs import expand_feeds, parse_shard, scan_paths, select_shard
     from polyglot_news.batch.workers import default_workers
 
     if quiet and verbose:
@@ -215,11 +230,11 @@ def batch(
         raise click.UsageError("--resume needs --output-dir")
     if "-" in paths and len(paths) > 1:
         raise click.UsageError("read either standard input ('-') or paths, not both")
-    check_length(sentences, ratio)
+    summary = summary_request(method, sentences, ratio, source_lang, detector)
     request = translation_request(
         targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens, guard
     )
-    options = B.BatchOptions(method, sentences, ratio, source_lang, request, fmt, strict=strict)
+    options = B.BatchOptions(summary=summary, translation=request, fmt=fmt, strict=strict)
     from_stdin = not paths or paths == ("-",)
     if output_dir is not None and not from_stdin:
         _check_output_dir(output_dir, paths)
@@ -231,10 +246,10 @@ def batch(
         stdin = sys.stdin.buffer
         if stdin.isatty() and not quiet:
             click.echo("Reading JSON Lines from standard input (end with Ctrl-D)…", err=True)
-        items: Any = iter_jsonl(stdin)
+        items: Any = _stdin_items(stdin, input_format)
     else:
         scan = scan_paths(paths, glob, follow_symlinks=follow_symlinks)
-        items = scan.items
+        items = list(expand_feeds(scan.items, input_format))
         total = len(items)
         if not quiet:
             for note in scan.notes():
@@ -314,6 +329,52 @@ def _summary(report: B.Report, code: int, elapsed: float, to_files: bool) -> str
     if report.flagged:
         line += f"; {report.flagged} with flagged translations (translations.LANG.flags)"
     return line + ("; error records on stdout" if report.failed else "")
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream's first bytes, read to sniff it, then the rest of it: ``peek`` for any stream."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        super().__init__()
+        self.head, self.rest = head, rest
+
+    @classmethod
+    def around(cls, stream: Any) -> io.BufferedReader:
+        return io.BufferedReader(cls(stream.read(4096), stream), 65536)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            size = min(len(buffer), len(self.head))
+            buffer[:size], self.head = self.head[:size], self.head[size:]
+            return size
+        data = self.rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _stdin_items(stdin: Any, input_format: str) -> Any:
+    """Standard input's articles: a feed's items (when named, or sniffed), else JSON Lines."""
+    from dataclasses import replace
+
+    from polyglot_news.batch.inputs import feed_items, iter_jsonl
+    from polyglot_news.readers.feeds import MAX_FEED_BYTES
+    from polyglot_news.readers.sources import sniff
+
+    if not hasattr(stdin, "peek"):  # a test runner's or a wrapper's stream: put its head back in front
+        stdin = _Prefixed.around(stdin)
+    head = stdin.peek(4096)[:4096]
+    feed = input_format == "feed"
+    if input_format == "auto" and head.lstrip()[:1] in (b"<", b"{"):
+        try:
+            feed = sniff(head) == "feed"
+        except InputError:
+            feed = False
+    if feed:
+        return feed_items(stdin.read(MAX_FEED_BYTES + 1), "<stdin>")
+    return (replace(item, input_format=input_format) for item in iter_jsonl(stdin))
 
 
 def _check_output_dir(output_dir: Path, paths: tuple[str, ...]) -> None:

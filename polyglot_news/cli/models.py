@@ -16,6 +16,7 @@ from polyglot_news import models as store
 from polyglot_news.cli.options import ErrorGroup, models_option
 from polyglot_news.cli.tables import table
 from polyglot_news.errors import ModelError, PolyglotNewsError
+from polyglot_news.models.metadata import shortened
 
 _models_option = models_option("models_dir")
 
@@ -109,12 +110,12 @@ def list_command(models_dir: Path | None, as_json: bool) -> None:
     rows += [
         [
             _pair(p),
-            p.version,
+            shortened(p.version),
             _size(p.size_bytes),
             p.origin,
             p.info.format,
-            p.info.license or "-",
-            _source(p),
+            shortened(p.info.license or "-"),
+            shortened(_source(p)),
             str(p.path),
         ]
         for p in packages
@@ -151,15 +152,23 @@ def install_command(ctx: click.Context, models_dir: Path | None, replace: bool, 
     """Install packages from .argosmodel files, or from folders of them (e.g. a USB stick).
 
     Each package is checked before anything is written and is renamed into place whole, so
-    a bad file leaves the store as it was; the other files are still installed. Packages
+    a bad file leaves the store as it was; the other files (named, or in the same folder)
+    are still installed, and each bad one gets its own Error line (exit code 5). Packages
     built from different models sit side by side (see `models list`); one that would
     replace a package of another model, replace a real model by a TEST MODEL, or lower the
     version is refused unless --replace is given, and what is replaced is reported.
     """
+    from polyglot_news.models.installer import PartialInstall
+
     failures: list[PolyglotNewsError] = []
     for source in sources:
         try:
             installed = store.install(source, models_dir, replace=replace, on_replace=_replaced)
+        except PartialInstall as partial:  # the good ones of a folder went in
+            installed, failures = list(partial.installed), failures + list(partial.failures)
+            click.echo("".join(f"{installed_line(p)}\n" for p in installed), err=True, nl=False)
+            click.echo("".join(f"Error: {e}\n" for e in partial.failures), err=True, nl=False)
+            continue
         except PolyglotNewsError as error:
             failures.append(error)
             click.echo(f"Error: {error}", err=True)
@@ -298,6 +307,7 @@ def fetch_command(
       polyglot-news models fetch en --to be --revision COMMIT
 
     Offline, copy the .argosmodel file to this machine and use `polyglot-news models install FILE`.
+    Download progress goes to stderr: a line redrawn on a terminal, else one line every 30 s.
     """
     import sys
 
@@ -310,9 +320,11 @@ def fetch_command(
         raise click.UsageError("name the pair (models fetch en be, or en --to be), or a --name from --list")
     if to_option and to_code:
         raise click.UsageError("give the target once: as the second argument or with --to")
-    packages = store.fetch(
-        source, target, models_dir, index_url=index_url, name=name, revision=revision, progress=sys.stderr.isatty()
-    )
+    from polyglot_news.cli.downloads import DownloadReport
+
+    with DownloadReport(sys.stderr, terminal=sys.stderr.isatty()) as report:
+        packages = store.fetch(source, target, models_dir, index_url=index_url, name=name, revision=revision,
+                               progress=report)  # fmt: skip
     for package in packages:
         click.echo(f"Installed {_pair(package)} {package.version} into {package.path}", err=True)
 

@@ -20,11 +20,14 @@ import click
 from polyglot_news.cli import streams
 from polyglot_news.errors import InputError, PolyglotNewsError, exit_code_of
 from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
+from polyglot_news.readers.sources import INPUT_FORMATS
 from polyglot_news.render import FORMATS
-from polyglot_news.summarize import DEFAULT_METHOD, METHODS
+from polyglot_news.summarize.methods import DEFAULT_METHOD, METHODS
 from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS, GUARDS, MAX_BEAM_SIZE
 
 if TYPE_CHECKING:
+    from polyglot_news.document import Article
+    from polyglot_news.summarize.request import SummaryRequest
     from polyglot_news.translation.decoding import DecodeOptions
     from polyglot_news.translation.glossary import Glossary
     from polyglot_news.translation.request import TranslationRequest
@@ -108,6 +111,20 @@ def input_argument(func: F) -> F:
     return click.argument("input", default="-", metavar="[INPUT]")(func)
 
 
+INPUT_FORMAT_HELP = (
+    "What INPUT is: plain text, a saved web page (main text, headline, citation superscripts and "
+    "notes list kept), a feed (batch only) or a Word .docx (footnotes and endnotes kept). "
+    "auto: by the file's extension, else by its first bytes (standard input too)."
+)
+
+
+def input_format_option(func: F) -> F:
+    """``--input-format auto|text|html|feed|docx`` (declared here only)."""
+    return click.option(
+        "--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True, help=INPUT_FORMAT_HELP,
+    )(func)
+
+
 PAGE_FORMATS = ("html",)
 """Formats only whole digests have (``digest``, ``batch``)."""
 
@@ -135,11 +152,11 @@ def output_options(default: str, *, pages: bool = False) -> Callable[[F], F]:
 
 
 def detector_option(func: F) -> F:
-    """``--detector langdetect|lingua`` (lingua: ``pip install 'polyglot-news[lingua]'``)."""
+    """``--detector langdetect|lingua`` (lingua: the ``lingua`` extra, see :func:`.version.install_hint`)."""
     return click.option(
         "--detector", type=click.Choice(DETECTORS), default=DEFAULT_DETECTOR, show_default=True,
-        help="Language detector; the Cyrillic model refines either. lingua is an optional extra: "
-        "pip install 'polyglot-news[lingua]'.",
+        help="Language detector; the Cyrillic model refines either. lingua is an optional extra "
+        "(in a checkout: pip install -e '.[lingua]').",
     )(func)
 
 
@@ -150,8 +167,8 @@ def summary_options(func: F) -> F:
             click.option(
                 "--method", type=click.Choice(sorted(METHODS)), default=DEFAULT_METHOD, show_default=True,
                 help=(
-                    "Extractive algorithm ('lead' = the first sentences; 'auto' = Reduction with a lead prior "
-                    "that fades as the summary grows)."
+                    "Extractive algorithm ('lead' = the first sentences; 'auto' = the article's opening for a "
+                    "short summary, Reduction's ranking for a long one, page furniture and repeats left out)."
                 ),
             ),
             click.option(
@@ -186,7 +203,8 @@ def target_options(func: F) -> F:
 
 MODEL_HELP = (
     "Use this installed package (its folder name, or the model it was built from, as `models list` shows) "
-    "for every language pair it serves, whatever the default preference (README: Choosing between packages)."
+    "for every language pair it serves, whatever the default preference (see 'Choosing between packages' "
+    "in the documentation's Manage translation models)."
 )
 
 
@@ -204,9 +222,22 @@ def models_option(param: str = "models") -> Callable[[F], F]:
     )
 
 
+_CREATES_STORE = ("path", "install", "fetch", "build")
+"""Commands for which a --models folder that does not exist yet is fine (they create it, or print it)."""
+
+
 def _env_store(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """Give $POLYGLOT_NEWS_MODELS the same check (and message) as --models (`models path` excepted)."""
+    """Give $POLYGLOT_NEWS_MODELS the same check (and message) as --models (`models path` excepted).
+
+    A --models folder that does not exist is a usage error for a command that only reads the
+    store (a typo would otherwise read as an empty store: "no route").
+    """
     env = os.environ.get("POLYGLOT_NEWS_MODELS")
+    if value is not None and not value.exists() and ctx.command.name not in _CREATES_STORE:
+        raise click.BadParameter(
+            f"{value}: no such folder; a store is made by `polyglot-news models install --models DIR FILE`",
+            ctx, param,
+        )
     if value is not None or not env or ctx.command.name == "path":
         return value
     try:
@@ -319,9 +350,17 @@ def translation_request(
     )
 
 
-def check_length(sentences: int | None, ratio: float | None) -> None:
-    if sentences is not None and ratio is not None:
-        raise click.UsageError("use --sentences or --ratio, not both")
+def summary_request(
+    method: str, sentences: int | None, ratio: float | None, source_lang: str | None, detector: str
+) -> SummaryRequest:
+    """The :class:`SummaryRequest` of ``--method``, ``--sentences``/``--ratio``, ``--source-lang``, ``--detector``.
+
+    Its checks are the library's: a bad value is a ``ValueError`` that :func:`library_errors`
+    reports in the options' words (exit 2).
+    """
+    from polyglot_news.summarize.request import SummaryRequest
+
+    return SummaryRequest(method, sentences, ratio, source_lang, detector)
 
 
 def check_output(source: str, output: str | None) -> None:
@@ -340,19 +379,30 @@ def check_output(source: str, output: str | None) -> None:
         raise InputError(f"{output}: the output is the input file {source}; choose another --output")
 
 
-def read_input(source: str, output: str | None = None) -> str:
-    """The article at ``source`` (``-``: stdin), with a hint when stdin is a terminal.
+def read_data(source: str, output: str | None = None) -> tuple[str, bytes]:
+    """The name and bytes at ``source`` (``-``: stdin), with a hint when stdin is a terminal.
 
-    ``output`` (the command's ``--output``) must not be the same file.
+    ``output`` (the command's ``--output``) must not be the same file. At most one byte more
+    than the largest input any reader takes is read.
     """
-    from polyglot_news.io import read_article
+    from polyglot_news.io import read_bytes
+    from polyglot_news.readers.sources import MAX_INPUT_BYTES
 
     check_output(source, output)
     if source == "-" and streams.stdin_closed():
         raise InputError("<stdin>: standard input is closed")
     if source == "-" and sys.stdin is not None and sys.stdin.isatty():
         click.echo("Reading the article from standard input (end with Ctrl-D)…", err=True)
-    return read_article(source)
+    name = "<stdin>" if source == "-" else source
+    return name, read_bytes(source, max_bytes=MAX_INPUT_BYTES, name=name)
+
+
+def read_input(source: str, output: str | None = None, input_format: str = "auto") -> str | Article:
+    """The article at ``source`` (``-``: stdin): its text, or the article a page or Word file holds."""
+    from polyglot_news.readers.sources import read_input as read_source
+
+    name, data = read_data(source, output)
+    return read_source(data, name, input_format)
 
 
 def emit(text: str, output: str | None) -> None:

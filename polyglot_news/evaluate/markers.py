@@ -7,9 +7,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from polyglot_news.citations import extract
-from polyglot_news.document import Marker, Sentence
+from polyglot_news.document import Marker, Sentence, Translated
 from polyglot_news.errors import CitationError
-from polyglot_news.translation.engine import Translated
 
 _MARKER_END = "[1]"
 _MARKER_INNER = "[2]"
@@ -37,11 +36,12 @@ def inject_markers(sentences: Sequence[Sentence], seed: int = 0) -> list[Sentenc
     return out
 
 
-def _marker_texts(text: str) -> list[str]:
+def marker_texts(text: str) -> list[str]:
+    """The markers a reader sees in ``text``, in order (``["[1]", "[2]"]``)."""
     return [m.text for m in extract(text)[1]]
 
 
-def _end_in_place(sentence: Sentence) -> bool:
+def end_in_place(sentence: Sentence) -> bool:
     """True when the last marker is ``[1]`` and no letter or digit follows it."""
     if not sentence.markers or sentence.markers[-1].text != _MARKER_END:
         return False
@@ -51,7 +51,7 @@ def _end_in_place(sentence: Sentence) -> bool:
 Translate = Callable[[Sequence[Sentence]], list[Translated]]
 
 
-def _tolerant(translate: Translate, sentences: Sequence[Sentence]) -> list[Translated | None]:
+def tolerant(translate: Translate, sentences: Sequence[Sentence]) -> list[Translated | None]:
     """Translate; where the engine raises CitationError, halve the batch to find the culprits."""
     if not sentences:
         return []
@@ -61,6 +61,6 @@ def _tolerant(translate: Translate, sentences: Sequence[Sentence]) -> list[Trans
         if len(sentences) == 1:
             return [None]
         middle = len(sentences) // 2
-        return _tolerant(translate, sentences[:middle]) + _tolerant(translate, sentences[middle:])
+        return tolerant(translate, sentences[:middle]) + tolerant(translate, sentences[middle:])
 
 

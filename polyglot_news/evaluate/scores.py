@@ -29,19 +29,19 @@ from typing import Any
 
 from polyglot_news import signature as signatures
 from polyglot_news.citations import check_invariant
-from polyglot_news.document import Sentence
+from polyglot_news.document import Sentence, Translated
 from polyglot_news.errors import CitationError, ModelError, PolyglotNewsError, RouteError
-from polyglot_news.evaluate.markers import _end_in_place, _marker_texts, _tolerant, inject_markers
+from polyglot_news.evaluate.markers import end_in_place, inject_markers, marker_texts, tolerant
 from polyglot_news.evaluate.parallel import ParallelFile, Target
 from polyglot_news.evaluate.results import Evaluation, RouteScore
 from polyglot_news.langid.detector import detect
 from polyglot_news.models.store import Package, list_packages
 from polyglot_news.segment import split_sentences
 from polyglot_news.translation.decoding import DecodeOptions
-from polyglot_news.translation.engine import Translated
 from polyglot_news.translation.loader import load
 from polyglot_news.translation.routing import find_route
 from polyglot_news.translation.sentences import translate_sentences
+from polyglot_news.version import install_hint
 
 
 def require_sacrebleu() -> None:
@@ -60,7 +60,7 @@ def _metrics() -> tuple[Any, Any]:
         from sacrebleu.metrics.chrf import CHRF
     except ImportError:
         raise ModelError(
-            "models evaluate needs sacrebleu: pip install sacrebleu (or, in a checkout, pip install -e '.[eval]')"
+            f"models evaluate needs sacrebleu (the eval extra): {install_hint('eval')}"
         ) from None
     chrf, bleu = CHRF(word_order=2), BLEU()
     for metric in (chrf, bleu):
@@ -125,16 +125,17 @@ def evaluate(
 
             # The marker pass goes first: it also loads the models, so the timed pass below
             # measures translation alone.
-            with_markers = _tolerant(translate, marked)
+            with_markers = tolerant(translate, marked)
             # ... but it, and any earlier target sharing a hop, filled the packages' memos of
             # outputs: forget them, so the timed pass decodes every hop whatever the --to order.
-            for package in route:
-                load(package.path, options).memo.clear()
+            for package in route.hops:
+                load(package, options).memo.clear()
             started = time.perf_counter()
             routed = translate_sentences(
                 flat, source.language, target.language, options=options, model=model, packages=packages
             )
             done, route_text, signature = routed.results, routed.route, routed.signature
+            used = tuple(_model_entry(p) for p in routed.packages)
             seconds = time.perf_counter() - started
         except PolyglotNewsError as error:
             code = error.exit_code if explicit or not isinstance(error, RouteError) else 0
@@ -143,8 +144,8 @@ def evaluate(
         results.append(
             _score(
                 target, reference, segments, marked, with_markers, done,
-                route_text if route else f"{source.language} (identity)",
-                tuple(_model_entry(p) for p in route),
+                route_text if route.hops else f"{source.language} (identity)",
+                used,
                 seconds, str(signatures.translation(target.language, signature)), chrf_metric, bleu_metric,
             )
         )
@@ -198,9 +199,9 @@ def _score(
         except CitationError:
             continue
         # What a reader sees must re-read as the same markers, too.
-        if _marker_texts(out.sentence.text) == _marker_texts(sent.text):
+        if marker_texts(out.sentence.text) == marker_texts(sent.text):
             identical += 1
-            end_kept += _end_in_place(out.sentence)
+            end_kept += end_in_place(out.sentence)
     detected = Counter(detect(h).language for h in hypotheses)
     flag_counts = Counter(flag for t in done for flag in t.flags)
     return RouteScore(

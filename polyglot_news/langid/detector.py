@@ -7,8 +7,9 @@ sentences the project wrote) over be, bg, kk, mk, mn, ru, sr and uk, plus the wo
 sentences and frequent function words (:mod:`.words`), combined with langdetect's own
 opinion on the four Cyrillic languages it knows. The n-gram model carries the orthography:
 a letter a language never writes (``ў`` for Russian, ``и`` for Belarusian, ``ы`` for Ukrainian)
-costs that language dearly. Other scripts go to langdetect with its full profile set; on short
-Latin-script text, frequent words of the language weigh in too.
+costs that language dearly. Other scripts go to langdetect with its full profile set; short
+Latin-script text (under 100 letters) is scored by :mod:`.latin`: langdetect's profiles read
+without sampling, frequent words, and English first.
 
 Short strings are called from three letters on; a text under eight letters must be called at
 least 0.95 surely, anything longer 0.5, or it is ``und`` (uncertain). ``detector="lingua"``
@@ -21,7 +22,6 @@ loaded until the first call.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import threading
@@ -33,9 +33,9 @@ from functools import lru_cache
 from typing import Any
 
 from polyglot_news.document import Detection
-from polyglot_news.langid import langdetect_fast, lingua_backend
+from polyglot_news.langid import langdetect_fast, latin, lingua_backend
 from polyglot_news.langid.charmodel import cyrillic_model, events, word_tokens
-from polyglot_news.langid.words import ALPHABETS, FUNCTION_WORDS, LATIN_WORDS
+from polyglot_news.langid.words import ALPHABETS, FUNCTION_WORDS
 from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
 
 SEED = 0
@@ -73,9 +73,7 @@ _MAX_CHUNKS = 12  # chunks the mixed-language check classifies at most: enough t
 
 _LANGDETECT_CYRILLIC = ("bg", "mk", "ru", "uk")
 _CYRILLIC_LETTERS = frozenset().union(*ALPHABETS.values())
-_LATIN_WORD_BONUS = 5.0  # nats per frequent word, added to log(langdetect probability)
-_LATIN_FLOOR = 1e-4  # langdetect probability floor on short text: frequent words can outvote it
-_SHORT_LETTERS = 100  # texts with fewer letters are "short"
+_SHORT_LETTERS = 100  # Latin-script texts with fewer letters are "short" (:mod:`.latin`)
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 # Latin letters that look like Cyrillic ones, found inside Cyrillic words (OCR, keyboard slips).
@@ -118,17 +116,20 @@ def detect(text: str, *, min_chars: int = 3, detector: str = DEFAULT_DETECTOR) -
 
 
 def detector_signature(detector: str = DEFAULT_DETECTOR) -> str:
-    """What names a detector's outputs: ``langdetect-1.0.9+cyr3-s0`` or ``lingua-2.1.1+cyr3``."""
+    """What names a detector's outputs: ``langdetect-1.0.9+cyr3+lat1-s0`` or ``lingua-2.1.1/54+cyr3``.
+
+    ``/54``: the number of languages lingua is asked about (:func:`.lingua_backend.languages`).
+    """
     _backend(detector)
     if detector == "lingua":
-        return f"lingua-{lingua_backend.version()}+cyr{MODEL_VERSION}"
+        return f"lingua-{lingua_backend.version()}/{len(lingua_backend.languages())}+cyr{MODEL_VERSION}"
     from importlib import metadata
 
     try:
         version = metadata.version("langdetect")
     except metadata.PackageNotFoundError:
         version = "?"
-    return f"langdetect-{version}+cyr{MODEL_VERSION}-s{SEED}"
+    return f"langdetect-{version}+cyr{MODEL_VERSION}+lat{latin.VERSION}-s{SEED}"
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ class _Backend:
     def cyrillic_opinion(self, text: str) -> dict[str, float]:
         """Its probability for each Cyrillic language it knows."""
         if self.name == "lingua":
-            found = lingua_backend.probabilities(text)
+            found = lingua_backend.probabilities(text, lingua_backend.languages())
             return {lang: found.get(lang, 0.0) for lang in self.known}
         return _langdetect_probabilities(_factory("cyrillic"), text)
 
@@ -205,12 +206,17 @@ def _classify(words: list[str], script: str, backend: _Backend, sure: float = 1.
 
     With ``sure`` < 1 the caller only needs to know whether the confidence reaches ``sure``: the
     Cyrillic classifier may then answer ``(language, sure)`` without asking the backend when the
-    n-gram scores alone prove that its opinion cannot change that verdict.
+    n-gram scores alone prove that its opinion cannot change that verdict, and other scripts are
+    read with langdetect's profiles in one deterministic pass instead of its sampling
+    (:func:`.latin.plain_scores`).
     """
     if script == "CYRILLIC":
         return _classify_cyrillic(words, backend, sure)
     if backend.name == "lingua":
         return _classify_lingua(words)
+    if sure < 1.0:
+        scores = latin.plain_scores(_factory("all"), words, latin.CHUNK_TEMPERATURE)
+        return _best(scores, 1.0) if scores else ("und", 0.0)
     return _classify_langdetect(words)
 
 
@@ -256,30 +262,25 @@ def _settled(scores: dict[str, float], sure: float, backend: _Backend) -> str | 
 
 
 def _classify_langdetect(words: list[str]) -> tuple[str, float]:
-    """langdetect over all its profiles; on short text, with the frequent-word evidence too."""
+    """langdetect over all its profiles; short text is scored by :mod:`.latin` instead."""
+    letters = sum(len(w) for w in words)
+    if letters < _SHORT_LETTERS:
+        scores = latin.scores(_factory("all"), words, english_first=letters >= _FEW_LETTERS)
+        return _best(scores, 1.0) if scores else ("und", 0.0)
     opinion = _langdetect_probabilities(_factory("all"), " ".join(words))
     if not opinion:
         return "und", 0.0
-    if sum(len(w) for w in words) >= _SHORT_LETTERS:
-        lang = max(sorted(opinion), key=opinion.__getitem__)
-        return _iso639_1(lang), opinion[lang]
-    scores: dict[str, float] = {}
-    for lang, p in sorted(opinion.items()):  # zh-cn and zh-tw both count as zh
-        code = _iso639_1(lang)
-        scores[code] = max(scores.get(code, -math.inf), math.log(max(p, _LATIN_FLOOR)))
-    for lang, known in LATIN_WORDS.items():
-        if lang in scores:
-            scores[lang] += _LATIN_WORD_BONUS * sum(1 for word in words if word in known)
-    return _best(scores, 1.0)
+    lang = max(sorted(opinion), key=opinion.__getitem__)
+    return _iso639_1(lang), opinion[lang]
 
 
 def _classify_lingua(words: list[str]) -> tuple[str, float]:
-    """lingua over all its languages (it needs no help on short text).
+    """lingua over :func:`.lingua_backend.languages` (it needs no help on short text).
 
     The confidence is the leader's share of the top two: lingua spreads its own values over
     related languages on short text, so only a near tie (about 0.5) means "cannot tell".
     """
-    opinion = lingua_backend.probabilities(" ".join(words))
+    opinion = lingua_backend.probabilities(" ".join(words), lingua_backend.languages())
     ranked = sorted(opinion.items(), key=lambda kv: (-kv[1], kv[0]))
     if not ranked or ranked[0][1] <= 0.0:
         return "und", 0.0
@@ -370,19 +371,10 @@ def _factory(name: str) -> Any:
         if name not in _CACHE:
             import os
 
-            from langdetect.detector_factory import (  # type: ignore[import-untyped]
-                PROFILES_DIRECTORY,
-                DetectorFactory,
-            )
-            from langdetect.utils.lang_profile import LangProfile  # type: ignore[import-untyped]
+            from langdetect.detector_factory import PROFILES_DIRECTORY  # type: ignore[import-untyped]
 
             langs = sorted(os.listdir(PROFILES_DIRECTORY)) if name == "all" else list(_LANGDETECT_CYRILLIC)
-            factory = DetectorFactory()
-            factory.set_seed(SEED)
-            for index, lang in enumerate(langs):
-                with open(os.path.join(PROFILES_DIRECTORY, lang), encoding="utf-8") as handle:
-                    factory.add_profile(LangProfile(**json.load(handle)), index, len(langs))
-            _CACHE[name] = factory
+            _CACHE[name] = langdetect_fast.factory([os.path.join(PROFILES_DIRECTORY, lang) for lang in langs], SEED)
         return _CACHE[name]
 
 

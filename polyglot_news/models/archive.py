@@ -13,6 +13,7 @@ import os
 import re
 import stat
 import struct
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -20,10 +21,15 @@ from pathlib import Path
 from typing import IO
 
 from polyglot_news.errors import ModelError
-from polyglot_news.models.metadata import MAX_METADATA_BYTES as MAX_METADATA_BYTES
-from polyglot_news.models.metadata import TOKENIZERS, PackageInfo, named_tokenizers, parse_info
-from polyglot_news.models.metadata import parse_metadata as parse_metadata
-from polyglot_news.models.metadata import validate_metadata as validate_metadata
+from polyglot_news.io import zip_member_count
+from polyglot_news.models.metadata import (
+    MAX_METADATA_BYTES,
+    TOKENIZERS,
+    PackageInfo,
+    named_tokenizers,
+    parse_info,
+    shown,
+)
 
 # Caps against hostile archives. The official en→ru package is about 100 MB; an NLLB-1.3B
 # conversion in float16 about 2.7 GB. Anything past these is refused as a zip bomb.
@@ -37,8 +43,15 @@ RATIO_MIN_BYTES = 1024**2
 # A package holds a few dozen files; the count is checked from the end-of-archive record
 # before the central directory is read, so a million-entry listing is never loaded.
 MAX_ENTRIES = 2_000
+# A package is a few folders deep (``model/``, a tokenizer folder); a member or a folder far
+# deeper is hostile (1,000 levels made path handling recurse past Python's limit).
+MAX_DEPTH = 32
 
 MANIFEST = ".polyglot-news.json"
+RECORD = ".polyglot-news-ids.json"
+"""The identity each file had when installed, beside its sha256 (see :mod:`.identity`)."""
+BOOKKEEPING = (MANIFEST, RECORD)
+"""Our own files in an installed package: never copied from a package, never part of its content."""
 INSTALL_HINT = "polyglot-news models install FILE"
 CHUNK = 1024 * 1024
 
@@ -71,9 +84,17 @@ def check_required(names: set[str], where: str, info: PackageInfo) -> None:
 
 
 def walk_files(root: Path) -> Iterator[tuple[str, os.stat_result]]:
-    """Yield (posix relative path, lstat) for every entry under root; links are not followed."""
+    """Yield (posix relative path, lstat) for every entry under root; links are not followed.
+
+    Raises:
+        ModelError: a folder lies more than :data:`MAX_DEPTH` levels below ``root``.
+    """
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
+        rel_dir = Path(dirpath).relative_to(root)
+        if dirnames and len(rel_dir.parts) >= MAX_DEPTH:
+            deep = shown(rel_dir.as_posix(), 120)
+            raise ModelError(f"{root}: {deep} holds folders more than {MAX_DEPTH} levels deep")
         for name in sorted(dirnames + filenames):
             full = Path(dirpath) / name
             yield full.relative_to(root).as_posix(), full.lstat()
@@ -90,7 +111,7 @@ def sha256_stream(stream: IO[bytes]) -> str:
 def plan_tree(folder: Path, where: str, limit: int) -> tuple[list[tuple[str, int]], PackageInfo]:
     """Validate an unpacked package folder; return (files to copy with their sizes, metadata).
 
-    Refuses links, special files and more than ``limit`` bytes; our manifest is not copied.
+    Refuses links, special files and more than ``limit`` bytes; our bookkeeping files are not copied.
     """
     files: list[tuple[str, int]] = []
     total = 0
@@ -99,7 +120,7 @@ def plan_tree(folder: Path, where: str, limit: int) -> tuple[list[tuple[str, int
             if stat.S_ISLNK(st.st_mode):
                 raise ModelError(f"{where}: {rel} is a symbolic link")
             if stat.S_ISREG(st.st_mode):
-                if rel != MANIFEST:
+                if rel not in BOOKKEEPING:
                     files.append((rel, st.st_size))
                 total += st.st_size
             elif not stat.S_ISDIR(st.st_mode):
@@ -121,52 +142,28 @@ def plan_tree(folder: Path, where: str, limit: int) -> tuple[list[tuple[str, int
 def _member_parts(info: zipfile.ZipInfo, where: str) -> list[str]:
     """The checked path components of one archive member."""
     name = info.filename
+    member = f"{where}: member {shown(name, 120)}"
     if "\\" in name or "\x00" in name:
-        raise ModelError(f"{where}: member {name!r} has a backslash or NUL in its path")
+        raise ModelError(f"{member} has a backslash or NUL in its path")
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        raise ModelError(f"{where}: member {name!r} has an absolute path")
+        raise ModelError(f"{member} has an absolute path")
     parts = name.rstrip("/").split("/")
     if any(p in ("", ".", "..") for p in parts):
-        raise ModelError(f"{where}: member {name!r} escapes its folder ('..', '.' or empty part)")
+        raise ModelError(f"{member} escapes its folder ('..', '.' or empty part)")
+    if len(parts) > MAX_DEPTH:
+        raise ModelError(f"{member} is {len(parts)} folders deep (at most {MAX_DEPTH}); not installed")
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise ModelError(f"{where}: member {name!r} is a symbolic link")
+        raise ModelError(f"{member} is a symbolic link")
     if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
-        raise ModelError(f"{where}: member {name!r} is not a regular file or folder")
+        raise ModelError(f"{member} is not a regular file or folder")
     if info.flag_bits & 0x1:
-        raise ModelError(f"{where}: member {name!r} is encrypted")
+        raise ModelError(f"{member} is encrypted")
     return parts
 
 
-_EOCD = b"PK\x05\x06"
-_ZIP64_LOCATOR = b"PK\x06\x07"
-_ZIP64_EOCD = b"PK\x06\x06"
-
-
-def declared_entries(handle: IO[bytes]) -> int | None:
-    """The member count the end-of-archive record declares (zip64 too), or None if not found.
-
-    Reads only the archive's tail, so it is safe before :class:`zipfile.ZipFile` parses a
-    central directory of any size.
-    """
-    size = handle.seek(0, os.SEEK_END)
-    start = max(0, size - (22 + 0xFFFF))
-    handle.seek(start)
-    tail = handle.read()
-    at = tail.rfind(_EOCD)
-    if at < 0 or len(tail) - at < 22:
-        return None
-    count = int(struct.unpack_from("<H", tail, at + 10)[0])
-    if count != 0xFFFF or at < 20 or tail[at - 20 : at - 16] != _ZIP64_LOCATOR:
-        return count
-    (offset,) = struct.unpack_from("<Q", tail, at - 20 + 8)
-    if offset + 56 > size:
-        return None
-    handle.seek(offset)
-    record = handle.read(56)
-    if len(record) < 40 or record[:4] != _ZIP64_EOCD:
-        return None
-    return int(struct.unpack_from("<Q", record, 32)[0])
+declared_entries = zip_member_count
+"""The member count a zip's end record declares (shared with the Word-file guard, in :mod:`polyglot_news.io`)."""
 
 
 def open_archive(handle: IO[bytes], where: str) -> zipfile.ZipFile:
@@ -222,20 +219,25 @@ def plan_archive(
         parts = _member_parts(info, where)
         tops.add(parts[0])
         if len(parts) == 1 and not info.is_dir():
-            raise ModelError(f"{where}: {info.filename!r} lies outside the package folder")
+            raise ModelError(f"{where}: {shown(info.filename)} lies outside the package folder")
         inner = "/".join(parts[1:])
-        if "/".join(parts).casefold() in seen:
-            raise ModelError(f"{where}: member {info.filename!r} appears twice")
-        seen.add("/".join(parts).casefold())
+        # One file on a case-insensitive or normalizing file system (macOS: NFD, any case).
+        key = unicodedata.normalize("NFC", "/".join(parts)).casefold()
+        if key in seen:
+            raise ModelError(
+                f"{where}: member {shown(info.filename)} appears twice (names equal up to case or "
+                "Unicode normalization)"
+            )
+        seen.add(key)
         total += info.file_size
         if total > limit:
             raise ModelError(f"{where}: unpacks to more than {limit} bytes (zip bomb?)")
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO:
             raise ModelError(
-                f"{where}: member {info.filename!r} compresses {ratio:.0f}:1, above {MAX_RATIO}:1 (zip bomb?)"
+                f"{where}: member {shown(info.filename)} compresses {ratio:.0f}:1, above {MAX_RATIO}:1 (zip bomb?)"
             )
-        if inner and inner != MANIFEST:
+        if inner and inner not in BOOKKEEPING:
             members.append((info, inner))
     packed = max(_archive_bytes(zf, infos), 1)
     if total > RATIO_MIN_BYTES and total / packed > MAX_RATIO:
@@ -299,7 +301,7 @@ def check_manifest(path: Path, origin: str) -> tuple[list[str], list[str], str |
     for rel, st in walk_files(path):
         if stat.S_ISLNK(st.st_mode):
             problems.append(f"{rel} is a symbolic link")
-        elif stat.S_ISREG(st.st_mode) and rel != MANIFEST:
+        elif stat.S_ISREG(st.st_mode) and rel not in BOOKKEEPING:
             with open(path / rel, "rb") as handle:
                 present[rel] = sha256_stream(handle)
     for rel in sorted(set(recorded) - set(present)):

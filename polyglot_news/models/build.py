@@ -22,49 +22,38 @@ import json
 import re
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from polyglot_news.errors import ModelError
 from polyglot_news.languages import check_language_code
 from polyglot_news.models import hub
-from polyglot_news.models.archive import validate_metadata
-from polyglot_news.models.bundle import card_license, destination_for, spdx, write_package
-from polyglot_news.models.metadata import package_type
-from polyglot_news.version import __version__
+from polyglot_news.models.bundle import (
+    SOURCE_SPM,
+    TARGET_SPM,
+    BuildResult,
+    Plan,
+    card_license,
+    copy_card,
+    destination_for,
+    model_kind,
+    package_metadata,
+    read_vocabulary,
+    spdx,
+    write_package,
+)
+from polyglot_news.models.metadata import validate_metadata
+from polyglot_news.version import __version__, install_hint
 
-__all__ = ["ARCHITECTURES", "LANGUAGES", "BuildResult", "build_package", "guess_languages"]
+__all__ = ["ARCHITECTURES", "BuildResult", "build_package", "guess_languages"]
 
 #: How to get the conversion extras. torch's CPU-only wheel: a plain ``pip install torch`` on
 #: Linux x86_64 pulls the CUDA build (gigabytes of CUDA wheels).
 TORCH_CPU = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
 BUILD_HINT = (
-    f"on Linux `{TORCH_CPU}` (CPU-only; on macOS/Windows `pip install torch`), then "
-    "`pip install -e '.[build]'` in a checkout (or `pip install 'WHEEL[build]'` with a built "
-    "polyglot_news wheel); or skip torch: fetch or wrap a ready CTranslate2 model"
+    f"on Linux `{TORCH_CPU}` (CPU-only; on macOS/Windows `pip install torch`), then `{{extra}}`; "
+    "or skip torch: fetch or wrap a ready CTranslate2 model"
 )
-
-#: ISO 639-1 code -> (English name, OPUS-MT target token code, NLLB-200 code).
-LANGUAGES: dict[str, tuple[str, str, str]] = {
-    "be": ("Belarusian", "bel", "bel_Cyrl"),
-    "ru": ("Russian", "rus", "rus_Cyrl"),
-    "uk": ("Ukrainian", "ukr", "ukr_Cyrl"),
-    "en": ("English", "eng", "eng_Latn"),
-    "pl": ("Polish", "pol", "pol_Latn"),
-    "lt": ("Lithuanian", "lit", "lit_Latn"),
-    "lv": ("Latvian", "lav", "lvs_Latn"),
-    "et": ("Estonian", "est", "est_Latn"),
-    "de": ("German", "deu", "deu_Latn"),
-    "fr": ("French", "fra", "fra_Latn"),
-    "es": ("Spanish", "spa", "spa_Latn"),
-    "it": ("Italian", "ita", "ita_Latn"),
-    "cs": ("Czech", "ces", "ces_Latn"),
-    "ka": ("Georgian", "kat", "kat_Geor"),
-    "kk": ("Kazakh", "kaz", "kaz_Cyrl"),
-    "tr": ("Turkish", "tur", "tur_Latn"),
-    "zh": ("Chinese", "zho", "zho_Hans"),
-}
 
 #: ``config.json`` model_type -> the SentencePiece files a model of that kind ships.
 ARCHITECTURES: dict[str, tuple[str, ...]] = {
@@ -72,21 +61,9 @@ ARCHITECTURES: dict[str, tuple[str, ...]] = {
     "m2m_100": ("sentencepiece.bpe.model",),
 }
 
-SOURCE_SPM = "sentencepiece.model"
-TARGET_SPM = "target_sentencepiece.model"
 _MODEL_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _OPUS_NAME = re.compile(r"opus-mt-(?:tc-big-)?([a-z]{2,3})-([a-z]{2,3})$")
-_MARIAN_LANGUAGE_TOKEN = re.compile(r"^>>[a-z]{2,3}(?:_[A-Za-z]+)?<<$")
 _TOKENIZER_FILE = re.compile(r"^(?:[^/]*\.(?:json|spm|model)|README\.md|LICENSE[^/]*)$")
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """A built package: its ``.argosmodel`` file, its metadata and what the build noticed."""
-
-    path: Path
-    metadata: dict[str, Any]
-    notes: tuple[str, ...] = field(default=())
 
 
 def _known_code(code: str) -> str:
@@ -115,7 +92,8 @@ def _require_build_extras() -> None:
         import torch  # noqa: F401
         import transformers  # noqa: F401
     except ImportError as exc:
-        raise ModelError(f"models build needs {exc.name}: {BUILD_HINT}") from None
+        hint = BUILD_HINT.format(extra=install_hint("build"))
+        raise ModelError(f"models build needs {exc.name}: {hint}") from None
 
 
 def _resolve(source: str, revision: str | None) -> tuple[Path, dict[str, Any]]:
@@ -166,52 +144,6 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data
 
 
-class _Plan:
-    """Per-target prefix tokens of one model, checked against its vocabulary."""
-
-    def __init__(self, kind: str, source: str, targets: Sequence[str], vocabulary: set[str]) -> None:
-        self.kind = kind
-        self.source_prefix = ""
-        self.targets: dict[str, dict[str, str]] = {}
-        if kind == "nllb":
-            self.source_prefix = self._token(source, 2, vocabulary)
-            for code in targets:
-                self.targets[code] = {"target_prefix": self._token(code, 2, vocabulary)}
-        elif kind == "m2m100":
-            self.source_prefix = self._present(f"__{source}__", vocabulary)
-            for code in targets:
-                self.targets[code] = {"target_prefix": self._present(f"__{code}__", vocabulary)}
-        elif any(_MARIAN_LANGUAGE_TOKEN.match(t) for t in vocabulary):  # multi-target Marian
-            for code in targets:
-                self.targets[code] = {"source_prefix": self._token(code, 1, vocabulary, ">>{}<<")}
-        else:
-            if len(targets) != 1:
-                raise ModelError(
-                    f"this Marian model has no >>xxx<< target tokens: it serves one target, not {', '.join(targets)}"
-                )
-            self.targets[targets[0]] = {}
-
-    @staticmethod
-    def _present(token: str, vocabulary: set[str]) -> str:
-        if token not in vocabulary:
-            raise ModelError(f"the model's vocabulary has no {token!r} language token")
-        return token
-
-    def _token(self, code: str, column: int, vocabulary: set[str], pattern: str = "{}") -> str:
-        known = LANGUAGES.get(code)
-        candidates = [pattern.format(known[column])] if known else []
-        candidates += [pattern.format(code)]  # a code the table lacks may be the model's own
-        for token in candidates:
-            if token in vocabulary:
-                return token
-        if self.kind == "marian":
-            offered = sorted(t for t in vocabulary if _MARIAN_LANGUAGE_TOKEN.match(t))
-        else:
-            offered = []
-        hint = f" (it has {', '.join(offered[:20])})" if offered else ""
-        raise ModelError(f"the model has no language token for {code!r}: tried {', '.join(candidates)}{hint}")
-
-
 def _check_planned(from_code: str, targets: Sequence[str], version: str) -> None:
     """Refuse, before any conversion, what ``models install`` would refuse in the metadata."""
     planned = {
@@ -224,14 +156,11 @@ def _check_planned(from_code: str, targets: Sequence[str], version: str) -> None
     validate_metadata(planned, "models build (check --from, --to and --version)")
 
 
-def _kind(folder: Path, model_type: str) -> str:
-    if model_type == "marian":
-        return "marian"
+def _tokenizer_class(folder: Path) -> str:
     tokenizer_config = folder / "tokenizer_config.json"
-    tokenizer_class = ""
-    if tokenizer_config.is_file():
-        tokenizer_class = str(_read_json(tokenizer_config).get("tokenizer_class") or "")
-    return "nllb" if tokenizer_class.startswith("Nllb") else "m2m100"
+    if not tokenizer_config.is_file():
+        return ""
+    return str(_read_json(tokenizer_config).get("tokenizer_class") or "")
 
 
 def _convert(folder: Path, model_dir: Path, quantization: str) -> None:
@@ -249,13 +178,6 @@ def _convert(folder: Path, model_dir: Path, quantization: str) -> None:
         _Converter(str(folder)).convert(str(model_dir), quantization=quantization, force=True)
     except (ValueError, RuntimeError, OSError, KeyError, ImportError) as exc:
         raise ModelError(f"{folder}: CTranslate2 could not convert the model: {exc}") from None
-
-
-def _vocabulary(model_dir: Path) -> set[str]:
-    for name in ("shared_vocabulary.json", "source_vocabulary.json"):
-        if (model_dir / name).is_file():
-            return set(json.loads((model_dir / name).read_text(encoding="utf-8")))
-    raise ModelError(f"{model_dir}: the converted model has no vocabulary file")
 
 
 def build_package(
@@ -290,6 +212,11 @@ def build_package(
     """
     local = Path(str(source)).expanduser()
     if local.is_dir() and not is_ct2_listing([p.name for p in local.iterdir()]):
+        if not (local / "config.json").is_file():  # say what is missing before asking for torch
+            raise ModelError(
+                f"{local}: not a model folder: no config.json (a Hugging Face model) and no model.bin with "
+                "its vocabulary (a CTranslate2 model)"
+            )
         _require_build_extras()  # before anything else: a conversion needs torch
     folder, provenance = _resolve(str(source), revision)
     from_code, targets = _languages(provenance["model"], from_code, to_codes, version)
@@ -309,7 +236,7 @@ def build_package(
     for spm_file in spm_files:
         if not spm_file.is_file():
             raise ModelError(f"{folder}: no {spm_file.name} (the model's SentencePiece tokenizer)")
-    kind = _kind(folder, model_type)
+    kind = model_kind(from_code, (), model_type=model_type, tokenizer_class=_tokenizer_class(folder))
     notes: list[str] = []
     found_license = spdx(license) if license else card_license(folder)
     if not found_license:
@@ -318,7 +245,7 @@ def build_package(
 
     def fill(root: Path) -> dict[str, Any]:
         _convert(folder, root / "model", quantization)
-        plan = _Plan(kind, from_code, targets, _vocabulary(root / "model"))
+        plan = Plan(kind, from_code, targets, read_vocabulary(root / "model"))
         shutil.copyfile(spm_files[0], root / SOURCE_SPM)
         shutil.copyfile(spm_files[-1], root / (TARGET_SPM if len(spm_files) > 1 else SOURCE_SPM))
         copy_card(folder, root)
@@ -357,40 +284,3 @@ def _languages(
         raise ModelError(f"{from_code} is both the source and a target")
     _check_planned(from_code, targets, version)
     return from_code, targets
-
-
-def copy_card(folder: Path, root: Path) -> None:
-    """The model card (as MODEL_CARD.md) and licence files travel with the package."""
-    if (folder / "README.md").is_file():
-        shutil.copyfile(folder / "README.md", root / "MODEL_CARD.md")
-    for licence_file in sorted(folder.glob("LICENSE*")):
-        if licence_file.is_file():
-            shutil.copyfile(licence_file, root / licence_file.name)
-
-
-def package_metadata(
-    plan: _Plan, from_code: str, targets: Sequence[str], version: str, *,
-    name: str, two_spm: bool, license: str, provenance: dict[str, Any],
-) -> dict[str, Any]:  # fmt: skip
-    """``metadata.json`` of a built package (the extended layout of lang_models/README.md)."""
-    metadata: dict[str, Any] = {
-        "package_version": version,
-        "argos_version": "1.9.0",
-        "type": "translate",
-        "name": name,
-        "from_code": from_code,
-        "from_name": LANGUAGES.get(from_code, (from_code,))[0],
-        "to_code": targets[0],
-        "to_name": LANGUAGES.get(targets[0], (targets[0],))[0],
-        "source_sentencepiece": SOURCE_SPM,
-        "target_sentencepiece": TARGET_SPM if two_spm else SOURCE_SPM,
-        "targets": plan.targets,
-        "license": license,
-        "provenance": provenance,
-    }
-    if plan.source_prefix:
-        metadata["source_prefix"] = plan.source_prefix
-    if "target_prefix" in plan.targets[targets[0]]:
-        metadata["target_prefix"] = plan.targets[targets[0]]["target_prefix"]
-    metadata["type"] = package_type(metadata)  # Argos must not run what it would run wrongly
-    return metadata

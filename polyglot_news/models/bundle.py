@@ -1,7 +1,10 @@
-"""Writing a built package: its name, its licence in SPDX form, the size cap, metadata, the zip.
+"""A built package, planned and written: language tokens, metadata, licence, the size cap, the zip.
 
 Shared by ``models build`` (a converted Hugging Face model, :mod:`.build`) and by the wrapping
-of a ready CTranslate2 model folder (:mod:`.wrap`). Nothing here imports torch or the hub client.
+of a ready CTranslate2 model folder (:mod:`.wrap`): the plan of a package's language tokens
+(:class:`Plan`, checked against the model's vocabulary), its ``metadata.json``, its name, its
+licence in SPDX form, and the ``.argosmodel`` written whole or not at all. Nothing here
+imports torch or the hub client.
 """
 
 from __future__ import annotations
@@ -12,16 +15,58 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from polyglot_news.errors import ModelError
 from polyglot_news.models import archive
-from polyglot_news.models.archive import validate_metadata
+from polyglot_news.models.metadata import package_type, validate_metadata
 from polyglot_news.version import __version__
 
-__all__ = ["card_license", "destination_for", "spdx", "write_package"]
+__all__ = [
+    "LANGUAGES",
+    "MARIAN_LANGUAGE_TOKEN",
+    "SOURCE_SPM",
+    "TARGET_SPM",
+    "BuildResult",
+    "Plan",
+    "card_license",
+    "copy_card",
+    "destination_for",
+    "model_kind",
+    "package_metadata",
+    "read_vocabulary",
+    "spdx",
+    "write_package",
+]
+
+#: ISO 639-1 code -> (English name, OPUS-MT target token code, NLLB-200 code).
+LANGUAGES: dict[str, tuple[str, str, str]] = {
+    "be": ("Belarusian", "bel", "bel_Cyrl"),
+    "ru": ("Russian", "rus", "rus_Cyrl"),
+    "uk": ("Ukrainian", "ukr", "ukr_Cyrl"),
+    "en": ("English", "eng", "eng_Latn"),
+    "pl": ("Polish", "pol", "pol_Latn"),
+    "lt": ("Lithuanian", "lit", "lit_Latn"),
+    "lv": ("Latvian", "lav", "lvs_Latn"),
+    "et": ("Estonian", "est", "est_Latn"),
+    "de": ("German", "deu", "deu_Latn"),
+    "fr": ("French", "fra", "fra_Latn"),
+    "es": ("Spanish", "spa", "spa_Latn"),
+    "it": ("Italian", "ita", "ita_Latn"),
+    "cs": ("Czech", "ces", "ces_Latn"),
+    "ka": ("Georgian", "kat", "kat_Geor"),
+    "kk": ("Kazakh", "kaz", "kaz_Cyrl"),
+    "tr": ("Turkish", "tur", "tur_Latn"),
+    "zh": ("Chinese", "zho", "zho_Hans"),
+}
+
+SOURCE_SPM = "sentencepiece.model"
+TARGET_SPM = "target_sentencepiece.model"
+MARIAN_LANGUAGE_TOKEN = re.compile(r"^>>[a-z]{2,3}(?:_[A-Za-z]+)?<<$")
+"""A multi-target Marian model's target token in its vocabulary (``>>bel<<``)."""
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -70,6 +115,141 @@ def destination_for(
     if out.suffix == ".argosmodel":
         return name, out
     return name, out / f"{name}.argosmodel"
+
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A built package: its ``.argosmodel`` file, its metadata and what the build noticed."""
+
+    path: Path
+    metadata: dict[str, Any]
+    notes: tuple[str, ...] = field(default=())
+
+
+def read_vocabulary(folder: Path) -> set[str]:
+    """The tokens of the CTranslate2 model in ``folder`` (its shared, else its source vocabulary).
+
+    Raises:
+        ModelError: no vocabulary file, or one that is not a list of tokens.
+    """
+    for side in ("shared", "source"):
+        for ext in ("json", "txt"):
+            path = folder / f"{side}_vocabulary.{ext}"
+            if not path.is_file():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+                tokens = json.loads(text) if ext == "json" else text.splitlines()
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                raise ModelError(f"{path}: unreadable vocabulary ({exc})") from None
+            if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+                raise ModelError(f"{path}: not a list of tokens")
+            return set(tokens)
+    raise ModelError(f"{folder}: no shared_vocabulary.json or source_vocabulary.json: not a CTranslate2 model")
+
+
+def model_kind(from_code: str, vocabulary: Collection[str], *, model_type: str = "", tokenizer_class: str = "") -> str:
+    """``marian``, ``nllb`` or ``m2m100``: how the model names its languages.
+
+    From the Hugging Face ``model_type`` (and tokenizer class) when converting a model;
+    for a ready CTranslate2 model, from the language tokens of its ``vocabulary``.
+    """
+    if model_type == "marian":
+        return "marian"
+    if model_type:
+        return "nllb" if tokenizer_class.startswith("Nllb") else "m2m100"
+    if any(MARIAN_LANGUAGE_TOKEN.match(t) for t in vocabulary):
+        return "marian"
+    nllb = LANGUAGES.get(from_code, ("", "", ""))[2]
+    if (nllb and nllb in vocabulary) or any(t.endswith(("_Latn", "_Cyrl")) for t in vocabulary):
+        return "nllb"
+    if f"__{from_code}__" in vocabulary:
+        return "m2m100"
+    return "marian"
+
+
+class Plan:
+    """Per-target prefix tokens of one model, checked against its vocabulary."""
+
+    def __init__(self, kind: str, source: str, targets: Sequence[str], vocabulary: set[str]) -> None:
+        self.kind = kind
+        self.source_prefix = ""
+        self.targets: dict[str, dict[str, str]] = {}
+        if kind == "nllb":
+            self.source_prefix = self._token(source, 2, vocabulary)
+            for code in targets:
+                self.targets[code] = {"target_prefix": self._token(code, 2, vocabulary)}
+        elif kind == "m2m100":
+            self.source_prefix = self._present(f"__{source}__", vocabulary)
+            for code in targets:
+                self.targets[code] = {"target_prefix": self._present(f"__{code}__", vocabulary)}
+        elif any(MARIAN_LANGUAGE_TOKEN.match(t) for t in vocabulary):  # multi-target Marian
+            for code in targets:
+                self.targets[code] = {"source_prefix": self._token(code, 1, vocabulary, ">>{}<<")}
+        else:
+            if len(targets) != 1:
+                raise ModelError(
+                    f"this Marian model has no >>xxx<< target tokens: it serves one target, not {', '.join(targets)}"
+                )
+            self.targets[targets[0]] = {}
+
+    @staticmethod
+    def _present(token: str, vocabulary: set[str]) -> str:
+        if token not in vocabulary:
+            raise ModelError(f"the model's vocabulary has no {token!r} language token")
+        return token
+
+    def _token(self, code: str, column: int, vocabulary: set[str], pattern: str = "{}") -> str:
+        known = LANGUAGES.get(code)
+        candidates = [pattern.format(known[column])] if known else []
+        candidates += [pattern.format(code)]  # a code the table lacks may be the model's own
+        for token in candidates:
+            if token in vocabulary:
+                return token
+        if self.kind == "marian":
+            offered = sorted(t for t in vocabulary if MARIAN_LANGUAGE_TOKEN.match(t))
+        else:
+            offered = []
+        hint = f" (it has {', '.join(offered[:20])})" if offered else ""
+        raise ModelError(f"the model has no language token for {code!r}: tried {', '.join(candidates)}{hint}")
+
+
+def copy_card(folder: Path, root: Path) -> None:
+    """The model card (as MODEL_CARD.md) and licence files travel with the package."""
+    if (folder / "README.md").is_file():
+        shutil.copyfile(folder / "README.md", root / "MODEL_CARD.md")
+    for licence_file in sorted(folder.glob("LICENSE*")):
+        if licence_file.is_file():
+            shutil.copyfile(licence_file, root / licence_file.name)
+
+
+def package_metadata(
+    plan: Plan, from_code: str, targets: Sequence[str], version: str, *,
+    name: str, two_spm: bool, license: str, provenance: dict[str, Any],
+) -> dict[str, Any]:  # fmt: skip
+    """``metadata.json`` of a built package (the extended layout of lang_models/README.md)."""
+    metadata: dict[str, Any] = {
+        "package_version": version,
+        "argos_version": "1.9.0",
+        "type": "translate",
+        "name": name,
+        "from_code": from_code,
+        "from_name": LANGUAGES.get(from_code, (from_code,))[0],
+        "to_code": targets[0],
+        "to_name": LANGUAGES.get(targets[0], (targets[0],))[0],
+        "source_sentencepiece": SOURCE_SPM,
+        "target_sentencepiece": TARGET_SPM if two_spm else SOURCE_SPM,
+        "targets": plan.targets,
+        "license": license,
+        "provenance": provenance,
+    }
+    if plan.source_prefix:
+        metadata["source_prefix"] = plan.source_prefix
+    if "target_prefix" in plan.targets[targets[0]]:
+        metadata["target_prefix"] = plan.targets[targets[0]]["target_prefix"]
+    metadata["type"] = package_type(metadata)  # Argos must not run what it would run wrongly
+    return metadata
 
 
 def readme(metadata: dict[str, Any]) -> str:

@@ -34,10 +34,9 @@ from polyglot_news.models.archive import (
     MAX_UNPACKED_BYTES,
     version_key,
 )
-from polyglot_news.models.archive import MANIFEST as MANIFEST
-from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
-from polyglot_news.models.catalog import load_catalog, load_hub_models
-from polyglot_news.models.installer import _install_archive
+from polyglot_news.models.catalog import DEFAULT_INDEX_URL, load_catalog, load_hub_models
+from polyglot_news.models.hub import DownloadProgress
+from polyglot_news.models.installer import install_archive
 from polyglot_news.models.store import Package, store_dir
 from polyglot_news.models.temporaries import hold
 
@@ -52,8 +51,13 @@ def _offline(url: str, exc: BaseException) -> ModelError:
     )
 
 
-def download(url: str, out: IO[bytes], limit: int, timeout: float) -> str:
-    """Stream ``url`` into ``out`` (at most ``limit`` bytes); return its sha256."""
+def download(
+    url: str, out: IO[bytes], limit: int, timeout: float, progress: DownloadProgress | None = None
+) -> str:
+    """Stream ``url`` into ``out`` (at most ``limit`` bytes); return its sha256.
+
+    ``progress`` is told the file name, the bytes so far and the size the server announced.
+    """
     import urllib.error
     import urllib.request
 
@@ -63,8 +67,13 @@ def download(url: str, out: IO[bytes], limit: int, timeout: float) -> str:
     size = 0
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
+            announced = response.headers.get("Content-Length")
+            total = int(announced) if announced and announced.isdigit() else None
+            label = url.rstrip("/").rsplit("/", 1)[-1]
             while chunk := response.read(CHUNK):
                 size += len(chunk)
+                if progress is not None:
+                    progress(label, size, total)
                 if size > limit:
                     raise ModelError(f"{url}: larger than {limit} bytes; not installed")
                 digest.update(chunk)
@@ -164,7 +173,11 @@ def hub_entry(
 
 
 def fetch_hub(
-    entry: dict[str, Any], store: Path | None = None, *, revision: str | None = None, progress: bool = False
+    entry: dict[str, Any],
+    store: Path | None = None,
+    *,
+    revision: str | None = None,
+    progress: bool | DownloadProgress = False,
 ) -> list[Package]:
     """Download a ``hub_models`` entry at its pinned commit, check every file, wrap it, install it.
 
@@ -220,7 +233,7 @@ def fetch_hub(
             license=entry.get("license"), provenance=provenance,
             version=str(entry.get("package_version") or "1.0"),
         )  # fmt: skip
-        package = _install_archive(built.path, target, label=f"{repo}@{commit[:12]}")
+        package = install_archive(built.path, target, label=f"{repo}@{commit[:12]}")
     shutil.rmtree(staging, ignore_errors=True)
     with contextlib.suppress(OSError):
         (target / ".fetch").rmdir()
@@ -237,12 +250,13 @@ def fetch(
     timeout: float = 20.0,
     name: str | None = None,
     revision: str | None = None,
-    progress: bool = False,
+    progress: bool | DownloadProgress = False,
 ) -> list[Package]:
     """Fetch FROM→TO: a ``hub_models`` entry of the catalog, else the newest Argos index package.
 
     The Argos package's sha256 is checked when the catalog knows it; a hub model's files always
-    are (see the module docstring). Only ``models fetch`` calls this.
+    are (see the module docstring). Only ``models fetch`` calls this. ``progress`` is told how
+    each download goes (the library prints nothing); ``True`` shows the hub client's own bars.
 
     Raises:
         ModelError: offline, no such package, checksum mismatch, bad package.
@@ -257,12 +271,12 @@ def fetch(
     hold(fd)  # a later writer sees this download is alive (models/temporaries.py)
     try:
         with os.fdopen(fd, "wb") as out:
-            sha = download(link, out, MAX_UNPACKED_BYTES, timeout)
+            sha = download(link, out, MAX_UNPACKED_BYTES, timeout, progress if callable(progress) else None)
         if known is not None and sha != known:
             raise ModelError(
                 f"{link}: sha256 {sha} does not match the catalog's {known}; not installed"
             )
-        return [_install_archive(Path(tmp_name), target, label=link)]
+        return [install_archive(Path(tmp_name), target, label=link)]
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)

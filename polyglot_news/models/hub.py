@@ -15,20 +15,21 @@ import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from polyglot_news.errors import ModelError
+from polyglot_news.version import install_hint
 
-__all__ = ["FETCH_HINT", "HubFile", "choose_weights", "download_files", "list_files", "snapshot"]
+__all__ = [
+    "DownloadProgress", "HubFile", "choose_weights", "download_files", "list_files", "snapshot",
+]  # fmt: skip
 
-#: How to get the hub client, from where the user is.
-FETCH_HINT = (
-    "pip install huggingface_hub (from a checkout: pip install -e '.[fetch]'; "
-    "from a built wheel: pip install 'polyglot_news-VERSION-py3-none-any.whl[fetch]')"
-)
+DownloadProgress = Callable[[str, int, "int | None"], None]
+"""Told ``(file name, bytes so far, total bytes or None)`` as a download goes (the CLI draws it)."""
+
 DEFAULT_ENDPOINT = "https://huggingface.co"
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _WEIGHTS_SAFETENSORS = re.compile(r"^model(?:-\d+-of-\d+)?\.safetensors$|^model\.safetensors\.index\.json$")
@@ -87,7 +88,7 @@ def client(purpose: str) -> Any:
         import huggingface_hub.constants  # submodules: the package's own attributes are lazy
         import huggingface_hub.utils
     except ImportError:
-        raise ModelError(f"{purpose} needs the hub client: {FETCH_HINT}") from None
+        raise ModelError(f"{purpose} needs the hub client (the fetch extra): {install_hint('fetch')}") from None
     # The client's telemetry (``HF_HUB_DISABLE_TELEMETRY``) adds a request of its own to
     # huggingface.co, even with HF_ENDPOINT set: only the files asked for are requested.
     huggingface_hub.constants.HF_HUB_DISABLE_TELEMETRY = True
@@ -136,6 +137,29 @@ def _progress(hf: Any, show: bool) -> Iterator[None]:
         yield
     finally:
         (utils.disable_progress_bars if was_disabled else utils.enable_progress_bars)()
+
+
+def _reporting(hf: Any, report: DownloadProgress | bool, label: str) -> dict[str, Any]:
+    """``tqdm_class=`` for the client: a silent bar that tells ``report`` how ``label`` goes
+    (``{}`` when ``report`` is no callback, or the client is too old to take one)."""
+    import inspect
+
+    if not callable(report) or "tqdm_class" not in inspect.signature(hf.hf_hub_download).parameters:
+        return {}
+    tell: DownloadProgress = report
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    class Reporting(tqdm):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self.done, self.size = kwargs.get("initial") or 0, kwargs.get("total")
+            super().__init__(*args, **{**kwargs, "disable": True})
+
+        def update(self, n: float | None = 1) -> bool | None:
+            self.done += int(n or 0)
+            tell(label, self.done, self.size)
+            return None
+
+    return {"tqdm_class": Reporting}
 
 
 def list_files(repo_id: str, revision: str | None) -> tuple[str, list[HubFile]]:
@@ -200,21 +224,22 @@ def download_files(
     destination: Path,
     *,
     pinned: dict[str, str] | None = None,
-    progress: bool = False,
+    progress: bool | DownloadProgress = False,
 ) -> None:
     """Download ``files`` of ``repo_id`` at ``commit`` into ``destination``, each checked.
 
     A file already there that matches its checksums is kept (a second run resumes where the
     first stopped); a dropped connection is resumed by the client with a Range request. Nothing
     goes to the user's hub cache: the client's bookkeeping stays under ``destination/.cache``. A file
-    that does not match is deleted and the download refused.
+    that does not match is deleted and the download refused. ``progress``: ``True`` shows the
+    client's own bars on stderr; a :data:`DownloadProgress` is told how each file goes instead.
 
     Raises:
         ModelError: offline, the hub refused, a short download or a checksum mismatch.
     """
     hf = client(f"downloading {repo_id}")
     pinned = pinned or {}
-    with _progress(hf, progress):
+    with _progress(hf, progress is True):
         for item in files:
             local = destination / item.path
             if local.is_file() and item.check(local, pinned.get(item.path)) is None:
@@ -223,6 +248,7 @@ def download_files(
                 hf.hf_hub_download(
                     repo_id, item.path, revision=commit, local_dir=destination, endpoint=endpoint(),
                     force_download=local.exists(), cache_dir=destination / ".cache" / "hub",
+                    **_reporting(hf, progress, item.path),
                 )  # fmt: skip
             except Exception as exc:
                 with contextlib.suppress(OSError):

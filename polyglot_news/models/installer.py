@@ -22,16 +22,13 @@ from polyglot_news.models.archive import (
     plan_archive,
     plan_tree,
     sha256_stream,
+    version_key,
     write_manifest,
 )
-from polyglot_news.models.archive import INSTALL_HINT as INSTALL_HINT
-from polyglot_news.models.archive import MANIFEST as MANIFEST
-from polyglot_news.models.archive import version_key as version_key
-from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
+from polyglot_news.models.identity import write_record
 from polyglot_news.models.metadata import PackageInfo
-from polyglot_news.models.store import Package, Problem, _swapped_out, load_package, scan_packages, store_dir
-from polyglot_news.models.store import prepare_store as prepare_store
-from polyglot_news.models.temporaries import remove_stale_fetches
+from polyglot_news.models.store import Package, Problem, load_package, prepare_store, scan_packages, store_dir
+from polyglot_news.models.temporaries import remove_stale_fetches, swapped_out
 
 
 @contextlib.contextmanager
@@ -57,7 +54,7 @@ def _recover(store: Path) -> None:
     for entry in sorted(store.iterdir()):
         name = entry.name
         if name.startswith(".old-"):
-            original = store / _swapped_out(name)
+            original = store / swapped_out(name)
             if not original.exists():
                 os.rename(entry, original)
                 continue
@@ -110,9 +107,14 @@ Replaced = Callable[[Package, Package], None]
 """Called with (the package that was replaced, the new one) after an install replaced one."""
 
 
-def _install_archive(
+def install_archive(
     archive: Path, store: Path, label: str | None = None, *, replace: bool = False, on_replace: Replaced | None = None
 ) -> Package:
+    """Install one ``.argosmodel`` into the store folder ``store`` (``label`` names it in errors).
+
+    Raises:
+        ModelError: the archive is refused (the message names ``label`` and the problem).
+    """
     where = label or str(archive)
     try:
         with open(archive, "rb") as handle:
@@ -221,7 +223,9 @@ def _stage_and_publish(
         try:
             root = tmp / name
             root.mkdir()
-            write_manifest(root, source, archive_sha, fill(root))
+            hashes = fill(root)
+            write_manifest(root, source, archive_sha, hashes)
+            write_record(root, hashes)  # a loader trusts these hashes while the files stay untouched
             load_package(root, "store")  # re-check exactly what will go live
             _publish(root, dest)
         finally:
@@ -242,6 +246,20 @@ def _installed(dest: Path) -> Package | None:
         return None
 
 
+class PartialInstall(ModelError):
+    """Some archives of a folder were installed, others refused: both are listed.
+
+    Its message is the first refusal (and how many more there were); ``installed`` holds the
+    packages that went in, ``failures`` every refusal, each a one-line :class:`ModelError`.
+    """
+
+    def __init__(self, installed: list[Package], failures: list[ModelError]) -> None:
+        more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        super().__init__(f"{failures[0]}{more}")
+        self.installed = tuple(installed)
+        self.failures = tuple(failures)
+
+
 def install(
     source: Path, store: Path | None = None, *, replace: bool = False, on_replace: Replaced | None = None
 ) -> list[Package]:
@@ -251,11 +269,12 @@ def install(
     the store and renamed into place under the store lock. It goes into the folder
     :func:`package_folder_name` gives; a package already there is replaced only if
     :func:`replacement_refusal` has no objection or ``replace`` is true (``on_replace`` is told).
-    For a folder of archives they are installed in name order, stopping at the first bad one
-    (those before it stay installed).
+    A folder's archives are installed in name order, each on its own: a bad one costs only
+    itself.
 
     Raises:
-        ModelError: a one-line message naming the file and the problem.
+        PartialInstall: some archives of a folder were refused (the others are installed).
+        ModelError: a one-line message naming the file and the problem (nothing installed).
     """
     source = Path(source)
     target = store_dir(store)
@@ -265,10 +284,21 @@ def install(
         archives = sorted(p for p in source.iterdir() if p.suffix == ".argosmodel" and p.is_file())
         if not archives:
             raise ModelError(f"{source}: no .argosmodel files and no metadata.json in this folder")
-        return [_install_archive(a, target, replace=replace, on_replace=on_replace) for a in archives]
+        installed: list[Package] = []
+        failures: list[ModelError] = []
+        for archive in archives:
+            try:
+                installed.append(install_archive(archive, target, replace=replace, on_replace=on_replace))
+            except ModelError as error:
+                failures.append(error)
+        if failures:
+            raise PartialInstall(installed, failures)
+        return installed
     if not source.exists():
         raise ModelError(f"{source}: no such file")
-    return [_install_archive(source, target, replace=replace, on_replace=on_replace)]
+    if not source.is_file():
+        raise ModelError(f"{source}: not a regular file (a device, pipe or socket); name a .argosmodel file")
+    return [install_archive(source, target, replace=replace, on_replace=on_replace)]
 
 
 # ---------------------------------------------------------------- remove

@@ -34,6 +34,22 @@ TYPES = (ARGOS_TYPE, OWN_TYPE)
 FORMAT_NAMES = {ARGOS_TYPE: "argos", OWN_TYPE: "polyglot-news"}
 
 MAX_METADATA_BYTES = 1024**2
+SHOWN_CHARS = 80
+"""Longest field value a message or table shows whole (``models list --json`` gives all)."""
+
+
+def shortened(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text``, its middle cut and the length named when it is longer than ``limit``."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}…({len(text):,} characters)…{text[-half:]}"
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """``value`` quoted for an error message (``repr``), shortened like :func:`shortened`."""
+    text = repr(value)
+    return text if len(text) <= limit else shortened(text, limit)
 TOKENIZERS = ("sentencepiece.model", "bpe.model")
 
 _CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
@@ -128,11 +144,12 @@ class PackageInfo:
         return self.source_model
 
     def describe(self) -> str:
-        """``en→{be,ru} 1.0 (Helsinki-NLP/opus-mt-tc-big-en-zle, CC-BY-4.0)``."""
+        """``en→{be,ru} 1.0 (Helsinki-NLP/opus-mt-tc-big-en-zle, CC-BY-4.0)``; long fields shortened."""
         codes = self.target_codes
         pair = f"{self.from_code}→{codes[0]}" if len(codes) == 1 else f"{self.from_code}→{{{','.join(sorted(codes))}}}"
         what = "TEST MODEL" if self.test_model else (self.source_model or "Argos package")
-        return f"{pair} {self.version} ({what}, licence {self.license or 'not stated'})"
+        licence = shortened(self.license or "not stated")
+        return f"{pair} {shortened(self.version)} ({shortened(what)}, licence {licence})"
 
 
 # ---------------------------------------------------------------- validation
@@ -141,7 +158,7 @@ class PackageInfo:
 def _code(value: str, where: str, key: str) -> str:
     code = normalize_code(value)
     if not _CODE.match(code):
-        raise ModelError(f"{where}: metadata.json {key} {value!r} is not a language code")
+        raise ModelError(f"{where}: metadata.json {key} {shown(value)} is not a language code")
     return code
 
 
@@ -157,14 +174,14 @@ def validate_metadata(data: object, where: str) -> dict[str, Any]:
     for key in ("from_code", "to_code"):
         data[key] = _code(data[key], where, key)
     if data["from_code"] == data["to_code"]:
-        raise ModelError(f"{where}: metadata.json translates {data['from_code']!r} into itself")
+        raise ModelError(f"{where}: metadata.json translates {shown(data['from_code'])} into itself")
     if not _VERSION.match(data["package_version"]):
-        raise ModelError(f"{where}: metadata.json package_version {data['package_version']!r} is malformed")
+        raise ModelError(f"{where}: metadata.json package_version {shown(data['package_version'])} is malformed")
     for key in ("argos_version", "from_name", "to_name", "target_prefix", "type", "name"):
         if key in data and data[key] is not None and not isinstance(data[key], str):
             raise ModelError(f"{where}: metadata.json field {key!r} is not a string")
     if data.get("type") not in (None, *TYPES):
-        raise ModelError(f"{where}: not a translation package (type {data['type']!r})")
+        raise ModelError(f"{where}: not a translation package (type {shown(data['type'])})")
     _validate_extended(data, where)
     return data
 
@@ -176,7 +193,7 @@ def _validate_extended(data: dict[str, Any], where: str) -> None:
             raise ModelError(f"{where}: metadata.json field {key!r} is not a string")
     for key in ("source_sentencepiece", "target_sentencepiece"):
         if data.get(key) and not _FILE_NAME.match(data[key]):
-            raise ModelError(f"{where}: metadata.json {key} {data[key]!r} is not a plain file name")
+            raise ModelError(f"{where}: metadata.json {key} {shown(data[key])} is not a plain file name")
     if "provenance" in data and not isinstance(data["provenance"], dict):
         raise ModelError(f"{where}: metadata.json field 'provenance' is not an object")
     targets = data.get("targets")
@@ -188,16 +205,16 @@ def _validate_extended(data: dict[str, Any], where: str) -> None:
     for raw_code, entry in targets.items():
         code = normalize_code(str(raw_code))
         if not _CODE.match(code) or code == data["from_code"] or code in normalised:
-            raise ModelError(f"{where}: metadata.json targets key {raw_code!r} is not a target language")
+            raise ModelError(f"{where}: metadata.json targets key {shown(raw_code)} is not a target language")
         if entry is not None and not isinstance(entry, dict):
-            raise ModelError(f"{where}: metadata.json targets[{raw_code!r}] is not an object")
+            raise ModelError(f"{where}: metadata.json targets[{shown(raw_code)}] is not an object")
         for key, value in (entry or {}).items():
             if key in ("source_prefix", "target_prefix") and not isinstance(value, str):
-                raise ModelError(f"{where}: metadata.json targets[{raw_code!r}].{key} is not a string")
+                raise ModelError(f"{where}: metadata.json targets[{shown(raw_code)}].{key} is not a string")
         normalised[code] = entry
     data["targets"] = normalised
     if data["to_code"] not in normalised:
-        raise ModelError(f"{where}: metadata.json to_code {data['to_code']!r} is not among its targets")
+        raise ModelError(f"{where}: metadata.json to_code {shown(data['to_code'])} is not among its targets")
 
 
 def parse_metadata(raw: bytes, where: str) -> dict[str, Any]:
@@ -294,11 +311,6 @@ def package_type(data: dict[str, Any]) -> str:
     ``models build`` calls this before writing ``metadata.json``.
     """
     return OWN_TYPE if read_info(validate_metadata(dict(data), "metadata")).needs_polyglot_news else ARGOS_TYPE
-
-
-def tokenizer_files(info: PackageInfo) -> tuple[str, ...]:
-    """The tokenizer files the package needs (one name when shared)."""
-    return tuple(dict.fromkeys((info.source_sentencepiece, info.target_sentencepiece)))
 
 
 def named_tokenizers(info: PackageInfo) -> dict[str, str]:

@@ -25,7 +25,6 @@ higher version (:func:`polyglot_news.models.installer.replacement_refusal`).
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from dataclasses import dataclass, field
@@ -33,14 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from polyglot_news.errors import ModelError
-from polyglot_news.models.archive import INSTALL_HINT as INSTALL_HINT
-from polyglot_news.models.archive import MANIFEST as MANIFEST
-from polyglot_news.models.archive import check_required, sha256_stream, walk_files
-from polyglot_news.models.archive import version_key as version_key
-from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
+from polyglot_news.models.archive import RECORD, check_required, walk_files
+from polyglot_news.models.identity import FileId, content_hash, file_id
 from polyglot_news.models.metadata import TYPES, PackageInfo, declared_type, parse_info
+from polyglot_news.models.temporaries import swapped_out
 
-# Names imported "as" themselves are re-exported: the CLI and tests use them as models.NAME.
 # ORIGIN_RANK: how listings order the same pair, our store's copy before an Argos dir's.
 ORIGIN_RANK = {"store": 0, "argos": 1}
 
@@ -50,7 +46,9 @@ class Package:
     """An installed translation package (a folder on disk) and its parsed ``metadata.json``.
 
     ``to_code`` is the target this view of the package serves: its ``info.to_code`` unless
-    routing made one view per target of a multilingual package.
+    routing made one view per target of a multilingual package. ``metadata_id`` is the
+    identity of the ``metadata.json`` that ``info`` was read from; ``sha256`` is that of
+    ``model/model.bin`` as the loader read it (``None`` until the package is loaded).
     """
 
     path: Path
@@ -59,6 +57,8 @@ class Package:
     origin: str  # "store" (ours, writable) or "argos" (an Argos packages dir, read-only)
     info: PackageInfo = field(compare=False, repr=False)
     to_code: str = ""
+    metadata_id: FileId | None = field(default=None, compare=False, repr=False)
+    sha256: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.to_code:
@@ -88,8 +88,10 @@ class Package:
 
     @property
     def identity(self) -> str:
-        """``NAME@HASH8``: which model, down to its bytes (see :func:`content_hash`)."""
-        return f"{self.model_name}@{content_hash(self.path)}"
+        """``NAME@HASH8``: which model, down to its bytes: those the loader read (``sha256``), or
+        for a package not loaded, ``model.bin`` as it is on disk now (:func:`.identity.content_hash`)."""
+        digest = self.sha256[:8] if self.sha256 else content_hash(self.path)
+        return f"{self.model_name}@{digest}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,35 +105,6 @@ class Package:
             "path": str(self.path),
             "target_prefix": self.target_prefix,
         }
-
-
-_HASHES: dict[tuple[str, int, int], str] = {}
-
-
-def content_hash(path: Path) -> str:
-    """The first 8 hex digits of the sha256 of the package's ``model/model.bin``.
-
-    Read from our install manifest when it has it (recorded at install time), else computed
-    (once per process and file version: Argos-dir packages have no manifest).
-    """
-    model = Path(path) / "model" / "model.bin"
-    try:
-        st = model.stat()
-    except OSError:
-        return "unknown"
-    key = (str(model), st.st_mtime_ns, st.st_size)
-    if key not in _HASHES:
-        recorded = None
-        try:
-            manifest = json.loads((Path(path) / MANIFEST).read_text(encoding="utf-8"))
-            recorded = manifest["files"]["model/model.bin"]
-        except (OSError, ValueError, KeyError, TypeError, RecursionError):
-            recorded = None
-        if not isinstance(recorded, str) or len(recorded) < 8:
-            with open(model, "rb") as handle:
-                recorded = sha256_stream(handle)
-        _HASHES[key] = recorded[:8]
-    return _HASHES[key]
 
 
 @dataclass(frozen=True)
@@ -188,17 +161,21 @@ def load_package(path: Path, origin: str = "store", name: str | None = None) -> 
         meta_file = path / "metadata.json"
         if meta_file.is_symlink() or not meta_file.is_file():
             raise ModelError(f"{where}: no metadata.json")
-        info = parse_info(meta_file.read_bytes(), where)
+        with open(meta_file, "rb") as handle:
+            metadata_id = file_id(os.fstat(handle.fileno()))
+            info = parse_info(handle.read(), where)
         names: set[str] = set()
         size = 0
         for rel, st in walk_files(path):
-            if stat.S_ISREG(st.st_mode):
+            if stat.S_ISREG(st.st_mode) and rel != RECORD:  # the size is the package's and our manifest's
                 names.add(rel)
                 size += st.st_size
     except OSError as exc:
         raise ModelError(f"{where}: unreadable: {exc.strerror or exc}") from None
     check_required(names, where, info)
-    return Package(path=path, name=name or path.name, size_bytes=size, origin=origin, info=info)
+    return Package(
+        path=path, name=name or path.name, size_bytes=size, origin=origin, info=info, metadata_id=metadata_id
+    )
 
 
 def _is_argos_sbd(path: Path) -> bool:
@@ -208,11 +185,6 @@ def _is_argos_sbd(path: Path) -> bool:
     except OSError:
         return False
     return kind is not None and kind not in TYPES
-
-
-def _swapped_out(name: str) -> str:
-    """The package folder a ``.old-<name>.<random>`` entry was swapped out of."""
-    return name[len(".old-") :].rsplit(".", 1)[0]
 
 
 def _store_entries(store: Path) -> list[Path]:
@@ -227,7 +199,7 @@ def _store_entries(store: Path) -> list[Path]:
             if entry.is_dir():
                 chosen.append(entry)
         elif entry.name.startswith(".old-"):
-            original = _swapped_out(entry.name)
+            original = swapped_out(entry.name)
             # An install died between its two renames: the old version is still the truth.
             if original not in live and entry.is_dir():
                 live.add(original)
@@ -260,7 +232,7 @@ def scan_packages(
             seen.add(real)
             name = path.name
             if name.startswith(".old-"):
-                name = _swapped_out(name)
+                name = swapped_out(name)
             try:
                 packages.append(load_package(path, origin, name))
             except ModelError as exc:

@@ -72,7 +72,8 @@ def _size(path: Path) -> int:
     return total
 
 
-def _swapped_out(name: str) -> str:
+def swapped_out(name: str) -> str:
+    """The package folder a ``.old-<name>.<random>`` entry was swapped out of."""
     return name[len(".old-") :].rsplit(".", 1)[0]
 
 
@@ -106,7 +107,7 @@ def stale_temporaries(store: Path, *, locked: bool = False) -> list[Temporary]:
         if name.startswith(LOCKED_PREFIXES):
             if not writer_gone:
                 continue
-            if name.startswith(".old-") and not (store / _swapped_out(name)).exists():
+            if name.startswith(".old-") and not (store / swapped_out(name)).exists():
                 continue
         elif not _stale_fetch(entry, now):
             continue

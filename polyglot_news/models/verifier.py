@@ -6,13 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from polyglot_news.models.archive import INSTALL_HINT as INSTALL_HINT
-from polyglot_news.models.archive import MANIFEST as MANIFEST
 from polyglot_news.models.archive import (
     check_manifest,
 )
-from polyglot_news.models.archive import version_key as version_key
-from polyglot_news.models.catalog import DEFAULT_INDEX_URL as DEFAULT_INDEX_URL
 from polyglot_news.models.catalog import load_catalog
 from polyglot_news.models.store import Package, scan_packages
 

@@ -16,17 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from polyglot_news.errors import ModelError
-from polyglot_news.models.build import (
-    _MARIAN_LANGUAGE_TOKEN,
-    LANGUAGES,
+from polyglot_news.models.bundle import (
     SOURCE_SPM,
     TARGET_SPM,
     BuildResult,
-    _Plan,
+    Plan,
+    card_license,
     copy_card,
+    destination_for,
+    model_kind,
     package_metadata,
+    read_vocabulary,
+    spdx,
+    write_package,
 )
-from polyglot_news.models.bundle import card_license, destination_for, spdx, write_package
 from polyglot_news.version import __version__
 
 __all__ = ["wrap_folder"]
@@ -44,23 +47,6 @@ _MODEL_FILES = ("model.bin", "config.json", "shared_vocabulary.json", "shared_vo
                 "target_vocabulary.txt", "vmap.txt")  # fmt: skip
 
 
-def _vocabulary(folder: Path) -> set[str]:
-    for side in ("shared", "source"):
-        for ext in ("json", "txt"):
-            path = folder / f"{side}_vocabulary.{ext}"
-            if not path.is_file():
-                continue
-            try:
-                text = path.read_text(encoding="utf-8")
-                tokens = json.loads(text) if ext == "json" else text.splitlines()
-            except (OSError, UnicodeDecodeError, ValueError) as exc:
-                raise ModelError(f"{path}: unreadable vocabulary ({exc})") from None
-            if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
-                raise ModelError(f"{path}: not a list of tokens")
-            return set(tokens)
-    raise ModelError(f"{folder}: no shared_vocabulary.json or source_vocabulary.json: not a CTranslate2 model")
-
-
 def _config(folder: Path) -> dict[str, Any]:
     try:
         data = json.loads((folder / "config.json").read_text(encoding="utf-8"))
@@ -73,17 +59,6 @@ def _config(folder: Path) -> dict[str, Any]:
     if "model_type" in data and not (folder / "model.bin").is_file():
         raise ModelError(f"{folder}: a Hugging Face model, not a CTranslate2 one")
     return data
-
-
-def _kind(from_code: str, vocabulary: set[str]) -> str:
-    if any(_MARIAN_LANGUAGE_TOKEN.match(t) for t in vocabulary):
-        return "marian"
-    nllb = LANGUAGES.get(from_code, ("", "", ""))[2]
-    if (nllb and nllb in vocabulary) or any(t.endswith(("_Latn", "_Cyrl")) for t in vocabulary):
-        return "nllb"
-    if f"__{from_code}__" in vocabulary:
-        return "m2m100"
-    return "marian"
 
 
 def wrap_folder(
@@ -109,15 +84,15 @@ def wrap_folder(
     if not (folder / "model.bin").is_file():
         raise ModelError(f"{folder}: no model.bin: not a CTranslate2 model folder")
     config = _config(folder)
-    vocabulary = _vocabulary(folder)
+    vocabulary = read_vocabulary(folder)
     spm = next(((s, t) for s, t in _SPM_LAYOUTS if (folder / s).is_file() and (folder / t).is_file()), None)
     if spm is None:
         raise ModelError(
             f"{folder}: no SentencePiece model (source.spm and target.spm, or sentencepiece.bpe.model); "
             "copy the original model's tokenizer files into the folder"
         )
-    kind = _kind(from_code, vocabulary)
-    plan = _Plan(kind, from_code, targets, vocabulary)
+    kind = model_kind(from_code, vocabulary)
+    plan = Plan(kind, from_code, targets, vocabulary)
     notes: list[str] = []
     found_license = spdx(license) if license else card_license(folder)
     if not found_license:

@@ -1,8 +1,9 @@
-"""What a server is allowed to do: address, keys, caps, timeouts, queue size, CORS."""
+"""What a server is allowed to do: address, keys, caps, timeouts, queue size, connections, CORS, proxies."""
 
 from __future__ import annotations
 
 import ipaddress
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,16 +26,29 @@ class ServeConfig:
     max_body_bytes: int = 2_000_000
     max_chars: int = 50_000
     """Most characters of text in one request (LibreTranslate's ``--char-limit``)."""
+    max_items: int = 128
+    """Most texts in one ``q`` list (LibreTranslate's ``--batch-limit``)."""
     timeout_s: float = 60.0
-    """Longest a request waits for the engine before it is answered 503."""
+    """Longest a request may take once read; then it is answered 503 and its engine work stops."""
+    read_timeout_s: float = 10.0
+    """Longest a client may take to send a request's head, and then its body."""
     queue_size: int = 64
     """Most requests waiting for the engine; one more is answered 503 with Retry-After."""
     window_s: float = 0.005
-    """How long the batcher waits for more requests once one arrived."""
+    """How long the batcher waits for the company of the previous batch once a request arrived."""
     max_batch_sentences: int = 256
+    """Most sentences in one engine call; a larger request is translated in pieces this size."""
+    max_connections: int = 512
+    """Open connections at once (idle ones included); past it new requests get 503."""
+    client_connections: int = 32
+    """Open connections from one address (a trusted proxy's are not counted); past it: 503, closed."""
     cors_origins: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+    """``Host`` header names accepted; empty: loopback names on a loopback address, else any."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses whose ``X-Forwarded-For``/``-Proto`` are believed; empty: no proxy header is."""
     req_limit: int = 0
-    """Most work requests (translate, detect, digest) per minute from one key or address; 0: no limit."""
+    """Most work requests (translate, detect, digest, files) per minute from one key or address; 0: no limit."""
     digest_formats: tuple[str, ...] = field(default=("json", "html", "markdown", "text"))
     decoding: DecodeOptions = field(default_factory=DecodeOptions)
 
@@ -43,19 +57,38 @@ class ServeConfig:
         return bool(self.api_keys)
 
     def check(self) -> None:
-        """Refuse an exposed server without keys (unless ``no_auth``); ValueError naming the option."""
+        """Refuse an exposed server without keys (unless ``no_auth``), and bad limits: ValueError naming the option."""
         if not is_loopback(self.host) and not self.api_keys and not self.no_auth:
             raise ValueError(
                 f"--host {self.host} is reachable from other machines: pass --api-keys FILE "
                 "(one key a line), or --no-auth to serve without keys"
             )
-        for name in ("max_body_bytes", "max_chars", "queue_size", "max_batch_sentences"):
+        for name in (
+            "max_body_bytes", "max_chars", "max_items", "queue_size", "max_batch_sentences", "max_connections",
+            "client_connections",
+        ):
             if getattr(self, name) < 1:
-                raise ValueError(f"{name.replace('_', '-')} must be at least 1")
+                raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
         if self.req_limit < 0:
             raise ValueError("--req-limit must be 0 (off) or more")
-        if self.timeout_s <= 0:
-            raise ValueError("--timeout must be positive")
+        for option, value in (("--timeout", self.timeout_s), ("--read-timeout", self.read_timeout_s)):
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{option} must be a positive number of seconds, not {value}")
+        if not (math.isfinite(self.window_s) and 0 <= self.window_s <= 10):
+            raise ValueError(f"--batch-window must be between 0 and 10,000 ms, not {self.window_s * 1000:g}")
+        for address in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(address, strict=False)
+            except ValueError:
+                raise ValueError(f"--trust-proxy takes IP addresses or networks, not {address!r}") from None
+
+    def hosts(self) -> tuple[str, ...]:
+        """The ``Host`` names to accept (lower case, no port); empty: any."""
+        if self.allowed_hosts:
+            return tuple(h.lower().strip("[]") for h in self.allowed_hosts)
+        if is_loopback(self.host):  # a page on another name reaching us is DNS rebinding
+            return tuple(dict.fromkeys(("localhost", "127.0.0.1", "::1", self.host.lower().strip("[]"))))
+        return ()
 
 
 def is_loopback(host: str) -> bool:
@@ -69,9 +102,9 @@ def is_loopback(host: str) -> bool:
 
 
 def load_api_keys(path: Path) -> frozenset[str]:
-    """Keys from a file, one a line (blank lines and ``#`` comments skipped)."""
+    """Keys from a file, one a line (a UTF-8 BOM, blank lines and ``#`` comments skipped)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read the API keys ({exc})") from None
     keys = frozenset(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))

@@ -1,30 +1,42 @@
-"""LibreTranslate's API: ``POST /translate``, ``POST /detect``, ``GET /languages``, same JSON shapes.
+"""LibreTranslate's API: ``/translate``, ``/detect``, ``/languages``, ``/frontend/settings``, ``/suggest``.
 
 Shapes (LibreTranslate 1.x): ``{"translatedText": str | [str]}``, with ``detectedLanguage``
 (``{"confidence": 0–100, "language": code}``, a list for a list ``q``) when ``source`` is
-``auto``; ``/detect`` answers ``[{"confidence", "language"}]``; ``/languages`` answers
+``auto`` and ``alternatives`` (always empty lists: see :func:`translate`) when asked for;
+``/detect`` answers ``[{"confidence", "language"}]``; ``/languages`` answers
 ``[{"code", "name", "targets"}]``. Errors are ``{"error": message}`` with 400 (bad request,
-unsupported language), 403 (API key), 413 (body cap), 500, 503 (busy, with Retry-After).
-Citation markers in ``q`` come back in place: each text is split into sentences whose
-markers the engine carries through translation.
+unsupported language), 403 (API key, a feature that is off), 408 (body too slow), 413 (body
+cap), 429, 500, 503 (busy or past ``--timeout``, with Retry-After). Citation markers in ``q``
+come back in place: each text is split into sentences whose markers the engine carries.
+Language codes may be ISO 639-1 or 639-3 (``eng``, ``bel``), any case.
 """
 
 from __future__ import annotations
 
 import asyncio
-from html import escape
-from html.parser import HTMLParser
+import unicodedata
+from collections import Counter
 from typing import Any
 
 from polyglot_news.serve.batching import Engine
 from polyglot_news.serve.config import ServeConfig
-from polyglot_news.serve.requests import ApiError, text_param
+from polyglot_news.serve.markup import Piece, html_pieces, join_html
+from polyglot_news.serve.requests import ApiError, text_param, whole_number
 
 NAMES = {
     "be": "Belarusian", "ru": "Russian", "en": "English", "uk": "Ukrainian", "pl": "Polish", "de": "German",
     "fr": "French", "es": "Spanish", "it": "Italian", "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian",
     "kk": "Kazakh", "ka": "Georgian", "hy": "Armenian", "az": "Azerbaijani", "ro": "Romanian", "cs": "Czech",
 }
+CYRILLIC = frozenset({"ru", "be", "uk", "bg", "mk", "sr", "kk", "ky", "tg", "mn"})
+"""Languages written in Cyrillic, for the last-resort guess on text no detector can place."""
+SHORT_TEXT = 40
+"""A ``q`` item this short is guessed from all the items together when ``source`` is ``auto``
+(LibreTranslate's rule: too little text to tell on its own)."""
+SUGGESTIONS_OFF = "Suggestions are disabled on this server."
+"""``/suggest``'s answer (403), LibreTranslate's own when its suggestions are off."""
+GUESS_CONFIDENCE = 50.0
+"""Highest confidence reported for a guess made on text too short or too mixed to decide."""
 
 
 def languages(config: ServeConfig) -> list[dict[str, Any]]:
@@ -50,10 +62,25 @@ def languages(config: ServeConfig) -> list[dict[str, Any]]:
     return out
 
 
+def language_param(params: dict[str, Any], name: str) -> str:
+    """A language code parameter, normalised (``ENG`` → ``en``); 400 when missing."""
+    from polyglot_news.languages import normalize_code
+
+    value = text_param(params, name)
+    if value is None:
+        raise ApiError(400, f"Invalid request: missing {name} parameter")
+    return normalize_code(value)
+
+
 async def translate(
     params: dict[str, Any], config: ServeConfig, engine: Engine, installed: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """LibreTranslate's ``/translate``; ``installed`` is what :func:`languages` answered (cached)."""
+    """LibreTranslate's ``/translate``; ``installed`` is what :func:`languages` answered (cached).
+
+    ``alternatives`` (n-best hypotheses) is accepted and answered with empty lists: the engine
+    decodes one hypothesis a sentence and places the citation markers through its attention,
+    so it has no alternative with markers in place to offer.
+    """
     q = params.get("q")
     if q is None or q == "" or q == []:
         raise ApiError(400, "Invalid request: missing q parameter")
@@ -61,129 +88,143 @@ async def translate(
     items = q if batch else [q]
     if not all(isinstance(item, str) for item in items):
         raise ApiError(400, "Invalid request: q must be a string or a list of strings")
-    source = text_param(params, "source")
-    target = text_param(params, "target")
-    if source is None:
-        raise ApiError(400, "Invalid request: missing source parameter")
-    if target is None:
-        raise ApiError(400, "Invalid request: missing target parameter")
+    source = language_param(params, "source")
+    target = language_param(params, "target")
     fmt = text_param(params, "format") or "text"
     if fmt not in ("text", "html"):
         raise ApiError(400, f"{fmt} format is not supported")
+    alternatives = whole_number(params, "alternatives", 0, 100) or 0
+    if len(items) > config.max_items:
+        raise ApiError(400, f"Invalid request: request ({len(items)}) exceeds text limit ({config.max_items})")
     chars = sum(len(item) for item in items)
     if chars > config.max_chars:
         raise ApiError(400, f"Invalid request: request ({chars}) exceeds text limit ({config.max_chars})")
     known = {entry["code"]: entry for entry in installed}
-    source, target = source.strip().lower(), target.strip().lower()
+    check_pair(source, target, known)
+    pieces = [html_pieces(item) if fmt == "html" else [(True, item)] for item in items]
+    detected: list[dict[str, Any]] = []
+    if source == "auto":
+        texts = ["".join(text for is_text, text in item if is_text) for item in pieces]
+        detected = await engine.aside(lambda: guess_each(texts, known))
+    sources = [d["language"] for d in detected] or [source] * len(items)
+    for code in dict.fromkeys(sources):
+        check_pair(code, target, known)
+    translated = await translate_pieces(pieces, sources, target, engine)
+    texts_out = [join_html(item) if fmt == "html" else "".join(text for _, text in item) for item in translated]
+    out: dict[str, Any] = {"translatedText": texts_out if batch else texts_out[0]}
+    if source == "auto":
+        out["detectedLanguage"] = detected if batch else detected[0]
+    if alternatives:
+        out["alternatives"] = [[] for _ in items] if batch else []
+    return out
+
+
+def check_pair(source: str, target: str, known: dict[str, dict[str, Any]]) -> None:
+    """400 unless both languages are installed and a route joins them (``auto``: any source)."""
     if source != "auto" and source not in known:
         raise ApiError(400, f"{source} is not supported")
     if target not in known:
         raise ApiError(400, f"{target} is not supported")
-    detected: list[dict[str, Any]] = []
-    sources: list[str] = []
-    for item in items:
-        if source == "auto":
-            found = _detect(item)
-            if found["language"] == "und":
-                raise ApiError(400, "Cannot detect the language of q: pass a source language")
-            if found["language"] not in known:
-                raise ApiError(400, f"{found['language']} is not supported")
-            detected.append(found)
-            sources.append(found["language"])
-        else:
-            sources.append(source)
-    for code in set(sources):
-        if code != target and target not in known[code]["targets"]:
-            raise ApiError(400, f"{code} ({NAMES.get(code, code)}) cannot be translated to {target}")
-    translated = await _translate_items(items, sources, target, fmt, engine)
-    out: dict[str, Any] = {"translatedText": translated if batch else translated[0]}
-    if source == "auto":
-        out["detectedLanguage"] = detected if batch else detected[0]
-    return out
+    if source not in ("auto", target) and target not in known[source]["targets"]:
+        raise ApiError(400, f"{source} ({NAMES.get(source, source)}) cannot be translated to {target}")
 
 
-async def detect_languages(params: dict[str, Any], config: ServeConfig) -> list[dict[str, Any]]:
+async def detect_languages(params: dict[str, Any], config: ServeConfig, engine: Engine,
+                           installed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """LibreTranslate's ``/detect``: always a best guess with its confidence (see :func:`guess`)."""
     q = text_param(params, "q")
     if q is None:
         raise ApiError(400, "Invalid request: missing q parameter")
     if len(q) > config.max_chars:
         raise ApiError(400, f"Invalid request: request ({len(q)}) exceeds text limit ({config.max_chars})")
-    return [_detect(q)]
+    known = {entry["code"]: entry for entry in installed}
+    return [await engine.aside(lambda: guess(q, known))]
 
 
-def _detect(text: str) -> dict[str, Any]:
+def guess_each(texts: list[str], known: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`guess` for every text; a short one borrows the guess for all of them together."""
+    overall: dict[str, Any] | None = None
+    out = []
+    for text in texts:
+        if len(text.strip()) <= SHORT_TEXT and len(texts) > 1:
+            overall = overall or guess("\n".join(texts), known)
+            out.append(overall)
+        else:
+            out.append(guess(text, known))
+    return out
+
+
+def guess(text: str, known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The language of ``text`` as LibreTranslate gives it: always a code, never ``und``.
+
+    A confident detection comes with its confidence (0–100), installed or not. Text too short
+    or too mixed to decide gets the detector's guess on looser terms (the whole text, then the
+    main script's words alone) if that language is installed, at most :data:`GUESS_CONFIDENCE`;
+    otherwise the installed language written in the text's main script (the one with the most
+    targets), with confidence 0 (where LibreTranslate answers ``en``).
+    """
     from polyglot_news.langid.detector import detect
 
     found = detect(text)
-    return {"confidence": round(found.confidence * 100, 1), "language": found.language}
+    if found.language != "und":
+        return {"confidence": round(found.confidence * 100, 1), "language": found.language}
+    script, share = _main_script(text)
+    main = " ".join(word for word in text.split() if _main_script(word)[0] == script) if script else ""
+    for candidate, weight in ((text, 1.0), (main, share)):
+        loose = detect(candidate, min_chars=1) if candidate.strip() else found
+        if loose.language in known:  # a loose guess counts only where it can be used
+            return {"confidence": round(min(GUESS_CONFIDENCE, loose.confidence * 100 * weight), 1),
+                    "language": loose.language}
+    sources = sorted(known, key=lambda code: (-len(known[code]["targets"]), code))
+    written = [code for code in sources if ("CYRILLIC" if code in CYRILLIC else "LATIN") == script]
+    return {"confidence": 0.0, "language": (written or sources or ["en"])[0]}
 
 
-async def _translate_items(
-    items: list[str], sources: list[str], target: str, fmt: str, engine: Engine
-) -> list[str]:
-    """Translate every item (text, or the text nodes of HTML), one engine job per source language."""
-    pieces: list[list[tuple[bool, str]]] = [_html_pieces(item) if fmt == "html" else [(True, item)] for item in items]
+def _main_script(text: str) -> tuple[str | None, float]:
+    """The script most letters of ``text`` are in (``LATIN``, ``CYRILLIC``, …) and its share of them."""
+    scripts = Counter(unicodedata.name(ch, "UNKNOWN ").split(" ")[0] for ch in text if ch.isalpha())
+    if not scripts:
+        return None, 0.0
+    script, count = scripts.most_common(1)[0]
+    return script, count / sum(scripts.values())
+
+
+async def translate_pieces(
+    items: list[list[Piece]], sources: list[str], target: str, engine: Engine
+) -> list[list[Piece]]:
+    """Every text piece of every item translated (markup kept), one engine job per source language."""
     by_source: dict[str, list[tuple[int, int]]] = {}
-    for i, (item_pieces, code) in enumerate(zip(pieces, sources, strict=True)):
-        for j, (is_text, text) in enumerate(item_pieces):
-            if is_text and text.strip():
+    for i, (pieces, code) in enumerate(zip(items, sources, strict=True)):
+        for j, (is_text, text) in enumerate(pieces):
+            if is_text and text.strip() and code != target:
                 by_source.setdefault(code, []).append((i, j))
-    jobs = {
-        code: engine.translate([pieces[i][j][1].strip() for i, j in where], code, target)
-        for code, where in by_source.items()
-        if code != target
-    }
+    jobs = {code: engine.translate([items[i][j][1].strip() for i, j in where], code, target)
+            for code, where in by_source.items()}
     results = dict(zip(jobs, await asyncio.gather(*jobs.values()), strict=True))
+    out = [list(pieces) for pieces in items]
     for code, where in by_source.items():
-        for (i, j), text in zip(where, results.get(code, [pieces[i][j][1] for i, j in where]), strict=True):
-            original = pieces[i][j][1]
+        for (i, j), text in zip(where, results[code], strict=True):
+            original = items[i][j][1]
             lead = original[: len(original) - len(original.lstrip())]
             trail = original[len(original.rstrip()) :]
-            pieces[i][j] = (True, lead + text + trail if code != target else original)
-    return [
-        "".join(escape(text, quote=False) if is_text and fmt == "html" else text for is_text, text in item_pieces)
-        for item_pieces in pieces
-    ]
+            out[i][j] = (True, lead + text + trail)
+    return out
 
 
-class _Splitter(HTMLParser):
-    """HTML as a list of (is_text, piece): markup kept verbatim, text nodes unescaped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[tuple[bool, str]] = []
-        self.raw = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.pieces.append((False, self.get_starttag_text() or ""))
-        if tag in ("script", "style"):
-            self.raw += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.pieces.append((False, self.get_starttag_text() or ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.pieces.append((False, f"</{tag}>"))
-        if tag in ("script", "style") and self.raw:
-            self.raw -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.raw:
-            self.pieces.append((False, data))
-        elif self.pieces and self.pieces[-1][0]:
-            self.pieces[-1] = (True, self.pieces[-1][1] + data)
-        else:
-            self.pieces.append((True, data))
-
-    def handle_comment(self, data: str) -> None:
-        self.pieces.append((False, f"<!--{data}-->"))
-
-    def handle_decl(self, decl: str) -> None:
-        self.pieces.append((False, f"<!{decl}>"))
-
-
-def _html_pieces(text: str) -> list[tuple[bool, str]]:
-    splitter = _Splitter()
-    splitter.feed(text)
-    splitter.close()
-    return splitter.pieces
+def frontend_settings(config: ServeConfig, installed: list[dict[str, Any]], file_formats: list[str]) -> dict[str, Any]:
+    """LibreTranslate's ``/frontend/settings``: limits and features (suggestions are off)."""
+    codes = [entry["code"] for entry in installed]
+    target = next((code for code in ("ru", "be") if code in codes), codes[0] if codes else "en")
+    return {
+        "charLimit": config.max_chars,
+        "frontendTimeout": round(config.timeout_s * 1000),
+        "apiKeys": config.needs_key,
+        "keyRequired": config.needs_key,
+        "suggestions": False,
+        "filesTranslation": bool(file_formats),
+        "supportedFilesFormat": file_formats,
+        "language": {
+            "source": {"code": "auto", "name": "Auto Detect"},
+            "target": {"code": target, "name": NAMES.get(target, target)},
+        },
+    }

@@ -6,18 +6,18 @@ from typing import Any
 
 from polyglot_news.serve.batching import Engine
 from polyglot_news.serve.config import ServeConfig
-from polyglot_news.serve.requests import ApiError, text_param
+from polyglot_news.serve.requests import ApiError, fraction, text_param, whole_number
 from polyglot_news.version import __version__
+
+MAX_SENTENCES = 1000
 
 
 async def digest(params: dict[str, Any], config: ServeConfig, engine: Engine) -> tuple[Any, str]:
     """The digest of ``text`` and its format: ``json`` (the digest schema), ``html``, ``markdown``, ``text``.
 
     Options as the CLI's: ``targets`` (list or comma-separated; ``none``; default ru and be
-    where installed), ``parts``, ``method``, ``sentences``, ``ratio``, ``source_lang``.
+    where installed), ``parts``, ``method``, ``sentences``, ``ratio``, ``source_lang``, ``detector``.
     """
-    from polyglot_news.summarize import DEFAULT_METHOD
-
     text = text_param(params, "text")
     if text is None:
         raise ApiError(400, "Invalid request: missing text parameter")
@@ -26,24 +26,16 @@ async def digest(params: dict[str, Any], config: ServeConfig, engine: Engine) ->
     fmt = text_param(params, "format") or "json"
     if fmt not in config.digest_formats:
         raise ApiError(400, f"{fmt} format is not supported")
-    sentences = _number(params, "sentences", int)
-    ratio = _number(params, "ratio", float)
-    if sentences is not None and ratio is not None:
-        raise ApiError(400, "Invalid request: use sentences or ratio, not both")
-    method = text_param(params, "method") or DEFAULT_METHOD
-    source_lang = text_param(params, "source_lang")
+    summary = _summary(params)
     request = _request(params, config)
 
     def run() -> tuple[Any, str]:
         from polyglot_news import pipeline, render
 
-        result = pipeline.digest(
-            text, source_lang=source_lang, method=method, sentences=sentences, ratio=ratio, translation=request
-        )
+        result = pipeline.digest(text, summary=summary, translation=request)
         if fmt == "json":
             return result.to_dict() | {"notes": list(result.notes)}, fmt
-        licences = _licences(config) if fmt == "html" else None
-        return render.digest(result, fmt, licences=licences), fmt
+        return render.digest(result, fmt), fmt
 
     return await engine.run(run)
 
@@ -66,6 +58,19 @@ def health(config: ServeConfig, engine: Engine) -> dict[str, Any]:
         "queue_size": config.queue_size,
         "engine": engine.stats.to_dict(),
     }
+
+
+def _summary(params: dict[str, Any]) -> Any:
+    """The request's :class:`SummaryRequest`; a bad field is a 400 naming it, as the library does."""
+    from polyglot_news.summarize.request import SummaryRequest
+
+    try:
+        return SummaryRequest.of(
+            None, sentences=whole_number(params, "sentences", None, MAX_SENTENCES), ratio=fraction(params, "ratio"),
+            **{name: text_param(params, name) or None for name in ("method", "source_lang", "detector")},
+        )
+    except ValueError as error:
+        raise ApiError(400, f"Invalid request: {str(error).replace('`', '')}") from None
 
 
 def _request(params: dict[str, Any], config: ServeConfig) -> Any:
@@ -93,20 +98,3 @@ def _request(params: dict[str, Any], config: ServeConfig) -> Any:
     )
 
 
-def _number(params: dict[str, Any], name: str, kind: type[int] | type[float]) -> Any:
-    value = params.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, f"Invalid request: {name} parameter is not a number") from None
-
-
-def _licences(config: ServeConfig) -> dict[str, str | None]:
-    from polyglot_news.models.store import list_packages
-
-    return {
-        (p.info.title or p.name): p.info.license
-        for p in list_packages(config.models)
-    }

@@ -1,4 +1,4 @@
-"""Translation: request → routes → engine (CTranslate2 + SentencePiece) → markers placed → guard → glossary."""
+"""Translation: request → :class:`Route` → engine (CTranslate2 + SentencePiece) → markers placed → guard → glossary."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 from polyglot_news.lazy import lazy_names
 
 if TYPE_CHECKING:
+    from polyglot_news.document import Translated
     from polyglot_news.translation.decoding import DecodeOptions
-    from polyglot_news.translation.engine import Translated, Translator, build_translator
+    from polyglot_news.translation.engine import Translator, build_translator
     from polyglot_news.translation.loader import clear_cache
     from polyglot_news.translation.request import DEFAULT_PARTS, DEFAULT_TARGETS, PARTS, TranslationRequest
+    from polyglot_news.translation.routing import Route, find_route
     from polyglot_news.translation.sentences import Routed, translate_sentences
     from polyglot_news.translation.summaries import Outcome, translate_summaries
 
@@ -20,12 +22,14 @@ __all__ = [
     "DecodeOptions",
     "Outcome",
     "PARTS",
+    "Route",
     "Routed",
     "Translated",
     "TranslationRequest",
     "Translator",
     "build_translator",
     "clear_cache",
+    "find_route",
     "translate_sentences",
     "translate_summaries",
 ]
@@ -34,7 +38,7 @@ __getattr__, __dir__ = lazy_names(
     __name__,
     {
         "DecodeOptions": "decoding",
-        "Translated": "engine",
+        "Translated": "polyglot_news.document",
         "Translator": "engine",
         "build_translator": "engine",
         "clear_cache": "loader",
@@ -42,6 +46,8 @@ __getattr__, __dir__ = lazy_names(
         "DEFAULT_TARGETS": "request",
         "PARTS": "request",
         "TranslationRequest": "request",
+        "Route": "routing",
+        "find_route": "routing",
         "Routed": "sentences",
         "translate_sentences": "sentences",
         "Outcome": "summaries",

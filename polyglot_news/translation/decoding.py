@@ -1,10 +1,17 @@
-"""Decoding settings for CTranslate2 and the compute types this CPU supports."""
+"""Decoding settings for CTranslate2, the compute types this CPU supports, and what decoded output must lose."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import re
+import time
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import InitVar, dataclass, field
+
+from polyglot_news.errors import DeadlineError
 
 
 def _default_intra_threads() -> int:
@@ -112,6 +119,25 @@ COMPUTE_TYPES = (
 TRUNCATED = "truncated"
 """Flag of an output that hit ``max_decoding_length`` or whose source passed ``max_input_length``."""
 
+CHARS_PER_INPUT_TOKEN = 8
+"""Characters of a sentence kept per token of ``max_input_length`` (see :func:`cut_input`)."""
+
+
+def cut_input(plain: str, options: DecodeOptions) -> str:
+    """``plain`` cut, before it is tokenized, to :data:`CHARS_PER_INPUT_TOKEN` characters per
+    input token the model takes (at a space near the end when there is one).
+
+    The model drops what passes ``max_input_length`` tokens anyway (text runs 2-5 characters a
+    token), and a 5 MB table dump with no full stop must not be tokenized whole: the engine
+    translates the cut text and flags the sentence :data:`TRUNCATED`.
+    """
+    limit = CHARS_PER_INPUT_TOKEN * options.max_input_length
+    if len(plain) <= limit:
+        return plain
+    space = plain.rfind(" ", limit * 9 // 10, limit)
+    return plain[: space if space > 0 else limit]
+
+
 _COMPUTE_FALLBACK = ("int8_float32", "int8", "float32")
 
 
@@ -135,3 +161,86 @@ def resolve_compute_type(requested: str) -> str:
     return "default"
 
 
+SPECIAL_TOKEN = re.compile(
+    r"^▁?(?:>>[A-Za-z0-9_-]{2,12}<<|__[a-z]{2,3}(?:_[A-Za-z]{2,8})?__|[a-z]{2,3}_[A-Z][a-z]{3}|<unk>|<s>|</s>|<pad>|<mask>)$"
+)
+"""Tokens that must never reach the text: language tags (``>>bel<<``, ``__be__``, NLLB's
+``bel_Cyrl``) a model may emit anywhere, and control tokens (``<unk>`` decodes to ``⁇``)."""
+
+
+def drop_special(
+    tokens: list[str], rows: list[list[float]] | None
+) -> tuple[list[str], list[list[float]] | None]:
+    """``tokens`` without :data:`SPECIAL_TOKEN` ones (and their attention rows)."""
+    joined = "".join(tokens)
+    if "<" not in joined and "_" not in joined:  # every special token has one or the other
+        return tokens, rows
+    keep = [i for i, token in enumerate(tokens) if not SPECIAL_TOKEN.match(token)]
+    if len(keep) == len(tokens):
+        return tokens, rows
+    if rows is not None and len(rows) == len(tokens):
+        rows = [rows[i] for i in keep]
+    elif rows is not None:
+        rows = None  # cannot tell which rows belong to the dropped tokens: no alignment
+    return [tokens[i] for i in keep], rows
+
+
+def clean_text(text: str) -> str:
+    """Decoded text without raw SentencePiece ``▁`` (pieces the tokenizer did not know)."""
+    if "▁" not in text:
+        return text
+    return re.sub(" {2,}", " ", text.replace("▁", " ")).strip()
+
+
+_DEADLINE: ContextVar[float | None] = ContextVar("polyglot_news_deadline", default=None)
+
+
+@contextlib.contextmanager
+def deadline(at: float | None) -> Iterator[None]:
+    """Within the block, decoding stops at ``at`` (a ``time.monotonic()`` time; ``None``: never).
+
+    Under a deadline each CTranslate2 batch is a call of its own, and the deadline is checked
+    before each (:func:`pieces`), so a request past its time stops within one batch. The server
+    uses it; elsewhere a call stays one ``translate_batch`` over all its sentences.
+    """
+    token = _DEADLINE.set(at)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def pieces(lengths: Sequence[int], budget: int) -> Iterator[list[int]] | None:
+    """Under a :func:`deadline`, the CTranslate2 calls to make for sentences of ``lengths`` tokens:
+    runs of about ``budget`` tokens in length order (``None``: one call, as without a deadline).
+    The deadline is checked now and before each run is handed over.
+
+    Raises:
+        DeadlineError: the deadline has passed.
+    """
+    at = _DEADLINE.get()
+    if at is None:
+        return None
+    _check(at)
+    if sum(lengths) <= budget or len(lengths) < 2:
+        return None
+    runs: list[list[int]] = [[]]
+    tokens = 0
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        if runs[-1] and tokens + lengths[i] > budget:
+            runs.append([])
+            tokens = 0
+        runs[-1].append(i)
+        tokens += lengths[i]
+    return _checked(runs, at)
+
+
+def _checked(runs: list[list[int]], at: float) -> Iterator[list[int]]:
+    for run in runs:
+        _check(at)
+        yield run
+
+
+def _check(at: float) -> None:
+    if time.monotonic() >= at:
+        raise DeadlineError("the translation ran past its deadline")

@@ -21,32 +21,25 @@ sentencepiece are imported the first time a package is loaded.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from polyglot_news.citations import check_brackets, check_invariant, drop_brackets, hold_out, put_back
-from polyglot_news.document import Marker, Sentence
+from polyglot_news.document import Marker, Sentence, Translated
 from polyglot_news.errors import ModelError
+from polyglot_news.models.store import Package
 from polyglot_news.translation import guard
-from polyglot_news.translation.decoding import TRUNCATED, DecodeOptions
+from polyglot_news.translation.decoding import TRUNCATED, DecodeOptions, clean_text, cut_input, drop_special, pieces
 from polyglot_news.translation.loader import load
 from polyglot_news.translation.placement import Alignment, WordTargets, place, word_targets
+from polyglot_news.translation.routing import Route
 
 MEMO_SIZE = 2048
 """Outputs each loaded package keeps, counted over the whole calls it remembers (oldest call
 dropped first; a call with more sentences is not kept); bounds memory in long batch runs. An
 output is its text, flags and word alignment, well under a kilobyte: no attention."""
-
-
-@dataclass(frozen=True)
-class Translated:
-    """One translated sentence (same index, markers placed) and the guard's flags for it."""
-
-    sentence: Sentence
-    flags: tuple[str, ...] = ()
 
 
 class Translator(Protocol):
@@ -107,28 +100,28 @@ def _safer(options: DecodeOptions, source_tokens: int) -> DecodeOptions:
 class ArgosTranslator:
     """One package, run directly: batched CTranslate2 over SentencePiece tokens.
 
-    ``target`` picks the language of a package that serves several (default: its ``to_code``).
+    ``package`` is a :class:`Package` (a route's hop) or an unpacked package folder. ``target``
+    picks the language of a package that serves several (default: the hop's ``to_code``).
+    ``route`` is the one-hop :class:`Route` as loaded: metadata and model hash of what runs.
 
     Raises:
         ModelError: the package cannot be loaded, or does not produce ``target``.
     """
 
-    def __init__(self, package_dir: Path, options: DecodeOptions | None = None, target: str | None = None) -> None:
+    def __init__(
+        self, package: Package | Path, options: DecodeOptions | None = None, target: str | None = None
+    ) -> None:
         self.options = options or DecodeOptions()
-        self.package = load(package_dir, self.options)
+        self.package = load(package, self.options)
+        given = package if isinstance(package, Package) else self.package.package
         self.from_code = self.package.from_code
-        self.to_code = target or self.package.to_code
+        self.to_code = target or given.to_code
         self.spec = self.package.spec(self.to_code)
-
-    @property
-    def route(self) -> str:
-        """The package as a route step: pair, version and the model's identity (name and content
-        hash), e.g. ``en_be-1.0~Helsinki-NLP/opus-mt-tc-big-en-zle@1a2b3c4d``."""
-        version = f"-{self.package.version}" if self.package.version else ""
-        return f"{self.from_code}_{self.to_code}{version}~{self.package.package.identity}"
+        self.route = Route(self.from_code, self.to_code, (self.package.hop(given, self.to_code),))
 
     def signature(self) -> str:
-        return f"{self.route}|{self.options.signature()}"
+        """``en_be-1.0~MODEL@HASH8|beam4|…``: the package as loaded and the decoding options."""
+        return self.route.signature(self.options)
 
     def translate(self, sentences: Sequence[Sentence]) -> list[Translated]:
         """Translate every sentence in one batched call; flagged ones are retried once.
@@ -159,10 +152,14 @@ class ArgosTranslator:
         memo, key = self.package.memo, (self.to_code, self.options, attention, tuple(plains))
         outputs: list[_Output] | None = memo.get(key)
         if outputs is None:
-            sources: list[list[str]] = self.package.tokenizer.encode(plains, out_type=str)
-            outputs = self._decode(sources, plains, self.options, attention)
+            seen = [cut_input(p, self.options) for p in plains]  # what the model may see of each
+            sources: list[list[str]] = self.package.tokenizer.encode(seen, out_type=str)
+            outputs = self._decode(sources, seen, self.options, attention)
             if self.options.guard == "retry":
-                self._retry(sources, plains, outputs, attention)
+                self._retry(sources, seen, outputs, attention)
+            for out, plain, cut in zip(outputs, plains, seen, strict=True):
+                if len(cut) < len(plain) and TRUNCATED not in out.flags:
+                    out.flags = (*out.flags, TRUNCATED)
             _remember(memo, key, outputs)
         by_plain = dict(zip(plains, outputs, strict=True))
         results: list[Translated] = []
@@ -205,6 +202,11 @@ class ArgosTranslator:
     ) -> list[_Output]:
         if not sources:
             return []
+        runs = pieces([len(s) for s in sources], options.batch_tokens)  # under a deadline: a call a batch
+        if runs is not None:
+            outputs_by_run = {i: out for run in runs for i, out in zip(run, self._decode(
+                [sources[i] for i in run], [plains[i] for i in run], options, attention), strict=True)}
+            return [outputs_by_run[i] for i in range(len(sources))]
         prefix_token = self.spec.target_prefix
         skip = len(self.spec.source_prefix)
         order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
@@ -272,8 +274,8 @@ class ArgosTranslator:
             if rows is not None and len(rows) > len(tokens):
                 rows = rows[1:]
         count = len(tokens)
-        tokens, rows = _drop_special(tokens, rows)
-        text = _clean_text(self.package.target_tokenizer.decode_pieces(tokens))
+        tokens, rows = drop_special(tokens, rows)
+        text = clean_text(self.package.target_tokenizer.decode_pieces(tokens))
         aligned = word_targets(Alignment(source, tokens, rows), plain, drop_brackets(text, plain)) if rows else None
         checked = guard.check(plain, text, self.to_code) if options.guard != "off" else ()
         flags = checked + _cut(skip + len(source), count, limit, options)
@@ -285,37 +287,6 @@ def _is_ctranslate2(translator: Any) -> bool:
     import ctranslate2  # type: ignore[import-untyped]
 
     return isinstance(translator, ctranslate2.Translator)
-
-
-SPECIAL_TOKEN = re.compile(
-    r"^▁?(?:>>[A-Za-z0-9_-]{2,12}<<|__[a-z]{2,3}(?:_[A-Za-z]{2,8})?__|[a-z]{2,3}_[A-Z][a-z]{3}|<unk>|<s>|</s>|<pad>|<mask>)$"
-)
-"""Tokens that must never reach the text: language tags (``>>bel<<``, ``__be__``, NLLB's
-``bel_Cyrl``) a model may emit anywhere, and control tokens (``<unk>`` decodes to ``⁇``)."""
-
-
-def _drop_special(
-    tokens: list[str], rows: list[list[float]] | None
-) -> tuple[list[str], list[list[float]] | None]:
-    """``tokens`` without :data:`SPECIAL_TOKEN` ones (and their attention rows)."""
-    joined = "".join(tokens)
-    if "<" not in joined and "_" not in joined:  # every special token has one or the other
-        return tokens, rows
-    keep = [i for i, token in enumerate(tokens) if not SPECIAL_TOKEN.match(token)]
-    if len(keep) == len(tokens):
-        return tokens, rows
-    if rows is not None and len(rows) == len(tokens):
-        rows = [rows[i] for i in keep]
-    elif rows is not None:
-        rows = None  # cannot tell which rows belong to the dropped tokens: no alignment
-    return [tokens[i] for i in keep], rows
-
-
-def _clean_text(text: str) -> str:
-    """Decoded text without raw SentencePiece ``▁`` (pieces the tokenizer did not know)."""
-    if "▁" not in text:
-        return text
-    return re.sub(" {2,}", " ", text.replace("▁", " ")).strip()
 
 
 def _keep_leading_space(source: str, text: str, markers: tuple[Marker, ...]) -> tuple[str, tuple[Marker, ...]]:
@@ -351,11 +322,21 @@ class PivotTranslator:
         self.from_code = hops[0].from_code
         self.to_code = hops[-1].to_code
 
+    @property
+    def route(self) -> Route:
+        """Every hop's packages as loaded, in order (TypeError for a hop that is no package translator)."""
+        packages: list[Package] = []
+        for hop in self.hops:
+            if not isinstance(hop, ArgosTranslator | PivotTranslator):
+                raise TypeError(f"{type(hop).__name__} is not a package translator: it has no route")
+            packages += hop.route.hops
+        return Route(self.from_code, self.to_code, tuple(packages))
+
     def signature(self) -> str:
-        """``en_ru-1.9+ru_be-1.0|beam4|…`` when the hops share options, else each hop's own."""
+        """``en_ru-1.9~…+ru_be-1.0~…|beam4|…`` when the hops share options, else each hop's own."""
         hops = [h for h in self.hops if isinstance(h, ArgosTranslator)]
         if len(hops) == len(self.hops) and len({h.options.signature() for h in hops}) == 1:
-            return "+".join(h.route for h in hops) + "|" + hops[0].options.signature()
+            return self.route.signature(hops[0].options)
         return "+".join(hop.signature() for hop in self.hops)
 
     def translate(self, sentences: Sequence[Sentence]) -> list[Translated]:
@@ -375,32 +356,36 @@ class PivotTranslator:
 
 
 def build_translator(
-    package_dirs: Sequence[Path],
+    route: Route | Sequence[Path],
     options: DecodeOptions | None = None,
     *,
     targets: Sequence[str | None] | None = None,
-) -> Translator:
-    """A translator for a route: one package directory is direct, several are a pivot chain.
+) -> ArgosTranslator | PivotTranslator:
+    """The translator for a route: one package is direct, several are a pivot chain.
 
-    ``targets[i]`` is the language hop ``i`` must produce, for packages that serve several
-    (``routing.find_route`` gives it as each package's ``to_code``). Without it, a hop produces
-    the next hop's source language where it can, and the last hop its package's default.
+    A :class:`Route` (what :func:`.routing.find_route` chose) is loaded as it is, each package
+    producing its hop's language; the translator's ``route`` names the packages as loaded. For
+    package folders, ``targets[i]`` is the language hop ``i`` must produce (without it, a hop
+    produces the next hop's source language where it can, the last hop its package's default).
 
     Raises:
         ModelError: no package given, a package cannot be loaded or lacks the wanted target,
             or the hops do not chain.
     """
-    if not package_dirs:
-        raise ModelError("no model package given for the translation route")
-    if targets is not None and len(targets) != len(package_dirs):
-        raise ModelError(f"{len(package_dirs)} packages but {len(targets)} targets for the route")
-    wanted: list[str | None] = list(targets) if targets is not None else [None] * len(package_dirs)
+    folders = [] if isinstance(route, Route) else [Path(p) for p in route]
+    if targets is not None and len(targets) != len(folders):
+        raise ModelError(f"{len(folders)} packages but {len(targets)} targets for the route")
+    wanted: list[str | None] = list(targets) if targets is not None else [None] * len(folders)
     if targets is None:
-        loaded = [load(Path(p), options) for p in package_dirs]
+        loaded = [load(p, options) for p in folders]
         for i, (package, following) in enumerate(itertools.pairwise(loaded)):
             if following.from_code in package.targets:
                 wanted[i] = following.from_code
-    hops = [ArgosTranslator(Path(p), options, target) for p, target in zip(package_dirs, wanted, strict=True)]
+    sources: Sequence[Package | Path] = route.hops if isinstance(route, Route) else folders
+    targets = [None] * len(sources) if isinstance(route, Route) else wanted
+    hops = [ArgosTranslator(p, options, target) for p, target in zip(sources, targets, strict=True)]
+    if not hops:
+        raise ModelError("no model package given for the translation route")
     if len(hops) == 1:
         return hops[0]
     return PivotTranslator(hops)

@@ -8,8 +8,10 @@ a language code such as ``en``), then one column per target language::
     Minsk	Минск	Мінск
 
 An empty cell means no rule for that language; blank lines and lines starting with ``#``
-are skipped. For a source language that has its own column (``ru`` above), that column is
-the source form, so one file serves en→be and ru→be alike.
+are skipped. Lines end with LF or CRLF; a cell holds at most :data:`MAX_CELL_CHARS`
+characters and no control or formatting character (a bare CR, ESC, U+202E). For a source
+language that has its own column (``ru`` above), that column is the source form, so one
+file serves en→be and ru→be alike.
 
 Two ways to enforce it, both measured by ``benchmarks/glossary_bench.py``:
 
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,8 +51,13 @@ from polyglot_news.languages import normalize_code
 MAX_BYTES = 2 * 1024 * 1024
 """Largest glossary file accepted."""
 
-_CODE = re.compile(r"^[a-z]{2,3}$")
+MAX_CELL_CHARS = 200
+"""Longest term or spelling accepted (a name or a phrase; longer is not a glossary entry)."""
 
+_CODE = re.compile(r"^[a-z]{2,3}$")
+_INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+"""Unicode categories refused in a cell: control, format (bidi overrides such as U+202E,
+zero-width characters), surrogates, line and paragraph separators."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,8 @@ def load_glossary(path: Path | str) -> Glossary:
 
     Raises:
         InputError: unreadable, too large, not UTF-8 (the line is named), no header, or a
-            malformed row (too many cells, no term, no spelling, a duplicate term).
+            malformed row (too many cells, no term, no spelling, a duplicate term, a cell too
+            long or holding a control character).
     """
     path = Path(path)
     try:
@@ -131,10 +140,11 @@ def parse_glossary(text: str, name: str = "glossary", digest: str = "") -> Gloss
     header: list[str] | None = None
     terms: list[Term] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+    for number, raw in enumerate(text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n"), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         cells = [cell.strip() for cell in raw.split("\t")]
+        _check_cells(cells, f"{name} line {number}")
         if header is None:
             header = _header(cells, f"{name} line {number}")
             continue
@@ -161,6 +171,23 @@ def parse_glossary(text: str, name: str = "glossary", digest: str = "") -> Gloss
     if header is None:
         raise InputError(f"{name}: empty glossary (expected a header such as 'source<TAB>ru<TAB>be')")
     return Glossary(header[0], tuple(header[1:]), tuple(terms), digest)
+
+
+def _check_cells(cells: list[str], where: str) -> None:
+    """Refuse a cell that is too long or holds a character that would reach the output unseen."""
+    for cell in cells:
+        if len(cell) > MAX_CELL_CHARS:
+            raise InputError(f"{where}: a cell of {len(cell):,} characters (at most {MAX_CELL_CHARS})")
+        bad = next((c for c in cell if unicodedata.category(c) in _INVISIBLE), None)
+        if bad == "\r":
+            raise InputError(
+                f"{where}: a carriage return (CR) that does not end a line; save the file with LF or CRLF line endings"
+            )
+        if bad is not None:
+            raise InputError(
+                f"{where}: {cell[:40]!r} holds the control or formatting character U+{ord(bad):04X} "
+                f"({unicodedata.name(bad, 'unnamed')}), which would reach the translation unseen; remove it"
+            )
 
 
 def _header(cells: list[str], where: str) -> list[str]:

@@ -12,7 +12,8 @@ an offset of the source's plain text; here it gets the matching offset in the ta
   punctuation as in the source (``Minsk [2],`` vs ``Minsk, [2]``). Without usable attention
   the target word is the one at the same relative position.
 * Offsets never decrease, so markers keep their source order even when the alignment
-  crosses; the marker texts, their order and their leads are checked at the end.
+  crosses; the marker texts, their order and the side of the final punctuation each final
+  marker is on are checked at the end.
 
 Words here are whitespace-delimited runs; a SentencePiece piece starting with ``▁`` starts
 a new one, which is how tokens are mapped to words.
@@ -24,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from polyglot_news.citations import check_invariant
+from polyglot_news.citations import check_invariant, final_side
 from polyglot_news.document import Marker
 
 __all__ = ["MIN_ATTENTION", "Alignment", "WordTargets", "place", "token_words", "word_targets"]
@@ -213,9 +214,11 @@ def place(
     reduced = isinstance(alignment, tuple)
     for marker in markers:
         offset = min(max(marker.offset, 0), len(source_plain))
-        final = not any(c.isalnum() for c in source_plain[offset:])
+        side = final_side(source_plain, offset)
         index = _source_word(src_words, offset)
-        if final:
+        if side == "before":
+            target = tgt_core
+        elif side is not None:
             target = _same_side(offset, src_core, src_end, tgt_core, tgt_end)
         elif index < 0 or not tgt_words:
             target = 0
@@ -229,13 +232,14 @@ def place(
                 j = _relative_word(source_plain, src_words[index], tgt_words)
             word, tword = src_words[index], tgt_words[j]
             target = _same_side(offset, word.core_end, word.end, tword.core_end, tword.end)
-            # An inner marker stays before the target's final letters end.
-            target = min(target, tgt_core) if tgt_core else target
+            # An inner marker stays before the target's final letters end (or its final
+            # punctuation, where it has no letters), so a final marker's side is kept.
+            target = min(target, tgt_core)
         offsets.append(target)
     placed: list[Marker] = []
     floor = 0
     for marker, target in zip(markers, offsets, strict=False):
         floor = max(floor, min(target, len(target_plain)))
         placed.append(replace(marker, offset=floor))
-    check_invariant(markers, placed, "marker placement")
+    check_invariant(markers, placed, "marker placement", plains=(source_plain, target_plain))
     return tuple(placed)

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from polyglot_news.citations import BRACKET_GROUP, check_invariant
-from polyglot_news.document import GlossaryHit, Marker, Sentence
-from polyglot_news.translation.engine import Translated
+from polyglot_news.document import GlossaryHit, Marker, Sentence, Translated
 from polyglot_news.translation.glossary import Glossary, Rule
 
 MIN_STEM = 4
@@ -198,6 +197,23 @@ def _spell(match: _Match, rule: Rule, language: str) -> str:
     return "".join(word + sep for word, sep in zip(out, [*seps, ""], strict=True)) + closing
 
 
+def _dressed(plain: str, match: _Match, target: str, spelled: str) -> str:
+    """``spelled`` with the punctuation the glossary writes around the term's words.
+
+    ``«Белавиа»``, ``(Минск)``, ``Яху!``, ``Кока-Кола®``: the opening mark is added unless the
+    text already has it right before the match, the closing one unless it already follows.
+    """
+    words = list(_WORD.finditer(target))
+    if not words:
+        return spelled
+    opening, closing = target[: words[0].start()].strip(), target[words[-1].end() :].strip()
+    if opening and not plain[: match.start].endswith(opening):
+        spelled = opening + spelled
+    if closing and not match.tail and not plain.startswith(closing, match.end):
+        spelled += closing
+    return spelled
+
+
 def _rewrite(
     plain: str, markers: Sequence[Marker], edits: Sequence[tuple[int, int, str]]
 ) -> tuple[str, tuple[Marker, ...]]:
@@ -220,8 +236,9 @@ def _rewrite(
             elif start < offset:  # inside a rewritten word: keep it after the new word
                 shift += len(new) - (offset - start)
         moved.append(replace(marker, offset=offset + shift))
-    check_invariant(markers, moved, "glossary rewrite")
-    return "".join(out), tuple(moved)
+    text = "".join(out)
+    check_invariant(markers, moved, "glossary rewrite", plains=(plain, text))
+    return text, tuple(moved)
 
 
 # --- index ----------------------------------------------------------------------------
@@ -334,7 +351,7 @@ def apply(
                     if any(match.start < e and s < match.end for s, e in taken):
                         continue
                     taken.append((match.start, match.end))
-                    spelled = _spell(match, rule, target_lang)
+                    spelled = _dressed(plain, match, rule.target, _spell(match, rule, target_lang))
                     if spelled == plain[match.start : match.end]:
                         statuses.append("hit")
                     else:

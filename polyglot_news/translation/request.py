@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -47,6 +48,17 @@ class TranslationRequest:
         return self if self.packages is not None else replace(self, packages=tuple(list_packages(self.models)))
 
     def __post_init__(self) -> None:
+        for name, value in (("targets", self.targets), ("parts", self.parts)):
+            if isinstance(value, (str, bytes)) or not (value is None or isinstance(value, Iterable)):
+                raise TypeError(
+                    f"`{name}` takes a sequence such as {('ru', 'be') if name == 'targets' else DEFAULT_PARTS}, "
+                    f"not {type(value).__name__} {str(value)[:40]!r}"
+                )
+        if not isinstance(self.options, DecodeOptions):
+            raise TypeError(f"`options` takes a DecodeOptions, not {type(self.options).__name__}")
+        if self.glossary is not None and not isinstance(self.glossary, Glossary):
+            raise TypeError(f"`glossary` takes a Glossary (load_glossary(path)), not {type(self.glossary).__name__}")
+        object.__setattr__(self, "parts", tuple(self.parts))
         unknown = sorted(set(self.parts) - set(PARTS))
         if unknown:
             raise ValueError(f"cannot translate {', '.join(unknown)}: choose from {', '.join(PARTS)}")

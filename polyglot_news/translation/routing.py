@@ -17,6 +17,11 @@ The rule, deterministic for any set of packages:
    ``PIVOTS`` (Russian first, being the closest large language to Belarusian and the one
    official Argos packages pair with English; then English, the hub of the Argos index),
    then any other language in alphabetical order.
+
+:func:`find_route` returns a :class:`Route`; the engine loads it as it is
+(``translation.engine.build_translator(route)``) and its translator's ``route`` is the same
+route as loaded, which alone can sign (:meth:`Route.signature`): what was loaded, down to the
+bytes of each model.
 """
 
 from __future__ import annotations
@@ -24,18 +29,83 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from polyglot_news.document import ModelUsed
 from polyglot_news.errors import ModelError, RouteError
 from polyglot_news.models.archive import INSTALL_HINT, version_key
 from polyglot_news.models.store import ORIGIN_RANK, Package
+from polyglot_news.translation.decoding import DecodeOptions
+from polyglot_news.translation.glossary import Glossary
 
 PIVOTS = ("ru", "en")
 MAX_HOPS = 3
 
 
-def targets_of(package: Package) -> tuple[str, ...]:
-    """Every language ``package`` produces: its ``to_code`` first, then its other targets."""
-    return package.info.target_codes
+@dataclass(frozen=True)
+class Route:
+    """How to translate ``source`` into ``target``: the packages to apply in order (none: same language).
+
+    Each hop's ``to_code`` is the language that hop produces (a multilingual package serves
+    several). A route :func:`find_route` chose names packages as the store scan found them;
+    the route of a built translator (``translator.route``) names them as they were loaded,
+    each with the sha256 of the model it read: only that one can be signed.
+    """
+
+    source: str
+    target: str
+    hops: tuple[Package, ...] = ()
+
+    def __post_init__(self) -> None:
+        codes = [self.source] + [p.to_code for p in self.hops]
+        if self.hops and (
+            codes[-1] != self.target or any(p.from_code != code for p, code in zip(self.hops, codes, strict=False))
+        ):
+            raise ValueError(f"the packages do not chain {self.source}→{self.target}: {self.describe()}")
+
+    @property
+    def pivots(self) -> tuple[str, ...]:
+        """The intermediate languages (``("ru",)`` for en→ru→be; ``()`` when direct)."""
+        return tuple(p.to_code for p in self.hops[:-1])
+
+    @property
+    def test_model(self) -> bool:
+        """True when a hop is a TEST MODEL: the output is not a translation."""
+        return any(p.info.test_model for p in self.hops)
+
+    def describe(self) -> str:
+        """The languages the route passes through: ``"en→ru→be"`` (``"en"`` when it has no hops)."""
+        return "→".join([self.source] + [p.to_code for p in self.hops])
+
+    def signature(self, options: DecodeOptions | None = None, glossary: Glossary | None = None) -> str:
+        """``en_ru-1.9~NAME@HASH8+ru_be-1.0~NAME@HASH8|beam4|…[|glossary]``, ``identity`` with no hops.
+
+        Each hop: pair, package version, model name and the first 8 hex digits of the sha256
+        of the ``model.bin`` the loader read; then the decoding options every hop used and the
+        glossary, if any.
+
+        Raises:
+            ValueError: a hop was not loaded (sign ``build_translator(route).route``).
+        """
+        if not self.hops:
+            return "identity"
+        for package in self.hops:
+            if package.sha256 is None:
+                raise ValueError(f"{package.path} is not loaded: only a loaded route can be signed")
+        steps = "+".join(
+            f"{p.from_code}_{p.to_code}{f'-{p.version}' if p.version else ''}~{p.identity}" for p in self.hops
+        )
+        options = options or DecodeOptions()
+        return f"{steps}|{options.signature()}" + (f"|{glossary.signature()}" if glossary is not None else "")
+
+    def models_used(self) -> tuple[ModelUsed, ...]:
+        """Each hop as a digest names it: name, pair, version, origin, TEST MODEL flag, identity, licence."""
+        return tuple(
+            ModelUsed(
+                p.info.title or p.name, p.pair, p.version, p.origin, p.info.test_model, p.identity, p.info.license
+            )
+            for p in self.hops
+        )
 
 
 def served_pairs(package: Package) -> list[Package]:
@@ -43,11 +113,6 @@ def served_pairs(package: Package) -> list[Package]:
     if not package.info.multilingual:
         return [package]
     return [dataclasses.replace(package, to_code=code) for code in package.info.target_codes]
-
-
-def is_multilingual(package: Package) -> bool:
-    """True when ``package`` serves more than one target language."""
-    return package.info.multilingual
 
 
 def matches_model(package: Package, name: str) -> bool:
@@ -97,13 +162,8 @@ def _pivot_rank(code: str) -> tuple[int, str]:
     return (PIVOTS.index(code), "") if code in PIVOTS else (len(PIVOTS), code)
 
 
-def find_route(source: str, target: str, packages: Sequence[Package], prefer: str | None = None) -> list[Package]:
-    """The packages to apply in order to translate ``source`` into ``target``.
-
-    An empty list means there is nothing to do (``source == target``). Each package's
-    ``to_code`` is the language that hop must produce: pass them to the engine
-    (``build_translator(paths, options, targets=[p.to_code for p in route])``), as a
-    multilingual package serves several.
+def find_route(source: str, target: str, packages: Sequence[Package], prefer: str | None = None) -> Route:
+    """The :class:`Route` from ``source`` to ``target`` over ``packages`` (no hops when they are equal).
 
     ``prefer`` (``--model NAME``) forces that package for every pair it serves.
 
@@ -113,7 +173,7 @@ def find_route(source: str, target: str, packages: Sequence[Package], prefer: st
     """
     check_model(prefer, packages)
     if source == target:
-        return []
+        return Route(source, target)
     best = best_per_pair(packages, prefer)
     # Breadth-first over paths of languages, one length at a time: the first length with any
     # complete path wins, and the pivot ranking picks among them.
@@ -128,7 +188,7 @@ def find_route(source: str, target: str, packages: Sequence[Package], prefer: st
         complete = [p for p in extended if p[-1] == target]
         if complete:
             chosen = min(complete, key=lambda p: [_pivot_rank(code) for code in p[1:-1]])
-            return [best[(a, b)] for a, b in itertools.pairwise(chosen)]
+            return Route(source, target, tuple(best[(a, b)] for a, b in itertools.pairwise(chosen)))
         paths = [p for p in extended if p[-1] != target]
         if not paths:
             break
@@ -150,29 +210,7 @@ def _missing_message(source: str, target: str, installed: set[tuple[str, str]]) 
     message = f"no route {source}→{target}: install " + ", or ".join(options) + f" (`{INSTALL_HINT}`)"
     if "be" in (source, target):
         message += (
-            "; no official package serves Belarusian: build one with `polyglot-news models build` (README, Belarusian)"
+            "; no official package serves Belarusian: build one with `polyglot-news models build` "
+            "(see 'Translate into Belarusian' in the documentation)"
         )
     return message
-
-
-def pivots(route: Sequence[Package]) -> list[str]:
-    """The intermediate languages of a route (``["ru"]`` for en→ru→be; ``[]`` when direct)."""
-    return [p.to_code for p in route[:-1]]
-
-
-def route_signature(route: Sequence[Package]) -> str:
-    """Each hop's identity for signatures: ``en_be-1.0~NAME@HASH8``, hops joined by ``+``."""
-    return "+".join(step_signature(p) for p in route)
-
-
-def step_signature(package: Package, target: str | None = None) -> str:
-    """``en_be-1.0~Helsinki-NLP/opus-mt-tc-big-en-zle@1a2b3c4d``: pair, version, model, content hash."""
-    version = f"-{package.version}" if package.version else ""
-    return f"{package.from_code}_{target or package.to_code}{version}~{package.identity}"
-
-
-def describe(route: Sequence[Package]) -> str:
-    """The languages a route passes through, e.g. ``"en→ru→be"`` (``""`` for an empty route)."""
-    if not route:
-        return ""
-    return "→".join([route[0].from_code] + [p.to_code for p in route])

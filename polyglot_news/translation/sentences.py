@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from polyglot_news.document import GlossaryHit, Sentence
+from polyglot_news.document import GlossaryHit, Sentence, Translated
 from polyglot_news.langid.detector import detect
 from polyglot_news.models.store import Package, list_packages
 from polyglot_news.translation.decoding import DecodeOptions
-from polyglot_news.translation.engine import Translated, Translator, build_translator
+from polyglot_news.translation.engine import ArgosTranslator, PivotTranslator, Translator, build_translator
 from polyglot_news.translation.glossary import Glossary
 from polyglot_news.translation.postedit import apply as apply_glossary
-from polyglot_news.translation.routing import describe, find_route
+from polyglot_news.translation.routing import Route, find_route
 
 _BE_ONLY = re.compile(r"[ўі]|(?<=[а-яёўі])['’ʼ](?=[а-яёўі])", re.IGNORECASE)
 _RU_ONLY = re.compile(r"[иъщ]", re.IGNORECASE)
@@ -73,13 +73,18 @@ def flag_summary(results: Sequence[Translated]) -> str:
 
 @dataclass(frozen=True)
 class Routed:
-    """Sentences translated along one route: results, glossary terms per sentence, route, signature."""
+    """Sentences translated along one route: results, glossary terms per sentence, route, signature.
+
+    ``route`` is the languages passed through (:meth:`Route.describe`; the source alone when
+    nothing was translated); ``via`` is the route as loaded and ``packages`` its packages.
+    """
 
     results: list[Translated]
     terms: list[list[GlossaryHit]]
     route: str
     signature: str
     packages: tuple[Package, ...] = ()
+    via: Route | None = None
 
     @property
     def test_model(self) -> bool:
@@ -105,16 +110,32 @@ def translate_sentences(
 
     Raises:
         RouteError: no installed route from ``source`` to ``target``.
-        ModelError: ``model`` names no installed package.
+        ModelError: ``model`` names no installed package, or a package of the route cannot be loaded.
     """
     installed = list_packages(models) if packages is None else packages
     route = find_route(source, target, installed, model)
-    if not route:
-        return Routed([Translated(s) for s in sentences], [[] for _ in sentences], source, "identity")
     chosen = options or DecodeOptions()
-    translator = build_translator([p.path for p in route], chosen, targets=[p.to_code for p in route])
-    results, terms = _translate_checked(translator, sentences, source, target, glossary, check=chosen.guard != "off")
-    return Routed(results, terms, describe(route), _signature(translator, glossary), tuple(route))
+    translator = build_translator(route, chosen) if route.hops else None
+    return translate_along(route, translator, sentences, chosen, glossary)
+
+
+def translate_along(
+    route: Route,
+    translator: ArgosTranslator | PivotTranslator | None,
+    sentences: Sequence[Sentence],
+    options: DecodeOptions,
+    glossary: Glossary | None = None,
+) -> Routed:
+    """Sentences through ``translator`` (``build_translator(route, options)``; ``None`` for a route
+    with no hops: the sentences come back as they are), glossary post-edit, then the output-language
+    check; signed with the route as loaded.
+    """
+    if translator is None:
+        return Routed([Translated(s) for s in sentences], [[] for _ in sentences], route.source, "identity", (), route)
+    check = options.guard != "off"  # the guard off checks nothing, the output language included
+    results, terms = _translate_checked(translator, sentences, route.source, route.target, glossary, check=check)
+    loaded = translator.route
+    return Routed(results, terms, loaded.describe(), loaded.signature(options, glossary), loaded.hops, loaded)
 
 
 def glossary_summary(terms: Sequence[Sequence[GlossaryHit]]) -> str:
@@ -123,10 +144,6 @@ def glossary_summary(terms: Sequence[Sequence[GlossaryHit]]) -> str:
     if not statuses:
         return ""
     return f"{statuses.count('hit')} hit, {statuses.count('fixed')} fixed, {statuses.count('miss')} missed"
-
-
-def _signature(translator: Translator, glossary: Glossary | None) -> str:
-    return translator.signature() + (f"|{glossary.signature()}" if glossary is not None else "")
 
 
 def _translate_checked(
@@ -145,5 +162,3 @@ def _translate_checked(
     if glossary is not None:
         results, terms = apply_glossary(glossary, list(sentences), results, source, target)
     return (check_language(results, target) if check else results), terms
-
-

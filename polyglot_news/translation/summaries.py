@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from polyglot_news import signature as signatures
-from polyglot_news.document import GlossaryHit, ModelUsed, Place, Reference, Sentence, Summary, Translation
+from polyglot_news.citations import cited_references
+from polyglot_news.document import GlossaryHit, Place, Reference, Sentence, Summary, Translated, Translation
 from polyglot_news.errors import PolyglotNewsError
-from polyglot_news.models.store import Package
 from polyglot_news.segment import split_sentences
 from polyglot_news.signature import Signature
-from polyglot_news.translation.engine import Translated, build_translator
+from polyglot_news.translation.engine import build_translator
 from polyglot_news.translation.request import DEFAULT_TARGETS, TranslationRequest
-from polyglot_news.translation.routing import describe, find_route
-from polyglot_news.translation.sentences import _signature, _translate_checked, flag_summary, glossary_summary
+from polyglot_news.translation.routing import Route, find_route
+from polyglot_news.translation.sentences import flag_summary, glossary_summary, translate_along
 
 
 @dataclass
@@ -44,11 +44,7 @@ def translate_summaries(summaries: Sequence[Summary], request: TranslationReques
         for source, members in sorted(by_source.items()):
             try:
                 route = find_route(source, target, packages, request.model)
-                translator = (
-                    build_translator([p.path for p in route], request.options, targets=[p.to_code for p in route])
-                    if route
-                    else None
-                )
+                translator = build_translator(route, request.options) if route.hops else None
             except PolyglotNewsError as error:
                 for i in members:
                     if request.targets is None:
@@ -58,22 +54,17 @@ def translate_summaries(summaries: Sequence[Summary], request: TranslationReques
                         outcomes[i].translations[target] = Translation(error=str(error))
                 continue
             batch = [sentence for i in members for _, sentence in units[i]]
-            if translator:
-                results, hits = _translate_checked(
-                    translator, batch, source, target, request.glossary, check=request.options.guard != "off"
-                )
-                sign = signatures.translation(target, _signature(translator, request.glossary))
-            else:
-                results, hits = [Translated(s) for s in batch], [[] for _ in batch]
-                sign = signatures.translation(target, "identity")
-            done, found = iter(results), iter(hits)
+            routed = translate_along(route, translator, batch, request.options, request.glossary)
+            loaded = routed.via or route
+            sign = signatures.translation(target, routed.signature)
+            done, found = iter(routed.results), iter(routed.terms)
             for i in members:
                 mine = [next(done) for _ in units[i]]
                 terms = [next(found) for _ in units[i]]
                 glossary = terms if translator and request.glossary is not None else None
-                outcomes[i].translations[target] = _assemble(units[i], mine, route, source, glossary)
+                outcomes[i].translations[target] = _assemble(units[i], mine, loaded, glossary)
                 outcomes[i].signatures.append(sign)
-                if any(p.info.test_model for p in route):
+                if loaded.test_model:
                     outcomes[i].notes.append(f"{target} comes from a TEST MODEL: its output is not a translation")
                 flagged = flag_summary(mine)
                 if flagged:
@@ -91,8 +82,9 @@ def _units(summary: Summary, parts: tuple[str, ...]) -> list[tuple[str, Sentence
         units += [("headline", s) for s in split_sentences([summary.article.headline], summary.source.language)]
     if "summary" in parts:
         units += [("summary", s) for s in summary.summary]
-    if "references" in parts:
-        units += [(f"reference:{r.id}", Sentence(r.title)) for r in summary.references]
+    if "references" in parts:  # with the full text, what it cites too
+        cited = cited_references(summary.sentences, summary.article.references) if "full" in parts else None
+        units += [(f"reference:{r.id}", Sentence(r.title)) for r in cited or summary.references]
     if "full" in parts:
         units += [("full", s) for s in summary.sentences]
     return units
@@ -101,11 +93,10 @@ def _units(summary: Summary, parts: tuple[str, ...]) -> list[tuple[str, Sentence
 def _assemble(
     units: list[tuple[str, Sentence]],
     done: list[Translated],
-    route: list[Package],
-    source: str,
+    route: Route,
     terms: list[list[GlossaryHit]] | None,
 ) -> Translation:
-    """One target's :class:`Translation` of an article from its translated units."""
+    """One target's :class:`Translation` of an article from its translated units (``route`` as loaded)."""
     parts = [part for part, _ in units]
     places = [_place(part, sentence) for part, sentence in units]
     pick = [t.sentence for t in done]
@@ -118,11 +109,8 @@ def _assemble(
         Reference(place.ref_id, s.text) for place, s in zip(places, pick, strict=True) if place.ref_id is not None
     ]
     return Translation(
-        route=describe(route) or f"{source} (no translation needed)",
-        models=tuple(
-            ModelUsed(p.info.title or p.name, p.pair, p.version, p.origin, p.info.test_model, p.identity)
-            for p in route
-        ),
+        route=route.describe() if route.hops else f"{route.source} (no translation needed)",
+        models=route.models_used(),
         headline=" ".join(headline) if headline else None,
         summary=sentences("summary"),
         full=sentences("full"),
