@@ -128,8 +128,8 @@ def loopback(monkeypatch: pytest.MonkeyPatch, network_attempts: list[tuple[Any, 
 @pytest.fixture
 def serving(loopback: Any, install_packages: Callable[..., None]) -> Iterator[Callable[[str], Any]]:
     pytest.importorskip("starlette")
-    from polyglot_news.serve.server import running
     from polyglot_news.serve.config import ServeConfig
+    from polyglot_news.serve.server import running
 
     install_packages("echo-en_ru")
 
