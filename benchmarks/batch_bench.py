@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/batch_bench.py [--articles 1000] [--workers 1,2,N] [--dask 2] [--skip-translation]
+    .venv/bin/python benchmarks/batch_bench.py --articles 200 --workers 1,2 --dask 2 --model base --rounds 3 --check
 
 Corpus: ``--articles`` articles written into a temporary folder from the project's own texts
 (``examples/belarus_us_relations.txt``, ``tests/data/minsk_transport_ru.txt`` and articles
@@ -17,21 +18,29 @@ files into a temporary output folder, as ``polyglot-news batch DIR -o OUT`` does
 * **summary**: detect + summarize (``--to none``);
 * **translation**: the same plus translation of headline, summary and references into ru
   through the echo test packages (``echo-en_ru``, ``echo-be_ru``; Russian articles need
-  none), 32 articles per engine call, beam 1. Echo models copy their input, so the guard
-  flags every sentence as "not Russian" and the engine re-decodes it once: a worst case for
-  the translation stage, not a measure of real models.
+  none), 32 articles per engine call (a window), beam 1. Echo models copy their input, so
+  the guard flags every sentence as "not Russian" and the engine re-decodes it once: a worst
+  case for the translation stage, not a measure of real models.
 
-**Dask column** (``--dask N``, needs the ``[dask]`` extra): the same run through
-``run_batch(dask="local:N")`` — a ``distributed.LocalCluster`` of N single-threaded worker
-processes started by the run (its start-up time is printed on its own: the per-worker-start
-cost), every window a task. Its "largest worker" is the largest Dask worker process.
+**Dask column** (``--dask N``, needs the ``[dask]`` extra): the same run on a
+``distributed.LocalCluster`` of N single-threaded worker processes set up as ``--dask local:N``
+sets it up, started by the run (its start-up time is included and printed on its own: the
+per-worker-start cost), every window a task.
 
-Peak memory, read from ``/proc`` (Linux): ``VmHWM`` (peak resident set) of the main process
-and of the largest worker, and the peak sum of ``VmRSS`` over the whole process tree, sampled
-every 50 ms. ``resource.getrusage`` cannot give these here: ``RUSAGE_CHILDREN`` only counts
-children that were waited for (the pool's workers are the forkserver's children, not ours),
-and ``ru_maxrss`` survives ``exec``, so a fresh process reports its parent's peak. The machine
-may be shared: run it when it is quiet, and read the speed-up, not the absolute rate.
+``--model base`` translates English articles with the random-weight Transformer base package
+(``lang_models/build_test_packages.py --benchmark``; ``--max-length`` target tokens a sentence,
+48 by default, beam 4: random weights decode to the limit and every output is flagged and
+re-decoded once by the guard, an upper bound for a real model) and Belarusian ones through
+the echo package. ``--rounds N`` runs every configuration N times, rotating their order; the
+speed-up and CPU ratios printed are medians of the ratios paired within a round, and
+``--check`` compares them with the bands in ``speed_baseline.json``.
+
+CPU time (user and system), minor page faults and peak memory (``VmHWM`` of the largest
+process, the peak sum of ``VmRSS`` over the whole process tree) are read from ``/proc`` for
+the run's whole process tree (``measure.py``: ``getrusage`` misses the pool's workers, which
+are the fork server's children). CPU is also given per article, and for the batch process
+itself (the client: reading, claiming, writing and emitting), the part that does not spread
+over workers. The machine may be shared: read the ratios and the CPU, not the absolute rate.
 """
 
 from __future__ import annotations
@@ -39,16 +48,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
+import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 TRANSLATION_PACKAGES = ("echo-en_ru", "echo-be_ru")
 
@@ -106,63 +115,27 @@ def write_corpus(folder: Path, count: int) -> int:
     return size
 
 
-def _status(pid: int | str) -> dict[str, int]:
-    """``VmRSS``, ``VmHWM`` (KiB) and the parent pid of a process, from ``/proc``."""
-    found: dict[str, int] = {}
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
-            for line in handle:
-                key, _, value = line.partition(":")
-                if key in ("VmRSS", "VmHWM", "PPid"):
-                    found[key] = int(value.split()[0])
-    except (OSError, ValueError):
-        pass
-    return found
-
-
-class MemoryWatch(threading.Thread):
-    """Samples the memory of this process and all its descendants until stopped."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.stop = threading.Event()
-        self.peak_tree_kib = 0
-        self.worker_hwm_kib: dict[int, int] = {}
-
-    def run(self) -> None:
-        me = os.getpid()
-        while not self.stop.wait(0.05):
-            table = {int(p): _status(p) for p in os.listdir("/proc") if p.isdigit()}
-            tree, frontier = {me}, [me]
-            while frontier:
-                parent = frontier.pop()
-                kids = [pid for pid, st in table.items() if st.get("PPid") == parent and pid not in tree]
-                tree.update(kids)
-                frontier += kids
-            self.peak_tree_kib = max(self.peak_tree_kib, sum(table[p].get("VmRSS", 0) for p in tree if p in table))
-            for pid in tree - {me}:
-                hwm = table.get(pid, {}).get("VmHWM", 0)
-                self.worker_hwm_kib[pid] = max(self.worker_hwm_kib.get(pid, 0), hwm)
-
-
-def one_run(corpus: Path, out: Path, workers: int, translate: bool, dask: int = 0) -> dict[str, Any]:
-    """Run one batch in this process (``dask``: on a LocalCluster of that many workers); time, counts, memory."""
+def one_run(corpus: Path, out: Path, workers: int, translate: bool, dask: int = 0, model: str = "echo",
+            max_length: int = 48) -> dict[str, Any]:
+    """Run one batch in this process (``dask``: on a LocalCluster of that many workers); its time and counts."""
     from polyglot_news import batch as B
     from polyglot_news.batch.inputs import iter_paths
     from polyglot_news.translation.decoding import DecodeOptions
     from polyglot_news.translation.request import TranslationRequest
 
-    request = TranslationRequest(targets=("ru",), options=DecodeOptions(beam_size=1)) if translate else None
+    decode = DecodeOptions(beam_size=1) if model == "echo" else DecodeOptions(max_decoding_length=max_length)
+    request = TranslationRequest(targets=("ru",), options=decode) if translate else None
     items = iter_paths([corpus])
-    watch = MemoryWatch()
-    watch.start()
     start = time.perf_counter()
     cluster_start = 0.0
     if dask:
         import importlib
 
         dist: Any = importlib.import_module("distributed")  # the optional [dask] extra
-        cluster = dist.LocalCluster(n_workers=dask, threads_per_worker=1, processes=True, dashboard_address=None)
+        from polyglot_news.batch.cluster import LOCAL_CONFIG
+
+        with importlib.import_module("dask").config.set(LOCAL_CONFIG):  # as `--dask local:N` makes it
+            cluster = dist.LocalCluster(n_workers=dask, threads_per_worker=1, processes=True, dashboard_address=None)
         client = dist.Client(cluster)
         client.wait_for_workers(dask)
         cluster_start = time.perf_counter() - start
@@ -177,19 +150,8 @@ def one_run(corpus: Path, out: Path, workers: int, translate: bool, dask: int = 
             items, B.BatchOptions(translation=request), emit=lambda line: None, output_dir=out, workers=workers
         )
         seconds = time.perf_counter() - start
-    watch.stop.set()
-    watch.join()
-    return {
-        "articles": report.done,
-        "ok": report.ok,
-        "failed": report.failed,
-        "seconds": seconds,
-        "rate": report.done / seconds,
-        "main_mib": _status("self").get("VmHWM", 0) / 1024,
-        "worker_mib": max(watch.worker_hwm_kib.values(), default=0) / 1024,
-        "tree_mib": watch.peak_tree_kib / 1024,
-        "cluster_start": cluster_start,
-    }
+    return {"articles": report.done, "ok": report.ok, "failed": report.failed, "seconds": seconds,
+            "cluster_start": cluster_start}
 
 
 LONG_SOURCES = (  # eval-dev files of whole news stories (BBC/CNN length), read at run time only
@@ -224,64 +186,108 @@ def write_long_corpus(folder: Path, count: int) -> int:
     return size
 
 
-def main() -> None:
+def install_models(base: Path, model: str) -> None:
+    """Build and install the translation packages into the store ``POLYGLOT_NEWS_MODELS`` names."""
+    from lang_models.build_test_packages import build, build_benchmark_package
+    from polyglot_news.models.installer import install
+
+    if model == "echo":
+        for package in build(base / "packages", which=list(TRANSLATION_PACKAGES)).values():
+            install(package)
+        return
+    install(build_benchmark_package(base / "packages"))  # Transformer base, random weights, en→ru
+    for package in build(base / "packages", which=["echo-be_ru"]).values():  # Belarusian articles: cheap
+        install(package)
+
+
+def main() -> int:
+    from measure import Measured, check, median_ratio, rotated, run_watched
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--workers", default="1,2,N", help="comma-separated worker counts; N = the cores")
     parser.add_argument("--skip-translation", action="store_true")
+    parser.add_argument("--skip-summary", action="store_true", help="only the translation setting")
     parser.add_argument("--dask", type=int, default=0, metavar="N", help="add a LocalCluster of N workers (column)")
+    parser.add_argument("--model", choices=("echo", "base"), default="echo",
+                        help="translate through the echo test packages, or the random-weight Transformer base")
+    parser.add_argument("--max-length", type=int, default=48, help="--model base: target tokens a sentence")
+    parser.add_argument("--rounds", type=int, default=1, help="paired rounds (configurations rotated each round)")
+    parser.add_argument("--check", action="store_true",
+                        help="compare the paired ratios with their bands in speed_baseline.json (exit 1 outside)")
     parser.add_argument("--corpus", choices=("project", "long"), default="project",
                         help="the project's own short articles, or long stories from eval-dev (never committed)")
-    parser.add_argument("--one", nargs=5, metavar=("CORPUS", "OUT", "WORKERS", "TRANSLATE", "DASK"),
+    parser.add_argument("--one", nargs=7, metavar=("CORPUS", "OUT", "WORKERS", "TRANSLATE", "DASK", "MODEL", "LEN"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        corpus, out, workers, translate, dask = args.one
-        print(json.dumps(one_run(Path(corpus), Path(out), int(workers), translate == "1", int(dask))))
-        return
+        corpus, out, workers, translate, dask, model, length = args.one
+        result = one_run(Path(corpus), Path(out), int(workers), translate == "1", int(dask), model, int(length))
+        print(json.dumps(result))
+        return 0
 
     from polyglot_news.batch.workers import default_workers
 
     cores = default_workers()
     counts = list(dict.fromkeys(cores if w.strip() == "N" else int(w) for w in args.workers.split(",")))
+    labels = [f"j{w}" for w in counts] + ([f"dask{args.dask}"] if args.dask else [])
+    measured: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="batch-bench-") as tmp:
         base = Path(tmp)
         env = dict(os.environ, POLYGLOT_NEWS_MODELS=str(base / "models"), ARGOS_PACKAGES_DIR=str(base / "argos"))
         size = (write_long_corpus if args.corpus == "long" else write_corpus)(base / "corpus", args.articles)
-        print(f"corpus: {args.articles} articles, {size / 1024:.0f} KiB; cores: {cores}")
-        settings = [("summary", False)] + ([] if args.skip_translation else [("translation", True)])
+        print(f"corpus: {args.articles} articles, {size / 1024:.0f} KiB; cores: {cores}; load average "
+              f"{os.getloadavg()[0]:.1f}; {args.rounds} round(s), configurations rotated each round")
+        settings = ([] if args.skip_summary else [("summary", False)]) + (
+            [] if args.skip_translation else [("translation", True)]
+        )
         if not args.skip_translation:
-            from lang_models.build_test_packages import build
-            from polyglot_news.models.installer import install
-
             os.environ.update(env)
-            for package in build(base / "packages", which=list(TRANSLATION_PACKAGES)).values():
-                install(package)
+            install_models(base, args.model)
         for name, translate in settings:
-            rates: dict[str, float] = {}
-            runs = [(str(w), w, 0) for w in counts] + ([(f"dask:{args.dask}", 1, args.dask)] if args.dask else [])
-            for label, workers, dask in runs:
-                out = base / f"out-{name}-{label}"
-                command = [sys.executable, __file__, "--one", str(base / "corpus"), str(out), str(workers)]
-                done = subprocess.run(
-                    [*command, str(int(translate)), str(dask)], env=env, capture_output=True, text=True, check=True
-                )
-                result = json.loads(done.stdout.strip().splitlines()[-1])
-                rates[label] = result["rate"]
-                started = f" (cluster start {result['cluster_start']:.1f} s included)" if dask else ""
-                print(
-                    f"{name:<12} workers={label:<7} {result['articles']} articles ({result['failed']} failed) "
-                    f"in {result['seconds']:.1f} s{started} = {result['rate']:.1f} articles/s; speed-up "
-                    f"{result['rate'] / rates[runs[0][0]]:.2f}x; peak RSS: main {result['main_mib']:.0f} MiB, "
-                    f"largest worker {result['worker_mib']:.0f} MiB, all processes {result['tree_mib']:.0f} MiB",
-                    flush=True,
-                )
-            outputs = [sorted((base / f"out-{name}-{label}").rglob("*.json")) for label, _, _ in runs]
+            runs: dict[str, list[Measured]] = {label: [] for label in labels}
+            rates: dict[str, list[float]] = {label: [] for label in labels}
+            for round_ in range(args.rounds):
+                for label in rotated(labels, round_):
+                    workers, dask = (1, int(label[4:])) if label.startswith("dask") else (int(label[1:]), 0)
+                    out = base / f"out-{name}-{label}"
+                    shutil.rmtree(out, ignore_errors=True)
+                    argv = [sys.executable, __file__, "--one", str(base / "corpus"), str(out), str(workers),
+                            str(int(translate)), str(dask), args.model, str(args.max_length)]
+                    got = run_watched(argv, env=env)
+                    if got.returncode:
+                        sys.exit(f"{name} {label}: exit {got.returncode}: {got.stderr.strip()[-800:]}")
+                    result = json.loads(got.stdout.strip().splitlines()[-1])
+                    runs[label].append(got)
+                    rates[label].append(result["articles"] / result["seconds"])
+                    started = f" (cluster start {result['cluster_start']:.1f} s included)" if dask else ""
+                    print(
+                        f"{name:<12} round {round_ + 1} {label:<6} {result['articles']} articles "
+                        f"({result['failed']} failed) in {result['seconds']:.1f} s{started} = "
+                        f"{rates[label][-1]:.1f} articles/s; CPU {got.user:.1f} user + {got.system:.1f} system s "
+                        f"({1000 * got.cpu / result['articles']:.1f} ms an article, the batch process itself "
+                        f"{1000 * got.root_cpu / result['articles']:.1f} ms), "
+                        f"{got.faults / 1000:.0f}k page faults; peak RSS: largest process {got.largest_mib:.0f} MiB, "
+                        f"all {got.peak_tree_mib:.0f} MiB",
+                        flush=True,
+                    )
+            anchor = labels[0]
+            for label in labels[1:]:
+                speed = median_ratio(rates[label], rates[anchor])
+                cpu = median_ratio([r.cpu for r in runs[label]], [r.cpu for r in runs[anchor]])
+                system = median_ratio([r.system + 0.01 for r in runs[label]], [r.system + 0.01 for r in runs[anchor]])
+                measured[f"{name}.{label}.speed"] = speed
+                measured[f"{name}.{label}.cpu"] = cpu
+                print(f"{name:<12} {label} against {anchor}, median of {args.rounds} paired ratio(s): articles/s "
+                      f"{speed:.2f}x, CPU {cpu:.2f}x (system time {system:.2f}x)")
+            outputs = [sorted((base / f"out-{name}-{label}").rglob("*.json")) for label in labels]
             same = all(
                 [p.read_bytes() for p in outputs[0]] == [p.read_bytes() for p in other] for other in outputs[1:]
             )
-            print(f"{name:<12} outputs byte-identical across worker counts{' and Dask' if args.dask else ''}: {same}")
+            measured[f"{name}.identical"] = float(same)
+            print(f"{name:<12} outputs byte-identical across {', '.join(labels)}: {same}")
+    return check(f"batch_bench --model {args.model}", measured) if args.check else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -21,21 +21,29 @@ target tokens per sentence (min = max decoding length): equal output lengths.
 
 Paths, all with the same decoding options and the same loaded model:
 
-* **raw**: one ``translate_batch`` over the pre-tokenized sentences with Argos Translate's
-  own batching (32 sentences a batch) — the call alone, the reference;
+* **raw**: one ``translate_batch`` over the pre-tokenized sentences with the engine's own
+  batching (``--batch-tokens`` source tokens a batch) — the CTranslate2 call alone, the bound;
 * **engine**: ``ArgosTranslator.translate`` end to end (tokenize, sort, translate with
   ``--batch-tokens`` batches, detokenize, guard, marker placement);
+* **Argos batching**: one ``translate_batch`` with argostranslate 1.11's batching, 32
+  *tokens* a batch (``max_batch_size=32, batch_type="tokens"``): about one news sentence
+  a batch;
 * **naive**: one ``translate_batch`` call per sentence;
 * **argostranslate** (a column only when the package is installed here):
-  ``argostranslate.translate`` on the same package, same beam, one sentence a call
-  (it cannot force output lengths, so its time is printed but not compared);
+  ``argostranslate.translate`` on the same package, same beam, one sentence a call, run
+  offline with ``ARGOS_CHUNK_TYPE=SPACY`` and a blank spaCy pipeline in its cache, as
+  ``tests/test_argos_parity.py`` does (it cannot force output lengths, so its time is
+  printed but not compared);
 * **cold start**: a fresh ``python -m polyglot_news translate`` of one sentence, package
-  installed in a temporary store, and the ``argos-translate`` CLI on the same sentence
-  when it is installed, side by side.
+  installed in a temporary store, paired round by round with a minimal CTranslate2 script
+  (import, load the model and tokenizer, translate the sentence) on the same package, and
+  the ``argos-translate`` CLI on the same sentence when it is installed.
 
-Speed: each round runs raw, engine and naive back to back; the ratio of each pair is
-taken within its round, and the **median of those paired ratios** is printed (the
-machine is shared: a ratio taken within one round cancels most of the disturbance).
+Speed: each round runs raw, engine, Argos batching and naive back to back; the ratio of
+each pair is taken within its round, and the **median of those paired ratios** is printed
+(the machine is shared: a ratio taken within one round cancels most of the disturbance).
+``--check`` compares them with the bands pinned in ``speed_baseline.json``
+(``benchmarks/release_check.py`` runs it before a release).
 Memory: each path runs once more in a fresh process, and its peak resident set size
 (``VmHWM``, model load included) is printed. Guard retries are off: on random
 weights every output is degenerate, and retrying all of it would time the retry.
@@ -79,6 +87,10 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from measure import check, median_ratio  # noqa: E402
+
 from polyglot_news.document import Sentence  # noqa: E402
 from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS, DecodeOptions  # noqa: E402
 
@@ -88,7 +100,8 @@ SIZES: dict[str, dict[str, int]] = {
     "big": {"layers": 6, "d_model": 1024, "ffn": 4096, "heads": 16, "vocab": 50000},
 }
 ARGOS_BATCH = 32
-"""Sentences per ``translate_batch`` batch in Argos Translate (its ``max_batch_size``)."""
+"""argostranslate 1.11's ``max_batch_size``, counted in tokens (``batch_type="tokens"``): a news
+sentence of 40-odd tokens is a batch of its own."""
 SPM_PIECES = 8000
 
 
@@ -194,10 +207,11 @@ def decode_options(args: argparse.Namespace) -> DecodeOptions:
     )
 
 
-def raw_kwargs(options: DecodeOptions) -> dict[str, Any]:
+def raw_kwargs(options: DecodeOptions, batch: int | None = None) -> dict[str, Any]:
+    """``translate_batch`` arguments for the options, batched like the engine (or ``batch`` tokens a batch)."""
     return {
-        "max_batch_size": ARGOS_BATCH,
-        "batch_type": "examples",
+        "max_batch_size": batch or options.batch_tokens,
+        "batch_type": "tokens",
         "beam_size": options.beam_size,
         "length_penalty": options.length_penalty,
         "max_input_length": options.max_input_length,
@@ -228,14 +242,20 @@ class Paths:
         self.engine.package.memo.clear()  # every round decodes
         return self.engine.translate(self.sentences)
 
+    def argos_batching(self) -> Any:
+        return self.loaded.translator.translate_batch(self.tokens, **raw_kwargs(self.options, ARGOS_BATCH))
+
     def naive(self) -> Any:
         one = {**self.kwargs, "max_batch_size": 0}
         return [self.loaded.translator.translate_batch([t], **one) for t in self.tokens]
 
 
-def _timed(fn: Callable[[], Any]) -> float:
-    start = time.perf_counter()
+def _timed(fn: Callable[[], Any], cpu: list[float] | None = None) -> float:
+    """Wall seconds of ``fn()``; its CPU seconds (this process, every thread) appended to ``cpu``."""
+    start, used = time.perf_counter(), time.process_time()
     fn()
+    if cpu is not None:
+        cpu.append(time.process_time() - used)
     return time.perf_counter() - start
 
 
@@ -290,23 +310,45 @@ def argos_available() -> bool:
     return importlib.util.find_spec("argostranslate") is not None
 
 
+SPACY_CACHE = (
+    "import spacy\n"
+    "from argostranslate import settings\n"
+    "cache = settings.cache_dir / 'spacy'\n"
+    "spacy.blank('xx').to_disk(cache)\n"
+    "(cache / 'senter' / 'model').mkdir(parents=True, exist_ok=True)\n"
+)
+"""A blank multilingual spaCy pipeline in Argos's cache (with ``senter/model``, so Argos does not try to
+download ``xx_sent_ud_sm``): with ``ARGOS_CHUNK_TYPE=SPACY`` Argos then splits sentences offline."""
+
+
+def offline_argos(home: Path) -> dict[str, str]:
+    """An environment where argostranslate runs offline in private folders under ``home`` (prepared once)."""
+    env = {
+        **os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_CONFIG_HOME": str(home / "config"), "ARGOS_PACKAGES_DIR": str(home / "packages"),
+        "ARGOS_CHUNK_TYPE": "SPACY", "ARGOS_DEVICE_TYPE": "cpu",
+    }
+    if not (home / "cache").exists():
+        subprocess.run([sys.executable, "-c", SPACY_CACHE], env=env, capture_output=True, check=True)
+    return env
+
+
 def argos_run(args: argparse.Namespace, texts: list[str]) -> None:
-    """argostranslate on the package: one ``translate`` call per sentence (its own batching)."""
+    """argostranslate on the package: one ``translate`` call per sentence (its own batching), offline."""
     import argostranslate.package
     import argostranslate.translate
 
-    os.environ.setdefault("ARGOS_PACKAGES_DIR", tempfile.mkdtemp(prefix="pn-argos-"))
     argostranslate.package.install_from_path(args.archive)
     for text in texts:
         argostranslate.translate.translate(text, "en", "ru")
 
 
-def run_child(args: argparse.Namespace, package: Path, path: str) -> dict[str, Any]:
+def run_child(args: argparse.Namespace, package: Path, path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     argv = [sys.executable, __file__, "--child", path, "--package", str(package), "-n", str(args.sentences),
             "--tokens", str(args.tokens), "--beam", str(args.beam), "--batch-tokens", str(args.batch_tokens),
             "--intra-threads", str(args.intra_threads), "--archive", str(args.archive or ""),
             "--window", str(getattr(args, "window", 0) or 0), *(["--heap"] if getattr(args, "heap", False) else [])]
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
     if done.returncode:
         lines = done.stderr.strip().splitlines()
         return {"error": lines[-1] if lines else f"exit {done.returncode}"}
@@ -314,7 +356,7 @@ def run_child(args: argparse.Namespace, package: Path, path: str) -> dict[str, A
     return result
 
 
-def bench_windows(args: argparse.Namespace, size: str, scratch: Path) -> None:
+def bench_windows(args: argparse.Namespace, size: str, scratch: Path, measured: dict[str, float]) -> None:
     """Peak RSS of translating the same sentences in calls of each window size, each in a fresh process."""
     package = package_dir(args.package, size, scratch)
     options = decode_options(args)
@@ -336,6 +378,8 @@ def bench_windows(args: argparse.Namespace, size: str, scratch: Path) -> None:
         print(f"{window:>17}{mem['seconds']:>10.1f}{mem['peak_mb']:>13.0f}{mem['loaded_mb']:>15.0f}"
               f"{heap['python_mb']:>16.1f}{mem['sha']:>16}")
     if len(peaks) == len(windows) >= 2:
+        measured["windows.peak_rss"] = peaks[-1][0] / peaks[0][0]
+        measured["windows.python_heap"] = peaks[-1][1] / peaks[0][1]
         print(f"{windows[-1]} sentences a call against {windows[0]}: peak RSS {peaks[-1][0] / peaks[0][0]:.2f}x, "
               f"Python heap peak (tracemalloc) {peaks[-1][1] / peaks[0][1]:.2f}x")
 
@@ -358,8 +402,9 @@ def cold_argos(archive: Path, home: Path, sentence: str) -> float | None:
     cli = shutil.which("argos-translate") or str(Path(sys.executable).with_name("argos-translate"))
     if not Path(cli).exists():
         return None
-    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(home)}
-    if not home.exists():
+    fresh = not home.exists()
+    env = offline_argos(home)
+    if fresh:
         subprocess.run([Path(cli).with_name("argospm"), "install", str(archive)], env=env, capture_output=True,
                        check=False)
     start = time.perf_counter()
@@ -382,8 +427,8 @@ def _median(values: Sequence[float]) -> str:
     return f"{statistics.median(values):.2f}" if values else "-"
 
 
-def bench_size(args: argparse.Namespace, size: str, scratch: Path) -> Path:
-    """Every path on one package size; prints its table; returns the unpacked package."""
+def bench_size(args: argparse.Namespace, size: str, scratch: Path, measured: dict[str, float]) -> Path:
+    """Every path on one package size; prints its table, adds its paired ratios to ``measured``."""
     package = package_dir(args.package, size, scratch)
     texts = english_sentences(args.sentences)
     options = decode_options(args)
@@ -394,54 +439,75 @@ def bench_size(args: argparse.Namespace, size: str, scratch: Path) -> Path:
     print(
         f"input: {n} NTREX sentences, {source_tokens / n:.1f} source tokens/sentence "
         f"({sum(len(t.split()) for t in texts) / n:.1f} words), {k} target tokens each; "
-        f"options {options.signature()}, engine batches {options.batch_tokens} tokens, "
-        f"raw batches {ARGOS_BATCH} sentences, intra_threads {options.intra_threads}"
+        f"options {options.signature()}, engine and raw batches {options.batch_tokens} tokens, "
+        f"Argos batches {ARGOS_BATCH} tokens, intra_threads {options.intra_threads}"
     )
-    raw: list[float] = []
-    engine: list[float] = []
-    naive: list[float] = []
+    times: dict[str, list[float]] = {"raw": [], "engine": [], "argos": [], "naive": []}
+    cpu: dict[str, list[float]] = {name: [] for name in times}
     for round_ in range(args.rounds):
-        raw.append(_timed(paths.raw))
-        engine.append(_timed(paths.engine_run))
+        times["raw"].append(_timed(paths.raw, cpu["raw"]))
+        times["engine"].append(_timed(paths.engine_run, cpu["engine"]))
         if round_ < args.naive_rounds:
-            naive.append(_timed(paths.naive))
-        print(f"round {round_ + 1}: raw {raw[-1]:.2f} s, engine {engine[-1]:.2f} s"
-              + (f", naive {naive[-1]:.2f} s" if round_ < args.naive_rounds else ""), file=sys.stderr, flush=True)
+            times["argos"].append(_timed(paths.argos_batching, cpu["argos"]))
+            times["naive"].append(_timed(paths.naive, cpu["naive"]))
+        print(f"round {round_ + 1}: " + ", ".join(f"{name} {t[-1]:.2f} s" for name, t in times.items() if
+                                                  len(t) == round_ + 1), file=sys.stderr, flush=True)
     del paths
     memory = {path: run_child(args, package, path) for path in ("raw", "engine")}
-    speed = [r / e for r, e in zip(raw, engine, strict=True)]
-    over_naive = [nv / e for nv, e in zip(naive, engine, strict=False)]
 
-    print(f"{'path':<40}{'median s':>10}{'sent/s':>9}{'peak RSS MB':>13}")
-    rows = [("raw translate_batch (Argos batching)", raw, memory["raw"]),
-            (f"engine (--batch-tokens {options.batch_tokens})", engine, memory["engine"]),
-            ("naive, one call per sentence", naive, {})]
-    for label, times, mem in rows:
-        if not times:
+    print(f"{'path':<46}{'median s':>10}{'sent/s':>9}{'peak RSS MB':>13}")
+    rows = [("raw translate_batch (the engine's batches)", times["raw"], memory["raw"]),
+            (f"engine (--batch-tokens {options.batch_tokens})", times["engine"], memory["engine"]),
+            (f"Argos batching ({ARGOS_BATCH} tokens a batch)", times["argos"], {}),
+            ("naive, one call per sentence", times["naive"], {})]
+    for label, spent, mem in rows:
+        if not spent:
             continue
-        med = statistics.median(times) if times else 0.0
+        med = statistics.median(spent)
         rss = f"{mem['peak_mb']:.0f}" if "peak_mb" in mem else "-"
-        print(f"{label:<40}{med:>10.2f}{(n / med if med else 0):>9.1f}{rss:>13}")
+        print(f"{label:<46}{med:>10.2f}{(n / med if med else 0):>9.1f}{rss:>13}")
     if argos_available():
         archives = sorted(package.parent.parent.glob("zips/*.argosmodel"))
         argos = run_child(argparse.Namespace(**{**vars(args), "archive": archives[0] if archives else args.package}),
-                          package, "argos")
+                          package, "argos", offline_argos(scratch / "argos-home"))
         label = "argostranslate.translate (own lengths)"
         if "seconds" in argos:
-            print(f"{label:<40}{argos['seconds']:>10.2f}{n / argos['seconds']:>9.1f}{argos['peak_mb']:>13.0f}")
+            print(f"{label:<46}{argos['seconds']:>10.2f}{n / argos['seconds']:>9.1f}{argos['peak_mb']:>13.0f}")
         else:
-            # e.g. argostranslate 1.11's MiniSBD downloads its sentence model on first use (offline: fails)
-            print(f"{label:<40}{'failed':>10}  ({str(argos['error'])[:160]})")
+            print(f"{label:<46}{'failed':>10}  ({str(argos['error'])[:160]})")
     else:
         print("argostranslate: not installed here (no column)")
     if "peak_mb" in memory["raw"] and "peak_mb" in memory["engine"]:
         ratio = memory["engine"]["peak_mb"] / memory["raw"]["peak_mb"]
-        print(f"engine peak RSS / raw: {ratio:.2f}  (goal <= 1.2); peak after loading the model: "
-              f"{memory['raw']['loaded_mb']:.0f} MB")
-    print(f"engine speed / raw, median of {len(speed)} paired ratios: {_median(speed)}  (goal >= 0.95)")
-    if over_naive:
-        print(f"engine speed-up over naive, median of {len(over_naive)} paired ratios: {_median(over_naive)}x")
+        measured[f"{size}.engine_vs_raw.peak_rss"] = ratio
+        print(f"engine peak RSS / raw: {ratio:.2f}; peak after loading the model: {memory['raw']['loaded_mb']:.0f} MB")
+    engine = times["engine"]
+    for name, label in (("raw", "raw"), ("argos", "Argos batching"), ("naive", "naive")):
+        if times[name]:
+            ratio = median_ratio(times[name], engine[: len(times[name])])
+            work = median_ratio(cpu[name], cpu["engine"][: len(cpu[name])])
+            measured[f"{size}.engine_vs_{name}.speed"] = ratio
+            measured[f"{size}.engine_vs_{name}.cpu"] = work
+            print(f"engine speed / {label}, median of {len(times[name])} paired ratios: {ratio:.2f}x "
+                  f"(CPU time: {label} / engine {work:.2f}x)")
     return package
+
+
+def cold_minimal(package: Path, sentence: str, beam: int, k: int) -> float:
+    """Wall time of a minimal CTranslate2 script translating one sentence (interpreter start included)."""
+    script = (
+        "import sys, ctranslate2, sentencepiece\n"
+        "package = sys.argv[1]\n"
+        "sp = sentencepiece.SentencePieceProcessor(model_file=package + '/sentencepiece.model')\n"
+        "t = ctranslate2.Translator(package + '/model', device='cpu', compute_type='int8')\n"
+        "out = t.translate_batch([sp.encode(sys.argv[2], out_type=str)], beam_size=int(sys.argv[3]),"
+        " max_decoding_length=int(sys.argv[4]))\n"
+        "print(sp.decode(out[0].hypotheses[0]))\n"
+    )
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", script, str(package), sentence, str(beam), str(k)], capture_output=True,
+                   check=True)
+    return time.perf_counter() - start
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -458,6 +524,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cold-rounds", type=int, default=3)
     parser.add_argument("--windows", help="comma-separated sentences per translate call: peak RSS of translating "
                         "-n sentences in calls of each size (only this table is printed)")
+    parser.add_argument("--check", action="store_true",
+                        help="compare the paired ratios with their bands in speed_baseline.json (exit 1 outside)")
     parser.add_argument("--window", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--heap", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child", choices=("raw", "engine", "argos", "window"), help=argparse.SUPPRESS)
@@ -473,12 +541,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"ctranslate2 {ctranslate2.__version__}, python {platform.python_version()}")
     sizes = ("base", "big") if args.size == "both" else (args.size,)
     if args.windows:
+        found: dict[str, float] = {}
         with tempfile.TemporaryDirectory(prefix="pn-bench-") as tmp:
             for size in sizes:
-                bench_windows(args, size, Path(tmp) / size)
-        return 0
+                bench_windows(args, size, Path(tmp) / size, found)
+        return check(f"translate_bench --windows {args.windows}", found) if args.check else 0
+    measured: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="pn-bench-") as tmp:
-        built = [bench_size(args, size, Path(tmp) / size) for size in sizes]
+        built = [bench_size(args, size, Path(tmp) / size, measured) for size in sizes]
         if args.cold_rounds:
             from polyglot_news.models.installer import install
 
@@ -489,20 +559,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             install(package, store)
             sentence = english_sentences(1)[0]
             ours: list[float] = []
+            minimal: list[float] = []
             theirs: list[float] = []
             for _ in range(args.cold_rounds):
                 ours.append(cold_start(store, sentence, args.beam, args.tokens))
+                minimal.append(cold_minimal(package, sentence, args.beam, args.tokens))
                 argos = cold_argos(archive, Path(tmp) / "argos-home", sentence)
                 if argos is not None:
                     theirs.append(argos)
+            against = median_ratio(ours, minimal)
+            measured["cold.translate_vs_minimal"] = against
             print(f"\ncold `polyglot-news translate`, 1 sentence, median of {len(ours)}: {_median(ours)} s"
-                  " (process start and model load included)")
+                  " (process start and model load included); a minimal CTranslate2 script on the same "
+                  f"package and sentence: {_median(minimal)} s; median paired ratio {against:.2f}x")
             if theirs:
                 ratios = [t / o for t, o in zip(theirs, ours, strict=False)]
                 print(f"cold `argos-translate` CLI, same sentence and package: {_median(theirs)} s "
                       f"(median paired ratio {_median(ratios)}x; it decodes to its own length)")
             else:
                 print("cold `argos-translate` CLI: not installed here (no comparison)")
+    if args.check:
+        return sum(check(f"translate_bench --size {size}", {
+            name.split(".", 1)[1] if name.startswith(f"{size}.") else name: value
+            for name, value in measured.items() if name.startswith((f"{size}.", "cold."))
+        }) for size in sizes)
     return 0
 
 

@@ -1,6 +1,6 @@
 """The one error hierarchy. Each class carries the process exit code the CLI uses for it.
 
-Exit codes (documented in the README):
+Exit codes (documented in docs/reference/exit-codes.md):
   0  success
   1  unexpected internal error (a bug: please report it)
   2  usage error (bad option or argument; click's own code; a detector or input reader that is not installed)

@@ -187,23 +187,62 @@ def write_atomic(path: str | Path, text: str) -> None:
         _write_directly(target, text, name=str(path))
         return
     with signals_deferred():  # Ctrl-C between mkstemp and replace would leave the temp file behind
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fchmod(handle.fileno(), stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        tmp = _stage(target, text, mode, str(path))
+        commit_staged(tmp, target, name=str(path))
+
+
+def stage_atomic(path: str | Path, text: str) -> str:
+    """The first half of :func:`write_atomic`: ``text`` written and synced to a hidden temp file
+    beside ``path`` (``.NAME.XXXXXXXX.tmp``, with the permissions the file will have); return its path.
+
+    :func:`commit_staged` renames it onto ``path`` later, possibly in another process.
+
+    Raises:
+        OutputError: the folder is missing or not writable, the target is a folder, the disk is full.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode: int | None = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise OutputError(f"{path}: is a directory")
+    return _stage(target, text, mode if mode is not None and stat.S_ISREG(mode) else None, str(path))
+
+
+def commit_staged(temp: str | Path, path: str | Path, *, name: str | None = None) -> None:
+    """The second half of :func:`write_atomic`: rename a file :func:`stage_atomic` wrote onto ``path``.
+
+    Raises:
+        OutputError: the rename failed (the temp file is removed).
+    """
+    try:
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise OutputError(f"{name or path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _stage(target: Path, text: str, mode: int | None, name: str) -> str:
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fchmod(handle.fileno(), stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def _write_directly(path: str | Path, text: str, *, name: str | None = None) -> None:

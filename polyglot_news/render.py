@@ -56,7 +56,7 @@ def summary(result: Summary, fmt: str) -> str:
 
 
 def digest(result: Digest, fmt: str, *, licences: Mapping[str, str | None] | None = None) -> str:
-    """The whole digest; JSON follows the documented schema (README, "Output schema").
+    """The whole digest; JSON follows ``data/schemas/digest-v1.schema.json`` (docs/reference/output-schema.md).
 
     HTML is one self-contained page (:mod:`polyglot_news.render_html`) naming each model's
     licence; ``licences`` (model name → licence) fills in for models that carry none.

@@ -24,6 +24,7 @@ from polyglot_news.batch.inputs import Item, iter_jsonl, iter_paths, parse_shard
 from polyglot_news.batch.outputs import output_name
 from polyglot_news.cli.batch import batch, progress_line
 from polyglot_news.io import MAX_BYTES
+from polyglot_news.version import install_hint
 
 from .conftest import DATA, EXAMPLES
 
@@ -520,16 +521,78 @@ def test_shards_partition_the_input(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("done", "total", "failed", "elapsed", "expected"),
+    ("done", "total", "failed", "rate", "expected"),
     [
-        (50, 200, 0, 10.0, "50/200 articles · 5.0/s · ETA 0:00:30"),
+        (50, 200, 0, 5.0, "50/200 articles · 5.0/s · ETA 0:00:30"),
         (0, 200, 0, 0.0, "0/200 articles · 0.0/s · ETA --:--:--"),
-        (10, 5000, 2, 4.0, "10/5000 articles · 2 failed · 2.5/s · ETA 0:33:16"),
-        (7, None, 1, 2.0, "7 articles · 1 failed · 3.5/s"),
+        (10, 5000, 2, 2.5, "10/5000 articles · 2 failed · 2.5/s · ETA 0:33:16"),
+        (7, None, 1, 3.5, "7 articles · 1 failed · 3.5/s"),
     ],
 )
-def test_progress_line(done: int, total: int | None, failed: int, elapsed: float, expected: str) -> None:
-    assert progress_line(done, total, failed, elapsed) == expected
+def test_progress_line(done: int, total: int | None, failed: int, rate: float, expected: str) -> None:
+    assert progress_line(done, total, failed, rate) == expected
+
+
+@pytest.mark.parametrize(
+    ("samples", "rate"),
+    [
+        ([], 0.0),
+        ([(0.5, 0), (1.0, 0)], 0.0),  # models loading: nothing done yet
+        ([(4.5, 0), (5.0, 40)], 8.0),  # a 40-article run whose first window came back at 5 s
+        ([(t / 2, 0) for t in range(1, 40)] + [(20.0 + t, 10 * t) for t in range(1, 61)], 10.0),  # after a 20 s start
+        ([(8.0 * k, 32 * k) for k in range(1, 20)], 4.0),  # bursts of 32 every 8 s
+    ],
+)
+def test_the_rate_follows_the_last_half_minute(samples: list[tuple[float, int]], rate: float) -> None:
+    from polyglot_news.cli.batch import RateMeter
+
+    meter = RateMeter(0.0)
+    for now, done in samples:
+        meter.add(now, done)
+    assert meter.rate() == pytest.approx(rate, rel=0.12)
+
+
+def test_progress_is_redrawn_twice_a_second_without_new_articles() -> None:
+    from polyglot_news.cli.batch import _Progress
+
+    stream = io.StringIO()
+    with _Progress(stream, 40, enabled=True) as progress:
+        progress.update(1, 0)
+        time.sleep(1.3)
+        progress.update(7, 1)
+        time.sleep(0.7)
+    frames = [f for f in stream.getvalue().split("\r") if f.strip()]
+    assert len(frames) >= 3
+    assert frames[0].startswith("1/40 articles · ")
+    assert frames[-1].startswith("7/40 articles · 1 failed · ")
+    assert stream.getvalue().endswith("\r")  # cleared at the end
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_progress_on_a_terminal_counts_up_while_the_run_goes(tmp_path: Path) -> None:
+    write_folder(tmp_path / "feed", 40)
+    primary, secondary = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "polyglot_news", "batch", str(tmp_path / "feed"), "--to", "none", "-j", "1"],
+        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=secondary,
+    )
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(primary)
+    assert process.wait(timeout=60) == 0
+    text = seen.decode("utf-8")
+    frames = [f.strip() for f in text.split("\r") if "articles ·" in f]
+    counts = [int(f.split("/", 1)[0]) for f in frames]
+    assert counts and counts == sorted(counts) and all(f.split(" · ")[-1].startswith("ETA ") for f in frames)
+    assert "batch: 40 articles, 40 ok, 0 failed" in text
 
 
 def test_no_progress_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
@@ -624,7 +687,7 @@ def test_batch_honours_the_detector(monkeypatch: pytest.MonkeyPatch) -> None:
     with_lingua = run("--to", "none", "-j", "1", "--detector", "lingua", stdin=stdin)
     assert with_lingua.exit_code == 7
     assert [r["error"]["type"] for r in lines(with_lingua)] == ["DetectorUnavailableError"] * 2
-    assert "pip install 'polyglot-news[lingua]'" in lines(with_lingua)[0]["error"]["message"]
+    assert install_hint("lingua") in lines(with_lingua)[0]["error"]["message"]
     plain = run("--to", "none", "-j", "1", stdin=stdin)
     assert plain.exit_code == 0
     assert all(r["digest"]["signature"].startswith("det:langdetect-") for r in lines(plain))

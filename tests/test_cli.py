@@ -16,6 +16,7 @@ import polyglot_news
 from polyglot_news.cli import cli
 from polyglot_news.parse import parse_article
 from polyglot_news.segment import split_sentences
+from polyglot_news.version import install_hint
 
 from .conftest import EXAMPLES, NetworkBlocked
 
@@ -29,7 +30,9 @@ def run(*args: str, stdin: bytes | None = None) -> Result:
 def test_digest_of_the_example_article(example_text: str) -> None:
     result = run("digest", EXAMPLE)
     assert result.exit_code == 0, result.stderr
-    assert all(line.startswith("Note: not translated into ") for line in result.stderr.splitlines())
+    notes = [line for line in result.stderr.splitlines() if line.startswith("Note: ")]
+    assert [n.split(":")[1] for n in notes[:2]] == [" not translated into ru", " not translated into be"]
+    assert notes[2] == "Note: no installed model translates this article. To get one:"
     out = json.loads(result.stdout)
     assert out["schema"] == "polyglot-news/digest/v1"
     assert out["source"]["language"] == "en"
@@ -167,7 +170,7 @@ def test_the_detector_reaches_the_summary(command: str, monkeypatch: pytest.Monk
     monkeypatch.setitem(sys.modules, "lingua", None)  # absent, whatever is installed
     result = run(command, "--detector", "lingua", EXAMPLE)
     assert result.exit_code == 2
-    assert "pip install 'polyglot-news[lingua]'" in result.stderr
+    assert install_hint("lingua") in result.stderr
     assert run(command, "--detector", "lingua", "--source-lang", "en", EXAMPLE).exit_code == 0
 
 
@@ -234,6 +237,34 @@ def test_explicit_target_without_route_exits_8_after_writing(install_packages: A
     out = json.loads(out_file.read_text(encoding="utf-8"))
     assert "summary" in out["translations"]["ru"]
     assert out["translations"]["uk"]["error"].startswith("no route en→uk")
+
+
+# (packages installed, options) -> whether the first-run note says where models come from
+FIRST_RUN_NOTE = [
+    ((), (), True),
+    ((), ("--source-lang", "en"), True),
+    ((), ("--to", "none"), False),
+    (("echo-en_ru",), (), False),  # Russian translated: the note on be's missing route suffices
+    (("echo-ru_be",), (), True),  # a package, but none that this article's language reaches
+]
+
+
+@pytest.mark.parametrize(("packages", "options", "shown"), FIRST_RUN_NOTE)
+def test_first_digest_says_where_models_come_from(
+    packages: tuple[str, ...], options: tuple[str, ...], shown: bool, install_packages: Any
+) -> None:
+    install_packages(*packages)
+    result = run("digest", *options, EXAMPLE)
+    assert result.exit_code == 0, result.stderr
+    note = result.stderr.partition("Note: no installed model translates this article. To get one:\n")[2]
+    assert bool(note) == shown
+    if shown:
+        lines = note.splitlines()
+        assert len(lines) == 3 and all(line.startswith("  ") for line in lines)
+        assert "on a machine with internet, `polyglot-news models fetch en ru`" in lines[0]
+        assert "'Translate into Belarusian'" in lines[1]
+        assert lines[2].endswith("`polyglot-news models install PATH`.")
+    assert "README" not in result.stderr
 
 
 def test_digest_to_none_skips_translation() -> None:
@@ -519,3 +550,45 @@ def test_library_messages_name_parameters_in_python() -> None:
     with pytest.raises(ValueError, match="`source_lang` takes language codes"):
         polyglot_news.summarize_article("Some text here.", source_lang="r u")
 
+
+
+# (the words typed so far, the last one being completed) -> what bash offers
+COMPLETIONS = [
+    (["models", "fe"], ["fetch"]),
+    (["digest", "--fo"], ["--format"]),
+    (["digest", "--format", "ma"], ["markdown"]),
+    (["de"], ["detect"]),
+]
+
+
+@pytest.mark.parametrize(("words", "offered"), COMPLETIONS)
+def test_bash_completion_as_documented(words: list[str], offered: list[str], tmp_path: Path) -> None:
+    """The script docs/reference/cli.md has bash read, run by a real bash."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    script = tmp_path / "complete.bash"
+    written = subprocess.run(["polyglot-news"], env={**env, "_POLYGLOT_NEWS_COMPLETE": "bash_source"},
+                             capture_output=True, text=True, check=True)
+    script.write_text(written.stdout, encoding="utf-8")
+    typed = " ".join(shlex.quote(w) for w in ["polyglot-news", *words])
+    probe = f". {script}\nCOMP_WORDS=({typed}); COMP_CWORD={len(words)}\n_polyglot_news_completion polyglot-news\n"
+    probe += 'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    done = subprocess.run(["bash", "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == offered
+
+
+@pytest.mark.parametrize(("shell", "marker"), [("zsh", "compdef _polyglot_news_completion polyglot-news"),
+                                               ("fish", "complete --no-files --command polyglot-news")])
+def test_zsh_and_fish_scripts_are_written(shell: str, marker: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "_POLYGLOT_NEWS_COMPLETE": f"{shell}_source"}
+    written = subprocess.run(["polyglot-news"], env=env, capture_output=True, text=True, check=True)
+    assert marker in written.stdout

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -234,15 +235,15 @@ def test_bad_scheduler_specs_are_usage_errors() -> None:
 
 
 def test_workers_share_their_machines_cores_among_the_dask_threads_on_it(store: Path, client: Any) -> None:
-    from polyglot_news.batch.cluster import _share_cores
+    from polyglot_news.batch.cluster import share_cores_here
 
     request = _request(store)
     options = B.BatchOptions(translation=request)
     cores = len(os.sched_getaffinity(0))
-    shared = client.submit(_share_cores, options, {"127.0.0.1": 2}, pure=False).result()
+    shared = client.submit(share_cores_here, options, {"127.0.0.1": 2}, pure=False).result()
     assert shared.translation.options.intra_threads == max(1, min(8, cores // 2))
     assert shared.translation.options.signature() == request.options.signature()
-    assert _share_cores(options, {"127.0.0.1": 2}) == options  # not on a worker: unchanged
+    assert share_cores_here(options, {"127.0.0.1": 2}) == options  # not on a worker: unchanged
 
 
 def _lost_window() -> None:
@@ -250,15 +251,15 @@ def _lost_window() -> None:
 
 
 def test_a_window_that_fails_for_good_becomes_error_records(tmp_path: Path, client: Any) -> None:
-    from polyglot_news.batch.cluster import _finish, _windows
-    from polyglot_news.batch.runner import _Run
+    from polyglot_news.batch.cluster import finish
+    from polyglot_news.batch.windows import Run
 
     write_folder(tmp_path / "feed", 3)
     lines: list[str] = []
     report = B.Report()
-    run = _Run(B.BatchOptions(), "sig", None, False, lines.append, None, report)
-    [window] = _windows(iter_paths([tmp_path / "feed"]), 4, run)
-    _finish(run, window, client.submit(_lost_window, pure=False))
+    run = Run(B.BatchOptions(), "sig", None, False, lines.append, None, report)
+    [window] = run.windows(iter_paths([tmp_path / "feed"]), 4)
+    finish(run, window, client.submit(_lost_window, pure=False))
     records = [json.loads(line) for line in lines]
     assert [r["error"]["type"] for r in records] == ["MemoryError"] * 3
     assert report.failed == 3 and report.exit_code == 7
@@ -321,6 +322,8 @@ def test_sigterm_summary_counts_the_lines_the_client_wrote(tmp_path: Path, clien
     assert process.returncode == 143, stderr
     assert 3 <= written < 60
     assert f"batch: interrupted after {written} articles ({written} ok, 0 failed)" in stderr
+    # the workers stage each file; only the client's rename makes it an output, counted as it is made
+    assert len([p for p in out.rglob("*.json") if not p.name.startswith(".")]) == written
 
 
 # ---------------------------------------------------------------- an address where no scheduler answers
@@ -340,6 +343,55 @@ def test_an_address_without_a_scheduler_fails_at_once_naming_it(tmp_path: Path) 
     assert line.startswith(f"Error: --dask {address}: no Dask scheduler answers there")
     assert result.stdout == ""
     assert elapsed < 5, f"took {elapsed:.1f} s"
+
+
+class _Peer(threading.Thread):
+    """A TCP server on loopback that is no Dask scheduler: it greets every connection with ``banner`` (or
+    says nothing, as an HTTP server waiting for a request does)."""
+
+    def __init__(self, banner: bytes) -> None:
+        super().__init__(daemon=True)
+        self.banner = banner
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        held = []
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            conn.sendall(self.banner)
+            held.append(conn)
+        for conn in held:
+            conn.close()
+        self.server.close()
+
+
+@pytest.mark.parametrize(
+    "banner", [b"", b"SSH-2.0-OpenSSH_9.6\r\n", b"HTTP/1.0 400 Bad Request\r\n\r\n"], ids=["silent", "ssh", "http"]
+)
+def test_an_address_where_something_else_answers_fails_within_the_deadline(tmp_path: Path, banner: bytes) -> None:
+    from polyglot_news.batch.cluster import CONNECT_TIMEOUT
+
+    peer = _Peer(banner)
+    peer.start()
+    write_folder(tmp_path / "feed", 1)
+    address = f"tcp://127.0.0.1:{peer.port}"
+    start = time.monotonic()
+    try:
+        result = run(str(tmp_path / "feed"), "--to", "none", "--dask", address)
+    finally:
+        peer.stop.set()
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: --dask {address}: no Dask scheduler answers there (")
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert elapsed < 3 * CONNECT_TIMEOUT, f"took {elapsed:.1f} s"
 
 
 class _Stop(Exception):
@@ -366,3 +418,15 @@ def test_a_signal_that_comes_during_a_finalizer_is_not_lost() -> None:
         assert signal.getsignal(signal.SIGTERM) is stop
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _profiling(dask_worker: Any) -> bool:
+    return "profile" in dask_worker.periodic_callbacks
+
+
+def test_a_local_cluster_runs_without_the_statistical_profiler() -> None:
+    """It samples the running task's stack 100 times a second: CPU a translating worker needs."""
+    from polyglot_news.batch.cluster import _connect
+
+    with _connect("local:1") as client:
+        assert list(client.run(_profiling).values()) == [False]

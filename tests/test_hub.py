@@ -9,6 +9,7 @@ loopback (the ``loopback_only`` fixture); everything else stays blocked.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -26,6 +27,7 @@ from polyglot_news.models.build import build_package
 from polyglot_news.models.bundle import card_license, spdx
 from polyglot_news.models.hub import HubFile, choose_weights
 from polyglot_news.models.store import list_packages
+from polyglot_news.version import install_hint
 
 from .hubstub import Repo, StandInHub
 from .test_build import hf_models  # noqa: F401  (the tiny Marian and NLLB models, made once)
@@ -464,14 +466,14 @@ def test_missing_torch_hint_gives_the_cpu_wheel_index(tmp_path: Path, monkeypatc
     text = str(caught.value)
     cpu = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
     assert text.startswith(f"models build needs torch: on Linux `{cpu}`")
-    assert "on macOS/Windows `pip install torch`" in text and "`pip install -e '.[build]'` in a checkout" in text
+    assert "on macOS/Windows `pip install torch`" in text and f"then `{install_hint('build')}`;" in text
     assert "polyglot-news[build]" not in text and "\n" not in text
 
 
 def test_missing_hub_client_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "huggingface_hub", None)
-    hint = r"needs the hub client: pip install huggingface_hub \(from a checkout: pip install -e '\.\[fetch\]'"
-    with pytest.raises(ModelError, match=hint):
+    hint = f"needs the hub client (the fetch extra): {install_hint('fetch')}"
+    with pytest.raises(ModelError, match=re.escape(hint)):
         fetcher.fetch("en", "be", catalog=_catalog(tmp_path))
     assert _installed() == []
 

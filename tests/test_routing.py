@@ -105,7 +105,8 @@ def test_package_preference(case: str, packages: list[Package], expected: tuple[
 
 
 BELARUSIAN_HINT = (
-    "; no official package serves Belarusian: build one with `polyglot-news models build` (README, Belarusian)"
+    "; no official package serves Belarusian: build one with `polyglot-news models build` "
+    "(see 'Translate into Belarusian' in the documentation)"
 )
 
 MISSING = [

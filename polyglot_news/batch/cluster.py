@@ -15,7 +15,8 @@ so a model is loaded once per worker, not per window. Before any article, every 
 reports the packages it sees (names, versions, content hashes); a worker whose models
 differ from the client's stops the run with a :class:`ModelError`.
 
-Needs ``pip install 'polyglot-news[dask]'``; only this module imports Dask.
+Needs the ``dask`` extra (:func:`polyglot_news.version.install_hint` names the command); only this
+module imports Dask.
 """
 
 from __future__ import annotations
@@ -28,26 +29,32 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from polyglot_news.batch.inputs import Failure, Item
+from polyglot_news.batch.inputs import Item
 from polyglot_news.batch.options import BatchOptions
 from polyglot_news.batch.outputs import OutputFolder
 from polyglot_news.batch.report import ArticleResult, Report
-from polyglot_news.batch.runner import _Run, _Slot, _Window
-from polyglot_news.batch.workers import Task, summarize_task
+from polyglot_news.batch.windows import Done, Run, Window, WindowTask
+from polyglot_news.batch.workers import restore_malloc, run_window, share_cores
 from polyglot_news.errors import InputError, ModelError
-from polyglot_news.io import signals_deferred
+from polyglot_news.version import install_hint
+
+LOCAL_CONFIG = {"distributed.worker.profile.enabled": False}
+"""Dask settings of a ``local:N`` cluster: no statistical profiler, which samples the running task's
+stack a hundred times a second (measured: 5-15 % more CPU in a worker running pure-Python work);
+on a cluster of your own, start the workers with ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``."""
 
 WINDOWS_PER_THREAD = 2
 """Windows in flight per worker thread: enough to keep every worker busy, few enough to bound memory."""
 
 CONNECT_TIMEOUT = 5.0
-"""Seconds a scheduler address gets to accept a connection (Dask's own default, 30 s, would
-keep a mistyped address waiting): a refused connection fails at once, a silent host after this."""
+"""Seconds a scheduler address gets to accept a connection, and then as many to greet the client as
+a Dask scheduler does (Dask's own default, 30 s, would keep a mistyped address waiting, and it waits
+for a greeting without end): a refused connection fails at once, a silent host or a server of
+another kind (HTTP, SSH) after this."""
 
 
 def run_on_dask(
@@ -82,13 +89,13 @@ def run_on_dask(
         if options.translation is not None:
             check_models(client, options.translation.models)
         folder = OutputFolder(output_dir, options.fmt, sign) if output_dir is not None else None
-        run = _Run(options, sign, folder, resume, emit, observe, report)
+        run = Run(options, sign, folder, resume, emit, observe, report)
         on_host: dict[str, int] = {}
         for address, threads in client.nthreads().items():
             on_host[_host(address)] = on_host.get(_host(address), 0) + int(threads)
         limit = max(2, WINDOWS_PER_THREAD * max(1, sum(on_host.values())))
-        pending: deque[tuple[_Window, Any]] = deque()
-        windows = _windows(items, chunk, run)
+        pending: deque[tuple[Window, Any]] = deque()
+        windows = run.windows(items, chunk)
         stopped: BaseException | None = None
         while True:
             held.check()
@@ -99,17 +106,15 @@ def run_on_dask(
             except Exception as error:  # finish what was read before, then stop (as a local run does)
                 stopped = InputError(f"cannot read the input: {error}") if isinstance(error, OSError) else error
                 break
+            task = run.task(window, stage=True)
             future = None
-            if not window.skip:
-                payload = [(s.item, s.output, s.complete, s.failure) for s in window.slots]
-                future = client.submit(
-                    run_window, payload, options, sign, resume, output_dir, on_host, pure=False, retries=2
-                )
+            if task is not None:
+                future = client.submit(run_window_here, task, on_host, pure=False, retries=2)
             pending.append((window, future))
             while pending and (len(pending) >= limit or pending[0][1] is None or pending[0][1].done()):
-                _finish(run, *pending.popleft(), held.check)  # in input order, as soon as the oldest window is back
+                finish(run, *pending.popleft(), held.check)  # in input order, as soon as the oldest window is back
         while pending:
-            _finish(run, *pending.popleft(), held.check)
+            finish(run, *pending.popleft(), held.check)
         if stopped is not None:
             raise stopped
         return report
@@ -151,88 +156,56 @@ class _Checkpoints:
         self._release()
 
 
-def _windows(items: Iterable[Item], size: int, run: _Run) -> Iterator[_Window]:
-    """``size`` articles a window; an error reading the input comes after the window read before it."""
-    slots: list[_Slot] = []
+def finish(run: Run, window: Window, future: Any, check: Callable[[], None] | None = None) -> None:
+    """Wait for a window's task (``check`` called meanwhile: where a held signal is raised), then let
+    the client commit, emit and count its articles in order; a task that failed for good makes each
+    of its articles an error record."""
+    if future is not None:
+        while check is not None and not future.done():
+            check()
+            time.sleep(0.02)
     try:
-        for item in items:
-            slots.append(run.prepare(item))
-            if len(slots) == size:
-                yield run.window(slots)
-                slots = []
-    except Exception:
-        if slots:
-            yield run.window(slots)
-        raise
-    if slots:
-        yield run.window(slots)
-
-
-def _finish(run: _Run, window: _Window, future: Any, check: Callable[[], None] | None = None) -> None:
-    """Emit a finished window's lines in order and count its articles (the client's side).
-
-    ``check`` is called while waiting for the window (where a held signal is raised).
-    """
-    if future is None:  # every article already done (--resume): nothing ran on the cluster
-        run.finish(window)
-        return
-    while check is not None and not future.done():
-        check()
-        time.sleep(0.02)
-    try:
-        lines, results, flagged = future.result()
+        done: list[Done] | BaseException | None = future.result() if future is not None else None
     except Exception as error:  # the window's task failed for good (e.g. it killed every worker it ran on)
-        name = type(error).__name__
-        for slot in window.slots:
-            failure = Failure(1, name, f"{slot.item.id}: the Dask task failed ({name}: {error})")
-            run._finish_one(slot, failure, None, False)
-        return
-    run.report.flagged += flagged
-    for line, result in zip(lines, results, strict=True):
-        fresh = run._new_notes(result.notes)
-        with signals_deferred():  # a line emitted is a line counted, even if Ctrl-C comes now
-            run.emit(line)
-            run.report.count(result.status)
-        if run.observe is not None:
-            run.observe(ArticleResult(result.id, result.status, result.failure, result.output, fresh), run.report)
+        done = error
+    run.finish(window, done, where="Dask task")
 
 
-def run_window(
-    payload: list[tuple[Item, str | None, bool, Failure | None]],
-    options: BatchOptions,
-    sign: str,
-    resume: bool,
-    output_dir: Path | None,
-    on_host: dict[str, int] | None = None,
-) -> tuple[list[str], list[ArticleResult], int]:
-    """One window on a worker: summarize, translate, write; return its lines, results and flag count.
+_MALLOC: list[bool] = []
 
-    The same code as a local run's main process, with this process as the only worker.
-    CTranslate2 gets this machine's cores shared among the Dask threads on it (``on_host``:
-    threads per host), not the client's default: thread counts never change an output.
+
+def run_window_here(task: WindowTask, on_host: dict[str, int] | None = None) -> list[Done]:
+    """:func:`~polyglot_news.batch.workers.run_window` on a Dask worker: its own store, its share of the cores.
+
+    The first window in a worker process also undoes the nanny's ``MALLOC_TRIM_THRESHOLD_``
+    (:func:`~polyglot_news.batch.workers.restore_malloc`): with it, translating cost as much
+    kernel time as work.
     """
-    options = _scanned_here(_share_cores(options, on_host or {}))
-    folder = OutputFolder(output_dir, options.fmt, sign) if output_dir is not None else None
-    lines: list[str] = []
-    results: list[ArticleResult] = []
-    report = Report()
-    run = _Run(options, sign, folder, resume, lines.append, lambda result, _: results.append(result), report)
-    translating = options.translation is not None
-    slots = []
-    for item, output, complete, failure in payload:
-        slot = _Slot(item, output=output, complete=complete, failure=failure)
-        if failure is None and (translating or not complete):  # the window's batch needs every article
-            o = options
-            task = Task(
-                str(item.id), str(item.path) if item.path is not None else None, item.text,
-                o.summary, item.input_format,
-            )
-            done: Future[Any] = Future()
-            done.set_result(summarize_task(task))
-            slot.future = done
-        slots.append(slot)
-    run.finish(_Window(slots))
-    return lines, results, report.flagged
+    if not _MALLOC:
+        _MALLOC.append(restore_malloc())
+    options = _scanned_here(share_cores_here(task.options, on_host or {}))
+    return run_window(dataclasses.replace(task, options=options), _still_wanted())
+
+
+def _still_wanted() -> Callable[[], bool]:
+    """Whether the running task is still wanted: once its client is gone the scheduler releases it, and the
+    worker marks it ``cancelled`` while it runs on (a thread cannot be stopped)."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+        key = worker.get_current_task()
+    except (ImportError, ValueError, KeyError):  # not on a Dask worker (a direct call)
+        return lambda: True
+
+    def wanted() -> bool:
+        try:
+            state = worker.state.tasks[key].state
+        except (AttributeError, KeyError):  # forgotten already, or another Dask's layout: judge by presence
+            return key in getattr(getattr(worker, "state", None), "tasks", {key: None})
+        return state not in ("cancelled", "released", "forgotten")
+
+    return wanted
 
 
 _SCANS: dict[tuple[str | None, ...], tuple[Any, ...]] = {}
@@ -255,9 +228,10 @@ def _host(address: str) -> str:
     return address.rsplit("://", 1)[-1].rsplit(":", 1)[0]
 
 
-def _share_cores(options: BatchOptions, on_host: dict[str, int]) -> BatchOptions:
-    request = options.translation
-    if request is None:
+def share_cores_here(options: BatchOptions, on_host: dict[str, int]) -> BatchOptions:
+    """On a Dask worker: CTranslate2 gets this machine's cores shared among the Dask threads on it
+    (``on_host``: threads per host), not the client's default; elsewhere ``options`` unchanged."""
+    if options.translation is None:
         return options
     try:
         from distributed import get_worker
@@ -265,10 +239,7 @@ def _share_cores(options: BatchOptions, on_host: dict[str, int]) -> BatchOptions
         host = _host(get_worker().address)
     except (ImportError, ValueError):  # not on a Dask worker (a direct call)
         return options
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    threads = max(1, min(8, cores // max(1, on_host.get(host, 1))))
-    decode = dataclasses.replace(request.options, intra_threads=threads)
-    return dataclasses.replace(options, translation=dataclasses.replace(request, options=decode))
+    return share_cores(options, on_host.get(host, 1))
 
 
 # ---------------------------------------------------------------- models on every worker
@@ -326,7 +297,7 @@ class _connect:  # noqa: N801 - used as a context manager, like a function
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise ValueError("--dask needs Dask: pip install 'polyglot-news[dask]'") from None
+            raise ValueError(f"--dask needs Dask: {install_hint('dask')}") from None
         if isinstance(self.scheduler, Client):
             return self.scheduler
         spec = str(self.scheduler).strip()
@@ -334,18 +305,24 @@ class _connect:  # noqa: N801 - used as a context manager, like a function
             count = spec.removeprefix("local:")
             if not count.isdigit() or int(count) < 1:
                 raise ValueError(f"--dask {spec}: write local:N with N the number of worker processes, e.g. local:4")
-            cluster = LocalCluster(  # type: ignore[no-untyped-call,unused-ignore]
-                n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None,
-                host="127.0.0.1",
-            )
+            import dask
+
+            with dask.config.set(LOCAL_CONFIG):
+                cluster = LocalCluster(  # type: ignore[no-untyped-call,unused-ignore]
+                    n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None,
+                    host="127.0.0.1",
+                )
             self.owned.append(cluster)
             client = Client(cluster)  # type: ignore[no-untyped-call,unused-ignore]
         elif spec:
             try:
                 _knock(spec)
-                client = Client(spec, timeout=f"{2 * CONNECT_TIMEOUT:g}s")  # type: ignore[no-untyped-call,unused-ignore]
-            except (OSError, ValueError) as error:
-                raise ValueError(f"--dask {spec}: no Dask scheduler answers there ({error})") from None
+                client = _greeted(spec, CONNECT_TIMEOUT)
+            except Exception as error:  # whatever a peer that is no scheduler makes Dask raise (MemoryError too)
+                reason = str(error) if isinstance(error, OSError) else (
+                    f"something answers, not as a Dask scheduler does: {type(error).__name__}: {error}"
+                )
+                raise ValueError(f"--dask {spec}: no Dask scheduler answers there ({reason[:200]})") from None
         else:
             raise ValueError("--dask needs a scheduler address (tcp://host:8786) or local:N")
         self.owned.insert(0, client)
@@ -354,6 +331,44 @@ class _connect:  # noqa: N801 - used as a context manager, like a function
     def __exit__(self, *exc: object) -> None:
         for thing in self.owned:
             thing.close()
+
+
+def _greeted(spec: str, seconds: float) -> Any:
+    """A Dask client connected to ``spec`` and greeted by its scheduler within ``seconds``.
+
+    Dask waits without end for the handshake of a peer that accepts the connection and never
+    answers as a scheduler does (an HTTP server), and takes the first bytes of one that does
+    answer for a message length (``MemoryError`` for a banner); so the client is made in a
+    thread that is given up after ``seconds``, and whatever it raised comes back here.
+
+    Raises:
+        TimeoutError: no greeting within ``seconds``.
+        Exception: what Dask raised (``OSError`` for a scheduler that went away, …).
+    """
+    from distributed import Client
+
+    got: list[Any] = []
+    late = threading.Event()
+
+    def connect() -> None:
+        try:
+            client = Client(spec, timeout=f"{seconds:g}s")  # type: ignore[no-untyped-call,unused-ignore]
+        except BaseException as error:  # handed to the caller
+            got.append(error)
+            return
+        if late.is_set():  # given up on meanwhile: nobody will close it
+            client.close()  # type: ignore[no-untyped-call,unused-ignore]
+        got.append(client)
+
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    late.set()
+    if not got:
+        raise TimeoutError(f"no greeting from a Dask scheduler within {seconds:g} s")
+    if isinstance(got[0], BaseException):
+        raise got[0]
+    return got[0]
 
 
 def _knock(spec: str) -> None:

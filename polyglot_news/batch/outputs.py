@@ -14,7 +14,7 @@ from polyglot_news import render
 from polyglot_news.batch.inputs import Item
 from polyglot_news.document import Digest
 from polyglot_news.errors import InputError, OutputError
-from polyglot_news.io import signals_deferred, to_json, write_atomic
+from polyglot_news.io import commit_staged, signals_deferred, stage_atomic, to_json, write_atomic
 from polyglot_news.render import FORMATS
 
 _UNSEEN = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
@@ -198,9 +198,13 @@ class OutputFolder:
         """True if ``name`` already holds this article's output, written with the same options."""
         return is_complete(self.root / name, item_id, self.fmt, self.options)
 
-    def sweep(self, name: str) -> None:
-        """Remove the temp files a killed run left for ``name``."""
-        self._sweeper.sweep(self.root / name)
+    def sweep(self, name: str, keep: str | None = None) -> None:
+        """Remove the temp files a killed run left for ``name`` (but ``keep``, a file about to be committed)."""
+        self._sweeper.sweep(self.root / name, keep)
+
+    def render(self, record: dict[str, Any], digest: Digest) -> str:
+        """An output file's text (see :func:`render_output`)."""
+        return render_output(record, digest, self.fmt, self.options)
 
     def write(self, name: str, record: dict[str, Any], digest: Digest) -> None:
         """Render and write one output atomically, with SIGINT/SIGTERM held back meanwhile.
@@ -208,12 +212,40 @@ class OutputFolder:
         Raises:
             OutputError: the folder cannot be created or the file cannot be written.
         """
+        self.write_text(name, self.render(record, digest))
+
+    def write_text(self, name: str, text: str) -> None:
+        """Write one rendered output atomically (see :meth:`write`).
+
+        Raises:
+            OutputError: the folder cannot be created or the file cannot be written.
+        """
         target = self.root / name
-        text = render_output(record, digest, self.fmt, self.options)
         with signals_deferred():
             self._sweeper.sweep(target)
             _mkdir(target.parent)
             write_atomic(target, text)
+
+    def stage(self, name: str, text: str) -> str:
+        """Write one rendered output to a hidden temp file beside it, for :meth:`commit` (maybe in another
+        process); return the temp file's path.
+
+        Raises:
+            OutputError: the folder cannot be created or the file cannot be written.
+        """
+        target = self.root / name
+        _mkdir(target.parent)
+        return stage_atomic(target, text)
+
+    def commit(self, staged: str, name: str) -> None:
+        """Rename a file :meth:`stage` wrote onto its output (other temps of that output are removed).
+
+        Raises:
+            OutputError: the rename failed.
+        """
+        target = self.root / name
+        self._sweeper.sweep(target, staged)
+        commit_staged(staged, target)
 
 
 class _TempSweeper:
@@ -228,7 +260,7 @@ class _TempSweeper:
     def __init__(self) -> None:
         self._seen: dict[Path, dict[str, list[Path]]] = {}
 
-    def sweep(self, target: Path) -> None:
+    def sweep(self, target: Path, keep: str | None = None) -> None:
         folder = target.parent
         if folder not in self._seen:
             temps: dict[str, list[Path]] = {}
@@ -242,7 +274,8 @@ class _TempSweeper:
                 pass
             self._seen[folder] = temps
         for temp in self._seen[folder].pop(target.name, []):
-            temp.unlink(missing_ok=True)
+            if keep is None or temp.name != Path(keep).name:  # temp names are unique in a folder
+                temp.unlink(missing_ok=True)
 
 
 def _same_file(source: Path, target: Path) -> bool:

@@ -30,6 +30,22 @@ if TYPE_CHECKING:
     from polyglot_news.document import Article
 
 
+def how_to_get_models(source: str) -> str:
+    """The note after a digest that no installed model could translate: where models come from."""
+    fetch = (
+        f"`polyglot-news models fetch {source} ru` installs the official package"
+        if source == "en"
+        else "`polyglot-news models fetch --list` shows what can be fetched"
+    )
+    return (
+        "Note: no installed model translates this article. To get one:\n"
+        f"  on a machine with internet, {fetch};\n"
+        "  Belarusian has no official package: build one there (see 'Translate into Belarusian' in the docs);\n"
+        "  offline, copy the .argosmodel file (or an installed package's folder) over and run "
+        "`polyglot-news models install PATH`."
+    )
+
+
 @click.command()
 @input_argument
 @input_format_option
@@ -72,8 +88,8 @@ def summarize(
 def digest(
     input: str, input_format: str, method: str, sentences: int | None, ratio: float | None, source_lang: str | None,
     detector: str, targets: str | None, parts: str, models: Path | None, model: str | None, beam_size: int,
-    max_length: int, compute_type: str, batch_tokens: int | None, glossary: Path | None, strict: bool, fmt: str,
-    output: str | None,
+    max_length: int, compute_type: str, batch_tokens: int | None, guard: str, glossary: Path | None, strict: bool,
+    fmt: str, output: str | None,
 ) -> None:
     """Digest INPUT: language, headline, summary with citations, the cited references, and
     their translations into Russian and Belarusian (or the --to languages).
@@ -86,7 +102,7 @@ def digest(
 
     summary = summary_request(method, sentences, ratio, source_lang, detector)
     request = translation_request(
-        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens
+        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens, guard
     )
     text = read_input(input, output, input_format)
     if strict and source_lang and request is not None:
@@ -94,6 +110,8 @@ def digest(
     result = pipeline.digest(text, summary=summary, translation=request)
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
+    if targets is None and not result.translations:
+        click.echo(how_to_get_models(result.source.language), err=True)
     emit(render.digest(result, fmt), output)
     if result.errors:
         for error in result.errors:
@@ -129,7 +147,8 @@ def _refuse_mismatch(text: str | Article, source_lang: str, detector: str) -> No
 def translate(
     input: str, input_format: str, target: str, source_lang: str | None, markup: bool, detector: str,
     models: Path | None, model: str | None, beam_size: int, max_length: int, compute_type: str,
-    batch_tokens: int | None, glossary: Path | None, strict: bool, fmt: str, output: str | None,
+    batch_tokens: int | None, guard: str, glossary: Path | None, strict: bool, fmt: str,
+    output: str | None,
 ) -> None:
     """Translate INPUT into LANG offline, citation markers kept in place.
 
@@ -143,7 +162,7 @@ def translate(
     from polyglot_news.translation import sentences as translation
 
     name, data = read_data(input, output)
-    options = decode_options(beam_size, max_length, compute_type, batch_tokens)
+    options = decode_options(beam_size, max_length, compute_type, batch_tokens, guard)
     if markup and format_of(name, data, input_format) == "html":
         if strict and source_lang:
             _refuse_mismatch(read_input(data, name, "html"), source_lang, detector)

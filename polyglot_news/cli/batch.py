@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import signal
 import sys
+import threading
 import time
+from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -36,9 +38,8 @@ MAX_NOTES = 5
 """Distinct notes shown without --verbose (each article's flag counts make many distinct ones)."""
 
 
-def progress_line(done: int, total: int | None, failed: int, elapsed: float) -> str:
-    """One progress line: count, failures, rate and, when the total is known, the ETA."""
-    rate = done / elapsed if elapsed > 0 else 0.0
+def progress_line(done: int, total: int | None, failed: int, rate: float) -> str:
+    """One progress line: count, failures, rate (articles a second) and, when the total is known, the ETA."""
     parts = [f"{done}/{total} articles" if total is not None else f"{done} articles"]
     if failed:
         parts.append(f"{failed} failed")
@@ -52,32 +53,85 @@ def progress_line(done: int, total: int | None, failed: int, elapsed: float) -> 
     return " · ".join(parts)
 
 
+class RateMeter:
+    """Articles a second over the last :attr:`span` seconds, from samples of the running count.
+
+    Articles finish in bursts (a translation window at a time) and the first ones wait for the
+    models to load: a rate over a sliding span follows the run's real pace, where the average
+    since the start would be skewed by the start for the whole run.
+    """
+
+    span = 30.0
+
+    def __init__(self, start: float) -> None:
+        self.samples: deque[tuple[float, int]] = deque([(start, 0)])
+
+    def add(self, now: float, done: int) -> None:
+        self.samples.append((now, done))
+        while len(self.samples) > 2 and self.samples[1][0] <= now - self.span:
+            self.samples.popleft()
+
+    def rate(self) -> float:
+        (t0, d0), (t1, d1) = self.samples[0], self.samples[-1]
+        return (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
+
+
 class _Progress:
-    """A progress line redrawn in place on a terminal, at most five times a second."""
+    """A progress line on a terminal, redrawn in place twice a second whether or not an article finished."""
+
+    interval = 0.5
 
     def __init__(self, stream: TextIO, total: int | None, enabled: bool) -> None:
         self.stream = stream
         self.total = total
         self.enabled = enabled
-        self.start = time.monotonic()
-        self.last = 0.0
+        self.meter = RateMeter(time.monotonic())
+        self.counts = (0, 0)
         self.width = 0
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.ticker = threading.Thread(target=self._tick, name="batch-progress", daemon=True)
 
-    def update(self, done: int, failed: int, force: bool = False) -> None:
-        now = time.monotonic()
-        if not self.enabled or (not force and now - self.last < 0.2):
-            return
-        self.last = now
-        line = progress_line(done, self.total, failed, now - self.start)
-        self.stream.write("\r" + line.ljust(self.width))
-        self.stream.flush()
-        self.width = len(line)
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            self.ticker.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        if self.ticker.is_alive():
+            self.ticker.join()
+        self.clear()
+
+    def update(self, done: int, failed: int) -> None:
+        """The counts to show at the next redraw."""
+        self.counts = (done, failed)
+
+    def _tick(self) -> None:
+        while not self.stopped.wait(self.interval):
+            self.draw()
+
+    def draw(self) -> None:
+        with self.lock:
+            done, failed = self.counts
+            self.meter.add(time.monotonic(), done)
+            line = progress_line(done, self.total, failed, self.meter.rate())
+            self.stream.write("\r" + line.ljust(self.width))
+            self.stream.flush()
+            self.width = len(line)
 
     def clear(self) -> None:
-        if self.enabled and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-            self.width = 0
+        with self.lock:
+            if self.enabled and self.width:
+                self.stream.write("\r" + " " * self.width + "\r")
+                self.stream.flush()
+                self.width = 0
+
+    def say(self, text: str) -> None:
+        """Print lines above the progress line."""
+        self.clear()
+        with self.lock:
+            click.echo(text, err=True)
 
 
 @click.command("batch")
@@ -99,8 +153,9 @@ class _Progress:
 @click.option("--resume", is_flag=True, help="Skip articles whose output in DIR exists with the same options.")
 @click.option(
     "-j", "--workers", type=click.IntRange(min=1), metavar="N",
-    help="Worker processes for reading and summarizing [default: the cores]; 1 runs in this process. "
-    "Capped at the cores and at the number of articles: more only cost memory.",
+    help="Worker processes that read, summarize and translate, a window at a time [default: the cores]; 1 runs "
+    "in this process. Each holds its own copy of the models. Capped at the cores and at the number of "
+    "articles: more only cost memory.",
 )
 @click.option(
     "--chunk", type=click.IntRange(min=1), default=32, show_default=True, metavar="N",
@@ -115,7 +170,7 @@ class _Progress:
     "--dask", "dask_scheduler", metavar="SCHEDULER",
     help="Run the windows on a Dask cluster: its scheduler address (tcp://host:8786), or local:N for N "
     "worker processes here. Same outputs; --output-dir must be a folder every worker can write. "
-    "Needs pip install 'polyglot-news[dask]'.",
+    "Needs the dask extra (in a checkout: pip install -e '.[dask]').",
 )
 @summary_options
 @detector_option
@@ -130,7 +185,7 @@ def batch(
     method: str, sentences: int | None, ratio: float | None, source_lang: str | None, detector: str,
     targets: str | None, parts: str,
     models: Path | None, model: str | None, beam_size: int, max_length: int, compute_type: str,
-    batch_tokens: int | None, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
+    batch_tokens: int | None, guard: str, glossary: Path | None, strict: bool, quiet: bool, verbose: bool,
 ) -> None:
     """Digest many articles: the files of folders (recursively, --glob), several files, or
     JSON Lines on standard input ('-' or no PATH), one {"id": ..., "text": ...} object a line.
@@ -177,7 +232,7 @@ def batch(
         raise click.UsageError("read either standard input ('-') or paths, not both")
     summary = summary_request(method, sentences, ratio, source_lang, detector)
     request = translation_request(
-        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens
+        targets, parts, models, beam_size, max_length, compute_type, glossary, model, batch_tokens, guard
     )
     options = B.BatchOptions(summary=summary, translation=request, fmt=fmt, strict=strict)
     from_stdin = not paths or paths == ("-",)
@@ -232,8 +287,7 @@ def batch(
             named = message if message.startswith(f"{result.id}: ") else f"{result.id}: {message}"
             messages.append(f"Error: {named}")
         if messages:
-            progress.clear()
-            click.echo("\n".join(messages), err=True)
+            progress.say("\n".join(messages))
         progress.update(report.done, report.failed)
 
     report: B.Report = B.Report()
@@ -241,10 +295,11 @@ def batch(
     previous = signal.signal(signal.SIGTERM, streams.on_sigterm)
     code = 0
     try:
-        report = B.run_batch(  # the same object, updated as it goes: counts survive an interruption
-            items, options, emit=emit, output_dir=output_dir, workers=useful,
-            chunk=chunk, resume=resume, observe=observe, dask=dask_scheduler, report=report,
-        )
+        with progress:
+            report = B.run_batch(  # the same object, updated as it goes: counts survive an interruption
+                items, options, emit=emit, output_dir=output_dir, workers=useful,
+                chunk=chunk, resume=resume, observe=observe, dask=dask_scheduler, report=report,
+            )
         code = report.exit_code
     except BrokenPipeError:  # stdout closed early (`| head`): stop quietly
         streams.abandon_stdout()

@@ -149,7 +149,7 @@ def _code(value: str, option: str) -> str:
 def evaluate_command(
     ctx: click.Context, file: str, source_column: str | None, source_lang: str | None, pairs: tuple[str, ...],
     to: str | None, limit: int | None, seed: int, models: Path | None, beam_size: int, max_length: int,
-    compute_type: str, batch_tokens: int | None, model: str | None, fmt: str,
+    compute_type: str, batch_tokens: int | None, guard: str, model: str | None, fmt: str,
 ) -> None:
     """Score the installed translation routes on a parallel FILE ('-' for standard input).
 
@@ -167,7 +167,7 @@ def evaluate_command(
     from polyglot_news import evaluate as lib
 
     try:
-        options = decode_options(beam_size, max_length, compute_type, batch_tokens)
+        options = decode_options(beam_size, max_length, compute_type, batch_tokens, guard)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     with library_errors():

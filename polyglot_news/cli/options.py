@@ -23,7 +23,7 @@ from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
 from polyglot_news.readers.sources import INPUT_FORMATS
 from polyglot_news.render import FORMATS
 from polyglot_news.summarize.methods import DEFAULT_METHOD, METHODS
-from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS, MAX_BEAM_SIZE
+from polyglot_news.translation.decoding import DEFAULT_BATCH_TOKENS, GUARDS, MAX_BEAM_SIZE
 
 if TYPE_CHECKING:
     from polyglot_news.document import Article
@@ -152,11 +152,11 @@ def output_options(default: str, *, pages: bool = False) -> Callable[[F], F]:
 
 
 def detector_option(func: F) -> F:
-    """``--detector langdetect|lingua`` (lingua: ``pip install 'polyglot-news[lingua]'``)."""
+    """``--detector langdetect|lingua`` (lingua: the ``lingua`` extra, see :func:`.version.install_hint`)."""
     return click.option(
         "--detector", type=click.Choice(DETECTORS), default=DEFAULT_DETECTOR, show_default=True,
-        help="Language detector; the Cyrillic model refines either. lingua is an optional extra: "
-        "pip install 'polyglot-news[lingua]'.",
+        help="Language detector; the Cyrillic model refines either. lingua is an optional extra "
+        "(in a checkout: pip install -e '.[lingua]').",
     )(func)
 
 
@@ -203,7 +203,8 @@ def target_options(func: F) -> F:
 
 MODEL_HELP = (
     "Use this installed package (its folder name, or the model it was built from, as `models list` shows) "
-    "for every language pair it serves, whatever the default preference (README: Choosing between packages)."
+    "for every language pair it serves, whatever the default preference (see 'Choosing between packages' "
+    "in the documentation's Manage translation models)."
 )
 
 
@@ -246,7 +247,8 @@ def _env_store(ctx: click.Context, param: click.Parameter, value: Path | None) -
 
 
 def decoding_options(func: F) -> F:
-    """``--beam-size``, ``--max-length``, ``--compute-type`` and ``--batch-tokens`` (see :func:`decode_options`)."""
+    """``--beam-size``, ``--max-length``, ``--compute-type``, ``--batch-tokens`` and ``--guard`` (see
+    :func:`decode_options`)."""
     return _stack(
         [
             click.option(
@@ -265,6 +267,12 @@ def decoding_options(func: F) -> F:
                 "--batch-tokens", type=click.IntRange(min=1), default=None, metavar="N",
                 help=f"Source tokens per CTranslate2 batch: fewer use less memory; a real model may word "
                 f"a rare sentence differently, so it is part of the signature [default: {DEFAULT_BATCH_TOKENS}].",
+            ),
+            click.option(
+                "--guard", type=click.Choice(GUARDS), default="retry", show_default=True,
+                help="Checks of each translated sentence (loops, wrong script or language, absurd length): retry = "
+                "flag it and decode it once more with safer settings; flag = only flag it (no second decoding); "
+                "off = check nothing. Part of the signature unless retry.",
             ),
         ],
         func,
@@ -294,13 +302,13 @@ def translation_options(func: F) -> F:
 
 
 def decode_options(
-    beam_size: int, max_length: int, compute_type: str, batch_tokens: int | None = None
+    beam_size: int, max_length: int, compute_type: str, batch_tokens: int | None = None, guard: str = "retry"
 ) -> DecodeOptions:
     from polyglot_news.translation.decoding import DecodeOptions
 
     return DecodeOptions(
         beam_size=beam_size, max_decoding_length=max_length, compute_type=compute_type,
-        batch_tokens=batch_tokens or DEFAULT_BATCH_TOKENS,
+        batch_tokens=batch_tokens or DEFAULT_BATCH_TOKENS, guard=guard,
     )
 
 
@@ -315,6 +323,7 @@ def glossary_file(path: Path | None) -> Glossary | None:
 def translation_request(
     targets: str | None, parts: str, models: Path | None, beam_size: int, max_length: int,
     compute_type: str, glossary: Path | None, model: str | None = None, batch_tokens: int | None = None,
+    guard: str = "retry",
 ) -> TranslationRequest | None:
     """The request the target and translation options describe; None for ``--to none``."""
     if (targets or "").strip().lower() == "none":
@@ -335,7 +344,7 @@ def translation_request(
         targets=codes,
         parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
         models=models,
-        options=decode_options(beam_size, max_length, compute_type, batch_tokens),
+        options=decode_options(beam_size, max_length, compute_type, batch_tokens, guard),
         glossary=glossary_file(glossary),
         model=model,
     )

@@ -15,6 +15,7 @@ from types import FrameType
 import click
 
 from polyglot_news.cli.options import decode_options, decoding_options, models_option
+from polyglot_news.version import install_hint
 
 
 def finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -66,8 +67,8 @@ def finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
               show_default=True)
 def serve(
     host: str, port: int, models: Path | None, beam_size: int, max_length: int, compute_type: str,
-    batch_tokens: int | None, api_keys: Path | None, no_auth: bool, max_chars: int, max_items: int, max_body: int,
-    timeout: float, read_timeout: float, queue_size: int, batch_window: float, max_connections: int,
+    batch_tokens: int | None, guard: str, api_keys: Path | None, no_auth: bool, max_chars: int, max_items: int,
+    max_body: int, timeout: float, read_timeout: float, queue_size: int, batch_window: float, max_connections: int,
     client_connections: int, req_limit: int, cors: tuple[str, ...], allowed_hosts: tuple[str, ...],
     trusted_proxies: tuple[str, ...], access_log: bool, log_level: str,
 ) -> None:
@@ -81,7 +82,7 @@ def serve(
     missing = [name for name in ("starlette", "uvicorn") if importlib.util.find_spec(name) is None]
     if missing:
         raise click.UsageError(
-            f"serve needs the serve extra ({', '.join(missing)} missing): pip install 'polyglot-news[serve]'"
+            f"serve needs the serve extra ({', '.join(missing)} missing): {install_hint('serve')}"
         )
     from polyglot_news.serve.config import ServeConfig, is_loopback, load_api_keys
     from polyglot_news.serve.server import Server
@@ -92,7 +93,7 @@ def serve(
         read_timeout_s=read_timeout, queue_size=queue_size, window_s=batch_window / 1000,
         max_connections=max_connections, client_connections=client_connections, cors_origins=cors,
         allowed_hosts=allowed_hosts, trusted_proxies=trusted_proxies, req_limit=req_limit,
-        decoding=decode_options(beam_size, max_length, compute_type, batch_tokens),
+        decoding=decode_options(beam_size, max_length, compute_type, batch_tokens, guard),
     )
     server = Server(config, log_level=log_level, access_log=access_log)
     if no_auth and not is_loopback(host) and not config.api_keys:

@@ -41,6 +41,7 @@ from polyglot_news.translation.decoding import DecodeOptions
 from polyglot_news.translation.loader import load
 from polyglot_news.translation.routing import find_route
 from polyglot_news.translation.sentences import translate_sentences
+from polyglot_news.version import install_hint
 
 
 def require_sacrebleu() -> None:
@@ -59,7 +60,7 @@ def _metrics() -> tuple[Any, Any]:
         from sacrebleu.metrics.chrf import CHRF
     except ImportError:
         raise ModelError(
-            "models evaluate needs sacrebleu: pip install sacrebleu (or, in a checkout, pip install -e '.[eval]')"
+            f"models evaluate needs sacrebleu (the eval extra): {install_hint('eval')}"
         ) from None
     chrf, bleu = CHRF(word_order=2), BLEU()
     for metric in (chrf, bleu):

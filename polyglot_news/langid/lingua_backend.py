@@ -1,4 +1,4 @@
-"""The optional lingua backend (``pip install 'polyglot-news[lingua]'``), loaded on first use.
+"""The optional lingua backend (the ``lingua`` extra), loaded on first use.
 
 lingua (``lingua-language-detector``, Apache-2.0) ships character 1-5-gram models of 75
 languages, Belarusian, Kazakh, Mongolian and Serbian among them, and is markedly better than
@@ -15,8 +15,8 @@ from typing import Any
 
 from polyglot_news.errors import DetectorUnavailableError
 from polyglot_news.langid.words import ALPHABETS
+from polyglot_news.version import install_hint
 
-PIP = "pip install 'polyglot-news[lingua]'"  # the command the error message names
 DISTRIBUTION = "lingua-language-detector"
 
 _LOCK = threading.Lock()
@@ -44,7 +44,7 @@ def version() -> str:
 def require() -> None:
     """Raise :class:`DetectorUnavailableError` naming the pip command if lingua is missing."""
     if not available():
-        raise DetectorUnavailableError(f"the lingua detector is not installed; run: {PIP}")
+        raise DetectorUnavailableError(f"the lingua detector is not installed; run: {install_hint('lingua')}")
 
 
 def probabilities(text: str, languages: tuple[str, ...]) -> dict[str, float]:

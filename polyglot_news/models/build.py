@@ -43,7 +43,7 @@ from polyglot_news.models.bundle import (
     write_package,
 )
 from polyglot_news.models.metadata import validate_metadata
-from polyglot_news.version import __version__
+from polyglot_news.version import __version__, install_hint
 
 __all__ = ["ARCHITECTURES", "BuildResult", "build_package", "guess_languages"]
 
@@ -51,9 +51,8 @@ __all__ = ["ARCHITECTURES", "BuildResult", "build_package", "guess_languages"]
 #: Linux x86_64 pulls the CUDA build (gigabytes of CUDA wheels).
 TORCH_CPU = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
 BUILD_HINT = (
-    f"on Linux `{TORCH_CPU}` (CPU-only; on macOS/Windows `pip install torch`), then "
-    "`pip install -e '.[build]'` in a checkout (or `pip install 'WHEEL[build]'` with a built "
-    "polyglot_news wheel); or skip torch: fetch or wrap a ready CTranslate2 model"
+    f"on Linux `{TORCH_CPU}` (CPU-only; on macOS/Windows `pip install torch`), then `{{extra}}`; "
+    "or skip torch: fetch or wrap a ready CTranslate2 model"
 )
 
 #: ``config.json`` model_type -> the SentencePiece files a model of that kind ships.
@@ -93,7 +92,8 @@ def _require_build_extras() -> None:
         import torch  # noqa: F401
         import transformers  # noqa: F401
     except ImportError as exc:
-        raise ModelError(f"models build needs {exc.name}: {BUILD_HINT}") from None
+        hint = BUILD_HINT.format(extra=install_hint("build"))
+        raise ModelError(f"models build needs {exc.name}: {hint}") from None
 
 
 def _resolve(source: str, revision: str | None) -> tuple[Path, dict[str, Any]]:

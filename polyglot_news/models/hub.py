@@ -21,19 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from polyglot_news.errors import ModelError
+from polyglot_news.version import install_hint
 
 __all__ = [
-    "FETCH_HINT", "DownloadProgress", "HubFile", "choose_weights", "download_files", "list_files", "snapshot",
+    "DownloadProgress", "HubFile", "choose_weights", "download_files", "list_files", "snapshot",
 ]  # fmt: skip
 
 DownloadProgress = Callable[[str, int, "int | None"], None]
 """Told ``(file name, bytes so far, total bytes or None)`` as a download goes (the CLI draws it)."""
 
-#: How to get the hub client, from where the user is.
-FETCH_HINT = (
-    "pip install huggingface_hub (from a checkout: pip install -e '.[fetch]'; "
-    "from a built wheel: pip install 'polyglot_news-VERSION-py3-none-any.whl[fetch]')"
-)
 DEFAULT_ENDPOINT = "https://huggingface.co"
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _WEIGHTS_SAFETENSORS = re.compile(r"^model(?:-\d+-of-\d+)?\.safetensors$|^model\.safetensors\.index\.json$")
@@ -92,7 +88,7 @@ def client(purpose: str) -> Any:
         import huggingface_hub.constants  # submodules: the package's own attributes are lazy
         import huggingface_hub.utils
     except ImportError:
-        raise ModelError(f"{purpose} needs the hub client: {FETCH_HINT}") from None
+        raise ModelError(f"{purpose} needs the hub client (the fetch extra): {install_hint('fetch')}") from None
     # The client's telemetry (``HF_HUB_DISABLE_TELEMETRY``) adds a request of its own to
     # huggingface.co, even with HF_ENDPOINT set: only the files asked for are requested.
     huggingface_hub.constants.HF_HUB_DISABLE_TELEMETRY = True

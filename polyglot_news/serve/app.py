@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,17 +22,19 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from polyglot_news.errors import ModelError, PolyglotNewsError
+from polyglot_news.errors import DetectorUnavailableError, ModelError, PolyglotNewsError
 from polyglot_news.serve import files, libretranslate, native, page
 from polyglot_news.serve.batching import Busy, Engine, TimedOut
 from polyglot_news.serve.config import ServeConfig
 from polyglot_news.serve.requests import ApiError, RateLimit, check_key, parameters
+from polyglot_news.version import __version__
 
 log = logging.getLogger("polyglot_news.serve")
 Handler = Callable[[Request], Awaitable[Response]]
 LANGUAGES_TTL_S = 5.0
 PRUNE_EVERY_S = 30.0
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+SCHEMA_ID = "urn:polyglot-news:schema:"  # the shipped JSON Schemas' $id prefix
 
 
 class State:
@@ -86,6 +90,9 @@ def create_app(config: ServeConfig) -> Starlette:
             except ModelError as error:
                 log.warning("model error: %s", error)
                 return _error(500, f"Cannot translate text: {error}")
+            except DetectorUnavailableError:
+                # Not the install command: it is the operator's to run, and it names the server's paths.
+                return _error(400, f"the {params.get('detector')} detector is not installed on this server")
             except (PolyglotNewsError, ValueError) as error:
                 if isinstance(error, UnicodeError):
                     raise
@@ -149,6 +156,9 @@ def create_app(config: ServeConfig) -> Starlette:
     async def style(request: Request) -> Response:
         return Response(page.STYLE, media_type="text/css")
 
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(openapi_document())
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await state.engine.start()
@@ -173,6 +183,7 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/digest", api(digest, work=True), methods=["POST"]),
         Route("/models", api(models), methods=["GET"]),
         Route("/health", api(health, key=False), methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
     ]
     middleware = [Middleware(_Hardened, config=config)]
     if config.cors_origins:
@@ -187,6 +198,41 @@ def create_app(config: ServeConfig) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=False)
     app.state.polyglot = state
     return app
+
+
+@functools.cache
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI description (package data ``data/openapi.json``) with the output JSON Schemas added.
+
+    Each ``data/schemas/NAME.schema.json`` becomes ``components/schemas/NAME``; its references
+    (``#/$defs/…`` and other schemas' ``urn:polyglot-news:schema:…`` ids) are rewritten to point
+    inside this one document, and ``$id`` dropped, so any OpenAPI 3.1 reader resolves them.
+    """
+    from importlib import resources
+
+    data = resources.files("polyglot_news") / "data"
+    document: dict[str, Any] = json.loads((data / "openapi.json").read_text(encoding="utf-8"))
+    document["info"]["version"] = __version__
+    schemas = document["components"]["schemas"]
+    for entry in sorted((data / "schemas").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".schema.json"):
+            name = entry.name.removesuffix(".schema.json")
+            schemas[name] = _bundled(json.loads(entry.read_text(encoding="utf-8")), name)
+    return document
+
+
+def _bundled(node: Any, name: str) -> Any:
+    """A shipped schema's node with its references pointing into ``#/components/schemas``."""
+    if isinstance(node, list):
+        return [_bundled(item, name) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _bundled(value, name) for key, value in node.items() if key not in ("$id", "$schema")}
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        other, _, fragment = ref.removeprefix(SCHEMA_ID).partition("#")
+        out["$ref"] = f"#/components/schemas/{other if ref.startswith(SCHEMA_ID) else name}{fragment}"
+    return out
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:

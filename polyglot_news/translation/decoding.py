@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 from polyglot_news.errors import DeadlineError
 
@@ -31,6 +31,12 @@ near-tie now and then (CTranslate2's arithmetic depends a little on which senten
 batch: 2 of 120 sentences on random-weight base weights), so a non-default value is part of
 :meth:`DecodeOptions.signature`."""
 
+GUARDS = ("off", "flag", "retry")
+"""What the guard does with each output (:mod:`polyglot_news.translation.guard`): ``off`` checks nothing
+(only ``truncated``, a fact about lengths, is still reported), ``flag`` names what looks degenerate,
+``retry`` (the default) also decodes a flagged sentence once more with safer settings and keeps the
+better output — which doubles the decoding of a window whose outputs are all flagged."""
+
 MAX_BEAM_SIZE = 16
 """Widest beam: memory grows with the beam (100,000 took 12 GB); past ~8 news sentences gain
 nothing (Argos Translate uses 4)."""
@@ -43,7 +49,8 @@ class DecodeOptions:
     The defaults follow Argos Translate (beam 4, length penalty 0.2, unknown tokens replaced
     from the source). ``batch_tokens`` is the CTranslate2 batch size counted in source tokens.
     ``intra_threads`` defaults to the machine's cores (at most 8), with one translator replica.
-    ``retry`` re-decodes sentences the guard flags, once, with safer settings.
+    ``guard`` is one of :data:`GUARDS` (default ``retry``: sentences the guard flags are re-decoded
+    once with safer settings); ``retry=False`` is the older spelling of ``guard="flag"``.
     """
 
     beam_size: int = 4
@@ -58,9 +65,14 @@ class DecodeOptions:
     compute_type: str = "int8"
     inter_threads: int = 1
     intra_threads: int = field(default_factory=_default_intra_threads)
-    retry: bool = True
+    guard: str = "retry"
+    retry: InitVar[bool | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, retry: bool | None) -> None:
+        if self.guard not in GUARDS:
+            raise ValueError(f"unknown guard {self.guard!r}: choose from {', '.join(GUARDS)}")
+        if retry is False and self.guard == "retry":
+            object.__setattr__(self, "guard", "flag")
         if not 1 <= self.beam_size <= MAX_BEAM_SIZE:
             raise ValueError(f"beam_size must be between 1 and {MAX_BEAM_SIZE}, not {self.beam_size}")
         if not 1 <= self.min_decoding_length <= self.max_decoding_length:
@@ -76,7 +88,8 @@ class DecodeOptions:
             raise ValueError(f"unknown compute type {self.compute_type!r}: choose from {', '.join(COMPUTE_TYPES)}")
 
     def signature(self) -> str:
-        """The settings that change the output, e.g. ``beam4|lp0.2|max256|int8``."""
+        """The settings that change the output, e.g. ``beam4|lp0.2|max256|int8`` (``|noretry`` for the
+        guard ``flag``, ``|noguard`` for ``off``)."""
         parts = [f"beam{self.beam_size}", f"lp{self.length_penalty:g}"]
         if self.repetition_penalty != 1.0:
             parts.append(f"rp{self.repetition_penalty:g}")
@@ -92,8 +105,8 @@ class DecodeOptions:
         if not self.replace_unknowns:
             parts.append("unk")
         parts.append(resolve_compute_type(self.compute_type))
-        if not self.retry:
-            parts.append("noretry")
+        if self.guard != "retry":
+            parts.append("noretry" if self.guard == "flag" else "noguard")
         return "|".join(parts)
 
 

@@ -155,7 +155,7 @@ class ArgosTranslator:
             seen = [cut_input(p, self.options) for p in plains]  # what the model may see of each
             sources: list[list[str]] = self.package.tokenizer.encode(seen, out_type=str)
             outputs = self._decode(sources, seen, self.options, attention)
-            if self.options.retry:
+            if self.options.guard == "retry":
                 self._retry(sources, seen, outputs, attention)
             for out, plain, cut in zip(outputs, plains, seen, strict=True):
                 if len(cut) < len(plain) and TRUNCATED not in out.flags:
@@ -277,7 +277,8 @@ class ArgosTranslator:
         tokens, rows = drop_special(tokens, rows)
         text = clean_text(self.package.target_tokenizer.decode_pieces(tokens))
         aligned = word_targets(Alignment(source, tokens, rows), plain, drop_brackets(text, plain)) if rows else None
-        flags = guard.check(plain, text, self.to_code) + _cut(skip + len(source), count, limit, options)
+        checked = guard.check(plain, text, self.to_code) if options.guard != "off" else ()
+        flags = checked + _cut(skip + len(source), count, limit, options)
         return _Output(text, aligned, flags)
 
 

@@ -210,6 +210,7 @@ def _missing_message(source: str, target: str, installed: set[tuple[str, str]]) 
     message = f"no route {source}→{target}: install " + ", or ".join(options) + f" (`{INSTALL_HINT}`)"
     if "be" in (source, target):
         message += (
-            "; no official package serves Belarusian: build one with `polyglot-news models build` (README, Belarusian)"
+            "; no official package serves Belarusian: build one with `polyglot-news models build` "
+            "(see 'Translate into Belarusian' in the documentation)"
         )
     return message

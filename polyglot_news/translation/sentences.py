@@ -132,7 +132,8 @@ def translate_along(
     """
     if translator is None:
         return Routed([Translated(s) for s in sentences], [[] for _ in sentences], route.source, "identity", (), route)
-    results, terms = _translate_checked(translator, sentences, route.source, route.target, glossary)
+    check = options.guard != "off"  # the guard off checks nothing, the output language included
+    results, terms = _translate_checked(translator, sentences, route.source, route.target, glossary, check=check)
     loaded = translator.route
     return Routed(results, terms, loaded.describe(), loaded.signature(options, glossary), loaded.hops, loaded)
 
@@ -146,11 +147,18 @@ def glossary_summary(terms: Sequence[Sequence[GlossaryHit]]) -> str:
 
 
 def _translate_checked(
-    translator: Translator, sentences: Sequence[Sentence], source: str, target: str, glossary: Glossary | None
+    translator: Translator,
+    sentences: Sequence[Sentence],
+    source: str,
+    target: str,
+    glossary: Glossary | None,
+    *,
+    check: bool = True,
 ) -> tuple[list[Translated], list[list[GlossaryHit]]]:
-    """Translate, post-edit glossary terms, then check the output language (of the final text)."""
+    """Translate, post-edit glossary terms, then check the output language of the final text
+    (unless ``check`` is off: the guard ``off`` checks nothing)."""
     results = translator.translate(list(sentences))
     terms: list[list[GlossaryHit]] = [[] for _ in sentences]
     if glossary is not None:
         results, terms = apply_glossary(glossary, list(sentences), results, source, target)
-    return check_language(results, target), terms
+    return (check_language(results, target) if check else results), terms
