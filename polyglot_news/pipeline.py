@@ -7,7 +7,7 @@ from pathlib import Path
 
 from polyglot_news import signature as signatures
 from polyglot_news.citations import cited_references
-from polyglot_news.document import Article, Detection, Digest, MarkupTranslation, Summary, TextTranslation
+from polyglot_news.document import GIVEN, Article, Detection, Digest, MarkupTranslation, Summary, TextTranslation
 from polyglot_news.errors import DetectionError, DetectorUnavailableError, InputError
 from polyglot_news.langid.detector import detect
 from polyglot_news.languages import DEFAULT_DETECTOR, check_language_code
@@ -194,8 +194,6 @@ MISMATCH_CONFIDENCE = 0.9
 """How sure the detector must be of another language before a given source language is doubted."""
 STRICT_REFUSAL = "--strict refuses it: correct --source-lang, or leave it out to detect the language"
 """What a refused mismatch adds to the problem (``digest``, ``translate`` and ``batch`` with ``--strict``)."""
-GIVEN = "given"
-"""The :class:`Detection` reason of a source language the caller gave."""
 
 
 def source_mismatch(text: str | Article, source_lang: str, *, detector: str = DEFAULT_DETECTOR) -> str | None:
