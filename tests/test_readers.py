@@ -281,6 +281,38 @@ def test_a_page_without_main_text_is_refused_naming_why(markup: str, message: st
     assert result.exit_code == 3 and result.stdout == "" and "no main text found" in result.stderr
 
 
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"  # a photo's first bytes: its first NUL at offset 8
+NOTES_PART = b'<?xml version="1.0" encoding="UTF-8"?><w:notes>Trams\x00\x01</w:notes>'
+JSON_FEED = b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "content_text": "Trams\x00"}]}'
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "command", "part", "offset"),
+    [
+        ("photo.txt", PNG, ("digest", "--to", "none"), "", 8),  # text input: the error every reader gives
+        ("photo.html", PNG, ("translate", "--to", "ru"), "", 8),  # the page's markup translated
+        ("photo.html", PNG, ("translate", "--to", "ru", "--no-markup"), "", 8),
+        ("photo.html", PNG, ("digest", "--to", "none"), "", 8),
+        ("photo.rss", PNG, ("digest", "--to", "none"), "", 8),
+        ("items.json", JSON_FEED, ("digest", "--to", "none"), "", JSON_FEED.index(b"\x00")),
+        ("page.html", "<p>Trams run\x00</p>".encode("utf-16"), ("digest", "--to", "none"), "", 26),  # after a BOM
+        # a Word file's XML part
+        ("letter.docx", "docx", ("digest", "--to", "none"), ": word/notes.xml", NOTES_PART.index(b"\x00")),
+    ],
+)
+def test_bytes_that_are_not_text_are_refused_by_every_reader_as_text_input_is(
+    tmp_path: Path, name: str, data: bytes | str, command: tuple[str, ...], part: str, offset: int
+) -> None:
+    if data == "docx":
+        data = build_docx([["Trams run."]], extra={"word/notes.xml": NOTES_PART})
+    assert isinstance(data, bytes)
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = run(*command, str(path))
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr == f"Error: {path}{part}: binary data (NUL byte at offset {offset}), expected UTF-8 text\n"
+
+
 def test_a_50_mb_page_is_refused_before_parsing() -> None:
     data = page(BODY.format(m1="", m2="") + "<p>" + "x" * (50 * 1024 * 1024) + "</p>").encode()
     start = time.monotonic()

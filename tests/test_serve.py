@@ -417,6 +417,7 @@ def test_translate_file_reads_pages_and_word_files_as_translate_does(
     ("name", "data"),
     [
         ("broken.html", ("<p>" + "В Минске открыли линию. " * 40).encode() + b"\xff</p>"),
+        ("photo.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"),  # binary, whatever its name
         ("scripts.html", b"<html><head><script>var a = 1;</script></head><body> </body></html>"),
         ("bomb.docx", b""),
         ("fake.docx", b"PK\x03\x04 not really a zip"),

@@ -22,6 +22,7 @@ from typing import Any
 
 from polyglot_news.document import Article
 from polyglot_news.errors import InputError
+from polyglot_news.io import refuse_binary
 from polyglot_news.parse import parse_article
 from polyglot_news.readers.encoding import decode_markup
 from polyglot_news.readers.html import fragment_article
@@ -152,12 +153,13 @@ def read_feed(data: bytes, name: str) -> list[FeedItem]:
     """Every item of an RSS, Atom or JSON feed (see the module docstring).
 
     Raises:
-        InputError: the whole feed is unusable: too large, undecodable, declaring entities, or
+        InputError: the whole feed is unusable: too large, binary, undecodable, declaring entities, or
             without a single readable item.
     """
     if len(data) > MAX_FEED_BYTES:
         raise InputError(f"{name}: the feed is larger than the {MAX_FEED_BYTES:,}-byte limit; split it")
     if is_json_feed(data):
+        refuse_binary(data, name)
         try:
             feed = json.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:

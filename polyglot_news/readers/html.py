@@ -163,7 +163,7 @@ def page_article(data: bytes, name: str) -> Article:
     """The article of a saved web page: headline, main text with markers, the notes as references.
 
     Raises:
-        InputError: larger than :data:`MAX_PAGE_BYTES`, undecodable, or without main text
+        InputError: larger than :data:`MAX_PAGE_BYTES`, binary, undecodable, or without main text
             (the message says whether the page holds no text at all or only boilerplate).
     """
     text = read_page(data, name)

@@ -139,7 +139,8 @@ def read_page(data: bytes, name: str) -> str:
     """A saved page's text: at most :data:`MAX_PAGE_BYTES`, decoded by the rules of :mod:`.encoding`.
 
     Raises:
-        InputError: too large, or bytes no encoding rule accepts (the message names the way out).
+        InputError: too large, binary (a NUL, as for text input), or bytes no encoding rule accepts
+            (the message names the way out).
     """
     if len(data) > MAX_PAGE_BYTES:
         raise InputError(
