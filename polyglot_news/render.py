@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from polyglot_news.document import SCHEMA, Detection, Digest, Summary, TextTranslation, Translation
+from polyglot_news.document import SCHEMA, Detection, Digest, MarkupTranslation, Summary, TextTranslation, Translation
 from polyglot_news.io import to_json
 
 FORMATS: dict[str, str] = {"text": ".txt", "json": ".json", "markdown": ".md", "html": ".html"}
@@ -112,26 +112,39 @@ def _references(references: list[tuple[str, str]], fmt: str, level: str = "##") 
     return "References:\n" + "".join(f"[{ref_id}] {title}\n" for ref_id, title in references)
 
 
-def translation(result: TextTranslation, fmt: str) -> str:
-    """Translated text as lines (text, Markdown), or sentences with markers and flags (JSON)."""
+def translation(result: TextTranslation | MarkupTranslation, fmt: str) -> str:
+    """Translated text as lines (text, Markdown), or sentences with markers and flags (JSON).
+
+    A translated web page is the page itself (``text``), or in JSON the record of its text
+    nodes (a paragraph each) with the page as ``page``; it has no Markdown form.
+
+    Raises:
+        ValueError: ``markdown`` for a translated page.
+    """
+    page = None
+    if isinstance(result, MarkupTranslation):
+        if fmt == "markdown":
+            raise ValueError("a translated page is HTML: it has no Markdown form (its main text has)")
+        if fmt != "json":
+            return result.page
+        result, page = result.text, result.page
     if fmt == "markdown":
         return markdown_text(result.text) + "\n"
     if fmt != "json":
         return result.text + "\n"
     flags = iter(t.flags for t in result.results)
     terms = iter(result.terms)
-    return to_json(
-        {
-            "source": result.source.to_dict(),
-            "target": result.target,
-            "route": result.route,
-            "paragraphs": [
-                [
-                    s.to_dict() | {"flags": list(next(flags)), "glossary": [h.to_dict() for h in next(terms)]}
-                    for s in paragraph
-                ]
-                for paragraph in result.paragraphs
-            ],
-            "signature": result.signature,
-        }
-    )
+    record = {
+        "source": result.source.to_dict(),
+        "target": result.target,
+        "route": result.route,
+        "paragraphs": [
+            [
+                s.to_dict() | {"flags": list(next(flags)), "glossary": [h.to_dict() for h in next(terms)]}
+                for s in paragraph
+            ]
+            for paragraph in result.paragraphs
+        ],
+        "signature": result.signature,
+    }
+    return to_json(record if page is None else record | {"page": page})

@@ -359,6 +359,15 @@ def test_translate_keeps_a_pages_markup_or_translates_its_main_text(install_pack
     text = run("translate", "--to", "ru", "--no-markup", str(PAGE))
     assert text.exit_code == 0, text.stderr
     assert "<" not in text.stdout and "[2][3]" in text.stdout and "References:" in text.stdout
+    # --format json: the translation record of the page's text nodes, the translated page a field of it
+    record = run("translate", "--to", "ru", "--format", "json", str(PAGE))
+    assert record.exit_code == 0, record.stderr
+    found = json.loads(record.stdout)
+    assert found["page"] == kept.stdout and found["route"] == "en→ru"
+    sentences = [s["text"] for paragraph in found["paragraphs"] for s in paragraph]
+    assert [s for s in sentences if s in source] == sentences and any("[2]" in s for s in sentences)
+    markdown = run("translate", "--to", "ru", "--format", "markdown", str(PAGE))  # a page has no Markdown form
+    assert markdown.exit_code == 2 and markdown.stdout == "" and "add --no-markup" in markdown.stderr
 
 
 @pytest.mark.parametrize(

@@ -138,8 +138,9 @@ def _refuse_mismatch(text: str | Article, source_lang: str, detector: str) -> No
 @click.option("--source-lang", metavar="CODE", help="Skip detection: the text's language.")
 @click.option(
     "--markup/--no-markup", default=True, show_default=True,
-    help="A web page: keep its markup and translate every text node (the page comes back as HTML), or "
-    "translate only its main text, as digest reads it, and write text (--format applies).",
+    help="A web page: keep its markup and translate every text node (the page comes back as HTML; "
+    "--format json: the translation record with the page as 'page'), or translate only its main text, "
+    "as digest reads it, and write text (--format applies).",
 )
 @detector_option
 @translation_options
@@ -164,6 +165,11 @@ def translate(
     name, data = read_data(input, output)
     options = decode_options(beam_size, max_length, compute_type, batch_tokens, guard)
     if markup and format_of(name, data, input_format) == "html":
+        if fmt == "markdown":
+            raise click.UsageError(
+                "--format markdown: a web page is translated with its markup kept (HTML); add --no-markup "
+                "to translate its main text into Markdown, or --format json for the record with the page"
+            )
         if strict and source_lang:
             _refuse_mismatch(read_input(data, name, "html"), source_lang, detector)
         markup_text = read_page(data, name)
@@ -174,7 +180,7 @@ def translate(
             )
         except InputError as error:  # the page's own problem (no text): name the file, as the readers do
             raise InputError(f"{name}: {error}") from None
-        emit(page.page, output)
+        emit(render.translation(page, fmt), output)
         result = page.text
     else:
         source = read_input(data, name, input_format)
