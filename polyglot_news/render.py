@@ -55,18 +55,23 @@ def summary(result: Summary, fmt: str) -> str:
     return _sentences([s.text for s in result.summary], fmt)
 
 
-def digest(result: Digest, fmt: str, *, licences: Mapping[str, str | None] | None = None) -> str:
+def digest(
+    result: Digest, fmt: str, *, licences: Mapping[str, str | None] | None = None, notes: bool = False
+) -> str:
     """The whole digest; JSON follows ``data/schemas/digest-v1.schema.json`` (docs/reference/output-schema.md).
 
     HTML is one self-contained page (:mod:`polyglot_news.render_html`) naming each model's
     licence; ``licences`` (model name → licence) fills in for models that carry none.
+    With ``notes``, text, Markdown and HTML carry the digest's notes too (a Notes section at
+    the end; a notes block under the page's heading): for a reader who sees no standard
+    error, as the server's answers have none (the command line prints them there).
     """
     if fmt == "json":
         return to_json(result.to_dict())
     if fmt == "html":
         from polyglot_news.render_html import digest_html
 
-        return digest_html(result, licences=licences)
+        return digest_html(result, licences=licences, notes=notes)
     parts: list[str] = []
     if result.headline:
         parts.append(f"# {markdown_text(result.headline)}\n" if fmt == "markdown" else f"{result.headline}\n")
@@ -74,7 +79,16 @@ def digest(result: Digest, fmt: str, *, licences: Mapping[str, str | None] | Non
     if result.references:
         parts.append(_references([(r.id, r.title) for r in result.references], fmt))
     parts += [_translation(lang, entry, fmt) for lang, entry in result.translations.items()]
+    if notes and result.notes:
+        parts.append(_notes(result.notes, fmt))
     return "\n".join(parts)
+
+
+def _notes(notes: tuple[str, ...], fmt: str) -> str:
+    """The notes the command line prints on stderr (``Note: …``), as a section of the output."""
+    if fmt == "markdown":
+        return "## Notes\n\n" + "".join(f"- {markdown_text(note)}\n" for note in notes)
+    return "".join(f"Note: {note}\n" for note in notes)
 
 
 def _translation(lang: str, entry: Translation, fmt: str) -> str:

@@ -79,12 +79,12 @@ footer{page-break-before:avoid}
 TEST_BADGE = ' <strong class="test-badge">TEST MODEL — not a translation</strong>'
 
 
-def digest_html(result: Digest, *, licences: Mapping[str, str | None] | None = None) -> str:
+def digest_html(result: Digest, *, licences: Mapping[str, str | None] | None = None, notes: bool = False) -> str:
     """The digest as a complete HTML document (UTF-8 text).
 
     Each model is shown with the licence its package states (``ModelUsed.license``); for a
     model without one, ``licences`` (model name → licence) may name it, else the page says
-    "licence not recorded".
+    "licence not recorded". With ``notes``, the digest's notes are a list under the heading.
     """
     done = [lang for lang, entry in result.translations.items() if entry.error is None]
     # a target the article is already in has no column: the page says so once
@@ -120,6 +120,8 @@ def digest_html(result: Digest, *, licences: Mapping[str, str | None] | None = N
             '<p class="test-warning" role="alert">TEST MODEL: at least one column comes from a test model. '
             "It is not a translation and must not be published.</p>"
         )
+    if notes and result.notes:
+        out += ['<ul class="meta notes" aria-label="Notes">', *(f"<li>{escape(n)}</li>" for n in result.notes), "</ul>"]
     out.append("</header>")
     out += _summary_table(result, langs, failed)
     out += _full_table(result, langs)

@@ -24,6 +24,7 @@ from polyglot_news.cli import cli  # noqa: E402
 from polyglot_news.serve.batching import Busy, Engine, TimedOut  # noqa: E402
 from polyglot_news.serve.config import ServeConfig, is_loopback  # noqa: E402
 
+from .conftest import DATA  # noqa: E402
 from .htmlcheck import active_content, parse  # noqa: E402
 from .serving import allow_loopback, call  # noqa: E402
 
@@ -471,6 +472,29 @@ def test_digest_notes_a_source_language_the_text_contradicts(server: str, params
     assert status == 200, body
     said = "the text reads as en (confidence 1.00), not ru as its source language was given"
     assert any(note.startswith(said) for note in body["notes"]) is noted
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "text"])
+def test_digest_notes_reach_the_reader_in_every_format(server: str, fmt: str) -> None:
+    """The JSON answer's notes (the CLI's ``Note:`` lines on stderr) are in the page, the Markdown and the text too."""
+    wrong = {"text": EXAMPLE.read_text(encoding="utf-8"), "source_lang": "ru", "targets": "be"}  # English, said ru
+    russian = {"text": (DATA / "minsk_transport_ru.txt").read_text(encoding="utf-8"), "targets": "ru,be"}
+    contradicted = "the text reads as en (confidence 1.00), not ru as its source language was given"
+    for params in (wrong, russian):
+        notes = call(f"{server}/digest", params)[2]["notes"]
+        assert "be comes from a TEST MODEL: its output is not a translation" in notes
+        assert any(note.startswith(contradicted) for note in notes) is (params is wrong)
+        status, _, answer = call(f"{server}/digest", params | {"format": fmt})
+        assert status == 200
+        if fmt == "html":
+            page = parse(answer)
+            assert page.find("ul", class_="meta notes") and set(notes) <= {item.text for item in page.find("li")}
+            assert bool(page.find("p", class_="meta already")) is (params is russian)
+        else:
+            shown = "## Notes\n\n" + "".join(f"- {n}\n" for n in notes) if fmt == "markdown" else "".join(
+                f"Note: {n}\n" for n in notes)
+            assert answer.endswith(shown)
+            assert ("the article is already in ru: no translation needed" in answer) is (params is russian)
 
 
 # Low items of the third adversarial pass ------------------------------------------------------------
