@@ -22,7 +22,8 @@ from click.testing import CliRunner  # noqa: E402
 
 from polyglot_news.cli import cli  # noqa: E402
 from polyglot_news.serve.batching import Busy, Engine, TimedOut  # noqa: E402
-from polyglot_news.serve.config import ServeConfig, is_loopback  # noqa: E402
+from polyglot_news.serve.config import ServeConfig, is_loopback, server_threads  # noqa: E402
+from polyglot_news.translation.decoding import DecodeOptions, usable_cores  # noqa: E402
 
 from .conftest import DATA  # noqa: E402
 from .htmlcheck import active_content, parse  # noqa: E402
@@ -239,6 +240,44 @@ def test_exposed_address_needs_keys_or_no_auth(tmp_path: Path) -> None:
     empty.write_text("# none yet\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--api-keys", str(empty)])
     assert result.exit_code == 3 and "no API key" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        (ServeConfig().decoding, DecodeOptions()),
+        (server_threads(DecodeOptions(beam_size=2, intra_threads=4, guard="flag")),
+         DecodeOptions(beam_size=2, guard="flag")),
+    ],
+)
+def test_the_engine_runs_a_replica_per_core_one_thread_each(given: DecodeOptions, kept: DecodeOptions) -> None:
+    """Small calls beside the event loop: no OpenMP team to wake per operation; the output settings stay."""
+    assert (given.inter_threads, given.intra_threads) == (usable_cores(), 1)
+    assert given.signature() == kept.signature()
+
+
+def test_threads_never_change_an_output(tmp_path: Path) -> None:
+    """The server's thread split decodes what the library's default does, byte for byte (random weights,
+    so every output is a long, fragile token sequence)."""
+    import zipfile
+
+    from lang_models.build_test_packages import build_benchmark_package
+    from polyglot_news.document import Sentence
+    from polyglot_news.translation.engine import ArgosTranslator
+
+    archive = build_benchmark_package(tmp_path, layers=2, d_model=128, ffn=256, heads=4, vocab=1200)
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(tmp_path / "unpacked")
+    folder = next((tmp_path / "unpacked").iterdir())
+    words = EXAMPLE.read_text(encoding="utf-8").split()
+    sentences = [Sentence(" ".join(words[i : i + 5 + i % 17]) + ".", (), i) for i in range(0, 240, 12)]
+    outputs = set()
+    for inter, intra in ((1, 1), (1, 2), (2, 1)):  # several batches of 64 tokens: replicas run side by side
+        options = DecodeOptions(max_decoding_length=24, guard="flag", batch_tokens=64, inter_threads=inter,
+                                intra_threads=intra)
+        translated = ArgosTranslator(folder, options).translate(sentences)
+        outputs.add(tuple((t.sentence.text, t.flags) for t in translated))
+    assert len(outputs) == 1 and len(next(iter(outputs))) == 20
 
 
 def test_full_queue_is_busy_and_waits_time_out() -> None:

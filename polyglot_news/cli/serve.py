@@ -84,7 +84,7 @@ def serve(
         raise click.UsageError(
             f"serve needs the serve extra ({', '.join(missing)} missing): {install_hint('serve')}"
         )
-    from polyglot_news.serve.config import ServeConfig, is_loopback, load_api_keys
+    from polyglot_news.serve.config import ServeConfig, is_loopback, load_api_keys, server_threads
     from polyglot_news.serve.server import Server
 
     config = ServeConfig(
@@ -93,7 +93,7 @@ def serve(
         read_timeout_s=read_timeout, queue_size=queue_size, window_s=batch_window / 1000,
         max_connections=max_connections, client_connections=client_connections, cors_origins=cors,
         allowed_hosts=allowed_hosts, trusted_proxies=trusted_proxies, req_limit=req_limit,
-        decoding=decode_options(beam_size, max_length, compute_type, batch_tokens, guard),
+        decoding=server_threads(decode_options(beam_size, max_length, compute_type, batch_tokens, guard)),
     )
     server = Server(config, log_level=log_level, access_log=access_log)
     if no_auth and not is_loopback(host) and not config.api_keys:

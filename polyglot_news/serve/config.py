@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import ipaddress
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from polyglot_news.errors import InputError
-from polyglot_news.translation.decoding import DecodeOptions
+from polyglot_news.translation.decoding import DecodeOptions, usable_cores
 
 LOOPBACK_NAMES = ("localhost",)
+
+
+def server_threads(options: DecodeOptions) -> DecodeOptions:
+    """``options`` with a server's CTranslate2 threads: a model replica per core, one thread each.
+
+    The engine's calls are mostly small (a few requests' sentences) and share two cores with the
+    event loop: with several threads per call, every operation waits for a sleeping OpenMP
+    thread to wake and be scheduled, so a one-sentence call on a tiny model cost about 10× the
+    single-threaded one. A call longer than ``batch_tokens`` still runs its batches side by side,
+    one per replica (they share the weights). Threads never change an output.
+    """
+    return replace(options, inter_threads=usable_cores(), intra_threads=1)
 
 
 @dataclass(frozen=True)
@@ -50,7 +62,8 @@ class ServeConfig:
     req_limit: int = 0
     """Most work requests (translate, detect, digest, files) per minute from one key or address; 0: no limit."""
     digest_formats: tuple[str, ...] = field(default=("json", "html", "markdown", "text"))
-    decoding: DecodeOptions = field(default_factory=DecodeOptions)
+    decoding: DecodeOptions = field(default_factory=lambda: server_threads(DecodeOptions()))
+    """How the engine decodes; the default runs a replica per core, one thread each (:func:`server_threads`)."""
 
     @property
     def needs_key(self) -> bool:

@@ -13,11 +13,14 @@ from dataclasses import InitVar, dataclass, field
 
 from polyglot_news.errors import DeadlineError
 
+MAX_THREADS = 8
+"""Most CTranslate2 threads (or replicas) a default setting asks for."""
 
-def _default_intra_threads() -> int:
-    """The cores this process may use (its CPU affinity where known), at most 8."""
+
+def usable_cores() -> int:
+    """The cores this process may use (its CPU affinity where known), at most :data:`MAX_THREADS`."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, 8))
+    return max(1, min(cores or 1, MAX_THREADS))
 
 
 DEFAULT_BATCH_TOKENS = 1024
@@ -64,7 +67,7 @@ class DecodeOptions:
     replace_unknowns: bool = True
     compute_type: str = "int8"
     inter_threads: int = 1
-    intra_threads: int = field(default_factory=_default_intra_threads)
+    intra_threads: int = field(default_factory=usable_cores)
     guard: str = "retry"
     retry: InitVar[bool | None] = None
 
