@@ -2,16 +2,32 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/cold_start.py [--rounds 7] [--tree /tmp/before]
+    .venv/bin/python benchmarks/cold_start.py [--model base|echo|both] [--rounds 7] [--tree /tmp/before] [--check]
 
-Builds the echo test package ``echo-en_ru`` (``lang_models/build_test_packages.py``) into a
-temporary store, then alternates fresh processes: ``python -m polyglot_news translate --to ru``
-on one English sentence (the source language detected, the output language checked, as a user
-runs it), and a minimal script that loads the same package's model with ``ctranslate2`` and
-``sentencepiece`` and translates the same sentence (interpreter start included in both).
-``--tree`` adds the same ``translate`` from another checkout (``PYTHONPATH``). Prints the
-median wall and CPU seconds of each and the median of the paired ratios: the machine may be
-shared, and alternating rounds put a change in its load on every column.
+The measure of a cold one-sentence ``translate`` (``translate_bench.py`` runs the same commands
+on its own package). A fresh process translates one English sentence as a user runs it: the
+source language detected, the output language checked. Packages, built into a temporary store:
+
+* ``base`` (the default, and the one ``--check`` holds to its goal): a seeded random-weight
+  package with the official Argos en→ru architecture (Transformer base, int8;
+  ``build_benchmark_package``), the load and compute of a real model. Random weights never
+  stop, so both sides decode exactly ``--tokens`` tokens, and ``translate`` runs with
+  ``--guard flag``: every random output is flagged, and the default guard would decode it a
+  second time, which a real model's sound output is not;
+* ``echo``: the tiny test package that copies its input (a near-free model: what is left is
+  the program's own start).
+
+The minimal script loads the same package's model with ``ctranslate2`` and ``sentencepiece``
+and translates the same sentence (interpreter start included in both). Cold means a fresh
+process, not a fresh install: the bytecode is compiled (as ``pip install`` leaves it; this
+script lets its children write it even under ``PYTHONDONTWRITEBYTECODE``, which would
+otherwise time the compiling of every module) and the files are in the OS cache, which one
+untimed round before the timed ones ensures. ``--tree`` adds the same ``translate`` from
+another checkout (``PYTHONPATH``). Rounds alternate the commands; it prints the median wall
+and CPU seconds of each and the median of the paired ratios (the machine may be shared).
+
+``--check`` (a maintainer's pre-release run, not CI): exit 1 when the base ``translate`` takes
+longer than 1.5 s (noise 0.15 s).
 """
 
 from __future__ import annotations
@@ -27,27 +43,50 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 SENTENCE = "The regional council approved the new budget for schools on Tuesday.\n"
+TOKENS = 32
+GOAL_S, NOISE_S = 1.5, 0.15
+"""``--check``: the base package's cold ``translate`` fails above GOAL_S + NOISE_S seconds."""
 MINIMAL = """
 import sys, ctranslate2, sentencepiece
-folder = sys.argv[1]
+folder, length = sys.argv[1], int(sys.argv[2])
 sp = sentencepiece.SentencePieceProcessor(model_file=folder + "/sentencepiece.model")
 translator = ctranslate2.Translator(folder + "/model", device="cpu", compute_type="int8")
 pieces = sp.encode(sys.stdin.read().strip(), out_type=str)
-result = translator.translate_batch([pieces], beam_size=4, max_decoding_length=256)
+result = translator.translate_batch([pieces], beam_size=4, max_decoding_length=length)
 print(sp.decode(result[0].hypotheses[0]))
 """
 
 
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU (user + system) seconds of one fresh process."""
+def translate_argv(store: Path, random_weights: bool, tokens: int = TOKENS) -> list[str]:
+    """``polyglot-news translate --to ru`` of stdin with the models in ``store``, as a user runs it."""
+    forced = ["--max-length", str(tokens), "--guard", "flag"] if random_weights else []
+    return [sys.executable, "-m", "polyglot_news", "translate", "--to", "ru", "--models", str(store), *forced, "-"]
+
+
+def minimal_argv(folder: Path, random_weights: bool, tokens: int = TOKENS) -> list[str]:
+    """The minimal CTranslate2 script on the unpacked package ``folder``."""
+    return [sys.executable, "-c", MINIMAL, str(folder), str(tokens if random_weights else 256)]
+
+
+def child_env(tree: Path | None = None, **extra: str) -> dict[str, str]:
+    """This environment for a child that may write bytecode (and imports ``tree`` first, if given)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree) + os.pathsep + env.get("PYTHONPATH", "")
+    return {**env, **extra}
+
+
+def timed(argv: list[str], env: dict[str, str], sentence: str = SENTENCE) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one fresh process reading ``sentence`` on stdin."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     # cwd outside every checkout: ``python -m`` puts the working directory before PYTHONPATH.
     done = subprocess.run(
-        argv, input=SENTENCE, capture_output=True, text=True, env=env, cwd=tempfile.gettempdir(), check=False
+        argv, input=sentence, capture_output=True, text=True, env=env, cwd=tempfile.gettempdir(), check=False
     )
     wall = time.perf_counter() - start
     if done.returncode != 0:
@@ -56,40 +95,64 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def measure(model: str, base: Path, rounds: int, tree: Path | None) -> float:
+    """Print one package's table; the median wall seconds of this tree's ``translate``."""
+    from lang_models.build_test_packages import build, build_benchmark_package
+    from polyglot_news.models.installer import install
+
+    store = base / model
+    random_weights = model == "base"
+    archive = (build_benchmark_package(base / "packages") if random_weights
+               else build(base / "packages", which=["echo-en_ru"])["echo-en_ru"])
+    install(archive, store)
+    folder = next(store.rglob("metadata.json")).parent
+    minimal = "minimal CTranslate2 script"
+    ours = "polyglot-news translate"
+    runs = {minimal: (minimal_argv(folder, random_weights), child_env()),
+            ours: (translate_argv(store, random_weights), child_env(ROOT))}
+    if tree:
+        runs[f"{ours} ({tree})"] = (translate_argv(store, random_weights), child_env(tree.resolve()))
+    for argv, env in runs.values():  # untimed: bytecode written, files in the OS cache
+        timed(argv, env)
+    walls: dict[str, list[float]] = {name: [] for name in runs}
+    cpus: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, (argv, env) in runs.items():
+            wall, cpu = timed(argv, env)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    label = (f"random-weight Transformer base, int8, {TOKENS} tokens, --guard flag" if random_weights
+             else "echo test package")
+    print(f"\ncold start, one sentence, {model} ({label}), {rounds} alternating rounds "
+          "(medians; ratio = median of paired ratios)")
+    for name in runs:
+        ratio = statistics.median(w / m for w, m in zip(walls[name], walls[minimal], strict=True))
+        print(f"{name:<40} wall {statistics.median(walls[name]):.2f} s  CPU {statistics.median(cpus[name]):.2f} s"
+              f"  {ratio:.2f}x the minimal script's wall")
+    return statistics.median(walls[ours])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--model", choices=["base", "echo", "both"], default="base")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--tree", type=Path, default=None, help="another checkout to time the same command in")
-    args = parser.parse_args()
+    parser.add_argument("--check", action="store_true", help=f"exit 1 when base takes over {GOAL_S:g} s + noise")
+    args = parser.parse_args(argv)
+    models = ["base", "echo"] if args.model == "both" else [args.model]
     with tempfile.TemporaryDirectory(prefix="cold-start-") as tmp:
-        base = Path(tmp)
-        env = dict(os.environ, POLYGLOT_NEWS_MODELS=str(base / "models"), ARGOS_PACKAGES_DIR=str(base / "argos"))
-        os.environ.update(env)
-        from lang_models.build_test_packages import build
-        from polyglot_news.models.installer import install
-
-        for package in build(base / "packages", which=["echo-en_ru"]).values():
-            install(package)
-        folder = next(p for p in (base / "models").rglob("metadata.json")).parent
-        translate = [sys.executable, "-m", "polyglot_news", "translate", "--to", "ru", "-"]
-        runs = {"minimal CTranslate2 script": ([sys.executable, "-c", MINIMAL, str(folder)], env),
-                "polyglot-news translate": (translate, dict(env, PYTHONPATH=str(ROOT)))}
-        if args.tree:
-            runs[f"polyglot-news translate ({args.tree})"] = (translate, dict(env, PYTHONPATH=str(args.tree.resolve())))
-        walls: dict[str, list[float]] = {name: [] for name in runs}
-        cpus: dict[str, list[float]] = {name: [] for name in runs}
-        for _ in range(args.rounds):
-            for name, (argv, run_env) in runs.items():
-                wall, cpu = timed(argv, run_env)
-                walls[name].append(wall)
-                cpus[name].append(cpu)
-        minimal = "minimal CTranslate2 script"
-        print(f"cold start, one sentence, {args.rounds} alternating rounds (medians; ratio = median of paired ratios)")
-        for name in runs:
-            ratio = statistics.median(w / m for w, m in zip(walls[name], walls[minimal], strict=True))
-            print(f"{name:<40} wall {statistics.median(walls[name]):.2f} s  CPU {statistics.median(cpus[name]):.2f} s"
-                  f"  {ratio:.2f}x the minimal script's wall")
+        os.environ.update(ARGOS_PACKAGES_DIR=str(Path(tmp) / "argos"))
+        found = {model: measure(model, Path(tmp), args.rounds, args.tree) for model in models}
+    if not args.check:
+        return 0
+    if "base" not in found:
+        print("check: --check holds the base package's figure: run it with --model base or both")
+        return 1
+    ok = found["base"] <= GOAL_S + NOISE_S
+    print(f"check base: cold translate {found['base']:.2f} s (goal {GOAL_S:g} s, noise {NOISE_S:g}) "
+          f"{'ok' if ok else 'FAILED'}")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

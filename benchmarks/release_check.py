@@ -36,6 +36,7 @@ CHECKS: dict[str, list[str]] = {
     "batch base": ["batch_bench.py", "--articles", "200", "--workers", "1,2", "--dask", "2", "--model", "base",
                    "--rounds", "3", "--skip-summary"],
     "serve": ["serve_bench.py"],
+    "cold start": ["cold_start.py", "--model", "both"],
     "summaries": ["summary_bench.py"],
     "language ID": ["langid_eval.py"],
     "segmentation": ["segment_eval.py"],
