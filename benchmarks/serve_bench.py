@@ -17,7 +17,9 @@ engine remembers translations, so none may repeat), one per ``POST /translate`` 
 citation markers kept. Paths, same sentences, same package, same options:
 
 * **one batched call**: ``serve.batching.translate_texts`` over all the sentences in this
-  process (what the engine does with one perfect batch): the reference;
+  process (what the engine does with one perfect batch), with the library's default threads
+  (one CTranslate2 replica, a thread per core; the server runs a replica per core, one thread
+  each): the reference;
 * **1 client**: one keep-alive connection sending the requests one after another;
 * **C clients**: ``--clients`` keep-alive connections at once, ``n / C`` requests each.
 
