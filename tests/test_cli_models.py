@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from polyglot_news.cli.models import models
-from tests.test_models import make_archive, meta, package_files, write_tree
+from tests.test_installer import make_archive, meta, package_files, write_tree
 
 
 def run(*args: str) -> Result:
