@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         Digest,
         GlossaryHit,
         Marker,
+        MarkupTranslation,
         ModelUsed,
         Place,
         Reference,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
         PolyglotNewsError,
         RouteError,
     )
-    from polyglot_news.pipeline import detect_language, digest, summarize_article, translate_text
+    from polyglot_news.pipeline import detect_language, digest, summarize_article, translate_markup, translate_text
     from polyglot_news.summarize.request import SummaryRequest
     from polyglot_news.translation.request import TranslationRequest
 
@@ -53,6 +54,7 @@ _WHERE = {
             "Digest",
             "GlossaryHit",
             "Marker",
+            "MarkupTranslation",
             "ModelUsed",
             "Place",
             "Reference",
@@ -76,7 +78,9 @@ _WHERE = {
         ),
         "errors",
     ),
-    **dict.fromkeys(("detect_language", "digest", "summarize_article", "translate_text"), "pipeline"),
+    **dict.fromkeys(
+        ("detect_language", "digest", "summarize_article", "translate_markup", "translate_text"), "pipeline"
+    ),
     "SummaryRequest": "summarize.request",
     "TranslationRequest": "translation.request",
 }
@@ -90,6 +94,7 @@ __all__ = [
     "GlossaryHit",
     "InputError",
     "Marker",
+    "MarkupTranslation",
     "ModelError",
     "ModelUsed",
     "OutputError",
@@ -108,6 +113,7 @@ __all__ = [
     "detect_language",
     "digest",
     "summarize_article",
+    "translate_markup",
     "translate_text",
 ]
 

@@ -100,6 +100,10 @@ class Article:
     boilerplate: tuple[str, ...] = ()
 
 
+GIVEN = "given"
+"""The :class:`Detection` reason of a source language the caller gave (no detector ran)."""
+
+
 @dataclass(frozen=True)
 class Detection:
     """A language decision: an ISO 639-1 code (or ``und``), a confidence in [0, 1], and why."""

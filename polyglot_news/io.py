@@ -105,15 +105,7 @@ def decode(data: bytes, name: str = "<input>") -> str:
             raise InputError(
                 f"{name}: {encoding} text, expected UTF-8: convert with `iconv -f {encoding} -t UTF-8`"
             )
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        wide = _wide_without_bom(data)
-        if wide is not None:
-            raise InputError(
-                f"{name}: {wide} text without a byte-order mark, expected UTF-8: "
-                f"convert with `iconv -f {wide.replace(' ', '')} -t UTF-8`"
-            )
-        raise InputError(f"{name}: binary data (NUL byte at offset {nul}), expected UTF-8 text")
+    refuse_binary(data, name)
     body = data.removeprefix(_BOM)
     try:
         text = body.decode("utf-8")
@@ -127,6 +119,39 @@ def decode(data: bytes, name: str = "<input>") -> str:
     if not text.strip():
         raise InputError(f"{name}: input is empty")
     return text
+
+
+def refuse_binary(data: bytes, name: str) -> None:
+    """Refuse bytes that are not text, in any encoding: the one check of every reader (text, pages, feeds, Word).
+
+    Text holds no NUL. Bytes after a UTF-16/32 byte-order mark are read in that encoding and
+    refused for a NUL character; any other bytes for a NUL byte: as UTF-16/32 text without a
+    byte-order mark when they read as that (with the ``iconv`` command that converts it, see
+    :func:`_wide_without_bom`), else as binary data, the offset of the first NUL byte named.
+
+    Raises:
+        InputError: ``data`` holds a NUL.
+    """
+    codec = next((encoding.lower() for mark, encoding in _WIDE_BOMS if data.startswith(mark)), None)
+    if codec is not None:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            return  # not text in its own encoding either: its decoder says so
+        if "\x00" not in text:
+            return
+        nul = len(text[: text.index("\x00")].encode(codec))  # the codec writes the mark back: a byte offset
+    else:
+        nul = data.find(b"\x00")
+        if nul < 0:
+            return
+        wide = _wide_without_bom(data)
+        if wide is not None:
+            raise InputError(
+                f"{name}: {wide} text without a byte-order mark, expected UTF-8: "
+                f"convert with `iconv -f {wide.replace(' ', '')} -t UTF-8`"
+            )
+    raise InputError(f"{name}: binary data (NUL byte at offset {nul}), expected UTF-8 text")
 
 
 def _wide_without_bom(data: bytes) -> str | None:

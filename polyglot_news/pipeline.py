@@ -7,7 +7,7 @@ from pathlib import Path
 
 from polyglot_news import signature as signatures
 from polyglot_news.citations.grammar import cited_references
-from polyglot_news.document import Article, Detection, Digest, MarkupTranslation, Summary, TextTranslation
+from polyglot_news.document import GIVEN, Article, Detection, Digest, MarkupTranslation, Summary, TextTranslation
 from polyglot_news.errors import DetectionError, DetectorUnavailableError, InputError
 from polyglot_news.langid.detector import detect
 from polyglot_news.languages import DEFAULT_DETECTOR, check_language_code
@@ -110,18 +110,21 @@ def digest(
     result = summarize_article(text, summary=request)
     if translation is None:
         return assemble_digest(result, request.method)
-    outcome = translate_summaries([result], translation)[0]
-    if request.source_lang is not None and any(t.models for t in outcome.translations.values()):
-        # A model translated from a language the caller named: say if the text reads otherwise.
-        outcome.notes[:0] = _noted_mismatch(_article_text(result.article), result.source.language, request.detector)
-    return assemble_digest(result, request.method, outcome)
+    return assemble_digest(result, request.method, translate_summaries([result], translation)[0])
 
 
-def assemble_digest(result: Summary, method: str, outcome: Outcome | None = None) -> Digest:
+def assemble_digest(
+    result: Summary, method: str, outcome: Outcome | None = None, *, strict: bool = False, label: str | None = None
+) -> Digest:
     """The :class:`Digest` of a summarized article and, if it was translated, its translations.
 
     Batch callers summarize many articles, translate them together with
     :func:`polyglot_news.translation.translate_summaries`, then assemble each one here.
+
+    When a model translated from a source language the caller gave and the text reads as
+    another (:func:`source_mismatch`), the digest says so in its ``notes`` (``label``, e.g. a
+    batch article's id, names the article there), or with ``strict`` holds a
+    :class:`DetectionError` in its ``errors``. A digest nothing translated is never checked.
     """
     references = result.references
     if outcome is not None and any(t.full is not None for t in outcome.translations.values()):
@@ -129,6 +132,14 @@ def assemble_digest(result: Summary, method: str, outcome: Outcome | None = None
     sign = signatures.summary(result.source, method, result.length)
     if outcome is None:
         return Digest(result.source, result.article.headline, result.summary, references, str(sign))
+    notes, errors = list(outcome.notes), list(outcome.errors)
+    if result.source.reason == GIVEN and any(t.models for t in outcome.translations.values()):
+        # A model translated from a language the caller named: say if the text reads otherwise.
+        for problem in _noted_mismatch(_article_text(result.article), result.source.language, result.source.detector):
+            if strict:
+                errors.append(DetectionError(f"{problem}; {STRICT_REFUSAL}"))
+            else:
+                notes.insert(0, f"{label}: {problem}" if label else problem)
     return Digest(
         source=result.source,
         headline=result.article.headline,
@@ -136,8 +147,8 @@ def assemble_digest(result: Summary, method: str, outcome: Outcome | None = None
         references=references,
         signature=str(functools.reduce(Signature.extend, outcome.signatures, sign)),
         translations=outcome.translations,
-        notes=tuple(outcome.notes),
-        errors=tuple(outcome.errors),
+        notes=tuple(notes),
+        errors=tuple(errors),
     )
 
 
@@ -181,6 +192,8 @@ def translate_text(
 
 MISMATCH_CONFIDENCE = 0.9
 """How sure the detector must be of another language before a given source language is doubted."""
+STRICT_REFUSAL = "--strict refuses it: correct --source-lang, or leave it out to detect the language"
+"""What a refused mismatch adds to the problem (``digest``, ``translate`` and ``batch`` with ``--strict``)."""
 
 
 def source_mismatch(text: str | Article, source_lang: str, *, detector: str = DEFAULT_DETECTOR) -> str | None:
@@ -188,8 +201,9 @@ def source_mismatch(text: str | Article, source_lang: str, *, detector: str = DE
 
     The detector reads the headline and body; a language other than ``source_lang`` with a
     confidence of at least :data:`MISMATCH_CONFIDENCE` is a mismatch (``und`` never is).
-    :func:`digest` and :func:`translate_text` put this in their notes when a model translated
-    from a ``source_lang`` the caller gave; ``--strict`` refuses such a run before it translates.
+    :func:`digest`, :func:`assemble_digest` (batch) and :func:`translate_text` put this in their
+    notes when a model translated from a ``source_lang`` the caller gave; ``--strict`` refuses
+    such a run (``digest`` and ``translate`` before they translate, ``batch`` per article).
 
     Raises:
         DetectorUnavailableError: ``detector`` is not installed.
@@ -243,12 +257,10 @@ def translate_markup(
         InputError: the page holds no text.
         DetectionError, RouteError: as :func:`translate_text`.
     """
-    from polyglot_news.readers.markup import join_markup, split_markup
+    from polyglot_news.readers.markup import join_markup, page_pieces
 
-    pieces = split_markup(page)
+    pieces = page_pieces(page)
     texts = {i: " ".join(piece.value.split()) for i, piece in enumerate(pieces) if piece.text and piece.value.strip()}
-    if not texts:
-        raise InputError("the page holds no text to translate")
     done = translate_text(
         "\n".join(texts.values()), target, source_lang=source_lang, models=models, options=options,
         glossary=glossary, model=model, detector=detector,
@@ -266,7 +278,7 @@ def translate_markup(
 
 def _source_language(article: Article, source_lang: str | None, detector: str = DEFAULT_DETECTOR) -> Detection:
     if source_lang is not None:
-        return Detection(check_language_code(source_lang, "`source_lang`"), 1.0, "given", detector)
+        return Detection(check_language_code(source_lang, "`source_lang`"), 1.0, GIVEN, detector)
     found = detect(_article_text(article), detector=detector)
     if found.language == "und":
         raise DetectionError(

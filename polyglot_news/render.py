@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from polyglot_news.document import SCHEMA, Detection, Digest, Summary, TextTranslation, Translation
+from polyglot_news.document import SCHEMA, Detection, Digest, MarkupTranslation, Summary, TextTranslation, Translation
 from polyglot_news.io import to_json
 
 FORMATS: dict[str, str] = {"text": ".txt", "json": ".json", "markdown": ".md", "html": ".html"}
@@ -55,18 +55,23 @@ def summary(result: Summary, fmt: str) -> str:
     return _sentences([s.text for s in result.summary], fmt)
 
 
-def digest(result: Digest, fmt: str, *, licences: Mapping[str, str | None] | None = None) -> str:
+def digest(
+    result: Digest, fmt: str, *, licences: Mapping[str, str | None] | None = None, notes: bool = False
+) -> str:
     """The whole digest; JSON follows ``data/schemas/digest-v1.schema.json`` (docs/reference/output-schema.md).
 
     HTML is one self-contained page (:mod:`polyglot_news.render_html`) naming each model's
     licence; ``licences`` (model name → licence) fills in for models that carry none.
+    With ``notes``, text, Markdown and HTML carry the digest's notes too (a Notes section at
+    the end; a notes block under the page's heading): for a reader who sees no standard
+    error, as the server's answers have none (the command line prints them there).
     """
     if fmt == "json":
         return to_json(result.to_dict())
     if fmt == "html":
         from polyglot_news.render_html import digest_html
 
-        return digest_html(result, licences=licences)
+        return digest_html(result, licences=licences, notes=notes)
     parts: list[str] = []
     if result.headline:
         parts.append(f"# {markdown_text(result.headline)}\n" if fmt == "markdown" else f"{result.headline}\n")
@@ -74,7 +79,16 @@ def digest(result: Digest, fmt: str, *, licences: Mapping[str, str | None] | Non
     if result.references:
         parts.append(_references([(r.id, r.title) for r in result.references], fmt))
     parts += [_translation(lang, entry, fmt) for lang, entry in result.translations.items()]
+    if notes and result.notes:
+        parts.append(_notes(result.notes, fmt))
     return "\n".join(parts)
+
+
+def _notes(notes: tuple[str, ...], fmt: str) -> str:
+    """The notes the command line prints on stderr (``Note: …``), as a section of the output."""
+    if fmt == "markdown":
+        return "## Notes\n\n" + "".join(f"- {markdown_text(note)}\n" for note in notes)
+    return "".join(f"Note: {note}\n" for note in notes)
 
 
 def _translation(lang: str, entry: Translation, fmt: str) -> str:
@@ -112,26 +126,39 @@ def _references(references: list[tuple[str, str]], fmt: str, level: str = "##") 
     return "References:\n" + "".join(f"[{ref_id}] {title}\n" for ref_id, title in references)
 
 
-def translation(result: TextTranslation, fmt: str) -> str:
-    """Translated text as lines (text, Markdown), or sentences with markers and flags (JSON)."""
+def translation(result: TextTranslation | MarkupTranslation, fmt: str) -> str:
+    """Translated text as lines (text, Markdown), or sentences with markers and flags (JSON).
+
+    A translated web page is the page itself (``text``), or in JSON the record of its text
+    nodes (a paragraph each) with the page as ``page``; it has no Markdown form.
+
+    Raises:
+        ValueError: ``markdown`` for a translated page.
+    """
+    page = None
+    if isinstance(result, MarkupTranslation):
+        if fmt == "markdown":
+            raise ValueError("a translated page is HTML: it has no Markdown form (its main text has)")
+        if fmt != "json":
+            return result.page
+        result, page = result.text, result.page
     if fmt == "markdown":
         return markdown_text(result.text) + "\n"
     if fmt != "json":
         return result.text + "\n"
     flags = iter(t.flags for t in result.results)
     terms = iter(result.terms)
-    return to_json(
-        {
-            "source": result.source.to_dict(),
-            "target": result.target,
-            "route": result.route,
-            "paragraphs": [
-                [
-                    s.to_dict() | {"flags": list(next(flags)), "glossary": [h.to_dict() for h in next(terms)]}
-                    for s in paragraph
-                ]
-                for paragraph in result.paragraphs
-            ],
-            "signature": result.signature,
-        }
-    )
+    record = {
+        "source": result.source.to_dict(),
+        "target": result.target,
+        "route": result.route,
+        "paragraphs": [
+            [
+                s.to_dict() | {"flags": list(next(flags)), "glossary": [h.to_dict() for h in next(terms)]}
+                for s in paragraph
+            ]
+            for paragraph in result.paragraphs
+        ],
+        "signature": result.signature,
+    }
+    return to_json(record if page is None else record | {"page": page})

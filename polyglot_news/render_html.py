@@ -79,14 +79,17 @@ footer{page-break-before:avoid}
 TEST_BADGE = ' <strong class="test-badge">TEST MODEL — not a translation</strong>'
 
 
-def digest_html(result: Digest, *, licences: Mapping[str, str | None] | None = None) -> str:
+def digest_html(result: Digest, *, licences: Mapping[str, str | None] | None = None, notes: bool = False) -> str:
     """The digest as a complete HTML document (UTF-8 text).
 
     Each model is shown with the licence its package states (``ModelUsed.license``); for a
     model without one, ``licences`` (model name → licence) may name it, else the page says
-    "licence not recorded".
+    "licence not recorded". With ``notes``, the digest's notes are a list under the heading.
     """
-    langs = [lang for lang, entry in result.translations.items() if entry.error is None]
+    done = [lang for lang, entry in result.translations.items() if entry.error is None]
+    # a target the article is already in has no column: the page says so once
+    langs = [lang for lang in done if result.translations[lang].models]
+    already = [lang for lang in done if not result.translations[lang].models]
     failed = {lang: entry.error for lang, entry in result.translations.items() if entry.error is not None}
     source = result.source.language
     title = result.headline or "Digest"
@@ -110,11 +113,15 @@ def digest_html(result: Digest, *, licences: Mapping[str, str | None] | None = N
         + (f" · translations: {escape(', '.join(langs))}" if langs else "")
         + "</p>",
     ]
+    out += [f'<p class="meta already">The article is already in <b>{escape(lang)}</b>: no translation needed.</p>'
+            for lang in already]
     if any(result.translations[lang].test_model for lang in langs):
         out.append(
             '<p class="test-warning" role="alert">TEST MODEL: at least one column comes from a test model. '
             "It is not a translation and must not be published.</p>"
         )
+    if notes and result.notes:
+        out += ['<ul class="meta notes" aria-label="Notes">', *(f"<li>{escape(n)}</li>" for n in result.notes), "</ul>"]
     out.append("</header>")
     out += _summary_table(result, langs, failed)
     out += _full_table(result, langs)
@@ -226,8 +233,6 @@ def _footer(result: Digest, langs: list[str], licences: Mapping[str, str | None]
                     f"<li>[{escape(lang)}] {escape(model.name)} — {escape(model.pair)}, version "
                     f"{escape(model.version)}, {escape(licence)} ({escape(model.origin)}{identity}){warning}</li>"
                 )
-            if not entry.models:
-                out.append(f"<li>[{escape(lang)}] {escape(entry.route)}</li>")
         out.append("</ul>")
     else:
         out.append("<p>No translation.</p>")

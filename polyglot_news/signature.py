@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from importlib import metadata
 
-from polyglot_news.document import Detection
+from polyglot_news.document import GIVEN, Detection
 from polyglot_news.langid.detector import detector_signature
 from polyglot_news.summarize import signature_name
 from polyglot_news.version import __version__
@@ -37,8 +37,8 @@ class Signature:
 
 def detection(source: Detection) -> Signature:
     """``det:given`` when the caller named the language, else the detector, its model and seed."""
-    if source.reason == "given":
-        return Signature().add("det", "given")
+    if source.reason == GIVEN:
+        return Signature().add("det", GIVEN)
     return Signature().add("det", _detector(source.detector))
 
 

@@ -12,10 +12,13 @@ __version__ = "0.1.0"
 
 DISTRIBUTION = "polyglot-news"
 KIT_HINT = "pip install --no-index --find-links KIT/wheels '{name}[{extra}]' (KIT: the offline install kit's folder)"
+KIT_REINSTALL_HINT = "pip install --no-index --find-links KIT/wheels {name} (KIT: the offline install kit's folder)"
 
 
-def install_hint(extra: str) -> str:
-    """The command that installs the optional ``extra`` (``lingua``, ``dask``, …) into this installation.
+def install_hint(extra: str | None = None) -> str:
+    """The command that installs the optional ``extra`` (``lingua``, ``dask``, …) into this installation;
+    without one, the command that installs polyglot-news itself again with its own dependencies (a
+    broken installation that lost one).
 
     From a checkout (an editable install, or the source folder itself):
     ``pip install -e '.[extra]'``, with the checkout's path unless it is the current folder;
@@ -45,9 +48,9 @@ def install_hint(extra: str) -> str:
     if where is None and (source / "setup.cfg").is_file():
         where, editable = source, True
     if where is None or not where.exists():
-        return KIT_HINT.format(name=DISTRIBUTION, extra=extra)
+        return (KIT_HINT if extra else KIT_REINSTALL_HINT).format(name=DISTRIBUTION, extra=extra)
     if where.is_dir():
         with contextlib.suppress(OSError):
             if os.path.samefile(where, Path.cwd()):
                 where = Path(".")
-    return f"pip install {'-e ' if editable else ''}{shlex.quote(f'{where}[{extra}]')}"
+    return f"pip install {'-e ' if editable else ''}{shlex.quote(f'{where}[{extra}]' if extra else str(where))}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from polyglot_news.citations import extract
@@ -27,3 +29,16 @@ class Spy:
     def translate_batch(self, batch: list[list[str]], **kwargs: Any) -> Any:
         self.calls.append({"batch": batch, "n": len(batch), **kwargs})
         return self.inner.translate_batch(batch, **kwargs)
+
+
+def finishes_within(code: str, seconds: float) -> None:
+    """Run ``code`` in a fresh interpreter; fail if it takes longer than ``seconds`` (or fails).
+
+    For inputs where a quadratic pattern takes minutes and a linear one milliseconds: the
+    bound is generous, so a busy machine does not fail it, and no timing is asserted.
+    """
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"still running after {seconds:g} s (super-linear?): {code}") from None
+    assert done.returncode == 0, done.stderr

@@ -26,7 +26,7 @@ from polyglot_news.cli.batch import batch, progress_line
 from polyglot_news.io import MAX_BYTES
 from polyglot_news.version import install_hint
 
-from .conftest import DATA
+from .conftest import DATA, EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
 RU_ARTICLE = (DATA / "minsk_transport_ru.txt").read_text(encoding="utf-8")
@@ -402,6 +402,65 @@ def test_output_name(item: Item, fmt: str, expected: str) -> None:
     assert output_name(item, fmt) == expected
 
 
+@pytest.mark.parametrize(
+    ("ident", "expected"),
+    [
+        ("https://courier.example.org/transport/metro-4", "courier.example.org/transport/metro-4.json"),
+        ("http://Courier.Example.org/transport/metro-4", "courier.example.org/transport/metro-4.json"),
+        ("https://courier.example.org/transport/", "courier.example.org/transport/index.json"),
+        ("https://courier.example.org", "courier.example.org/index.json"),
+        ("https://courier.example.org/?p=123", "courier.example.org/%3Fp=123.json"),  # a WordPress guid
+        ("https://courier.example.org/news?id=7&lang=ru", "courier.example.org/news%3Fid=7%26lang=ru.json"),
+        ("https://courier.example.org/news#part-2", "courier.example.org/news%23part-2.json"),
+        ("https://ru.example.org/wiki/%D0%9C%D0%B8%D0%BD%D1%81%D0%BA", "ru.example.org/wiki/Минск.json"),
+        ("https://courier.example.org/a%2Fb", "courier.example.org/a%252Fb.json"),  # an escaped / is no folder
+        ("https://courier.example.org/a b:c*d", "courier.example.org/a%20b%3Ac%2Ad.json"),
+        ("https://courier.example.org/~desk/x", "courier.example.org/%7Edesk/x.json"),
+        ("https://editor:secret@courier.example.org:8443/x", "courier.example.org%3A8443/x.json"),
+        ("https://courier.example.org/%2E%2E/%2E%2E/etc/passwd", "courier.example.org/etc/passwd.json"),
+        ("https://courier.example.org/a/../../b", "courier.example.org/b.json"),
+        ("tag:courier.example.org,2026:culture-101", "courier.example.org,2026/culture-101.json"),
+        ("urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a", "uuid/1225c695-cfb8-4ebb-aaaa-80da344efa6a.json"),
+        ("tag:example.org,2008:Repository/12", "example.org,2008/Repository%2F12.json"),
+        ("story:7", "story:7.json"),  # not an address: as any id
+    ],
+)
+def test_an_address_id_names_a_host_and_path(ident: str, expected: str) -> None:
+    assert output_name(Item(ident), "json") == expected
+
+
+def test_different_addresses_name_different_files() -> None:
+    addresses = [
+        "https://h.by/a", "https://h.by/a/", "https://h.by/a/index.html", "https://h.by/a?x=1", "https://h.by/a?x=2",
+        "https://h.by/a?x=1#f", "https://h.by/a#f", "https://h.by/a%3Fx=1", "https://h.by/a%2Fb", "https://h.by/a/b",
+        "https://h.by:8080/a", "https://h.by/%25", "https://h.by/%", "https://H.by.example/a", "https://h.by/a%20b",
+        "https://h.by/a+b", "https://h.by/" + "я" * 300, "https://h.by/" + "я" * 299 + "ю", "https://h.by/a?q=%26",
+        "https://h.by/a?q=&", "tag:h.by,2026:a/b:c", "tag:h.by,2026:a:b/c", "urn:x:..", "urn:x:.",
+    ]
+    names = [output_name(Item(a), "json") for a in addresses]
+    assert len(set(names)) == len(names)
+    assert all(len(part.encode()) <= 255 for name in names for part in name.split("/"))
+    # the same address spelled two ways (escaped letters, the host's case) is one file
+    assert output_name(Item("https://H.BY/%D0%AF"), "json") == output_name(Item("https://h.by/Я"), "json")
+
+
+def test_feed_items_are_written_under_their_host_and_path(tmp_path: Path) -> None:
+    feed = EXAMPLES / "feeds" / "minsk-courier.xml"
+    out = tmp_path / "out"
+    result = run(str(feed), "-o", str(out), "--to", "none", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*.json"))
+    assert written == [
+        "courier.example.org/city/parks.json", "courier.example.org/transport/metro-4.json",
+        "courier.example.org/transport/trams.json",
+    ]
+    record = json.loads((out / "courier.example.org/transport/metro-4.json").read_text(encoding="utf-8"))
+    assert record["id"] == "https://courier.example.org/transport/metro-4"  # the id stays the real one
+    assert [line["output"] for line in lines(result)][0] == "courier.example.org/transport/metro-4.json"
+    again = run(str(feed), "-o", str(out), "--to", "none", "-j", "1", "--resume")
+    assert again.exit_code == 0 and all(line.get("resumed") for line in lines(again))
+
+
 @pytest.mark.parametrize("spec", ["..", "/", "./."])
 def test_output_name_refuses_ids_that_name_no_file(spec: str) -> None:
     with pytest.raises(polyglot_news.InputError, match="cannot name an output file"):
@@ -660,3 +719,44 @@ def test_the_store_is_scanned_once_per_run(
     )
     assert report.ok == 5 and len(lines) == 5
     assert len(scans) == 1  # five translation windows, one scan of the store
+
+
+# ------------------------------------------------------------------ a source language the text contradicts
+
+EN_ARTICLE = (EXAMPLES / "belarus_us_relations.txt").read_text(encoding="utf-8")
+CONTRADICTED = "the text reads as en (confidence 1.00), not ru as its source language was given"
+
+
+@pytest.mark.parametrize(
+    ("options", "code", "said"),
+    [
+        (("--to", "be", "-v"), 0, "note"),  # a note naming the article; its record written
+        (("--to", "be", "--strict"), 7, "error"),  # an error record for that article only
+        (("--to", "none", "-v"), 0, None),  # nothing translated: not checked (no detection on that path)
+    ],
+)
+def test_batch_says_which_articles_contradict_the_source_language(
+    install_packages: Any, options: tuple[str, ...], code: int, said: str | None
+) -> None:
+    install_packages("echo-ru_be")
+    stdin = "".join(
+        json.dumps({"id": ident, "text": text}) + "\n"
+        for ident, text in (("wire-ru", RU_ARTICLE), ("wire-en", EN_ARTICLE), ("wire-en-2", EN_ARTICLE))
+    )
+    result = run("--source-lang", "ru", *options, stdin=stdin.encode())
+    assert result.exit_code == code, result.stderr
+    records = {record["id"]: record for record in lines(result)}
+    assert "wire-ru: the text reads" not in result.stderr  # Russian, as given: no word about it
+    if said == "error":  # only the echo test model's flags (its "Belarusian" is the Russian input)
+        assert records["wire-ru"]["error"]["type"] == "FlaggedTranslation"
+    else:
+        assert "digest" in records["wire-ru"]
+    for ident in ("wire-en", "wire-en-2"):
+        if said == "error":
+            error = records[ident]["error"]
+            assert (error["code"], error["type"]) == (4, "DetectionError")
+            assert error["message"].startswith(f"{ident}: {CONTRADICTED}") and "--strict refuses it" in error["message"]
+        else:
+            assert "digest" in records[ident]
+            assert (f"Note: {ident}: {CONTRADICTED}" in result.stderr) is (said == "note")
+    assert (CONTRADICTED in result.stderr) is (said == "note")

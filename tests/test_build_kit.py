@@ -188,15 +188,15 @@ def test_a_kit_installs_offline_and_digests(tmp_path: Path, test_packages: dict[
     assert second.returncode == 0, second.stderr[-3000:]
     assert "=== [ru]" in second.stdout and "TEST MODEL" in second.stdout, second.stdout[-2000:]
     python = str(home / "polyglot-news" / "bin" / "python")
-    code = "from polyglot_news.version import install_hint; print(install_hint('lingua'))"
+    code = "from polyglot_news.version import install_hint; print(install_hint('lingua')); print(install_hint())"
     hint = subprocess.run([python, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert hint.stdout.strip() == build_kit_hint("lingua")
+    assert hint.stdout.splitlines() == [build_kit_hint("lingua"), build_kit_hint(None)]
 
 
-def build_kit_hint(extra: str) -> str:
-    from polyglot_news.version import DISTRIBUTION, KIT_HINT
+def build_kit_hint(extra: str | None) -> str:
+    from polyglot_news.version import DISTRIBUTION, KIT_HINT, KIT_REINSTALL_HINT
 
-    return KIT_HINT.format(name=DISTRIBUTION, extra=extra)
+    return (KIT_HINT if extra else KIT_REINSTALL_HINT).format(name=DISTRIBUTION, extra=extra)
 
 
 def _has_setuptools() -> bool:

@@ -5,6 +5,8 @@
 - no module takes another's private (``_name``) names: not in the package, ``benchmarks/``,
   ``lang_models/`` or ``tools/``; a test file only from the modules it is named after;
 - a module imports only modules from the package's face or its own folder's face, never names;
+- a lazy face's three lists (``TYPE_CHECKING`` imports, its table, ``__all__``) agree, and the package's
+  face offers every result type and pipeline function;
 - no module of the package is over ``MAX_LINES`` lines, and at most ``MAX_FLAT`` sit at its top level;
 - nothing is defined that nothing uses (but what ``KEPT`` lists, with why);
 - test files are named after what they test (but what ``CROSS_CUTTING`` lists);
@@ -20,6 +22,7 @@ from __future__ import annotations
 import ast
 import functools
 import graphlib
+import importlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -73,7 +76,6 @@ MAX_FLAT = 15
 KEPT: dict[str, str] = {
     "polyglot_news.batch.inputs.iter_paths": "the batch API's reader of files and folders (docs: Python API)",
     "polyglot_news.langid.charmodel.char_ngrams": "lang_models/build_langid_model.py trains on the same n-grams",
-    "polyglot_news.readers.sources.read_document": "one article from a file's bytes (docs/how-to/inputs.md)",
     "polyglot_news.serve.server.running": "a server on a free port for the duration of a with block (tests)",
     "polyglot_news.summarize.extract.sentence_scores": "every sentence's score under a method (benchmarks, tests)",
     "polyglot_news.summarize.request.summary_length": "on the summarize face: public API, kept as it is",
@@ -162,6 +164,58 @@ def test_the_docs_module_map_names_every_module_and_no_other() -> None:
     faces = {module for module in modules if module.endswith("/__init__.py")}  # a folder's row names it
     assert sorted(named - modules) == [], "named in the module map, but no such module"
     assert sorted(modules - named - faces) == [], "missing from the module map"
+
+
+def _face(init: Path) -> tuple[dict[str, str], set[str], set[str] | None]:
+    """A face's three lists: TYPE_CHECKING imports (name → module), ``__all__``, and its lazy table."""
+    tree = ast.parse(init.read_text(encoding="utf-8"))
+    typed: dict[str, str] = {}
+    exported: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for imported in node.body:
+                assert isinstance(imported, ast.ImportFrom) and imported.module
+                typed.update({alias.asname or alias.name: imported.module for alias in imported.names})
+        elif isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            exported = set(ast.literal_eval(node.value))
+    face = importlib.import_module(".".join(init.relative_to(ROOT).parent.parts))
+    return typed, exported, set(face.__dir__()) if "__getattr__" in face.__dict__ else None
+
+
+FACES = sorted(p for p in PACKAGE.rglob("__init__.py") if "lazy_names" in p.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("init", FACES, ids=[str(p.relative_to(PACKAGE)) for p in FACES])
+def test_a_faces_three_lists_agree(init: Path) -> None:
+    """TYPE_CHECKING imports, the lazy table and ``__all__`` name the same names, each from its module."""
+    typed, exported, lazy = _face(init)
+    assert lazy is not None
+    eager = {"__version__"}  # imported for real at the top of the package face
+    assert set(typed) == set(lazy), "TYPE_CHECKING imports and the lazy table differ"
+    assert exported - eager == set(lazy), "__all__ and the lazy table differ"
+    package = ".".join(init.relative_to(ROOT).parent.parts)
+    for name, module in typed.items():
+        loaded = getattr(importlib.import_module(package), name)
+        assert loaded is getattr(importlib.import_module(module), name), f"{name} is not {module}.{name}"
+
+
+NOT_ON_THE_FACE = {
+    "Verbatim": "a kind of Marker, met through it",
+    "assemble_digest": "for batch callers, who import polyglot_news.pipeline",
+    "source_mismatch": "a check the CLI and batch make, from polyglot_news.pipeline",
+}
+
+
+@pytest.mark.parametrize("module", ["document", "pipeline"])
+def test_the_package_face_offers_every_result_type_and_pipeline_function(module: str) -> None:
+    import polyglot_news
+
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    public = {
+        node.name for node in tree.body
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and not node.name.startswith("_")
+    }
+    assert public - set(NOT_ON_THE_FACE) <= set(polyglot_news.__all__)
 
 
 def _development() -> str:

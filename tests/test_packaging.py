@@ -6,6 +6,7 @@ import ast
 import configparser
 import os
 import re
+import shlex
 import subprocess
 import sys
 import zipfile
@@ -139,16 +140,18 @@ def test_every_extra_a_hint_names_exists() -> None:
 
 # Run from a checkout (as the tests are): (the current folder, relative to it) -> the hint for the lingua
 # extra. The kit test checks the hint of an installation from the kit's wheels.
+# Without an extra (a core dependency went missing), the hint installs polyglot-news itself again.
 HINTS = [
-    (".", "pip install -e '.[lingua]'"),
-    ("..", "pip install -e '{root}[lingua]'"),
+    (".", "pip install -e '.[lingua]'", "pip install -e ."),
+    ("..", "pip install -e '{root}[lingua]'", "pip install -e {root}"),
 ]
 
 
-@pytest.mark.parametrize(("folder", "expected"), HINTS)
+@pytest.mark.parametrize(("folder", "expected", "reinstall"), HINTS)
 def test_install_hint_works_from_where_the_user_is(
-    folder: str, expected: str, monkeypatch: pytest.MonkeyPatch
+    folder: str, expected: str, reinstall: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(ROOT / folder)
     assert install_hint("lingua") == expected.format(root=ROOT)
+    assert install_hint() == reinstall.format(root=shlex.quote(str(ROOT)))
     assert os.path.isdir(ROOT / folder)

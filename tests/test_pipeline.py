@@ -142,6 +142,25 @@ def test_source_mismatch(example_text: str, text: str, given: str, doubted: str 
         assert found is not None and found.startswith(f"the text reads as {doubted} (confidence ")
 
 
+def test_a_given_source_language_is_one_reason_defined_in_one_leaf() -> None:
+    """The reason ``given`` is spelled once, in ``document``; the detection and its signature both use it."""
+    import ast
+
+    from polyglot_news.document import GIVEN
+
+    package = Path(polyglot_news.__file__).parent
+    spelled = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and node.value == GIVEN
+    )
+    assert spelled == ["document.py"]
+    result = polyglot_news.summarize_article(RU_ARTICLE, source_lang="ru", sentences=1)
+    assert result.source.reason == GIVEN
+    assert polyglot_news.digest(RU_ARTICLE, source_lang="ru").signature.startswith(f"det:{GIVEN}|seg:")
+
+
 def test_translate_text_keeps_lines_and_markers(install_packages: Callable[..., None]) -> None:
     install_packages("echo-ru_be")
     text = "Первая строка с маркером [1]. Второе предложение.\nВторая строка,[2] с маркером внутри."

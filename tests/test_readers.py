@@ -24,8 +24,10 @@ from polyglot_news.readers.html import fragment_article, page_article
 from polyglot_news.readers.markup import join_markup, split_markup
 from polyglot_news.readers.sources import article_text, format_of, read_document, sniff
 from polyglot_news.segment import split_sentences
+from polyglot_news.version import install_hint
 from tests.conftest import EXAMPLES
 from tests.docxmaker import build_docx, letter
+from tests.helpers import finishes_within
 
 PAGE = EXAMPLES / "page.html"
 LETTER = EXAMPLES / "letter.docx"
@@ -279,6 +281,38 @@ def test_a_page_without_main_text_is_refused_naming_why(markup: str, message: st
     assert result.exit_code == 3 and result.stdout == "" and "no main text found" in result.stderr
 
 
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"  # a photo's first bytes: its first NUL at offset 8
+NOTES_PART = b'<?xml version="1.0" encoding="UTF-8"?><w:notes>Trams\x00\x01</w:notes>'
+JSON_FEED = b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "content_text": "Trams\x00"}]}'
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "command", "part", "offset"),
+    [
+        ("photo.txt", PNG, ("digest", "--to", "none"), "", 8),  # text input: the error every reader gives
+        ("photo.html", PNG, ("translate", "--to", "ru"), "", 8),  # the page's markup translated
+        ("photo.html", PNG, ("translate", "--to", "ru", "--no-markup"), "", 8),
+        ("photo.html", PNG, ("digest", "--to", "none"), "", 8),
+        ("photo.rss", PNG, ("digest", "--to", "none"), "", 8),
+        ("items.json", JSON_FEED, ("digest", "--to", "none"), "", JSON_FEED.index(b"\x00")),
+        ("page.html", "<p>Trams run\x00</p>".encode("utf-16"), ("digest", "--to", "none"), "", 26),  # after a BOM
+        # a Word file's XML part
+        ("letter.docx", "docx", ("digest", "--to", "none"), ": word/notes.xml", NOTES_PART.index(b"\x00")),
+    ],
+)
+def test_bytes_that_are_not_text_are_refused_by_every_reader_as_text_input_is(
+    tmp_path: Path, name: str, data: bytes | str, command: tuple[str, ...], part: str, offset: int
+) -> None:
+    if data == "docx":
+        data = build_docx([["Trams run."]], extra={"word/notes.xml": NOTES_PART})
+    assert isinstance(data, bytes)
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = run(*command, str(path))
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr == f"Error: {path}{part}: binary data (NUL byte at offset {offset}), expected UTF-8 text\n"
+
+
 def test_a_50_mb_page_is_refused_before_parsing() -> None:
     data = page(BODY.format(m1="", m2="") + "<p>" + "x" * (50 * 1024 * 1024) + "</p>").encode()
     start = time.monotonic()
@@ -325,6 +359,15 @@ def test_translate_keeps_a_pages_markup_or_translates_its_main_text(install_pack
     text = run("translate", "--to", "ru", "--no-markup", str(PAGE))
     assert text.exit_code == 0, text.stderr
     assert "<" not in text.stdout and "[2][3]" in text.stdout and "References:" in text.stdout
+    # --format json: the translation record of the page's text nodes, the translated page a field of it
+    record = run("translate", "--to", "ru", "--format", "json", str(PAGE))
+    assert record.exit_code == 0, record.stderr
+    found = json.loads(record.stdout)
+    assert found["page"] == kept.stdout and found["route"] == "en→ru"
+    sentences = [s["text"] for paragraph in found["paragraphs"] for s in paragraph]
+    assert [s for s in sentences if s in source] == sentences and any("[2]" in s for s in sentences)
+    markdown = run("translate", "--to", "ru", "--format", "markdown", str(PAGE))  # a page has no Markdown form
+    assert markdown.exit_code == 2 and markdown.stdout == "" and "add --no-markup" in markdown.stderr
 
 
 @pytest.mark.parametrize(
@@ -338,6 +381,56 @@ def test_translate_keeps_a_pages_markup_or_translates_its_main_text(install_pack
 )
 def test_markup_pieces_join_back_with_text_replaced(markup: str, replaced: dict[int, str], expected: str) -> None:
     assert join_markup(split_markup(markup), replaced) == expected
+
+
+@pytest.mark.parametrize(
+    ("markup", "texts"),
+    [
+        ("<P class=x>Minsk</P >", ["Minsk"]),  # upper case and spaces in tags, as written
+        ('<?xml version="1.0"?><p>Minsk &amp; Brest [1].</p>', ["Minsk & Brest [1]."]),
+        ("<p>Minsk opened a line [1]. <![CDATA[x < y && z]]> It runs daily.</p>",
+         ["Minsk opened a line [1]. ", " It runs daily."]),
+        ("<p>a<script>if (a < b) { c(); }</script>b</p><style>p>b{}</style>", ["a", "b"]),
+        ("<p>Minsk [1].<?php echo 1; ?></p><!-- note --><!DOCTYPE x>", ["Minsk [1]."]),
+        ("<p>If a < b, trams run.</p>", ["If a < b, trams run."]),  # one sentence, not three pieces
+        ("<p>Trams &nbsp;run &#8212; daily</p>", ["Trams \xa0run \u2014 daily"]),
+        ("<p>Trams run.</p><!-- unfinished", ["Trams run."]),  # what the parser gives back unfinished is markup
+        ("<p>Trams run <b", ["Trams run "]),
+        ("Plain text, no markup.", ["Plain text, no markup."]),
+    ],
+)
+def test_markup_is_cut_from_the_page_itself(markup: str, texts: list[str]) -> None:
+    pieces = split_markup(markup)
+    assert [p.value for p in pieces if p.text] == texts
+    assert join_markup(pieces, utf8=False) == markup  # byte for byte, entities as written
+    assert "".join(p.source for p in pieces) == markup
+
+
+def test_translate_keeps_markup_byte_for_byte(tmp_path: Path, install_packages: Any) -> None:
+    install_packages("echo-en_ru")
+    markup = (
+        '<?xml version="1.0"?>\n<HTML><BODY><P CLASS=lead>Minsk opened a tram line [1].</P >'
+        "<p>It runs <![CDATA[x < y]]> daily.<?php echo 1; ?></p><!-- note --></BODY></HTML>"
+    )
+    (tmp_path / "page.html").write_text(markup, encoding="utf-8")
+    done = run("translate", "--to", "ru", "--source-lang", "en", str(tmp_path / "page.html"))
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.rstrip("\n") == markup  # the echo test model gives the text back
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # a tag holding ``<meta`` 200,000 times: the old charset pattern scanned to the tag's end from each
+        ("from polyglot_news.readers.markup import join_markup, split_markup\n"
+        "join_markup(split_markup('<meta content=\"' + '<meta ' * 200_000 + '\"><p>Trams run.</p>'))"),
+        # a feed holding ``<!DOCTYPE`` 200,000 times: the old pattern scanned to the feed's end from each
+        ("from polyglot_news.errors import InputError\nfrom polyglot_news.readers.feeds import read_feed\n"
+        "try:\n    read_feed(b'<rss>' + b'<!DOCTYPE [' * 200_000, 'f.xml')\nexcept InputError:\n    pass"),
+    ],
+)
+def test_hostile_markup_is_read_in_linear_time(code: str) -> None:
+    finishes_within(code, 60)  # minutes to hours with the old patterns; milliseconds now
 
 
 # ------------------------------------------------------------------ feeds
@@ -567,9 +660,13 @@ def test_a_missing_reader_library_is_a_usage_error_naming_the_install(
     module: str, path: Path, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, module, None)  # what Python sees when the package is not installed
+    monkeypatch.chdir(EXAMPLES.parent)  # the checkout: its hint is `pip install -e .`
     result = run("digest", "--to", "none", str(path))
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr.startswith(f"Error: {message}: pip install") and result.stderr.count("\n") == 1
+    # a core dependency: polyglot-news is installed again as it was installed (here: the checkout, `-e .`)
+    reinstall = f"reinstall polyglot-news: {install_hint()}"
+    assert result.stderr == f"Error: {message}; it is one of polyglot-news's own dependencies, so {reinstall}\n"
+    assert install_hint() == "pip install -e ."
     assert run("digest", "--to", "none", "-", stdin=b"Minsk opened a bridge. Drivers are glad.").exit_code == 0
 
 

@@ -73,6 +73,20 @@ def test_html_digest_of_the_example_has_its_parts(install_packages: Any) -> None
     assert page.with_class("test-warning")
 
 
+def test_a_target_equal_to_the_source_is_said_once_not_given_a_column(install_packages: Any) -> None:
+    install_packages("echo-ru_be")
+    article = str(Path(__file__).parent / "data" / "minsk_transport_ru.txt")
+    result = run("digest", "--to", "ru,be", "--format", "html", article)
+    assert result.exit_code == 0, result.stderr
+    page = parse(result.stdout)
+    heads = [e.attrs["data-lang"] for e in page.find("th") if "data-lang" in e.attrs]
+    assert heads == ["ru", "be"] * 2  # summary and references: the source and be, no second ru column
+    said = [e.text for e in page.with_class("already")]
+    assert said == ["The article is already in ru: no translation needed."]
+    first = json.loads(run("digest", "--to", "ru", article).stdout)["summary"][0]["text"][:40]
+    assert result.stdout.count(first) == 2  # the source column and the be column, not a third time for ru
+
+
 def test_html_is_byte_identical_across_runs(install_packages: Any) -> None:
     install_packages("echo-en_ru")
     first = run("digest", "--to", "ru", "--format", "html", EXAMPLE).stdout

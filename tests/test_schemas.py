@@ -117,6 +117,7 @@ DOCUMENTS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("detection", (), ("detect", "--format", "json", str(EXAMPLES / "letter.docx"))),
     ("digest-v1", ECHO, ("digest", "--to", "ru", str(EXAMPLES / "page.html"))),
     ("translation", ECHO, ("translate", "--format", "json", "--no-markup", "--to", "ru", str(EXAMPLES / "page.html"))),
+    ("translation", ECHO, ("translate", "--format", "json", "--to", "ru", str(EXAMPLES / "page.html"))),  # + page
     ("summary-v1", (), ("summarize", "--format", "json", "--ratio", "0.3", EXAMPLE)),
     ("translation", ECHO, ("translate", "--format", "json", "--to", "be", "--glossary",
                            str(EXAMPLES / "glossary.tsv"), EXAMPLE)),

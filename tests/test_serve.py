@@ -24,6 +24,7 @@ from polyglot_news.cli import cli  # noqa: E402
 from polyglot_news.serve.batching import Busy, Engine, TimedOut  # noqa: E402
 from polyglot_news.serve.config import ServeConfig, is_loopback  # noqa: E402
 
+from .conftest import DATA  # noqa: E402
 from .htmlcheck import active_content, parse  # noqa: E402
 from .serving import allow_loopback, call  # noqa: E402
 
@@ -370,6 +371,74 @@ def test_translate_file_for_text_and_html(server: str) -> None:
     assert call(f"{server}/download_file/nothing.txt")[0] == 404
 
 
+RU_PAGE = (
+    "<html><head><meta charset='windows-1251'><title>Трамвай</title></head><body>"
+    "<p>В Минске открыли новую трамвайную линию [1].</p><p>Она связала два района, сообщили власти.</p>"
+    "</body></html>"
+)
+
+
+def _translate_file(server: str, name: str, data: bytes, source: str, target: str) -> tuple[int, Any]:
+    from .serving import multipart
+
+    body, content_type = multipart({"source": source, "target": target}, {"file": (name, data)})
+    status, _, answer = call(f"{server}/translate_file", headers={"Content-Type": content_type}, raw=body)
+    return status, answer
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "source", "target", "saved_as", "kind"),
+    [
+        ("page.html", (EXAMPLE.parent / "page.html").read_bytes(), "en", "ru", "page.html", "text/html"),
+        ("cp1251.html", RU_PAGE.encode("cp1251"), "ru", "en", "cp1251.html", "text/html"),
+        ("lie.html", RU_PAGE.encode("koi8-r"), "ru", "en", "lie.html", "text/html"),  # KOI8-R declared windows-1251
+        ("letter.docx", (EXAMPLE.parent / "letter.docx").read_bytes(), "en", "ru", "letter.txt", "text/plain"),
+    ],
+)
+def test_translate_file_reads_pages_and_word_files_as_translate_does(
+    server: str, tmp_path: Path, name: str, data: bytes, source: str, target: str, saved_as: str, kind: str
+) -> None:
+    (tmp_path / name).write_bytes(data)
+    printed = CliRunner().invoke(cli, ["translate", "--to", target, "--source-lang", source, str(tmp_path / name)])
+    assert printed.exit_code == 0, printed.stderr
+    status, answer = _translate_file(server, name, data, source, target)
+    assert status == 200, answer
+    status, headers, content = call(answer["translatedFileUrl"])
+    assert status == 200 and headers["content-type"].startswith(kind)
+    assert headers["content-disposition"] == f"attachment; filename*=UTF-8''{saved_as}"
+    assert content.rstrip("\n") == printed.stdout.rstrip("\n")  # the echo test models: the text as read
+    if name.endswith(".docx"):
+        assert "[1]" in content and "\nReferences:\n[1] " in content  # footnotes as markers and a list
+    elif source == "ru":  # decoded from the bytes whatever the page declares, written back as UTF-8
+        assert "<p>В Минске открыли новую трамвайную линию [1].</p>" in content
+        assert "<meta charset='utf-8'>" in content
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("broken.html", ("<p>" + "В Минске открыли линию. " * 40).encode() + b"\xff</p>"),
+        ("photo.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"),  # binary, whatever its name
+        ("scripts.html", b"<html><head><script>var a = 1;</script></head><body> </body></html>"),
+        ("bomb.docx", b""),
+        ("fake.docx", b"PK\x03\x04 not really a zip"),
+        ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"),
+    ],
+)
+def test_translate_file_refuses_what_translate_refuses(server: str, tmp_path: Path, name: str, data: bytes) -> None:
+    from .docxmaker import build_docx
+
+    if name == "bomb.docx":
+        data = build_docx([["Text."]], extra={"word/media/bomb.bin": b"\0" * (64 << 20)})
+    (tmp_path / name).write_bytes(data)
+    printed = CliRunner().invoke(cli, ["translate", "--to", "en", "--source-lang", "ru", str(tmp_path / name)])
+    assert printed.exit_code != 0 and printed.stderr.startswith(f"Error: {tmp_path / name}: ")
+    reason = printed.stderr.strip().removeprefix(f"Error: {tmp_path}/")
+    status, answer = _translate_file(server, name, data, "ru", "en")
+    assert (status, answer) == (400, {"error": f"Invalid request: {reason}"})
+    assert "\n" not in answer["error"]
+
+
 def test_features_that_are_off_answer_as_libretranslate_does(loopback: Any, install_packages: Any) -> None:
     from libretranslatepy import LibreTranslateAPI
 
@@ -382,12 +451,50 @@ def test_features_that_are_off_answer_as_libretranslate_does(loopback: Any, inst
         status, _, settings = call(f"{url}/frontend/settings")
         assert status == 200 and settings == {
             "charLimit": 300, "frontendTimeout": 60000, "apiKeys": True, "keyRequired": True, "suggestions": False,
-            "filesTranslation": True, "supportedFilesFormat": [".htm", ".html", ".txt"],
+            "filesTranslation": True, "supportedFilesFormat": [".docx", ".htm", ".html", ".txt"],
             "language": {"source": {"code": "auto", "name": "Auto Detect"},
                          "target": {"code": "ru", "name": "Russian"}},
         }
         assert [e["code"] for e in LibreTranslateAPI(url).languages()] == ["en", "ru"]  # no key needed
         assert call(f"{url}/translate", {"q": "Hi", "source": "en", "target": "ru"})[0] == 403
+
+
+@pytest.mark.parametrize(
+    ("params", "noted"),
+    [
+        ({"source_lang": "ru", "targets": "be"}, True),  # English text given as Russian, translated: noted
+        ({"source_lang": "en", "targets": "ru"}, False),  # right
+        ({"source_lang": "ru", "targets": "none"}, False),  # nothing translated: not checked
+    ],
+)
+def test_digest_notes_a_source_language_the_text_contradicts(server: str, params: dict[str, str], noted: bool) -> None:
+    status, _, body = call(f"{server}/digest", {"text": EXAMPLE.read_text(encoding="utf-8"), **params})
+    assert status == 200, body
+    said = "the text reads as en (confidence 1.00), not ru as its source language was given"
+    assert any(note.startswith(said) for note in body["notes"]) is noted
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "text"])
+def test_digest_notes_reach_the_reader_in_every_format(server: str, fmt: str) -> None:
+    """The JSON answer's notes (the CLI's ``Note:`` lines on stderr) are in the page, the Markdown and the text too."""
+    wrong = {"text": EXAMPLE.read_text(encoding="utf-8"), "source_lang": "ru", "targets": "be"}  # English, said ru
+    russian = {"text": (DATA / "minsk_transport_ru.txt").read_text(encoding="utf-8"), "targets": "ru,be"}
+    contradicted = "the text reads as en (confidence 1.00), not ru as its source language was given"
+    for params in (wrong, russian):
+        notes = call(f"{server}/digest", params)[2]["notes"]
+        assert "be comes from a TEST MODEL: its output is not a translation" in notes
+        assert any(note.startswith(contradicted) for note in notes) is (params is wrong)
+        status, _, answer = call(f"{server}/digest", params | {"format": fmt})
+        assert status == 200
+        if fmt == "html":
+            page = parse(answer)
+            assert page.find("ul", class_="meta notes") and set(notes) <= {item.text for item in page.find("li")}
+            assert bool(page.find("p", class_="meta already")) is (params is russian)
+        else:
+            shown = "## Notes\n\n" + "".join(f"- {n}\n" for n in notes) if fmt == "markdown" else "".join(
+                f"Note: {n}\n" for n in notes)
+            assert answer.endswith(shown)
+            assert ("the article is already in ru: no translation needed" in answer) is (params is russian)
 
 
 # Low items of the third adversarial pass ------------------------------------------------------------

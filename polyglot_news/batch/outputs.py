@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -26,14 +27,15 @@ def output_name(item: Item, fmt: str) -> str:
     A file keeps its relative path with the format's extension (``a/b.txt`` → ``a/b.json``);
     a JSON Lines id gets the extension appended (``2024/story.v2`` → ``2024/story.v2.json``).
     ``..``, ``.`` and leading ``/`` are dropped so that no id writes outside the folder. An id
-    holding a control or formatting character (a newline, ESC, U+202E, which reverses how a
-    name is shown) is refused: it would make a file name that lists wrongly or misleads.
+    that is a web address (a feed item's guid or link, most often) becomes its host and path
+    (:func:`address_parts`); a ``tag:`` or ``urn:`` id, its parts. An id holding a control or
+    formatting character (a newline, ESC, U+202E, which reverses how a name is shown) is
+    refused: it would make a file name that lists wrongly or misleads.
 
     Raises:
         InputError: the id names no usable file.
     """
     raw = str(item.id).replace("\\", "/")
-    parts = [p for p in raw.split("/") if p not in ("", ".", "..")]
     bad = next((c for c in raw if unicodedata.category(c) in _UNSEEN), None)
     if bad is not None:
         shown = "".join(f"\\u{ord(c):04X}" if unicodedata.category(c) in _UNSEEN else c for c in raw[:200])
@@ -41,11 +43,91 @@ def output_name(item: Item, fmt: str) -> str:
             f"id '{shown}' holds U+{ord(bad):04X} ({unicodedata.name(bad, 'a control character')}), "
             "which cannot be part of an output file name; give the article an id without it"
         )
+    parts = address_parts(str(item.id)) if item.path is None else None
+    if parts is None:
+        parts = [p for p in raw.split("/") if p not in ("", ".", "..")]
     if not parts:
         raise InputError(f"{item.id}: this id cannot name an output file")
     rel = PurePosixPath(*parts)
     ext = FORMATS[fmt]
     return (rel.with_suffix(ext) if item.path is not None else rel.with_name(rel.name + ext)).as_posix()
+
+
+_ADDRESS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#]*)(?P<path>[^?#]*)(?P<rest>[?#].*)?", re.S)
+_NAMED = re.compile(r"(?:tag|urn):(?P<rest>.+)", re.I | re.S)
+_KEPT = frozenset("-._,+=@")
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_PART_BYTES = 200
+"""The longest part of a name (in UTF-8 bytes) kept whole; file systems take 255."""
+
+
+def address_parts(ident: str) -> list[str] | None:
+    """The folders and file name (no extension) for an id that is an address, or ``None``.
+
+    ``https://host/path/story?id=7`` → ``host/path/story%3Fid=7``: the scheme and any user
+    name dropped, the host in lower case, ``.``/``..`` segments resolved, escaped letters
+    decoded (``%D0%AF`` → ``Я``), then every character but letters, digits and ``-._,+=@``
+    written as ``%XX`` (its UTF-8 bytes; an escape the address itself holds, ``%2F``, becomes
+    ``%252F``), the query and fragment kept on the last part; an address ending in ``/`` is
+    its folder's ``index``. ``tag:`` and ``urn:`` ids are cut into folders at ``:``
+    (``tag:example.org,2026:post-1`` → ``example.org,2026/post-1``; a ``/`` is ``%2F``). Different addresses get
+    different files (the same address over http and https excepted); a part longer than 200
+    bytes is cut and ends in ``~`` and a hash of it. The same id always gives the same name.
+    """
+    named = _NAMED.fullmatch(ident)
+    if named is not None:
+        return [_fit(_escape(p)) for p in named["rest"].split(":") if p] or None
+    found = _ADDRESS.fullmatch(ident)
+    if found is None:
+        return None
+    host = found["host"].rpartition("@")[2].lower()
+    segments: list[str] = []
+    for segment in found["path"].split("/")[1:]:
+        value = _decode(segment)
+        if value == "..":
+            segments = segments[:-1]
+        elif value != ".":
+            segments.append(value)
+    last = segments.pop() if segments else ""
+    inner = [_escape(s) for s in segments if s]
+    tail = _escape(last) + _escape(found["rest"] or "")
+    parts = ([_escape(host)] if host else []) + inner + [tail or "index"]
+    return [_fit(p) for p in parts if p not in ("", ".", "..")] or None
+
+
+def _decode(segment: str) -> str:
+    """A path segment with the escapes RFC 3986 calls equivalent decoded (``%41`` → ``A``, UTF-8
+    letters), and the escapes of reserved characters kept (``%3F`` stays, upper case: not a ``?``)."""
+
+    def decoded(run: re.Match[str]) -> str:
+        text = bytes.fromhex(run.group().replace("%", "")).decode("utf-8", errors="surrogateescape")
+        return "".join(
+            ch if (ch.isascii() and (ch.isalnum() or ch in "-._~")) or (not ch.isascii() and ch.isprintable())
+            else "".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogateescape"))
+            for ch in text
+        )
+
+    return _ESCAPES.sub(decoded, segment)
+
+
+def _escape(value: str) -> str:
+    """``value`` with every character but letters, digits and ``-._,+=@`` as ``%XX`` (its UTF-8 bytes)."""
+    out = []
+    for ch in value:
+        if ch in _KEPT or (ch.isalnum() and unicodedata.category(ch) not in _UNSEEN):
+            out.append(ch)
+        else:
+            out.extend(f"%{b:02X}" for b in ch.encode("utf-8", "surrogateescape"))
+    text = "".join(out)
+    return "%2E" * len(text) if text in (".", "..") else text
+
+
+def _fit(part: str) -> str:
+    data = part.encode("utf-8")
+    if len(data) <= _PART_BYTES:
+        return part
+    head = data[: _PART_BYTES - 20].decode("utf-8", errors="ignore")
+    return f"{head}~{hashlib.sha256(data).hexdigest()[:16]}"
 
 
 def stamp(fmt: str, item_id: str | int, options: str) -> str:

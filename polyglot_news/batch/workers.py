@@ -96,7 +96,10 @@ def _done(
         return Done("resumed")
     if failure is not None or not isinstance(result, Summary):
         return Done("failed", failure)
-    digest = assemble_digest(result, options.method, outcome if isinstance(outcome, Outcome) else None)
+    digest = assemble_digest(
+        result, options.method, outcome if isinstance(outcome, Outcome) else None,
+        strict=options.strict, label=str(item.id),
+    )
     notes = tuple(dict.fromkeys(digest.notes))
     flagged = sorted(lang for lang, t in digest.translations.items() if t.flags)
     if options.strict and flagged and not digest.errors:

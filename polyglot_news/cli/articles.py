@@ -24,7 +24,7 @@ from polyglot_news.cli.options import (
     translation_options,
     translation_request,
 )
-from polyglot_news.errors import EXIT_PARTIAL, DetectionError, exit_code_of
+from polyglot_news.errors import EXIT_PARTIAL, DetectionError, InputError, exit_code_of
 
 if TYPE_CHECKING:
     from polyglot_news.document import Article
@@ -128,9 +128,7 @@ def _refuse_mismatch(text: str | Article, source_lang: str, detector: str) -> No
 
     problem = pipeline.source_mismatch(text, source_lang, detector=detector)
     if problem is not None:
-        raise DetectionError(
-            f"{problem}; --strict refuses it: correct --source-lang, or leave it out to detect the language"
-        )
+        raise DetectionError(f"{problem}; {pipeline.STRICT_REFUSAL}")
 
 
 @click.command()
@@ -140,8 +138,9 @@ def _refuse_mismatch(text: str | Article, source_lang: str, detector: str) -> No
 @click.option("--source-lang", metavar="CODE", help="Skip detection: the text's language.")
 @click.option(
     "--markup/--no-markup", default=True, show_default=True,
-    help="A web page: keep its markup and translate every text node (the page comes back as HTML), or "
-    "translate only its main text, as digest reads it, and write text (--format applies).",
+    help="A web page: keep its markup and translate every text node (the page comes back as HTML; "
+    "--format json: the translation record with the page as 'page'), or translate only its main text, "
+    "as digest reads it, and write text (--format applies).",
 )
 @detector_option
 @translation_options
@@ -159,20 +158,29 @@ def translate(
     file's text is translated with its footnotes as a reference list.
     """
     from polyglot_news import pipeline, render
-    from polyglot_news.readers.encoding import decode_markup
+    from polyglot_news.readers.markup import read_page
     from polyglot_news.readers.sources import article_text, format_of, read_input
     from polyglot_news.translation import sentences as translation
 
     name, data = read_data(input, output)
     options = decode_options(beam_size, max_length, compute_type, batch_tokens, guard)
     if markup and format_of(name, data, input_format) == "html":
+        if fmt == "markdown":
+            raise click.UsageError(
+                "--format markdown: a web page is translated with its markup kept (HTML); add --no-markup "
+                "to translate its main text into Markdown, or --format json for the record with the page"
+            )
         if strict and source_lang:
             _refuse_mismatch(read_input(data, name, "html"), source_lang, detector)
-        page = pipeline.translate_markup(
-            decode_markup(data, name)[0], target, source_lang=source_lang, models=models, options=options,
-            glossary=glossary_file(glossary), model=model, detector=detector,
-        )
-        emit(page.page, output)
+        markup_text = read_page(data, name)
+        try:
+            page = pipeline.translate_markup(
+                markup_text, target, source_lang=source_lang, models=models, options=options,
+                glossary=glossary_file(glossary), model=model, detector=detector,
+            )
+        except InputError as error:  # the page's own problem (no text): name the file, as the readers do
+            raise InputError(f"{name}: {error}") from None
+        emit(render.translation(page, fmt), output)
         result = page.text
     else:
         source = read_input(data, name, input_format)

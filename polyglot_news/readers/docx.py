@@ -4,11 +4,11 @@ A ``.docx`` is a zip, so it gets the guards model archives get, all decided from
 before a byte is unpacked: at most :data:`MAX_MEMBERS` members (counted from the end record
 before the central directory is read), at most :data:`MAX_UNPACKED` bytes declared in all,
 and at most :data:`MAX_RATIO`:1 expansion for each member and for the whole file once it
-declares more than a MiB. Its XML parts must declare no DTD or entity. mammoth (which reads
-no linked file) converts it to HTML, where footnotes and endnotes are ``<sup><a
-href="#footnote-1">[1]</a></sup>`` links to one ``<ol>``: from there the page reader's note
-rules make them markers and references. The headline is the first Heading 1 or Title, or a
-first paragraph set entirely in bold.
+declares more than a MiB. Its XML parts must hold no NUL (binary data, refused as text input
+is) and declare no DTD or entity. mammoth (which reads no linked file) converts it to HTML,
+where footnotes and endnotes are ``<sup><a href="#footnote-1">[1]</a></sup>`` links to one
+``<ol>``: from there the page reader's note rules make them markers and references. The
+headline is the first Heading 1 or Title, or a first paragraph set entirely in bold.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 
 from polyglot_news.document import Article
 from polyglot_news.errors import InputError
-from polyglot_news.io import zip_member_count
+from polyglot_news.io import refuse_binary, zip_member_count
 from polyglot_news.parse import HEADLINE_MAX
 from polyglot_news.readers.html import fragment_article, parse_html
 from polyglot_news.readers.libraries import require
@@ -74,6 +74,7 @@ def check_zip(data: bytes, name: str) -> zipfile.ZipFile:
                 part = archive.read(info)
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
                 raise InputError(f"{name}: corrupt .docx ({info.filename}: {exc})") from None
+            refuse_binary(part, f"{name}: {info.filename}")  # XML text: no NUL
             if _DTD.search(part):
                 raise InputError(
                     f"{name}: {info.filename} declares a DTD or entities, which a Word file never does; refused"

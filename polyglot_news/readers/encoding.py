@@ -22,6 +22,7 @@ import codecs
 import re
 
 from polyglot_news.errors import InputError
+from polyglot_news.io import refuse_binary
 
 __all__ = ["CYRILLIC", "cyrillic_score", "declared_encoding", "decode_markup"]
 
@@ -100,10 +101,13 @@ def _single_byte(data: bytes) -> bool:
 def decode_markup(data: bytes, name: str) -> tuple[str, str]:
     """Decode a page or feed by the rules of the module docstring: ``(text, encoding used)``.
 
+    Bytes that are not text (a NUL) are refused first, as text input is (:func:`polyglot_news.io.refuse_binary`).
+
     Raises:
-        InputError: the bytes are not text in any encoding the rules accept (the message
-            names the byte offset and the way out).
+        InputError: binary data, or bytes that are not text in any encoding the rules accept (the
+            message names the byte offset and the way out).
     """
+    refuse_binary(data, name)
     for mark, encoding in _BOMS:
         if data.startswith(mark):
             try:

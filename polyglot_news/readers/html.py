@@ -21,14 +21,12 @@ from lxml import html as lxml_html
 from polyglot_news.document import Article, Reference
 from polyglot_news.errors import InputError
 from polyglot_news.parse import HEADLINE_MAX, parse_article
-from polyglot_news.readers.encoding import decode_markup
 from polyglot_news.readers.libraries import require
+from polyglot_news.readers.markup import MAX_PAGE_BYTES, read_page
 from polyglot_news.readers.notes import take_notes
 
 __all__ = ["MAX_PAGE_BYTES", "fragment_article", "page_article", "parse_html"]
 
-MAX_PAGE_BYTES = 16 * 1024 * 1024
-"""Largest page read: about 15 times the longest Wikipedia article saved with its markup."""
 MAX_DEPTH = 255
 """Deepest element nesting libxml2's HTML parser reads (deeper content it would drop)."""
 MIN_CHARACTERS = 40
@@ -165,15 +163,10 @@ def page_article(data: bytes, name: str) -> Article:
     """The article of a saved web page: headline, main text with markers, the notes as references.
 
     Raises:
-        InputError: larger than :data:`MAX_PAGE_BYTES`, undecodable, or without main text
+        InputError: larger than :data:`MAX_PAGE_BYTES`, binary, undecodable, or without main text
             (the message says whether the page holds no text at all or only boilerplate).
     """
-    if len(data) > MAX_PAGE_BYTES:
-        raise InputError(
-            f"{name}: the page is larger than the {MAX_PAGE_BYTES:,}-byte limit; save the article "
-            "alone (the browser's 'Save page as', HTML only) or its text"
-        )
-    text, _ = decode_markup(data, name)
+    text = read_page(data, name)
     try:
         root = parse_html(text)
     except InputError as error:

@@ -1,12 +1,17 @@
 """LibreTranslate's file translation: ``POST /translate_file`` then ``GET /download_file/NAME``.
 
 A file format is a :class:`FileFormat`: how a file's bytes become pieces (text to translate,
-markup to keep as it is) and how the translated pieces become a file again. Text (``.txt``)
-and HTML (``.html``, ``.htm``) are built in; another reader (a Word document's runs, say)
-plugs in with :func:`register` and is offered by ``/translate_file`` and
-``/frontend/settings`` from then on. Translated files are kept in memory for
-:data:`KEEP_S` seconds (at most :data:`KEEP_FILES` of them, oldest dropped first), under an
-unguessable name; the text of one file counts against ``--max-chars`` like ``q`` does.
+markup to keep as it is) and how the pieces, some of their texts translated, become a file
+again. Built in, each read as the CLI's ``translate`` reads it: text (``.txt``, UTF-8), web
+pages (``.html``, ``.htm``: the page's declared, misdeclared or undeclared encoding, its
+markup kept byte for byte, the file written back in UTF-8) and Word documents (``.docx``:
+the document's text with its footnotes as ``[N]`` markers and a ``References:`` list,
+written back as a text file, as ``translate letter.docx`` prints it). A file a reader
+refuses is a 400 with the reader's one-line reason. Another format plugs in with
+:func:`register` and is offered by ``/translate_file`` and ``/frontend/settings`` from then
+on. Translated files are kept in memory for :data:`KEEP_S` seconds (at most
+:data:`KEEP_FILES` of them, oldest dropped first), under an unguessable name; the text of
+one file counts against ``--max-chars`` like ``q`` does.
 """
 
 from __future__ import annotations
@@ -19,14 +24,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from polyglot_news.errors import InputError
+from polyglot_news.readers.markup import Piece, join_markup, page_pieces, read_page
 from polyglot_news.serve.batching import Engine
 from polyglot_news.serve.config import ServeConfig
 from polyglot_news.serve.libretranslate import check_pair, guess, language_param, translate_pieces
-from polyglot_news.serve.markup import Piece, html_pieces, join_html
 from polyglot_news.serve.requests import ApiError, Upload
 
 KEEP_S = 600.0
 KEEP_FILES = 64
+TEXT = "text/plain; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -37,19 +43,32 @@ class FileFormat:
     media_type: str
     read: Callable[[bytes, str], list[Piece]]
     """The file's pieces; raises :class:`InputError` (400) for a file it cannot read."""
-    write: Callable[[list[Piece]], bytes]
+    write: Callable[[list[Piece], dict[int, str]], bytes]
+    """The file from its pieces, text piece ``i`` replaced by its translation ``translated[i]``."""
+    suffix_out: str | None = None
+    """The translated file's suffix when it is another kind of file (``.txt`` for a Word document)."""
 
 
 def _read_text(data: bytes, name: str) -> list[Piece]:
     from polyglot_news.io import decode
 
-    return [(True, decode(data, name))]
+    text = decode(data, name)
+    return [Piece(True, text, text)]
+
+
+def _write_text(pieces: list[Piece], translated: dict[int, str]) -> bytes:
+    return "".join(translated.get(i, piece.value) for i, piece in enumerate(pieces)).encode("utf-8")
 
 
 def _read_html(data: bytes, name: str) -> list[Piece]:
-    from polyglot_news.io import decode
+    return page_pieces(read_page(data, name), name)
 
-    return html_pieces(decode(data, name))
+
+def _read_docx(data: bytes, name: str) -> list[Piece]:
+    from polyglot_news.readers.sources import read_document
+
+    text = read_document(data, name, "docx").text
+    return [Piece(True, text, text)]
 
 
 FORMATS: dict[str, FileFormat] = {}
@@ -61,10 +80,10 @@ def register(fmt: FileFormat) -> None:
         FORMATS[suffix.lower()] = fmt
 
 
-register(FileFormat((".txt",), "text/plain; charset=utf-8", _read_text,
-                    lambda pieces: "".join(text for _, text in pieces).encode("utf-8")))
+register(FileFormat((".txt",), TEXT, _read_text, _write_text))
 register(FileFormat((".html", ".htm"), "text/html; charset=utf-8", _read_html,
-                    lambda pieces: join_html(pieces).encode("utf-8")))
+                    lambda pieces, translated: join_markup(pieces, translated).encode("utf-8")))
+register(FileFormat((".docx",), TEXT, _read_docx, _write_text, suffix_out=".txt"))
 
 
 @dataclass(frozen=True)
@@ -124,18 +143,21 @@ async def translate_file(
         raise ApiError(400, "Invalid request: file format not supported")
     known = {entry["code"]: entry for entry in installed}
     check_pair(source, target, known)
-    try:
-        pieces = fmt.read(upload.data, upload.filename)
+    try:  # off the event loop: a Word file or a large page takes a while to read
+        pieces = await engine.aside(lambda: fmt.read(upload.data, upload.filename))
     except InputError as error:
         raise ApiError(400, f"Invalid request: {error}") from None
-    text = "".join(piece for is_text, piece in pieces if is_text)
+    text = "".join(piece.value for piece in pieces if piece.text)
     if len(text) > config.max_chars:
         raise ApiError(400, f"Invalid request: request ({len(text)}) exceeds text limit ({config.max_chars})")
     if source == "auto":
         source = (await engine.aside(lambda: guess(text, known)))["language"]
         check_pair(source, target, known)
     done = (await translate_pieces([pieces], [source], target, engine))[0]
-    name = downloads.add(upload.filename, fmt.write(done), fmt.media_type)
+    filename = upload.filename
+    if fmt.suffix_out is not None:
+        filename = filename[: len(filename) - len(suffix)] + fmt.suffix_out
+    name = downloads.add(filename, fmt.write(pieces, done), fmt.media_type)
     return {"translatedFileUrl": f"{base_url.rstrip('/')}/download_file/{name}"}
 
 

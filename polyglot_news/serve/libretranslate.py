@@ -18,9 +18,9 @@ import unicodedata
 from collections import Counter
 from typing import Any
 
+from polyglot_news.readers.markup import Piece, join_markup, split_markup
 from polyglot_news.serve.batching import Engine
 from polyglot_news.serve.config import ServeConfig
-from polyglot_news.serve.markup import Piece, html_pieces, join_html
 from polyglot_news.serve.requests import ApiError, text_param, whole_number
 
 NAMES = {
@@ -101,16 +101,18 @@ async def translate(
         raise ApiError(400, f"Invalid request: request ({chars}) exceeds text limit ({config.max_chars})")
     known = {entry["code"]: entry for entry in installed}
     check_pair(source, target, known)
-    pieces = [html_pieces(item) if fmt == "html" else [(True, item)] for item in items]
+    # markup as in ``translate page.html``, kept byte for byte (no charset rewritten: it stays a string)
+    pieces = [split_markup(item) if fmt == "html" else [Piece(True, item, item)] for item in items]
     detected: list[dict[str, Any]] = []
     if source == "auto":
-        texts = ["".join(text for is_text, text in item if is_text) for item in pieces]
+        texts = ["".join(piece.value for piece in item if piece.text) for item in pieces]
         detected = await engine.aside(lambda: guess_each(texts, known))
     sources = [d["language"] for d in detected] or [source] * len(items)
     for code in dict.fromkeys(sources):
         check_pair(code, target, known)
     translated = await translate_pieces(pieces, sources, target, engine)
-    texts_out = [join_html(item) if fmt == "html" else "".join(text for _, text in item) for item in translated]
+    texts_out = [join_markup(item, done, utf8=False) if fmt == "html" else done.get(0, item[0].value)
+                 for item, done in zip(pieces, translated, strict=True)]
     out: dict[str, Any] = {"translatedText": texts_out if batch else texts_out[0]}
     if source == "auto":
         out["detectedLanguage"] = detected if batch else detected[0]
@@ -191,23 +193,27 @@ def _main_script(text: str) -> tuple[str | None, float]:
 
 async def translate_pieces(
     items: list[list[Piece]], sources: list[str], target: str, engine: Engine
-) -> list[list[Piece]]:
-    """Every text piece of every item translated (markup kept), one engine job per source language."""
+) -> list[dict[int, str]]:
+    """The translation of every text piece of every item (by piece index), one engine job per source language.
+
+    A piece keeps the whitespace around its text; a piece without words, or of an item already
+    in ``target``, is left out (it stays as it is).
+    """
     by_source: dict[str, list[tuple[int, int]]] = {}
     for i, (pieces, code) in enumerate(zip(items, sources, strict=True)):
-        for j, (is_text, text) in enumerate(pieces):
-            if is_text and text.strip() and code != target:
+        for j, piece in enumerate(pieces):
+            if piece.text and piece.value.strip() and code != target:
                 by_source.setdefault(code, []).append((i, j))
-    jobs = {code: engine.translate([items[i][j][1].strip() for i, j in where], code, target)
+    jobs = {code: engine.translate([items[i][j].value.strip() for i, j in where], code, target)
             for code, where in by_source.items()}
     results = dict(zip(jobs, await asyncio.gather(*jobs.values()), strict=True))
-    out = [list(pieces) for pieces in items]
+    out: list[dict[int, str]] = [{} for _ in items]
     for code, where in by_source.items():
         for (i, j), text in zip(where, results[code], strict=True):
-            original = items[i][j][1]
+            original = items[i][j].value
             lead = original[: len(original) - len(original.lstrip())]
             trail = original[len(original.rstrip()) :]
-            out[i][j] = (True, lead + text + trail)
+            out[i][j] = lead + text + trail
     return out
 
 

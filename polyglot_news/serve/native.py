@@ -35,7 +35,7 @@ async def digest(params: dict[str, Any], config: ServeConfig, engine: Engine) ->
         result = pipeline.digest(text, summary=summary, translation=request)
         if fmt == "json":
             return result.to_dict() | {"notes": list(result.notes)}, fmt
-        return render.digest(result, fmt), fmt
+        return render.digest(result, fmt, notes=True), fmt  # no stderr here: the notes go in the answer
 
     return await engine.run(run)
 
