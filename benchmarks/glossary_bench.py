@@ -119,13 +119,13 @@ def _unpack(archive: Path, into: Path) -> Path:
 def _spelled(text: str, target: str) -> int:
     """Occurrences of ``target`` in ``text``, in any inflection (no minimum stem, unlike the library)."""
     parts = target.split()
-    if len(parts) > 1 or not pe._CYRILLIC.search(target):
-        return len(pe._find(text, target, inflect=False))
-    stem = pe._stem(target).casefold()
+    if len(parts) > 1 or not pe.CYRILLIC.search(target):
+        return len(pe.find_term(text, target, inflect=False))
+    stem = pe.term_stem(target).casefold()
     words = re.findall(r"[^\W_]+", text)
     return sum(
         1 for w in words if w.casefold() == target.casefold()
-        or (w.casefold().startswith(stem) and w.casefold()[len(stem):] in pe._ENDINGS)
+        or (w.casefold().startswith(stem) and w.casefold()[len(stem):] in pe.ENDINGS)
     )
 
 
@@ -135,7 +135,7 @@ def _masked_marker_words(sentence: Sentence, rules: Sequence[gl.Rule]) -> list[i
     spans: list[tuple[int, int]] = []
     for rule in rules:
         for variant in rule.variants:
-            for match in pe._find(text, variant):
+            for match in pe.find_term(text, variant):
                 if not any(match.start < e and s < match.end for s, e in spans):
                     spans.append((match.start, match.end))
     out = []
@@ -165,7 +165,7 @@ def _score(
     total = correct = 0
     for source, done in zip(sources, output, strict=True):
         for rule in rules:
-            n_src = len(pe._source_matches(source.plain, rule, source_lang))
+            n_src = len(pe.source_matches(source.plain, rule, source_lang))
             if n_src:
                 n_ok = _spelled(done.sentence.plain, rule.target)
                 total += n_src

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from polyglot_news.citations import BRACKET_GROUP
 from polyglot_news.document import GlossaryHit, Sentence, Translated
 from polyglot_news.translation.glossary import Glossary, Rule
-from polyglot_news.translation.postedit import _CYRILLIC, _ENDINGS, _rewrite, _source_matches, _stem
+from polyglot_news.translation.postedit import CYRILLIC, ENDINGS, rewrite, source_matches, term_stem
 
 _PLACEHOLDER = "X{}GL"
 _PLACEHOLDER_RE = re.compile(r"X(\d{1,3})GL([\u0400-\u04ff]*)")
@@ -45,7 +45,7 @@ def protect(glossary: Glossary, sentences: Sequence[Sentence], source_lang: str,
         verbatim = [m.span() for m in BRACKET_GROUP.finditer(sentence.plain)]  # text in brackets stays as is
         if not _PLACEHOLDER_RE.search(sentence.plain):
             for rule in rules:
-                for match in _source_matches(sentence.plain, rule, source_lang):
+                for match in source_matches(sentence.plain, rule, source_lang):
                     taken = [(s, e) for s, e, _ in spans] + verbatim
                     if not any(match.start < e and s < match.end for s, e in taken):
                         spans.append((match.start, match.end, rule))
@@ -54,7 +54,7 @@ def protect(glossary: Glossary, sentences: Sequence[Sentence], source_lang: str,
             mine[token] = rule
             edits.append((start, end, token))
         if edits:
-            plain, markers = _rewrite(sentence.plain, sentence.markers, edits)
+            plain, markers = rewrite(sentence.plain, sentence.markers, edits)
             sentence = replace(sentence, plain=plain, markers=markers)
         out.append(sentence)
         slots.append(mine)
@@ -80,9 +80,9 @@ def restore(protected: Protected, translated: Sequence[Translated]) -> tuple[lis
                 continue
             found.add(token)
             spelled = rule.target
-            stem = _stem(spelled)
+            stem = term_stem(spelled)
             glued = m.group(2)
-            if glued and glued.lower() in _ENDINGS and _CYRILLIC.search(spelled):
+            if glued and glued.lower() in ENDINGS and CYRILLIC.search(spelled):
                 spelled = stem + glued
             elif glued:
                 spelled += glued  # not an ending we know: left visible, never dropped
@@ -93,7 +93,7 @@ def restore(protected: Protected, translated: Sequence[Translated]) -> tuple[lis
         for hit in hits:
             merged[hit.term] = "fixed" if "fixed" in (merged.get(hit.term), hit.status) else hit.status
         if edits:
-            new_plain, markers = _rewrite(plain, done.sentence.markers, edits)
+            new_plain, markers = rewrite(plain, done.sentence.markers, edits)
             done = Translated(replace(done.sentence, plain=new_plain, markers=markers), done.flags)
         results.append(done)
         report.append([GlossaryHit(term, status) for term, status in merged.items()])

@@ -298,7 +298,7 @@ def profile(store: Path, args: argparse.Namespace) -> None:
 CATEGORIES = (
     ("SentencePiece", ("sentencepiece/",)),
     ("segmentation", ("segment.py",)),
-    ("markers and guard", ("placement.py", "guard.py", "citations.py")),
+    ("markers and guard", ("placement.py", "guard.py", "polyglot_news/citations/")),
     ("engine Python", ("polyglot_news/translation/",)),
     ("HTTP (uvicorn, h11)", ("uvicorn/", "h11/")),
     ("JSON", ("json/",)),

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from polyglot_news.citations import extract
+from polyglot_news.citations.grammar import extract
 from polyglot_news.document import Article, Reference
 from polyglot_news.segment import sentence_spans
 

@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 
 from polyglot_news import signature as signatures
-from polyglot_news.citations import cited_references
+from polyglot_news.citations.grammar import cited_references
 from polyglot_news.document import GIVEN, Article, Detection, Digest, MarkupTranslation, Summary, TextTranslation
 from polyglot_news.errors import DetectionError, DetectorUnavailableError, InputError
 from polyglot_news.langid.detector import detect

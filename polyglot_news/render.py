@@ -141,7 +141,8 @@ def translation(result: TextTranslation | MarkupTranslation, fmt: str) -> str:
             raise ValueError("a translated page is HTML: it has no Markdown form (its main text has)")
         if fmt != "json":
             return result.page
-        result, page = result.text, result.page
+        page = result.page
+        result = result.text
     if fmt == "markdown":
         return markdown_text(result.text) + "\n"
     if fmt != "json":

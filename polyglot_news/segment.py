@@ -31,7 +31,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from polyglot_news.citations import check_invariant, extract
+from polyglot_news.citations.grammar import extract
+from polyglot_news.citations.invariant import check_invariant
 from polyglot_news.document import Marker, Sentence
 
 __all__ = ["Tokenizer", "sentence_spans", "split_sentences"]

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.archives import make_archive
+
 DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -136,3 +138,13 @@ def fresh_engine() -> Iterator[None]:
     clear_cache()
     yield
     clear_cache()
+
+
+@pytest.fixture
+def store(isolated_home: Path) -> Path:
+    return isolated_home / "models"
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    return make_archive(tmp_path / "translate-en_ru-1_0.argosmodel")

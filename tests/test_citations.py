@@ -91,7 +91,7 @@ def test_prose_markers(text: str, markers: list[str]) -> None:
     assert [m.text for m in extract(text)[1]] == markers
 
 
-# The context table of ``citations.py``, row by row: (row, text, markers found).
+# The context table of ``citations/grammar.py``, row by row: (row, text, markers found).
 GRAMMAR_TABLE = [
     (1, "in code `a[1]` only", []),
     (2, "a positive relation (F[1,12] = 8.42, p = 0.01)", []),

@@ -12,16 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from polyglot_news.cli.models import models
-from tests.test_models import make_archive, meta, package_files, write_tree
+from tests.archives import make_archive, meta, package_files, write_tree
 
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(models, list(args))
-
-
-@pytest.fixture
-def good(tmp_path: Path) -> Path:
-    return make_archive(tmp_path / "translate-en_ru-1_0.argosmodel")
 
 
 def test_path_prints_the_store(isolated_home: Path, tmp_path: Path) -> None:

@@ -413,13 +413,13 @@ def test_big_glossary_tries_only_the_terms_a_sentence_may_hold(
     sentences, outputs = [_sentence(source)], [Translated(_sentence(output))]
     apply(big, sentences, outputs, source_lang, "be")  # builds the index once
     calls: list[str] = []
-    real_find = postedit._find
+    real_find = postedit.find_term
 
     def counting(text: str, variant: str, inflect: bool = True) -> Any:
         calls.append(variant)
         return real_find(text, variant, inflect)
 
-    monkeypatch.setattr(postedit, "_find", counting)
+    monkeypatch.setattr(postedit, "find_term", counting)
     done_big, hits_big = apply(big, sentences, outputs, source_lang, "be")
     assert len(calls) < 40, calls  # a few terms, each with its variants; never 40,000
     done_small, hits_small = apply(small, sentences, outputs, source_lang, "be")

@@ -27,10 +27,6 @@ def _attention(source: str, target: str, pairs: dict[int, int]) -> Alignment:
     return Alignment(src, tgt, rows)
 
 
-def _diagonal(source: str, target: str) -> Alignment:
-    return _attention(source, target, {i: i for i in range(len(target.split()))})
-
-
 def _render(marked: str, target: str, pairs: dict[int, int] | None) -> str:
     plain, markers = extract(marked)
     alignment = None if pairs is None else _attention(plain, target, pairs)

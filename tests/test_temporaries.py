@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from polyglot_news import models
 from polyglot_news.cli.models import models as models_group
 from polyglot_news.models.temporaries import FETCH_GRACE_S, hold
-from tests.test_models import make_archive
+from tests.archives import make_archive
 
 # A writer killed the way `kill -9` kills it: in the middle of its work, holding its locks.
 KILLED_INSTALL = """

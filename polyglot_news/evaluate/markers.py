@@ -6,7 +6,7 @@ import random
 import re
 from collections.abc import Callable, Sequence
 
-from polyglot_news.citations import extract
+from polyglot_news.citations.grammar import extract
 from polyglot_news.document import Marker, Sentence, Translated
 from polyglot_news.errors import CitationError
 

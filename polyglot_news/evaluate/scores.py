@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from polyglot_news import signature as signatures
-from polyglot_news.citations import check_invariant
+from polyglot_news.citations.invariant import check_invariant
 from polyglot_news.document import Sentence, Translated
 from polyglot_news.errors import CitationError, ModelError, PolyglotNewsError, RouteError
 from polyglot_news.evaluate.markers import end_in_place, inject_markers, marker_texts, tolerant

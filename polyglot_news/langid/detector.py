@@ -39,7 +39,7 @@ from polyglot_news.langid.words import ALPHABETS, FUNCTION_WORDS
 from polyglot_news.languages import DEFAULT_DETECTOR, DETECTORS
 
 SEED = 0
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 
 # Reasons carried by Detection.reason.
 DETECTED = "detected"

@@ -8,7 +8,7 @@ same floating-point operations in the same order, so it returns exactly the same
 loop over languages is one numpy operation. The text cleaning and n-gram extraction are
 langdetect's own methods.
 
-``tests/test_detect.py`` checks the equality against langdetect itself.
+``tests/test_langid.py`` checks the equality against langdetect itself.
 """
 
 from __future__ import annotations

@@ -31,7 +31,6 @@ from polyglot_news.languages import normalize_code
 ARGOS_TYPE = "translate"
 OWN_TYPE = "polyglot-news-translate"
 TYPES = (ARGOS_TYPE, OWN_TYPE)
-FORMAT_NAMES = {ARGOS_TYPE: "argos", OWN_TYPE: "polyglot-news"}
 
 MAX_METADATA_BYTES = 1024**2
 SHOWN_CHARS = 80

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from lxml import html as lxml_html
 
-from polyglot_news.citations import is_marker, parse_refs
+from polyglot_news.citations.grammar import is_marker, parse_refs
 from polyglot_news.document import Reference
 
 __all__ = ["NoteLists", "take_notes"]

@@ -26,7 +26,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from polyglot_news.citations import check_brackets, check_invariant, drop_brackets, hold_out, put_back
+from polyglot_news.citations.invariant import check_brackets, check_invariant
+from polyglot_news.citations.verbatim import drop_brackets, hold_out, put_back
 from polyglot_news.document import Marker, Sentence, Translated
 from polyglot_news.errors import ModelError
 from polyglot_news.models.store import Package

@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from polyglot_news.citations import check_invariant, final_side
+from polyglot_news.citations.invariant import check_invariant, final_side
 from polyglot_news.document import Marker
 
 __all__ = ["MIN_ATTENTION", "Alignment", "WordTargets", "place", "token_words", "word_targets"]

@@ -1,4 +1,9 @@
-"""Glossary post-edit: find each term's forms in a translation and respell them, case ending kept."""
+"""Glossary post-edit: find each term's forms in a translation and respell them, case ending kept.
+
+:func:`apply` is the post-edit; :func:`find_term`, :func:`source_matches`, :func:`term_stem`,
+:data:`ENDINGS` and :func:`rewrite` are its matching and rewriting steps, public for the glossary
+benchmark's baseline strategy (``benchmarks/glossary_protect.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from polyglot_news.citations import BRACKET_GROUP, check_invariant
+from polyglot_news.citations.grammar import BRACKET_GROUP
+from polyglot_news.citations.invariant import check_invariant
 from polyglot_news.document import GlossaryHit, Marker, Sentence, Translated
 from polyglot_news.translation.glossary import Glossary, Rule
 
@@ -16,9 +22,9 @@ MIN_STEM = 4
 # Letters and digits; an apostrophe inside a Cyrillic word belongs to it (сям'я, Дзям'янаў).
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ][\u0400-\u04ff]+)*")
 _JOINER = re.compile(r"[\s\-‐‑]+")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _STEM_STRIP = "аяоёеэыиіїуюьйъє"
-_ENDINGS = frozenset(
+ENDINGS = frozenset(
     # Russian, Belarusian and Ukrainian noun and adjective endings, up to three letters.
     "а я о е ё ы и і ї у ю ь й є "
     "ой ей ай яй ом ем ам ям ём ах ях ов ев оў аў еў ёў ью ию ии ія іі ія ія іе ие ья ьи ье "
@@ -43,7 +49,9 @@ _ENDING_MAP: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
-class _Match:
+class TermMatch:
+    """One occurrence of a term in a text: its span and, per word, the ending found."""
+
     start: int
     end: int
     words: tuple[tuple[str, str], ...]  # per word: (text as found, ending kept; "" = exact)
@@ -52,7 +60,8 @@ class _Match:
     tail: str = ""  # the term's closing punctuation, when the match covers it
 
 
-def _stem(word: str) -> str:
+def term_stem(word: str) -> str:
+    """``word`` without up to two final vowels or soft signs: what an inflected form starts with."""
     stem = word
     while len(stem) > 1 and stem[-1].lower() in _STEM_STRIP and len(word) - len(stem) < 2:
         stem = stem[:-1]
@@ -73,13 +82,13 @@ def _word_ending(found: str, variant: str, inflect: bool) -> str | None:
     f, v = found.casefold(), variant.casefold()
     if f == v:
         return ""
-    if not inflect or not _CYRILLIC.search(v):
+    if not inflect or not CYRILLIC.search(v):
         return None
-    stem = _stem(v)
+    stem = term_stem(v)
     if len(stem) < MIN_STEM or not f.startswith(stem):
         return None
     ending = f[len(stem) :]
-    return found[len(stem) :] if ending in _ENDINGS else None
+    return found[len(stem) :] if ending in ENDINGS else None
 
 
 def _tokens(variant: str) -> tuple[list[str], list[str]]:
@@ -111,13 +120,13 @@ def _joined(between: str, sep: str) -> bool:
     return between == sep.strip()
 
 
-def _find(text: str, variant: str, inflect: bool = True) -> list[_Match]:
+def find_term(text: str, variant: str, inflect: bool = True) -> list[TermMatch]:
     """Every occurrence of ``variant`` (one or more words) in ``text``, inflected or not."""
     parts, seps = _tokens(variant)
     if not parts:
         return []
     words = list(_WORD.finditer(text))
-    found: list[_Match] = []
+    found: list[TermMatch] = []
     i = 0
     while i + len(parts) <= len(words):
         endings: list[tuple[str, str]] = []
@@ -136,15 +145,16 @@ def _find(text: str, variant: str, inflect: bool = True) -> list[_Match]:
             tail = _tail(variant)
             if not (tail and text.startswith(tail, end) and text[end + len(tail) :].strip()):
                 tail = ""
-            found.append(_Match(words[i].start(), end + len(tail), tuple(endings), variant, exact, tail))
+            found.append(TermMatch(words[i].start(), end + len(tail), tuple(endings), variant, exact, tail))
             i += len(parts)
         else:
             i += 1
     return found
 
 
-def _source_matches(text: str, rule: Rule, language: str) -> list[_Match]:
-    return _find(text, rule.source_form, inflect=language not in ("en",))
+def source_matches(text: str, rule: Rule, language: str) -> list[TermMatch]:
+    """The rule's source term in a source text (inflected forms too, but for English)."""
+    return find_term(text, rule.source_form, inflect=language not in ("en",))
 
 
 def _match_case(found: str, spelled: str) -> str:
@@ -170,7 +180,7 @@ def _map_ending(ending: str, stem: str, variant: str, target: str, language: str
     return mapped.upper() if ending.isupper() and len(ending) > 1 else mapped
 
 
-def _spell(match: _Match, rule: Rule, language: str) -> str:
+def _spell(match: TermMatch, rule: Rule, language: str) -> str:
     """The glossary spelling for one occurrence, keeping its endings where that is safe.
 
     Only the words, what joins them and the closing punctuation the match covered are
@@ -189,15 +199,15 @@ def _spell(match: _Match, rule: Rule, language: str) -> str:
         if not ending:
             out.append(_match_case(found, word))
             continue
-        stem = _stem(word)
-        if not _CYRILLIC.search(word):
+        stem = term_stem(word)
+        if not CYRILLIC.search(word):
             out.append(_match_case(found, word))
             continue
         out.append(_match_case(found, stem + _map_ending(ending, stem, match.variant, rule.target, language)))
     return "".join(word + sep for word, sep in zip(out, [*seps, ""], strict=True)) + closing
 
 
-def _dressed(plain: str, match: _Match, target: str, spelled: str) -> str:
+def _dressed(plain: str, match: TermMatch, target: str, spelled: str) -> str:
     """``spelled`` with the punctuation the glossary writes around the term's words.
 
     ``«Белавиа»``, ``(Минск)``, ``Яху!``, ``Кока-Кола®``: the opening mark is added unless the
@@ -214,7 +224,7 @@ def _dressed(plain: str, match: _Match, target: str, spelled: str) -> str:
     return spelled
 
 
-def _rewrite(
+def rewrite(
     plain: str, markers: Sequence[Marker], edits: Sequence[tuple[int, int, str]]
 ) -> tuple[str, tuple[Marker, ...]]:
     """Apply non-overlapping ``(start, end, new)`` edits; markers keep their place in the text."""
@@ -258,7 +268,7 @@ class _Index:
     stems: dict[str, tuple[int, ...]]
 
 
-_LONGEST_ENDING = max(len(e) for e in _ENDINGS)
+_LONGEST_ENDING = max(len(e) for e in ENDINGS)
 _INDEXES: dict[tuple[int, str, str], tuple[Glossary, _Index]] = {}
 _INDEXES_KEPT = 8
 
@@ -274,8 +284,8 @@ def _build_index(glossary: Glossary, source_lang: str, target_lang: str) -> _Ind
             continue
         first = words[0].casefold()
         exact.setdefault(first, []).append(number)
-        stem = _stem(first)
-        if inflect and _CYRILLIC.search(first) and len(stem) >= MIN_STEM:
+        stem = term_stem(first)
+        if inflect and CYRILLIC.search(first) and len(stem) >= MIN_STEM:
             stems.setdefault(stem, []).append(number)
     return _Index(
         rules,
@@ -339,7 +349,7 @@ def apply(
             # "Minsk" inside "Minsk Region" is part of the longer term, not a term of its own.
             in_source = [
                 m
-                for m in _source_matches(source.plain, rule, source_lang)
+                for m in source_matches(source.plain, rule, source_lang)
                 if not any(m.start < e and s < m.end for s, e in claimed)
             ]
             if not in_source:
@@ -347,7 +357,7 @@ def apply(
             claimed += [(m.start, m.end) for m in in_source]
             statuses: list[str] = []
             for variant in rule.variants:
-                for match in _find(plain, variant):
+                for match in find_term(plain, variant):
                     if any(match.start < e and s < match.end for s, e in taken):
                         continue
                     taken.append((match.start, match.end))
@@ -360,7 +370,7 @@ def apply(
             status = "miss" if not statuses else "fixed" if "fixed" in statuses else "hit"
             hits.append((in_source[0].start, GlossaryHit(rule.term, status)))
         if edits:
-            new_plain, markers = _rewrite(plain, done.sentence.markers, edits)
+            new_plain, markers = rewrite(plain, done.sentence.markers, edits)
             done = Translated(replace(done.sentence, plain=new_plain, markers=markers), done.flags)
         results.append(done)
         report.append([hit for _, hit in sorted(hits, key=lambda pair: pair[0])])  # source order

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from polyglot_news import signature as signatures
-from polyglot_news.citations import cited_references
+from polyglot_news.citations.grammar import cited_references
 from polyglot_news.document import GlossaryHit, Place, Reference, Sentence, Summary, Translated, Translation
 from polyglot_news.errors import PolyglotNewsError
 from polyglot_news.segment import split_sentences

@@ -1,4 +1,4 @@
-"""Citation markers: the grammar, extraction from a paragraph, and the invariant check.
+"""Citation markers: the grammar and their extraction from a paragraph.
 
 A *marker* is one bracket group that cites something: ``[1]``, ``[12]``, ``[1, 4]``,
 ``[17,18]``, ``[2–5]``, ``[1-9]``, a note ``[n 7]`` / ``[note 3]`` / ``[a]``, an inline tag
@@ -37,8 +37,8 @@ one (``a[1][2] = 4`` is text throughout).
 
 Outside the grammar a bracket group is always text: ``[sic]``, ``[…]``, ``[0]``,
 ``[12345]``, ``[A]``. A bracket group that stays text is never lost either: the translation
-engine holds it out of the model like a marker (:func:`hold_out` / :func:`put_back`) and
-:func:`check_brackets` checks markers and these *verbatim* groups together. Verbatim
+engine holds it out of the model like a marker (:mod:`.verbatim`) and :mod:`.invariant`
+checks markers and these *verbatim* groups together. Verbatim
 groups are part of ``Sentence.plain``; they never appear among a sentence's markers and
 cite no reference.
 """
@@ -48,26 +48,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
-from polyglot_news.document import Marker, Reference, Sentence, Verbatim
-from polyglot_news.errors import CitationError
+from polyglot_news.document import Marker, Reference, Sentence
 
-__all__ = [
-    "BRACKET_GROUP",
-    "MARKER_PATTERN",
-    "MAX_RANGE",
-    "check_brackets",
-    "check_invariant",
-    "cited_references",
-    "drop_brackets",
-    "extract",
-    "final_side",
-    "hold_out",
-    "is_marker",
-    "parse_refs",
-    "put_back",
-]
+__all__ = ["BRACKET_GROUP", "MARKER_PATTERN", "MAX_RANGE", "cited_references", "extract", "is_marker", "parse_refs"]
 
 MAX_RANGE = 100
 """A range spanning more numbers than this is not expanded (only its ends are kept)."""
@@ -275,161 +259,3 @@ def cited_references(sentences: Sequence[Sentence], references: Sequence[Referen
     """The references ``sentences`` cite, in the order of the reference list."""
     cited = {ref for sentence in sentences for marker in sentence.markers for ref in marker.refs}
     return tuple(r for r in references if r.id in cited)
-
-
-def check_invariant(
-    expected: Sequence[Marker],
-    actual: Sequence[Marker],
-    where: str,
-    what: str = "citation markers",
-    *,
-    plains: tuple[str, str] | None = None,
-) -> None:
-    """Raise :class:`CitationError` unless both carry the same marker texts in the same order.
-
-    With ``plains`` (the plain texts the two marker lists are anchored in), a final marker
-    must also stay on its side of the final punctuation: ``met [1].`` may not become
-    ``.[1]`` or ``met. [1]``, nor the other way round (see :func:`final_side`).
-    """
-    want = [m.text for m in expected]
-    got = [m.text for m in actual]
-    if want == got:
-        if plains is not None:
-            _check_sides(expected, actual, *plains, where=f"{what} in {where}")
-        return
-    missing = [t for t in want if t not in got]
-    extra = [t for t in got if t not in want]
-    detail = f"missing {missing}" if missing else f"unexpected {extra}" if extra else f"order {got} != {want}"
-    raise CitationError(f"{what} changed in {where}: {detail}")
-
-
-def final_side(plain: str, offset: int) -> str | None:
-    """Where a marker anchored at ``offset`` of ``plain`` sits against the final punctuation.
-
-    ``None`` for an inner marker (a letter or digit follows it); ``"before"`` when only
-    punctuation (and spaces) follow it and none stands between it and the last word
-    (``met [1].``); ``"after"`` when nothing but spaces follows it (``met. [1]``);
-    ``"inside"`` between two punctuation marks (``yes.[1]"``).
-    """
-    rest = plain[offset:]
-    if any(c.isalnum() for c in rest):
-        return None
-    if not rest.strip():
-        return "after"
-    core = next((i + 1 for i in range(offset - 1, -1, -1) if plain[i].isalnum()), 0)
-    return "before" if not plain[core:offset].strip() else "inside"
-
-
-def _check_sides(expected: Sequence[Marker], actual: Sequence[Marker], source: str, target: str, where: str) -> None:
-    """A final marker stays before or after the final punctuation, as in the source.
-
-    Only checked where both texts end in punctuation (a translation may drop or add it).
-    """
-    if not _ends_in_punctuation(source) or not _ends_in_punctuation(target):
-        return
-    for want, got in zip(expected, actual, strict=True):
-        side = final_side(source, want.offset)
-        if side not in ("before", "after"):
-            continue
-        found = final_side(target, got.offset)
-        if found in ("before", "after") and found != side:
-            raise CitationError(
-                f"{where}: {want.text} moved from {side} to {found} the final punctuation"
-            )
-
-
-def _ends_in_punctuation(plain: str) -> bool:
-    stripped = plain.rstrip()
-    return bool(stripped) and not stripped[-1].isalnum()
-
-
-def hold_out(sentence: Sentence) -> Sentence:
-    """The sentence with each bracket group of its plain text moved out, as a :class:`Verbatim`.
-
-    A held-out group travels like a marker (the whitespace before it is its ``lead``), merged
-    with the real markers in text order, so a translator never shows it to the model and
-    :mod:`.placement` re-anchors it. A group that holds a marker (``[see [3]]``) stays in the
-    text. :func:`put_back` undoes this: ``put_back(hold_out(s)) == s``.
-    """
-    plain = sentence.plain
-    if "[" not in plain:
-        return sentence
-    inside = [m.offset for m in sentence.markers]
-    cuts: list[tuple[int, int, int]] = []  # (lead start, group start, group end)
-    floor = 0
-    for found in BRACKET_GROUP.finditer(plain):
-        start, end = found.span()
-        lead = start
-        while lead > floor and plain[lead - 1].isspace():
-            lead -= 1
-        if any(lead < offset < end for offset in inside):
-            continue
-        cuts.append((lead, start, end))
-        floor = end
-    if not cuts:
-        return sentence
-    out: list[str] = []
-    merged: list[Marker] = []
-    pending = list(sentence.markers)
-    cursor = removed = 0
-    for lead, start, end in cuts:
-        while pending and pending[0].offset <= lead:
-            marker = pending.pop(0)
-            merged.append(replace(marker, offset=marker.offset - removed))
-        out.append(plain[cursor:lead])
-        merged.append(Verbatim(plain[start:end], (), lead - removed, plain[lead:start]))
-        removed += end - lead
-        cursor = end
-    out.append(plain[cursor:])
-    merged.extend(replace(m, offset=m.offset - removed) for m in pending)
-    return Sentence("".join(out), tuple(merged), sentence.index)
-
-
-def put_back(sentence: Sentence) -> Sentence:
-    """Write each :class:`Verbatim` group back into the plain text; only real markers stay markers."""
-    if not any(isinstance(m, Verbatim) for m in sentence.markers):
-        return sentence
-    out: list[str] = []
-    markers: list[Marker] = []
-    cursor = shift = 0
-    for marker in sentence.markers:
-        offset = min(max(marker.offset, cursor), len(sentence.plain))
-        if isinstance(marker, Verbatim):
-            out.append(sentence.plain[cursor:offset])
-            out.append(marker.lead + marker.text)
-            shift += len(marker.lead) + len(marker.text)
-            cursor = offset
-        else:
-            markers.append(replace(marker, offset=offset + shift))
-    out.append(sentence.plain[cursor:])
-    return Sentence("".join(out), tuple(markers), sentence.index)
-
-
-def check_brackets(source: Sentence, target: Sentence, where: str) -> None:
-    """Raise :class:`CitationError` unless ``target`` carries every bracket group of ``source``.
-
-    Markers and verbatim groups (``[sic]``, ``x[1]``) are compared together: same texts, same
-    order, none lost, none invented, a final one on its side of the final punctuation.
-    """
-    held, back = hold_out(source), hold_out(target)
-    check_invariant(held.markers, back.markers, where, "bracket groups", plains=(held.plain, back.plain))
-
-
-def drop_brackets(text: str, source: str = "") -> str:
-    """``text`` without the bracket groups ``source`` lacks (and the whitespace before each).
-
-    For a model's output: its input (``source``) held its bracket groups out, so a group in
-    the output is invented, and would read as a citation.
-    """
-    if "[" not in text:
-        return text
-    allowed = [m.group(0) for m in BRACKET_GROUP.finditer(source)]
-
-    def drop(found: re.Match[str]) -> str:
-        group = found.group(0).lstrip()
-        if group in allowed:
-            allowed.remove(group)
-            return found.group(0)
-        return ""
-
-    return re.sub(r"\s*" + BRACKET_GROUP.pattern, drop, text)

@@ -241,38 +241,6 @@ def test_route_errors(packages: dict[str, Path]) -> None:
         build_translator([packages["echo-en_ru"], packages["echo-en_be"]])
 
 
-@pytest.mark.parametrize(
-    ("options", "expected"),
-    [
-        (DecodeOptions(), "beam4|lp0.2|max256|int8"),
-        (DecodeOptions(beam_size=1, length_penalty=1.0, max_decoding_length=64), "beam1|lp1|max64|int8"),
-        (DecodeOptions(batch_tokens=512), "beam4|lp0.2|max256|bt512|int8"),  # may flip a real model's near-tie
-        (
-            DecodeOptions(repetition_penalty=1.3, no_repeat_ngram_size=3, min_decoding_length=48,
-                          max_decoding_length=48, replace_unknowns=False, retry=False),
-            "beam4|lp0.2|rp1.3|nrng3|min48|max48|unk|int8|noretry",
-        ),
-    ],
-)  # fmt: skip
-def test_options_signature(options: DecodeOptions, expected: str) -> None:
-    assert options.signature() == expected
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"beam_size": 0},
-        {"beam_size": 17},  # the library holds the CLI's --beam-size cap too (memory grows with the beam)
-        {"min_decoding_length": 10, "max_decoding_length": 5},
-        {"batch_tokens": 0},
-        {"inter_threads": 0},
-    ],
-)
-def test_bad_options(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(ValueError):
-        DecodeOptions(**kwargs)
-
-
 def test_marker_loss_is_a_citation_error(packages: dict[str, Path]) -> None:
     class Lossy:
         from_code, to_code = "be", "ru"
@@ -535,11 +503,6 @@ def test_a_5_mb_table_dump_translates_in_bounded_memory(tmp_path: Path, install_
     assert peak < 600 * 1024  # KiB: under 600 MB (it was 4.5 GB)
 
 
-def test_unknown_compute_type_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown compute type 'bogus'"):
-        DecodeOptions(compute_type="bogus")
-
-
 @pytest.mark.parametrize("route", [["echo-en_ru"], ["echo-en_ru", "echo-ru_be"]])
 def test_marker_opening_a_sentence_keeps_its_space(packages: dict[str, Path], route: list[str]) -> None:
     sentences = split_sentences(["[1] The talks opened in Minsk.", "[2][3] Both sides spoke."], "en")
@@ -562,25 +525,6 @@ def test_language_tags_unknown_to_the_tokenizer_are_dropped_before_decoding(pack
     assert clean_text(tokenizer.decode([tokens])[0]) == "Talks resumed in Minsk."
 
 
-@pytest.mark.parametrize(
-    ("tokens", "kept"),
-    [
-        ([">>bel<<", "▁Пра", "цяг"], ["▁Пра", "цяг"]),
-        (["bel_Cyrl", "▁Пра"], ["▁Пра"]),
-        (["▁Пра", "<unk>", "</s>", "<s>", "<pad>"], ["▁Пра"]),
-        (["__be__", "▁a", "__en_US__"], ["▁a"]),
-        (["▁Пра", "_", "ru"], ["▁Пра", "_", "ru"]),  # ordinary pieces stay
-    ],
-)
-def testdrop_special(tokens: list[str], kept: list[str]) -> None:
-    from polyglot_news.translation.decoding import drop_special
-
-    rows = [[float(i)] for i in range(len(tokens))]
-    out, out_rows = drop_special(tokens, rows)
-    assert out == kept
-    assert out_rows is not None and [tokens[int(r[0])] for r in out_rows] == kept  # attention rows follow
-
-
 def test_raw_sentencepiece_pieces_become_spaces(tmp_path: Path) -> None:
     """A random-weight model emits pieces its tokenizer does not know; their ``▁`` must not show."""
     from lang_models.build_test_packages import build_benchmark_package
@@ -596,38 +540,6 @@ def test_raw_sentencepiece_pieces_become_spaces(tmp_path: Path) -> None:
     assert "▁" in translator.package.target_tokenizer.decode([raw[0].hypotheses[0]])[0]  # the premise
     [result] = translator.translate(marked_sentences("Talks resumed in Minsk."))
     assert "▁" not in result.sentence.text and result.sentence.text == result.sentence.text.strip()
-
-
-# ---------------------------------------------------------------- a verdict where the detector has none
-
-
-@pytest.mark.parametrize(
-    ("text", "verdict"),
-    [
-        ("Сустрэча ў Мінску [1].", "be"),  # ў, і
-        ("Пра з'езд NATO.", "be"),  # the apostrophe
-        ("Встреча в Минске [1].", "ru"),  # и
-        ("Зустріч у Києві.", "uk"),  # ї
-        ("NATO 2024", None),
-        ("Да.", None),
-    ],
-)
-def test_letter_verdict(text: str, verdict: str | None) -> None:
-    from polyglot_news.translation.sentences import letter_verdict
-
-    assert letter_verdict(text) == verdict
-
-
-def test_short_output_the_detector_cannot_call_still_gets_a_language_check() -> None:
-    from polyglot_news.document import Translated
-    from polyglot_news.langid.detector import detect
-    from polyglot_news.translation.sentences import check_language
-
-    belarusian, russian = Sentence("Мінск."), Sentence("Минск.")
-    assert detect(belarusian.plain).language == detect(russian.plain).language == "und"  # too short to call
-    checked = check_language([Translated(belarusian), Translated(russian)], "be")
-    assert [r.flags for r in checked] == [(), ("language:ru",)]
-    assert [r.flags for r in check_language([Translated(belarusian)], "ru")] == [("language:be",)]
 
 
 # ------------------------------------------- bracket groups: every one survives, marker or text
@@ -811,26 +723,6 @@ def test_results_are_reduced_one_at_a_time_in_one_call(packages: dict[str, Path]
     assert [(r.sentence, r.flags) for r in results] == [(r.sentence, r.flags) for r in plain]
     # what the package remembers is the reduced output: a word alignment, no attention matrix
     assert {type(out.aligned) for outs in counted.package.memo.values() for out in outs} == {tuple}
-
-
-@pytest.mark.parametrize(
-    ("lengths", "budget", "runs"),
-    [
-        ([5, 3, 9], 100, None),  # fits one batch: one call, as without a deadline
-        ([5], 1, None),  # one sentence is one call however long
-        ([5, 3, 9, 4], 8, [[1, 3], [0], [2]]),  # shortest first, runs of at most the budget
-        ([2, 2, 2, 2], 4, [[0, 1], [2, 3]]),
-    ],
-)
-def test_a_deadline_cuts_a_call_into_batches(lengths: list[int], budget: int, runs: list[list[int]] | None) -> None:
-    import time
-
-    from polyglot_news.translation.decoding import deadline, pieces
-
-    assert pieces(lengths, budget) is None  # no deadline: one call
-    with deadline(time.monotonic() + 60):
-        found = pieces(lengths, budget)
-        assert (list(found) if found is not None else None) == runs
 
 
 def test_translation_stops_at_its_deadline_between_batches(packages: dict[str, Path]) -> None:
