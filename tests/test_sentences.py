@@ -29,7 +29,7 @@ def test_short_output_the_detector_cannot_call_still_gets_a_language_check() -> 
     from polyglot_news.langid.detector import detect
     from polyglot_news.translation.sentences import check_language
 
-    belarusian, russian = Sentence("Мінск."), Sentence("Минск.")
+    belarusian, russian = Sentence("Мір."), Sentence("Мир.")
     assert detect(belarusian.plain).language == detect(russian.plain).language == "und"  # too short to call
     checked = check_language([Translated(belarusian), Translated(russian)], "be")
     assert [r.flags for r in checked] == [(), ("language:ru",)]
