@@ -311,6 +311,8 @@ IDLE = ("EpollSelector.select", "_worker (concurrent", "wait (threading")
 
 def category(frames: list[str]) -> str:
     """The category of one sampled stack (frames outermost first)."""
+    if not frames:  # a thread sampled before its first Python frame
+        return "idle"
     leaf = frames[-1]
     if any(marker in leaf for marker in IDLE):
         return "idle"
@@ -331,6 +333,8 @@ def where_the_time_goes(raw: str) -> dict[str, Counter[str]]:
         frames = stack.split(";")
         if "polyglot-engine" in frames[0]:
             thread = "engine thread"
+        elif "polyglot-news-replica" in frames[0]:
+            thread = "replica calls"  # a batch cut for the replicas: one call per thread, side by side
         elif "polyglot-http" in frames[0]:
             thread = "event loop"
         elif "MainThread" in frames[0]:

@@ -280,6 +280,47 @@ def test_threads_never_change_an_output(tmp_path: Path) -> None:
     assert len(outputs) == 1 and len(next(iter(outputs))) == 20
 
 
+@pytest.mark.parametrize(
+    ("owners", "parts", "runs"),
+    [
+        ([0, 1, 2, 3, 4, 5, 6], 2, [[0, 1, 2, 3], [4, 5, 6]]),  # 7 one-sentence requests, 2 replicas
+        ([0, 0, 1, 1, 2, 2], 2, [[0, 1, 2, 3], [4, 5]]),  # a request is never cut
+        ([0, 0, 0, 0, 1], 2, [[0, 1, 2, 3], [4]]),
+        ([0, 0, 0], 2, [[0, 1, 2]]),  # one request: one call, as the command line makes it
+        ([0, 1, 2], 1, [[0, 1, 2]]),  # one replica: one call
+        ([0, 1, 2, 3, 4], 3, [[0, 1], [2, 3], [4]]),
+    ],
+)
+def test_a_batch_is_cut_for_the_replicas_at_request_boundaries(owners: list[int], parts: int,
+                                                               runs: list[list[int]]) -> None:
+    from polyglot_news.serve.batching import split_by_owner
+
+    assert split_by_owner(list(range(len(owners))), owners, parts) == runs
+
+
+def test_calls_side_by_side_decode_what_they_decode_one_after_the_other(tmp_path: Path) -> None:
+    """With two replicas a batch of requests becomes two calls at once; each request's answer is the
+    one the same call gives alone (random weights: long, fragile outputs)."""
+    import zipfile
+
+    from lang_models.build_test_packages import build_benchmark_package
+    from polyglot_news.serve.batching import split_by_owner, translate_texts
+
+    archive = build_benchmark_package(tmp_path, layers=2, d_model=128, ffn=256, heads=4, vocab=1200)
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(tmp_path / "models")
+    words = EXAMPLE.read_text(encoding="utf-8").split()
+    groups = [[" ".join(words[i : i + 5 + i % 13]) + "."] for i in range(0, 96, 12)]
+    options = DecodeOptions(max_decoding_length=24, guard="flag", intra_threads=1)
+    both = ServeConfig(models=tmp_path / "models", decoding=DecodeOptions(**{**vars(options), "inter_threads": 2}))
+    one = ServeConfig(models=tmp_path / "models", decoding=options)
+    together = translate_texts(groups, "en", "ru", both)
+    runs = split_by_owner(list(range(len(groups))), list(range(len(groups))), 2)
+    assert len(runs) == 2
+    alone = [answer for run in runs for answer in translate_texts([groups[g] for g in run], "en", "ru", one)]
+    assert together == alone and len({answer[0] for answer in together}) == len(groups)
+
+
 def test_full_queue_is_busy_and_waits_time_out() -> None:
     async def scenario() -> None:
         engine = Engine(ServeConfig(queue_size=1, timeout_s=0.2))

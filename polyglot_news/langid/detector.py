@@ -119,7 +119,7 @@ def detect(text: str, *, min_chars: int = 3, detector: str = DEFAULT_DETECTOR) -
 
 
 def detector_signature(detector: str = DEFAULT_DETECTOR) -> str:
-    """What names a detector's outputs: ``langdetect-1.0.9+cyr3+lat1-s0`` or ``lingua-2.1.1/54+cyr3``.
+    """What names a detector's outputs: ``langdetect-1.0.9+cyr4+lat1-s0`` or ``lingua-2.1.1/54+cyr4``.
 
     ``/54``: the number of languages lingua is asked about (:func:`.lingua_backend.languages`).
     """

@@ -20,6 +20,7 @@ fails is rerun job by job, so one bad request fails alone. Detection (``source=a
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import logging
 import time
@@ -290,6 +291,25 @@ def split_text(text: str, language: str) -> list[list[Sentence]]:
     return [split_sentences([line.strip()], language) if line.strip() else [] for line in text.split("\n")]
 
 
+def split_by_owner(indices: list[int], owner: list[int], parts: int) -> list[list[int]]:
+    """``indices`` (in order) cut into at most ``parts`` runs of about equal length, never
+    splitting one owner's sentences, so each request is decoded within one call.
+
+    >>> split_by_owner([0, 1, 2, 3, 4, 5], [0, 0, 1, 1, 2, 2], 2)
+    [[0, 1, 2, 3], [4, 5]]
+    >>> split_by_owner([0, 1, 2], [0, 0, 0], 2)
+    [[0, 1, 2]]
+    """
+    runs: list[list[int]] = []
+    target = max(1, -(-len(indices) // max(1, parts)))  # ceiling: the first runs take the extra
+    for i in indices:
+        if runs and (len(runs[-1]) < target or owner[runs[-1][-1]] == owner[i] or len(runs) == parts):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
 def translate_texts(
     groups: list[list[str]], source: str, target: str, config: ServeConfig, packages: list[Any] | None = None,
     *, live: Callable[[int], bool] | None = None,
@@ -323,8 +343,20 @@ def translate_texts(
         step = config.max_batch_sentences
         for start in range(0, len(flat), step):
             wanted = [i for i in range(start, min(start + step, len(flat))) if live is None or live(owner[i])]
-            if wanted:
-                for i, t in zip(wanted, translator.translate([flat[i] for i in wanted]), strict=True):
+            if not wanted:
+                continue
+            parts = split_by_owner(wanted, owner, config.decoding.inter_threads)
+            if len(parts) == 1:
+                outcomes = [translator.translate([flat[i] for i in wanted])]
+            else:  # one call per replica, side by side (CTranslate2 releases the GIL while it decodes)
+                with ThreadPoolExecutor(len(parts), thread_name_prefix="polyglot-news-replica") as pool:
+                    calls = [
+                        pool.submit(contextvars.copy_context().run, translator.translate, [flat[i] for i in part])
+                        for part in parts
+                    ]
+                    outcomes = [call.result() for call in calls]
+            for part, outcome in zip(parts, outcomes, strict=True):
+                for i, t in zip(part, outcome, strict=True):
                     done[i] = t.sentence
     out = iter(done)
     return [

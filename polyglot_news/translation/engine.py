@@ -21,6 +21,7 @@ sentencepiece are imported the first time a package is loaded.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,6 +39,7 @@ from polyglot_news.translation.placement import Alignment, WordTargets, place, w
 from polyglot_news.translation.routing import Route
 
 MEMO_SIZE = 2048
+_MEMO_LOCK = threading.Lock()
 """Outputs each loaded package keeps, counted over the whole calls it remembers (oldest call
 dropped first; a call with more sentences is not kept); bounds memory in long batch runs. An
 output is its text, flags and word alignment, well under a kilobyte: no attention."""
@@ -70,9 +72,10 @@ def _remember(memo: dict[Any, list[_Output]], key: Any, outputs: list[_Output]) 
     """Keep one call's outputs, dropping the oldest calls while more than MEMO_SIZE outputs are kept."""
     if len(outputs) > MEMO_SIZE:
         return
-    memo[key] = outputs
-    while sum(len(kept) for kept in memo.values()) > MEMO_SIZE:
-        del memo[next(iter(memo))]
+    with _MEMO_LOCK:  # the server decodes on several replicas at once
+        memo[key] = outputs
+        while sum(len(kept) for kept in memo.values()) > MEMO_SIZE:
+            del memo[next(iter(memo))]
 
 
 def _has_inner_marker(sentence: Sentence) -> bool:
