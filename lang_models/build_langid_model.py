@@ -18,17 +18,20 @@ Run from the repository root (needs langdetect and ``brotli`` installed, and lin
     .venv/bin/python lang_models/build_langid_model.py \
         --lingua-wheel /tmp/lingua1/lingua_language_detector-1.3.5-py3-none-any.whl
 
-``LINGUA_MASS`` and ``LINGUA_MIN_COUNT`` were chosen by cross-validation over eval-dev's sources
-(folds leipzig-sent, leipzig-wordpair, tatoeba, udhr, ntrex) plus word pairs and 2-5-word
-fragments cut from its longer Cyrillic items: accuracy rises with the mass up to about 3M letters
-and is flat beyond (the fitted folds chose 10M or 30M); pruning below 30 loses nothing, below
-100 it loses word pairs. The written corpus and the langdetect profiles still supply whole
-short words and what lingua's pruned model lacks.
+``LINGUA_MASS`` and ``LINGUA_MIN_COUNT`` are fitted by ``benchmarks/langid_fit.py --lingua-wheel
+WHEEL``: leave-one-source-out cross-validation over eval-dev's sources (leipzig-sent,
+leipzig-wordpair, tatoeba, udhr, ntrex) plus word pairs and 2-5-word fragments cut from its longer
+Cyrillic items. On all of it 30M letters pruned below 30 get the most right (2,090 of 2,171; no
+lingua 2,034, 3M 2,079, 10M 2,089, 100M 2,080, all pruned below 30); the held-out folds choose 10M
+or 30M. At 30M, pruning nothing (a 1.0M-gram model, not 0.28M) gets 2,080, pruning below 100
+2,084. The written corpus and the langdetect profiles still supply whole short words and what
+lingua's pruned model lacks.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import zipfile
@@ -89,15 +92,26 @@ def profile_counts(name: str) -> Counter[str]:
     return Counter({g: v * scale for g, v in grams.items()})
 
 
-def lingua_counts(wheel: Path, lang: str) -> dict[str, float]:
-    """lingua 1.x's letter 1-4-grams of ``lang`` as counts scaled to LINGUA_MASS letters.
+def lingua_counts(
+    wheel: Path, lang: str, mass: float = LINGUA_MASS, min_count: float = LINGUA_MIN_COUNT
+) -> dict[str, float]:
+    """lingua 1.x's letter 1-4-grams of ``lang`` as counts scaled to ``mass`` letters, those under
+    ``min_count`` dropped."""
+    relative = lingua_relative_counts(wheel, lang)
+    scale = mass / sum(v for g, v in relative.items() if len(g) == 1)
+    return {g: v * scale for g, v in relative.items() if v * scale >= min_count}
+
+
+@functools.cache  # read once per wheel and language (benchmarks/langid_fit.py builds many models)
+def lingua_relative_counts(wheel: Path, lang: str) -> dict[str, float]:
+    """lingua 1.x's letter 1-4-grams of ``lang`` as relative counts, word starts and ends included.
 
     lingua stores P(gram | its first letters) within words, without word boundaries. Chaining
     those from the unigrams gives relative counts; a gram's count less the counts of its
     one-letter extensions to the right (left) is how often it ends (starts) a word, which gives
     the space-padded grams (``"ът "``, ``" ще"``) the model reads.
     """
-    import brotli  # type: ignore[import-not-found]  # build time only
+    import brotli  # build time only (untyped; installed or not: see setup.cfg)
 
     conditional: dict[str, float] = {}
     with zipfile.ZipFile(wheel) as archive:
@@ -125,14 +139,19 @@ def lingua_counts(wheel: Path, lang: str) -> dict[str, float]:
             for key, rest in ((gram + " ", count - right[gram]), (" " + gram, count - left[gram])):
                 if rest > 1e-9 * count:  # not rounding noise
                     padded[key] = rest
-    scale = LINGUA_MASS / sum(v for g, v in counts.items() if len(g) == 1)
-    return {g: v * scale for g, v in padded.items() if v * scale >= LINGUA_MIN_COUNT}
+    return padded
 
 
-def build(corpus: Path = CORPUS, lingua_wheel: Path | None = None) -> dict[str, object]:
+def build(
+    corpus: Path = CORPUS,
+    lingua_wheel: Path | None = None,
+    lingua_mass: float = LINGUA_MASS,
+    lingua_min_count: float = LINGUA_MIN_COUNT,
+) -> dict[str, object]:
     """Count every 1..MAX_ORDER-gram of each ``<lang>.txt`` in ``corpus``, plus the profiles.
 
-    With ``lingua_wheel`` (lingua-language-detector 1.x's wheel) its models are added too.
+    With ``lingua_wheel`` (lingua-language-detector 1.x's wheel) its models are added too, scaled
+    to ``lingua_mass`` letters and pruned below ``lingua_min_count``.
     """
     counts: dict[str, dict[str, float]] = {}
     words: dict[str, list[str]] = {}
@@ -143,7 +162,7 @@ def build(corpus: Path = CORPUS, lingua_wheel: Path | None = None) -> dict[str, 
         if path.stem in PROFILES:
             grams.update(profile_counts(PROFILES[path.stem]))
         if lingua_wheel is not None:
-            grams.update(lingua_counts(lingua_wheel, path.stem))
+            grams.update(lingua_counts(lingua_wheel, path.stem, lingua_mass, lingua_min_count))
         counts[path.stem] = {g: round(float(v), 3) for g, v in sorted(grams.items())}
     return {
         "version": MODEL_VERSION,
