@@ -5,8 +5,9 @@ takes the first waiting job and everything queued behind it; if fewer jobs came 
 expects back (those it answered last time, plus those that queued meanwhile), it waits for
 them a short while (``window_s``, or 5 % of its own recent batch time when that is longer,
 at most 100 ms). Then it runs the batch on the engine thread: translation jobs with the same
-source and target go through ONE ``translate_sentences`` call per piece of at most
-``max_batch_sentences`` sentences, and each job gets back exactly its own sentences. While
+source and target go through one ``translate_sentences`` call per piece of at most
+``max_batch_sentences`` sentences, cut at job boundaries into a call per CTranslate2 replica
+that run side by side, and each job gets back exactly its own sentences. While
 the engine runs, new jobs queue up and form the next batch.
 
 Every job has a deadline (``timeout_s`` after it was queued): its waiter is answered 503 then
@@ -316,9 +317,11 @@ def translate_texts(
 ) -> list[list[str]]:
     """Every text of every group translated together; each group gets back its own texts.
 
-    The sentences go to the engine in pieces of at most ``config.max_batch_sentences`` (one
-    ``translate`` call each; a smaller request is one call). Before each piece, the sentences
-    of groups for which ``live(g)`` is false are left out: their results are not used.
+    The sentences go to the engine in pieces of at most ``config.max_batch_sentences``; a piece
+    is one ``translate`` call per replica (``inter_threads``), cut between groups
+    (:func:`split_by_owner`), the calls side by side; a lone smaller request is one call.
+    Before each piece, the sentences of groups for which ``live(g)`` is false are left out:
+    their results are not used.
     This is the engine path of ``translate_sentences`` (route, CTranslate2 batch, markers
     placed, guard) without its output-language check: LibreTranslate's answer has no place for
     flags, and that check (langdetect on every output sentence) would cost more than the
