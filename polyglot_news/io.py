@@ -199,21 +199,31 @@ def write_atomic(path: str | Path, text: str) -> None:
             return
     except OSError:
         pass
-    target = Path(os.path.realpath(path))
-    try:
-        mode = target.stat().st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    if mode is not None and stat.S_ISDIR(mode):
-        raise OutputError(f"{path}: is a directory")
+    target, mode = _target(path)
     if mode is not None and not stat.S_ISREG(mode):
         _write_directly(target, text, name=str(path))
         return
     with signals_deferred():  # Ctrl-C between mkstemp and replace would leave the temp file behind
         tmp = _stage(target, text, mode, str(path))
         commit_staged(tmp, target, name=str(path))
+
+
+def _target(path: str | Path) -> tuple[Path, int | None]:
+    """The file ``path`` names (links followed) and its mode, ``None`` when it does not exist yet.
+
+    Raises:
+        OutputError: it cannot be looked at, or it is a folder.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode: int | None = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise OutputError(f"{path}: is a directory")
+    return target, mode
 
 
 def stage_atomic(path: str | Path, text: str) -> str:
@@ -225,15 +235,7 @@ def stage_atomic(path: str | Path, text: str) -> str:
     Raises:
         OutputError: the folder is missing or not writable, the target is a folder, the disk is full.
     """
-    target = Path(os.path.realpath(path))
-    try:
-        mode: int | None = target.stat().st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    if mode is not None and stat.S_ISDIR(mode):
-        raise OutputError(f"{path}: is a directory")
+    target, mode = _target(path)
     return _stage(target, text, mode if mode is not None and stat.S_ISREG(mode) else None, str(path))
 
 
