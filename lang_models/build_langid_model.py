@@ -177,7 +177,10 @@ def build(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lingua-wheel", type=Path, help=f"lingua-language-detector {LINGUA_VERSION}'s wheel")
+    parser.add_argument(
+        "--lingua-wheel", type=Path, required=True,  # without it the shipped model would silently lose lingua
+        help=f"lingua-language-detector {LINGUA_VERSION}'s wheel",
+    )
     model = build(lingua_wheel=parser.parse_args().lingua_wheel)
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(model, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -1,6 +1,7 @@
 """The Cyrillic character model: letter 4-grams (Witten-Bell interpolated) and training words.
 
-Trained only on project-written text by ``lang_models/build_langid_model.py`` into
+Trained on project-written text, langdetect's profiles and lingua 1.x's letter models (all
+shippable) by ``lang_models/build_langid_model.py`` into
 ``data/langid_cyrillic.json``; :mod:`.detector` combines its log-likelihoods with
 orthography and langdetect (or lingua).
 """

@@ -3,9 +3,10 @@
 langdetect has no Belarusian profile (it calls Belarusian ``uk`` or ``ru``) and none for Serbian,
 Kazakh or Mongolian. Text written mostly in Cyrillic is therefore scored by a small character
 n-gram model (``data/langid_cyrillic.json``, built by ``lang_models/build_langid_model.py`` from
-sentences the project wrote) over be, bg, kk, mk, mn, ru, sr and uk, plus the words of those
-sentences and frequent function words (:mod:`.words`), combined with langdetect's own
-opinion on the four Cyrillic languages it knows. The n-gram model carries the orthography:
+sentences the project wrote, langdetect's profiles and lingua's letter models) over be, bg,
+kk, mk, mn, ru, sr and uk, plus the words of those sentences and frequent function words
+(:mod:`.words`), combined with langdetect's own opinion on the four Cyrillic languages it
+knows. The n-gram model carries the orthography:
 a letter a language never writes (``ў`` for Russian, ``и`` for Belarusian, ``ы`` for Ukrainian)
 costs that language dearly. Other scripts go to langdetect with its full profile set; short
 Latin-script text (under 100 letters) is scored by :mod:`.latin`: langdetect's profiles read

@@ -19,8 +19,9 @@ def server_threads(options: DecodeOptions) -> DecodeOptions:
     The engine's calls are mostly small (a few requests' sentences) and share two cores with the
     event loop: with several threads per call, every operation waits for a sleeping OpenMP
     thread to wake and be scheduled, so a one-sentence call on a tiny model cost about 10× the
-    single-threaded one. A call longer than ``batch_tokens`` still runs its batches side by side,
-    one per replica (they share the weights). Threads never change an output.
+    single-threaded one. The server cuts a batch of requests into a call per replica
+    (:func:`.batching.translate_texts`), and a call longer than ``batch_tokens`` runs its batches
+    side by side, one per replica (they share the weights). Threads never change an output.
     """
     return replace(options, inter_threads=usable_cores(), intra_threads=1)
 
